@@ -1,0 +1,232 @@
+/**
+ * The public `Cloud`: checks every argument where it enters, ships functions and packs
+ * arguments, then hands plain requests to a JobService. It decides nothing about scheduling and
+ * holds no job state, so the same class serves the main thread, the simulator and a running job.
+ */
+import { CloudException, CloudTimeoutError, errors } from './errors.js';
+import { createLocalBackend } from './local-backend.js';
+import { checkConfig, checkJids, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
+import { currentJob } from './runtime/job-context.js';
+import { isUnshippable, packArguments, unpack } from './runtime/payload.js';
+import { shipFunction } from './runtime/shipping/ship-function.js';
+import type { Jid } from './types/jid.js';
+import type { JobInfo, JobInfoField } from './types/job-info.js';
+import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
+import type { Packed } from './types/job-outcome.js';
+import type { JobResult, JobService, WaitRequest, WaitVerdict } from './types/job-service.js';
+import type { JobStatus } from './types/job-status.js';
+
+/** Where a Cloud sends its requests, and how it starts and stops them. */
+export interface CloudBackend {
+  service(): JobService;
+  readonly isSimulator: boolean;
+  startSimulator(): Promise<void>;
+  close(): Promise<boolean>;
+}
+
+/** The value a job of `F` ends with: awaited, and a generator's yields collected in an array. */
+export type JobValue<F extends (...args: never[]) => unknown> =
+  ReturnType<F> extends Generator<infer Y, unknown, unknown> | AsyncGenerator<infer Y, unknown, unknown>
+    ? Y[]
+    : Awaited<ReturnType<F>>;
+
+type AnyFunction = (...args: never[]) => unknown;
+
+const VIEW = Symbol('nimbus.view');
+
+interface View {
+  backend: CloudBackend;
+  options: JobOptions;
+}
+
+export class Cloud {
+  readonly #backend: CloudBackend;
+  readonly #options: JobOptions;
+
+  /**
+   * @param config how this instance runs jobs; see CloudConfig
+   */
+  constructor(config?: CloudConfig);
+  /** @internal */
+  constructor(config: CloudConfig | { [VIEW]: View } | undefined, createBackend?: (cloud: Cloud, config: CloudConfig) => CloudBackend);
+  constructor(config?: CloudConfig | { [VIEW]: View }, createBackend?: (cloud: Cloud, config: CloudConfig) => CloudBackend) {
+    if (config && VIEW in config) {
+      this.#backend = config[VIEW].backend;
+      this.#options = config[VIEW].options;
+      return;
+    }
+    this.#backend = (createBackend ?? createLocalBackend)(this, checkConfig(config));
+    this.#options = {};
+  }
+
+  /** True when jobs run in this thread (the simulator). */
+  get isSimulator(): boolean {
+    return this.#backend.isSimulator;
+  }
+
+  /** A view of this cloud whose jobs carry `options` (merged over this view's own). */
+  with(options: JobOptions): Cloud {
+    const checked = checkJobOptions(options);
+    return new Cloud({ [VIEW]: { backend: this.#backend, options: { ...this.#options, ...checked } } });
+  }
+
+  /** Starts one job running `fn(...args)`; resolves with its jid once the job is accepted. */
+  async call<F extends AnyFunction>(fn: F, ...args: Parameters<F>): Promise<Jid<JobValue<F>>> {
+    const shipped = shipFunction(checkFunction(fn));
+    const packed = packArguments(args);
+    if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
+    const first = await this.#service().submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options) });
+    return first as Jid<JobValue<F>>;
+  }
+
+  /**
+   * One job per index i running `fn(a[i], b[i], ...)`; shorter iterables are padded with
+   * undefined to the longest. Resolves with the jids, in order.
+   */
+  async map<F extends AnyFunction>(fn: F, ...iterables: IterablesOf<Parameters<F>>): Promise<Jid<JobValue<F>>[]> {
+    const shipped = shipFunction(checkFunction(fn));
+    if (iterables.length === 0) throw errors.badOption('map', 'no iterable', 'given at least one iterable after the function');
+    const columns = iterables.map((iterable, i) => {
+      if (typeof iterable !== 'object' || iterable === null || !(Symbol.iterator in iterable)) throw errors.notIterable(i, iterable);
+      return Array.isArray(iterable) ? iterable : [...(iterable as Iterable<unknown>)];
+    });
+    const count = Math.max(...columns.map((column) => column.length));
+    if (count === 0) return [];
+    const argsList = new Array<Packed>(count);
+    for (let i = 0; i < count; i++) {
+      const packed = packArguments(columns.map((column) => column[i]));
+      if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
+      argsList[i] = packed;
+    }
+    const first = await this.#service().submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options) });
+    return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<F>>);
+  }
+
+  status(jid: Jid): Promise<JobStatus>;
+  status(jids: Iterable<Jid>): Promise<JobStatus[]>;
+  async status(jids: Jid | Iterable<Jid>): Promise<JobStatus | JobStatus[]> {
+    const asked = checkJids(jids, 'status jid');
+    const statuses = await this.#service().status(asked.jids);
+    return asked.single ? statuses[0]! : statuses;
+  }
+
+  /** Waits until every job is complete; rejects with CloudException as soon as one is not done. */
+  async join(jids: Jid | Iterable<Jid>, options?: WaitOptions): Promise<void> {
+    const asked = checkJids(jids, 'join jid');
+    this.#verdictOrThrow(await this.#wait(asked.jids, options, false, false));
+  }
+
+  /** Joins, then returns the values (with ignoreErrors, a failed job's slot holds its CloudException). */
+  result<R>(jid: Jid<R>, options?: WaitOptions): Promise<R>;
+  result<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): Promise<R[]>;
+  async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
+    const asked = checkJids(jids, 'result jid');
+    const verdict = this.#verdictOrThrow(await this.#wait(asked.jids, options, true, false));
+    const values = verdict.results!.map((result) => valueOf(result) as R);
+    return asked.single ? values[0]! : values;
+  }
+
+  /** Yields results in the order of `jids`, each as soon as it and those before it are ready. */
+  async *iresult<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): AsyncGenerator<R, void, undefined> {
+    const asked = checkJids(jids, 'iresult jid');
+    const checked = checkWaitOptions(options);
+    for (const jid of asked.jids) {
+      const verdict = this.#verdictOrThrow(await this.#wait([jid], { timeout: checked.timeout, ignoreErrors: true }, true, false));
+      yield this.#valueOrThrow(verdict.results![0]!, checked) as R;
+    }
+  }
+
+  /** Yields `[jid, result]` as each job finishes, whatever the order (Ray and Dask's as_completed). */
+  async *iresultUnordered<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): AsyncGenerator<[Jid<R>, R], void, undefined> {
+    let remaining = checkJids(jids, 'iresultUnordered jid').jids;
+    const checked = checkWaitOptions(options);
+    while (remaining.length > 0) {
+      const verdict = this.#verdictOrThrow(await this.#wait(remaining, checked, true, true));
+      const done = new Set(verdict.jids);
+      remaining = remaining.filter((jid) => !done.has(jid));
+      for (let i = 0; i < verdict.jids.length; i++) {
+        yield [verdict.jids[i] as Jid<R>, this.#valueOrThrow(verdict.results![i]!, checked) as R];
+      }
+    }
+  }
+
+  /** Kills these jobs, or every unfinished one when called without jids. */
+  async kill(jids?: Jid | Iterable<Jid>): Promise<void> {
+    const asked = jids === undefined ? undefined : checkJids(jids, 'kill jid').jids;
+    await this.#service().kill(asked);
+  }
+
+  /** Forgets complete jobs: their records, results and output. They are unknown afterwards. */
+  async delete(jids: Jid | Iterable<Jid>): Promise<void> {
+    await this.#service().delete(checkJids(jids, 'delete jid').jids);
+  }
+
+  info(jid: Jid, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>>;
+  info(jids: Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>[]>;
+  async info(jids: Jid | Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo> | Partial<JobInfo>[]> {
+    const asked = checkJids(jids, 'info jid');
+    const infos = (await this.#service().info(asked.jids)).map((info) => pick(info, fields));
+    return asked.single ? infos[0]! : infos;
+  }
+
+  /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */
+  async startSimulator(): Promise<void> {
+    await this.#backend.startSimulator();
+  }
+
+  /** Stops the workers, killing unfinished jobs; false if already closed. The next call starts again. */
+  close(): Promise<boolean> {
+    return this.#backend.close();
+  }
+
+  #service(): JobService {
+    return this.#backend.service();
+  }
+
+  #wait(jids: number[], options: WaitOptions | undefined, values: boolean, any: boolean): Promise<WaitVerdict> {
+    const checked = checkWaitOptions(options);
+    const request: WaitRequest = {
+      jids, values, any,
+      timeout: checked.timeout,
+      ignoreErrors: checked.ignoreErrors ?? false,
+      caller: currentJob()?.jid,
+    };
+    return this.#service().wait(request);
+  }
+
+  #verdictOrThrow(verdict: WaitVerdict): Extract<WaitVerdict, { kind: 'complete' }> {
+    switch (verdict.kind) {
+      case 'complete': return verdict;
+      case 'failed': throw new CloudException(verdict.failure);
+      case 'timeout': throw new CloudTimeoutError(verdict.after);
+      case 'closed': throw errors.closedDuringWait();
+    }
+  }
+
+  #valueOrThrow(result: JobResult, options: WaitOptions): unknown {
+    const value = valueOf(result);
+    if (value instanceof CloudException && !options.ignoreErrors) throw value;
+    return value;
+  }
+}
+
+type IterablesOf<A extends readonly unknown[]> = { [K in keyof A]: Iterable<A[K]> };
+
+function checkFunction<F>(fn: F): F {
+  if (typeof fn !== 'function') throw errors.notFunction(fn);
+  return fn;
+}
+
+function valueOf(result: JobResult): unknown {
+  return result.ok ? unpack(result.value) : new CloudException(result.failure);
+}
+
+function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Partial<JobInfo> {
+  if (!fields) return info;
+  const picked: Partial<Record<JobInfoField, unknown>> = {};
+  for (const field of fields) {
+    if (!(field in info)) throw errors.badOption('info field', field, `one of ${Object.keys(info).join(', ')}`);
+    picked[field] = info[field];
+  }
+  return picked as Partial<JobInfo>;
+}

@@ -1,0 +1,91 @@
+/**
+ * Every error nimbus raises, and every message it can say, in one place. Users catch by class:
+ * `if (e instanceof CloudTimeoutError)`.
+ */
+import type { JobFailure } from './types/job-service.js';
+
+/** The base of every nimbus error: a bad input, a job that cannot be shipped, a closed runtime. */
+export class CloudError extends Error {
+  override name = 'CloudError';
+}
+
+/** A job did not end 'done': it threw, was killed, or stalled on a failed dependency. */
+export class CloudException extends CloudError {
+  override name = 'CloudException';
+  readonly jid: number;
+  readonly status: JobFailure['status'];
+  /** The remote error's own name, message and stack, when the job threw. */
+  readonly remoteName: string | undefined;
+  readonly remoteMessage: string | undefined;
+  readonly remoteStack: string | undefined;
+
+  constructor(failure: JobFailure) {
+    super(`Job ${failure.jid}: ${describeFailure(failure)}`);
+    this.jid = failure.jid;
+    this.status = failure.status;
+    this.remoteName = failure.error?.name;
+    this.remoteMessage = failure.error?.message;
+    this.remoteStack = failure.error?.stack;
+  }
+}
+
+/** A `timeout` passed before the jobs were complete; the jobs go on. */
+export class CloudTimeoutError extends CloudError {
+  override name = 'CloudTimeoutError';
+  readonly timeout: number;
+
+  constructor(timeout: number) {
+    super(`timed out after ${timeout} ms; the jobs go on`);
+    this.timeout = timeout;
+  }
+}
+
+function describeFailure(failure: JobFailure): string {
+  switch (failure.status) {
+    case 'killed': return 'killed';
+    case 'stalled': return 'could not start, a dependency failed';
+    case 'error': return failure.error ? `${failure.error.name}: ${failure.error.message}` : 'error';
+  }
+}
+
+/** Message factories: one table, one voice. */
+export const errors = {
+  unknownJid: (jid: number) => new CloudError(`unknown jid ${jid}: no such job (never created, or deleted)`),
+  badJid: (where: string, value: unknown) =>
+    new CloudError(`${where} must be a jid (a positive integer), got ${show(value)}`),
+  notFunction: (value: unknown) => new CloudError(`call and map need a function, got ${show(value)}`),
+  notIterable: (index: number, value: unknown) =>
+    new CloudError(`map argument ${index + 1} must be iterable (an array, a Set, a generator...), got ${show(value)}`),
+  badOption: (name: string, value: unknown, allowed: string) =>
+    new CloudError(`${name} must be ${allowed}, got ${show(value)}`),
+  unknownOption: (where: string, name: string, known: readonly string[]) =>
+    new CloudError(`${where} has no option '${name}'; known options: ${known.join(', ')}`),
+  unshippableArgument: (where: string, reason: string) =>
+    new CloudError(`${where} cannot be sent to a job: ${reason}`),
+  unshippableResult: (reason: string) => `the job's return value cannot be sent back: ${reason}`,
+  unshippableFunction: (fnName: string, reason: string) =>
+    new CloudError(`cannot ship function ${fnName || '(anonymous)'}: ${reason}`),
+  neverFits: (needed: number, capacity: number, type: string) =>
+    new CloudError(`a ${type} job with these cores needs ${needed} compute units, but this runtime has ${capacity}; it could never start`),
+  dependencyNotDone: (jid: number) =>
+    new CloudError(`jid ${jid} cannot depend on itself or on a later job`),
+  deleteUnfinished: (jid: number) =>
+    new CloudError(`job ${jid} is not complete; kill it or wait for it before deleting it`),
+  switchWithJobs: () =>
+    new CloudError('startSimulator: this cloud has unfinished jobs; wait for them or kill them first'),
+  closedDuringWait: () => new CloudError('the cloud was closed while waiting'),
+  maxRuntimeExceeded: (jid: number, maxRuntime: number) => ({
+    name: 'CloudTimeoutError', message: `job ${jid} exceeded its maxRuntime of ${maxRuntime} ms and was stopped`, stack: undefined,
+  }),
+};
+
+/** A value as it reads in an error message: short, and telling its type. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
+  if (typeof value === 'function') return `a function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  const ctor = (value as object).constructor?.name;
+  return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+}

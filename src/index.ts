@@ -1,0 +1,14 @@
+/** nimbus: PiCloud's `cloud` for Node.js. The only public surface: re-exports and the default instance. */
+import { createDefaultCloud } from './default-cloud.js';
+
+export { Cloud } from './cloud.js';
+export type { JobValue } from './cloud.js';
+export { CloudError, CloudException, CloudTimeoutError } from './errors.js';
+export type { Jid, ResultOf } from './types/jid.js';
+export type { JobInfo, JobInfoField } from './types/job-info.js';
+export type { CloudConfig, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
+export type { RemoteError } from './types/job-outcome.js';
+export type { CompleteStatus, JobStatus } from './types/job-status.js';
+
+const cloud = createDefaultCloud();
+export default cloud;

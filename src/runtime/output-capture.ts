@@ -1,0 +1,43 @@
+/**
+ * Captures what a job prints (console.*, process.stdout/stderr.write) into its own buffers.
+ * The streams are patched once per thread; the job context says which job a write belongs to,
+ * so interleaved jobs never mix their output, and writes from outside any job go through.
+ */
+import { currentJob } from './job-context.js';
+
+/** Output kept per stream and job; beyond it the rest is dropped and a marker says so. */
+export const MAX_OUTPUT_CHARS = 1_000_000;
+const TRUNCATED = '\n[nimbus: output truncated]\n';
+
+export class JobOutput {
+  stdout = '';
+  stderr = '';
+
+  append(stream: 'stdout' | 'stderr', text: string): void {
+    const current = this[stream];
+    if (current.length >= MAX_OUTPUT_CHARS) return;
+    this[stream] = current.length + text.length > MAX_OUTPUT_CHARS
+      ? current + text.slice(0, MAX_OUTPUT_CHARS - current.length) + TRUNCATED
+      : current + text;
+  }
+}
+
+let patched = false;
+
+/** Makes job output go to the running job; call before a thread runs its first job. */
+export function patchOutputStreams(): void {
+  if (patched) return;
+  patched = true;
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name];
+    const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const output = currentJob()?.output;
+      if (!output) return write(chunk, ...rest);
+      output.append(name, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString());
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      if (callback) queueMicrotask(callback);
+      return true;
+    }) as typeof stream.write;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The executor that runs jobs on worker threads: one piscina pool per resource type, one batch
+ * per piscina task. It reports each job once, or returns it to the queue when its batch was cut
+ * short; it never decides what runs next. Stopping a job terminates its thread (the only way to
+ * end code that never yields); the pool replaces the thread and the rest go on.
+ */
+import { Piscina } from 'piscina';
+import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
+import type { ResourceType } from '../types/job-options.js';
+import type { JobService } from '../types/job-service.js';
+import { exposeService } from './nested-channel.js';
+import type { BatchReport, BatchTask, NimbusWorkerData } from './worker-protocol.js';
+import { isPortAnnouncement } from './worker-protocol.js';
+
+/**
+ * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back
+ * but keeps its thread, and the children need threads of their own.
+ */
+const NESTING_HEADROOM = 16; // threads
+/** How long a thread beyond the slots stays idle before it is stopped. */
+const IDLE_TIMEOUT_MS = 10_000;
+/** Batch slots in each pool's progress array; more than threads can ever run at once. */
+const PROGRESS_SLOTS = 4096;
+
+const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
+
+export interface PoolSettings {
+  /** Jobs of a type that can run at once (its compute units' worth). */
+  slotsOf: (type: ResourceType) => number;
+}
+
+/** A dispatched batch, found from any of its jobs. */
+interface InFlight {
+  readonly jobs: readonly JobSpec[];
+  readonly pool: TypePool;
+  readonly slot: number;
+  readonly abort: AbortController;
+  /** The jobs `stop` was asked for: they are complete already and must not be reported. */
+  readonly stopped: Set<number>;
+}
+
+interface TypePool {
+  readonly piscina: Piscina;
+  readonly progress: Int32Array;
+  readonly freeSlots: number[];
+}
+
+export class PoolExecutor implements Executor {
+  readonly traits = { stopsRunningCode: true, measuresMemory: false };
+  readonly #events: ExecutorEvents;
+  readonly #service: JobService;
+  readonly #settings: PoolSettings;
+  readonly #pools = new Map<ResourceType, TypePool>();
+  readonly #inFlight = new Map<number, InFlight>();
+  #closed = false;
+
+  constructor(events: ExecutorEvents, service: JobService, settings: PoolSettings) {
+    this.#events = events;
+    this.#service = service;
+    this.#settings = settings;
+  }
+
+  run(jobs: readonly JobSpec[]): void {
+    const pool = this.#poolFor(jobs[0]!.type);
+    const slot = pool.freeSlots.pop()!;
+    Atomics.store(pool.progress, slot, 0);
+    const batch: InFlight = { jobs, pool, slot, abort: new AbortController(), stopped: new Set() };
+    for (const job of jobs) this.#inFlight.set(job.jid, batch);
+    const task: BatchTask = { jobs, slot };
+    pool.piscina.run(task, { signal: batch.abort.signal }).then(
+      (report: BatchReport) => this.#onReport(batch, report),
+      (error: unknown) => this.#onBatchCut(batch, error),
+    );
+  }
+
+  stop(jid: number): void {
+    const batch = this.#inFlight.get(jid);
+    if (!batch) return;
+    batch.stopped.add(jid);
+    batch.abort.abort();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.all(pools.map((pool) => pool.piscina.destroy()));
+  }
+
+  #onReport(batch: InFlight, report: BatchReport): void {
+    this.#release(batch);
+    if (this.#closed) return;
+    for (const outcome of report) {
+      if (!batch.stopped.has(outcome.jid)) this.#events.finished(outcome);
+    }
+  }
+
+  /** The batch ended without a report: stopped by us, or its worker died. */
+  #onBatchCut(batch: InFlight, error: unknown): void {
+    this.#release(batch);
+    if (this.#closed) return;
+    // The worker says which job it was on; a worker that died before starting any (it could
+    // not even load) blames the first, so a broken worker can never loop on the same batch.
+    const running = batch.jobs[Math.max(0, Atomics.load(batch.pool.progress, batch.slot) - 1)]!;
+    const crashed = batch.stopped.size === 0;
+    if (crashed) this.#events.crashed(running.jid, describeExit(error));
+    // Every other job of the batch lost its report: those not complete run again.
+    const lost = batch.jobs.map((job) => job.jid).filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running.jid));
+    if (lost.length > 0) this.#events.returned(lost);
+  }
+
+  #release(batch: InFlight): void {
+    for (const job of batch.jobs) this.#inFlight.delete(job.jid);
+    batch.pool.freeSlots.push(batch.slot);
+  }
+
+  #poolFor(type: ResourceType): TypePool {
+    let pool = this.#pools.get(type);
+    if (!pool) {
+      pool = this.#createPool(type);
+      this.#pools.set(type, pool);
+    }
+    return pool;
+  }
+
+  #createPool(type: ResourceType): TypePool {
+    const slots = this.#settings.slotsOf(type);
+    const progress = new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT);
+    const workerData: NimbusWorkerData = { nimbusWorker: true, progress };
+    const piscina = new Piscina({
+      filename: WORKER_ENTRY,
+      minThreads: slots,
+      maxThreads: slots + NESTING_HEADROOM,
+      idleTimeout: IDLE_TIMEOUT_MS,
+      concurrentTasksPerWorker: 1,
+      workerData,
+    });
+    piscina.on('message', (message: unknown) => {
+      if (isPortAnnouncement(message)) exposeService(this.#service, message.nimbusPort);
+    });
+    // A worker that dies with no task (an error thrown from a timer a finished job left behind)
+    // is replaced by the pool; there is no job left to blame, and the runtime goes on.
+    piscina.on('error', () => {});
+    const freeSlots = Array.from({ length: PROGRESS_SLOTS }, (_, i) => PROGRESS_SLOTS - 1 - i);
+    return { piscina, progress: new Int32Array(progress), freeSlots };
+  }
+}
+
+function describeExit(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = /exited with code:? (-?\d+)/.exec(message)?.[1];
+  return code !== undefined ? `worker exited (code ${code})` : `worker died: ${message}`;
+}

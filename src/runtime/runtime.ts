@@ -1,0 +1,227 @@
+/**
+ * One runtime: the job table, the scheduler and the waiters, wired to an executor. It turns the
+ * scheduler's "start these" into executor batches and the executor's reports into scheduler
+ * events, and owns the clocks (maxRuntime). It trusts its inputs' types (the Cloud facade checked
+ * them) and checks only what needs the table: that jids exist and that jobs can ever fit.
+ */
+import { errors } from '../errors.js';
+import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
+import type { JobInfo } from '../types/job-info.js';
+import type { ResourceType } from '../types/job-options.js';
+import type { JobOutcome } from '../types/job-outcome.js';
+import type { JobService, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import type { JobStatus } from '../types/job-status.js';
+import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
+import { Scheduler } from './scheduler.js';
+import { Waiters } from './waiters.js';
+
+export interface RuntimeSettings {
+  /** Capacity in the units of `costOf`. */
+  capacity: number;
+  /** What one job of a type reserves. */
+  costOf: (type: ResourceType, cores: number) => number;
+  createExecutor: (events: ExecutorEvents, service: JobService) => Executor;
+}
+
+export class Runtime implements JobService {
+  #settings: RuntimeSettings;
+  readonly #table = new JobTable();
+  readonly #waiters = new Waiters(this.#table);
+  #scheduler: Scheduler;
+  readonly #maxRuntimeTimers = new Map<number, NodeJS.Timeout>();
+  #executor: Executor | undefined;
+  #dispatchPending = false;
+
+  readonly #events: ExecutorEvents = {
+    finished: (outcome: JobOutcome) => {
+      this.#disarm(outcome.jid);
+      this.#scheduler.finished(outcome);
+      this.#scheduleDispatch();
+    },
+    returned: (jids: readonly number[]) => {
+      this.#scheduler.returned(jids);
+      this.#scheduleDispatch();
+    },
+    crashed: (jid: number, message: string) => {
+      this.#disarm(jid);
+      if (this.#table.flags[jid]! & Flag.Restartable) this.#scheduler.returned([jid]);
+      else this.#scheduler.fail(jid, { name: 'WorkerCrashed', message, stack: undefined }, Date.now());
+      this.#scheduleDispatch();
+    },
+  };
+
+  constructor(settings: RuntimeSettings) {
+    this.#settings = settings;
+    this.#scheduler = this.#createScheduler();
+  }
+
+  get running(): boolean {
+    return this.#executor !== undefined;
+  }
+
+  get unfinished(): number {
+    return this.#scheduler.incomplete;
+  }
+
+  async submit(submission: Submission): Promise<number> {
+    const { options, fn, argsList } = submission;
+    const cost = this.#settings.costOf(options.type, options.cores);
+    if (cost > this.#settings.capacity) throw errors.neverFits(cost, this.#settings.capacity, options.type);
+    this.#assertKnown(options.dependsOn);
+    const first = this.#table.allocate(argsList.length);
+    this.#scheduler.accept(first, fn, argsList, options, Date.now());
+    this.#scheduleDispatch();
+    return first;
+  }
+
+  async status(jids: number[]): Promise<JobStatus[]> {
+    this.#assertKnown(jids);
+    return jids.map((jid) => this.#table.statusOf(jid));
+  }
+
+  async wait(request: WaitRequest): Promise<WaitVerdict> {
+    this.#assertKnown(request.jids);
+    const caller = request.caller;
+    if (caller === undefined || !this.#table.exists(caller)) return this.#waiters.wait(request);
+    // A job waiting on others gives its slot back, so parents never starve their children.
+    this.#scheduler.block(caller);
+    this.#scheduleDispatch();
+    try {
+      return await this.#waiters.wait(request);
+    } finally {
+      this.#scheduler.unblock(caller);
+    }
+  }
+
+  async kill(jids: number[] | undefined): Promise<void> {
+    if (jids) this.#assertKnown(jids);
+    const now = Date.now();
+    for (const jid of jids ?? this.#unfinishedJids()) {
+      if (this.#scheduler.kill(jid, now)) {
+        this.#disarm(jid);
+        this.#executor?.stop(jid);
+      }
+    }
+    this.#scheduleDispatch();
+  }
+
+  async delete(jids: number[]): Promise<void> {
+    this.#assertKnown(jids);
+    for (const jid of jids) {
+      if (!isCompleteCode(this.#table.status[jid]!)) throw errors.deleteUnfinished(jid);
+    }
+    for (const jid of jids) this.#table.erase(jid);
+  }
+
+  async info(jids: number[]): Promise<JobInfo[]> {
+    this.#assertKnown(jids);
+    return jids.map((jid) => this.#infoOf(jid));
+  }
+
+  /** Kills what is unfinished and stops the executor; the table stays readable. */
+  async close(): Promise<boolean> {
+    const executor = this.#executor;
+    if (!executor) return false;
+    await this.kill(undefined);
+    this.#waiters.abandonAll();
+    this.#executor = undefined;
+    await executor.close();
+    return true;
+  }
+
+  /** Drives another executor from now on; only when no job is unfinished. */
+  async reconfigure(settings: RuntimeSettings): Promise<void> {
+    if (this.#scheduler.incomplete > 0) throw errors.switchWithJobs();
+    await this.close();
+    this.#settings = settings;
+    this.#scheduler = this.#createScheduler();
+  }
+
+  #createScheduler(): Scheduler {
+    return new Scheduler(this.#table, this.#settings, (jid) => this.#waiters.completed(jid));
+  }
+
+  #assertKnown(jids: readonly number[]): void {
+    for (const jid of jids) if (!this.#table.exists(jid)) throw errors.unknownJid(jid);
+  }
+
+  *#unfinishedJids(): Iterable<number> {
+    const t = this.#table;
+    for (let jid = 1; jid <= t.lastJid; jid++) {
+      const code = t.status[jid]!;
+      if (code !== Code.None && !isCompleteCode(code)) yield jid;
+    }
+  }
+
+  /** Dispatch once per tick, however many events arrived in it. */
+  #scheduleDispatch(): void {
+    if (this.#dispatchPending) return;
+    this.#dispatchPending = true;
+    queueMicrotask(() => {
+      this.#dispatchPending = false;
+      this.#dispatch();
+    });
+  }
+
+  #dispatch(): void {
+    const batches = this.#scheduler.takeBatches(Date.now());
+    if (batches.length === 0) return;
+    const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this));
+    const t = this.#table;
+    for (const batch of batches) {
+      const specs: JobSpec[] = batch.jids.map((jid) => ({ jid, fn: t.fn[jid]!, args: t.args[jid], type: batch.type }));
+      executor.run(specs);
+      const first = batch.jids[0]!;
+      if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
+    }
+  }
+
+  /** Starts a job's maxRuntime clock; jobs with one always travel alone, so dispatch is start. */
+  #arm(jid: number, maxRuntime: number): void {
+    const timer = setTimeout(() => {
+      this.#maxRuntimeTimers.delete(jid);
+      this.#executor?.stop(jid);
+      this.#scheduler.fail(jid, errors.maxRuntimeExceeded(jid, maxRuntime), Date.now());
+      this.#scheduleDispatch();
+    }, maxRuntime);
+    // The timer alone must not keep a process alive: the job's worker does while it runs.
+    timer.unref();
+    this.#maxRuntimeTimers.set(jid, timer);
+  }
+
+  #disarm(jid: number): void {
+    const timer = this.#maxRuntimeTimers.get(jid);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#maxRuntimeTimers.delete(jid);
+  }
+
+  #infoOf(jid: number): JobInfo {
+    const t = this.#table;
+    const started = t.started[jid] || undefined;
+    const finished = t.finished[jid] || undefined;
+    return {
+      jid,
+      status: t.statusOf(jid),
+      type: t.typeOf(jid),
+      cores: t.cores[jid]!,
+      priority: t.priority[jid]!,
+      label: t.label[jid],
+      fn: t.fnName[jid] ?? '',
+      created: t.created[jid]!,
+      started,
+      finished,
+      runtime: started !== undefined && finished !== undefined ? finished - started : undefined,
+      cputime: numberOrUndefined(t.cputime[jid]!),
+      memory: numberOrUndefined(t.memory[jid]!),
+      stdout: t.stdout[jid] ?? '',
+      stderr: t.stderr[jid] ?? '',
+      exception: t.error[jid],
+      dependsOn: t.dependsOn[jid]?.slice() ?? [],
+    };
+  }
+}
+
+function numberOrUndefined(value: number): number | undefined {
+  return Number.isNaN(value) ? undefined : value;
+}

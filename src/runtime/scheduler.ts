@@ -1,0 +1,309 @@
+/**
+ * The pure heart of nimbus: job states, dependency edges, ready queues by priority and
+ * compute-unit accounting. Events go in (accepted, finished, failed, killed, returned, blocked);
+ * `takeBatches()` says what to start. It knows nothing of threads, timers or files, so every
+ * executor shares it and tests drive it without a worker.
+ */
+import type { ResourceType } from '../types/job-options.js';
+import { RESOURCE_TYPES } from '../types/job-options.js';
+import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
+import type { ResolvedJobOptions } from '../types/job-service.js';
+import type { ShippedFunction } from '../types/shipped-function.js';
+import { batchSize } from './batch-size.js';
+import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
+import { ReadyQueue } from './ready-queue.js';
+import { move } from './transitions.js';
+
+/** What one job of each type reserves, in compute units (a core offers 2.5). */
+export const COMPUTE_UNITS: Readonly<Record<ResourceType, number>> = {
+  c1: 1, c2: 2.5, f2: 5.5, m1: 3.25, s1: 1,
+};
+
+export interface Batch {
+  readonly type: ResourceType;
+  /** Jobs of one function, to run in this order on one worker. */
+  readonly jids: number[];
+}
+
+/** A dispatched batch: it holds its compute units until its last job is accounted for. */
+interface RunningBatch {
+  readonly computeUnits: number;
+  /** Members not yet complete or returned. */
+  open: number;
+  /** Members waiting on other jobs: while any does, the batch gives its compute units back. */
+  blocked: number;
+  holdsComputeUnits: boolean;
+}
+
+export type CompletionListener = (jid: number) => void;
+
+export interface Capacity {
+  /** What the runtime offers, in the units of `costOf`. */
+  readonly capacity: number;
+  /** What one job reserves: compute units for the pool, one "turn" for the simulator. */
+  readonly costOf: (type: ResourceType, cores: number) => number;
+}
+
+/** The pool's cost: compute units by type, times cores. */
+export function computeUnitsOf(type: ResourceType, cores: number): number {
+  return COMPUTE_UNITS[type] * cores;
+}
+
+export class Scheduler {
+  readonly table: JobTable;
+  /** Compute units this runtime offers. */
+  readonly capacity: number;
+  #freeComputeUnits: number;
+  #incomplete = 0;
+  readonly #queues: ReadyQueue[];
+  /** The batch of every dispatched job. */
+  readonly #running = new Map<number, RunningBatch>();
+  /** Mean milliseconds per job of each function (by shipped id), to size batches. */
+  readonly #meanDuration = new Map<string, number>();
+  readonly #onComplete: CompletionListener;
+
+  readonly #costOf: Capacity['costOf'];
+
+  constructor(table: JobTable, { capacity, costOf }: Capacity, onComplete: CompletionListener) {
+    this.table = table;
+    this.capacity = capacity;
+    this.#costOf = costOf;
+    this.#freeComputeUnits = capacity;
+    this.#onComplete = onComplete;
+    const isQueued = (jid: number) => table.status[jid] === Code.Queued;
+    this.#queues = RESOURCE_TYPES.map(() => new ReadyQueue(isQueued));
+  }
+
+  /** Jobs accepted and not complete yet. */
+  get incomplete(): number {
+    return this.#incomplete;
+  }
+
+  /** Records `argsList.length` jobs from `first` on; each is queued, waiting or already stalled. */
+  accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number): void {
+    const t = this.table;
+    const typeIndex = RESOURCE_TYPES.indexOf(options.type);
+    const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0)
+      | (options.restartable ? Flag.Restartable : 0);
+    this.#incomplete += argsList.length;
+    for (let i = 0; i < argsList.length; i++) {
+      const jid = first + i;
+      t.typeIndex[jid] = typeIndex;
+      t.flags[jid] = flags;
+      t.cores[jid] = options.cores;
+      t.priority[jid] = options.priority;
+      t.maxRuntime[jid] = options.maxRuntime ?? 0;
+      t.created[jid] = now;
+      t.cputime[jid] = NaN;
+      t.memory[jid] = NaN;
+      t.fn[jid] = fn;
+      t.fnName[jid] = fn.name;
+      t.args[jid] = argsList[i];
+      if (options.label !== undefined) t.label[jid] = options.label;
+      this.#linkDependencies(jid, options.dependsOn, now);
+    }
+  }
+
+  /** Takes every batch that fits the free compute units now, best priority first. */
+  takeBatches(now: number): Batch[] {
+    const batches: Batch[] = [];
+    for (let queue = this.#bestQueue(); queue !== undefined; queue = this.#bestQueue()) {
+      const batch = this.#formBatch(queue, now);
+      if (!batch) break;
+      batches.push(batch);
+    }
+    return batches;
+  }
+
+  /** An executor's report. Ignored when the job was completed meanwhile (killed, timed out). */
+  finished(outcome: JobOutcome): void {
+    const t = this.table;
+    const jid = outcome.jid;
+    if (t.status[jid] !== Code.Processing) return;
+    t.started[jid] = outcome.started;
+    t.cputime[jid] = outcome.cputime ?? NaN;
+    t.memory[jid] = outcome.memory ?? NaN;
+    if (outcome.stdout) t.stdout[jid] = outcome.stdout;
+    if (outcome.stderr) t.stderr[jid] = outcome.stderr;
+    this.#learnDuration(t.fn[jid]!.id, outcome.finished - outcome.started);
+    if (outcome.status === 'done') {
+      t.value[jid] = outcome.value;
+      this.#complete(jid, Code.Done, outcome.finished);
+    } else {
+      t.error[jid] = outcome.error;
+      this.#complete(jid, Code.Error, outcome.finished);
+    }
+  }
+
+  /** Ends a dispatched job 'error' from outside it (over maxRuntime, its worker died). */
+  fail(jid: number, error: RemoteError, now: number): void {
+    if (this.table.status[jid] !== Code.Processing) return;
+    this.table.error[jid] = error;
+    this.#complete(jid, Code.Error, now);
+  }
+
+  /** Kills a job that is not complete. Returns true when it was dispatched and must be stopped. */
+  kill(jid: number, now: number): boolean {
+    const code = this.table.status[jid]!;
+    if (isCompleteCode(code)) return false;
+    this.#complete(jid, Code.Killed, now);
+    return code === Code.Processing;
+  }
+
+  /** Dispatched jobs that never reported (their batch was cut short): they run again. */
+  returned(jids: readonly number[]): void {
+    const t = this.table;
+    for (const jid of jids) {
+      if (t.status[jid] !== Code.Processing) continue;
+      this.#leaveBatch(jid);
+      move(t.status, jid, Code.Queued);
+      t.started[jid] = 0;
+      this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!);
+    }
+  }
+
+  /** A running job waits on other jobs: its batch gives its compute units back meanwhile. */
+  block(jid: number): void {
+    const batch = this.#running.get(jid);
+    if (!batch) return;
+    batch.blocked++;
+    if (batch.holdsComputeUnits) this.#release(batch);
+  }
+
+  /** The wait is over: the batch takes its compute units again, even past capacity for a moment. */
+  unblock(jid: number): void {
+    const batch = this.#running.get(jid);
+    if (!batch || batch.blocked === 0) return;
+    batch.blocked--;
+    if (batch.blocked === 0 && !batch.holdsComputeUnits) {
+      this.#freeComputeUnits -= batch.computeUnits;
+      batch.holdsComputeUnits = true;
+    }
+  }
+
+  #linkDependencies(jid: number, dependsOn: readonly number[], now: number): void {
+    const t = this.table;
+    let pending = 0;
+    let failed = false;
+    const ignoreErrors = (t.flags[jid]! & Flag.IgnoreDependencyErrors) !== 0;
+    for (const dependency of dependsOn) {
+      const code = t.status[dependency]!;
+      if (!isCompleteCode(code)) {
+        pending++;
+        (t.dependents[dependency] ??= []).push(jid);
+      } else if (code !== Code.Done && !ignoreErrors) {
+        failed = true;
+      }
+    }
+    if (dependsOn.length > 0) t.dependsOn[jid] = dependsOn.slice();
+    t.pendingDependencies[jid] = pending;
+    if (failed) {
+      move(t.status, jid, Code.Stalled);
+      this.#complete(jid, Code.Stalled, now, true);
+    } else if (pending > 0) {
+      move(t.status, jid, Code.Waiting);
+    } else {
+      this.#enqueue(jid);
+    }
+  }
+
+  #enqueue(jid: number): void {
+    const t = this.table;
+    move(t.status, jid, Code.Queued);
+    this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!);
+  }
+
+  /** The queue whose next job comes first: lowest priority number, then lowest jid. */
+  #bestQueue(): ReadyQueue | undefined {
+    const t = this.table;
+    let best: ReadyQueue | undefined;
+    let bestJid = 0;
+    for (const queue of this.#queues) {
+      const jid = queue.peek();
+      if (jid === undefined) continue;
+      if (!best || t.priority[jid]! < t.priority[bestJid]!
+        || (t.priority[jid] === t.priority[bestJid] && jid < bestJid)) {
+        best = queue;
+        bestJid = jid;
+      }
+    }
+    return best;
+  }
+
+  #formBatch(queue: ReadyQueue, now: number): Batch | undefined {
+    const t = this.table;
+    const first = queue.peek()!;
+    const type = t.typeOf(first);
+    const computeUnits = this.#costOf(type, t.cores[first]!);
+    if (computeUnits > this.#freeComputeUnits) return undefined;
+    queue.shift();
+    const jids = [first];
+    if (t.maxRuntime[first] === 0) {
+      const fn = t.fn[first]!;
+      const slots = Math.max(1, Math.floor(this.capacity / computeUnits));
+      const size = batchSize(this.#meanDuration.get(fn.id), queue.size + 1, slots);
+      for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
+        if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || t.maxRuntime[next] !== 0) break;
+        jids.push(queue.shift()!);
+      }
+    }
+    const batch: RunningBatch = { computeUnits, open: jids.length, blocked: 0, holdsComputeUnits: true };
+    this.#freeComputeUnits -= computeUnits;
+    for (const jid of jids) {
+      move(t.status, jid, Code.Processing);
+      this.#running.set(jid, batch);
+    }
+    t.started[first] = now;
+    return { type, jids };
+  }
+
+  /** Completes a job, then every dependent its failure stalls, however long the chain. */
+  #complete(jid: number, code: Code, now: number, alreadyMoved = false): void {
+    if (!alreadyMoved) move(this.table.status, jid, code);
+    const stalled: number[] = [];
+    this.#settle(jid, code, now, stalled);
+    for (let next = stalled.pop(); next !== undefined; next = stalled.pop()) {
+      this.#settle(next, Code.Stalled, now, stalled);
+    }
+  }
+
+  /** Records a status just made complete and frees, or stalls (into `stalled`), its dependents. */
+  #settle(jid: number, code: Code, now: number, stalled: number[]): void {
+    const t = this.table;
+    this.#leaveBatch(jid);
+    t.finished[jid] = now;
+    t.releaseInputs(jid);
+    this.#incomplete--;
+    this.#onComplete(jid);
+    const dependents = t.dependents[jid];
+    if (!dependents) return;
+    t.dependents[jid] = undefined;
+    for (const dependent of dependents) {
+      if (t.status[dependent] !== Code.Waiting) continue;
+      if (code === Code.Done || (t.flags[dependent]! & Flag.IgnoreDependencyErrors) !== 0) {
+        if (--t.pendingDependencies[dependent]! === 0) this.#enqueue(dependent);
+      } else {
+        move(t.status, dependent, Code.Stalled);
+        stalled.push(dependent);
+      }
+    }
+  }
+
+  #leaveBatch(jid: number): void {
+    const batch = this.#running.get(jid);
+    if (!batch) return;
+    this.#running.delete(jid);
+    if (--batch.open === 0 && batch.holdsComputeUnits) this.#release(batch);
+  }
+
+  #release(batch: RunningBatch): void {
+    this.#freeComputeUnits += batch.computeUnits;
+    batch.holdsComputeUnits = false;
+  }
+
+  #learnDuration(fnId: string, ms: number): void {
+    const previous = this.#meanDuration.get(fnId);
+    // An exponential moving average: recent jobs weigh most, one outlier does not swing it.
+    this.#meanDuration.set(fnId, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The allowed status changes, as data. A complete status (done, error, killed, stalled) has no
+ * way out: that is what makes "complete statuses never change" hold everywhere.
+ */
+import { Code, STATUS_OF_CODE } from './job-table.js';
+
+const ALLOWED: Readonly<Record<Code, readonly Code[]>> = {
+  [Code.None]: [Code.Queued, Code.Waiting, Code.Stalled],
+  [Code.Waiting]: [Code.Queued, Code.Stalled, Code.Killed],
+  [Code.Queued]: [Code.Processing, Code.Killed],
+  // Back to Queued when a batch is cut short and the job must run again.
+  [Code.Processing]: [Code.Done, Code.Error, Code.Killed, Code.Queued],
+  [Code.Done]: [],
+  [Code.Error]: [],
+  [Code.Killed]: [],
+  [Code.Stalled]: [],
+};
+
+export function canMove(from: Code, to: Code): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+/** Moves a status, or throws: an illegal move is a bug in nimbus, never a user's error. */
+export function move(status: Uint8Array, jid: number, to: Code): void {
+  const from = status[jid] as Code;
+  if (!canMove(from, to)) {
+    throw new Error(`nimbus internal error: job ${jid} cannot go from ${STATUS_OF_CODE[from]} to ${STATUS_OF_CODE[to]}`);
+  }
+  status[jid] = to;
+}

@@ -1,0 +1,109 @@
+/**
+ * Waits on jobs: join, result, iresult and iresultUnordered all come down to "tell me when these
+ * are complete" (all of them, or any). A waiter is registered only on jobs not complete yet, and
+ * is told when each completes; it never polls. It reads the table, never changes it.
+ */
+import type { JobFailure, JobResult, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import { Code, type JobTable } from './job-table.js';
+
+interface Waiter {
+  /** One of the jobs it waits on completed. */
+  completed(jid: number): void;
+  /** The runtime is closing: settle now. */
+  abandon(): void;
+}
+
+export class Waiters {
+  readonly #table: JobTable;
+  /** The waiters of each jid, indexed like the table. */
+  #byJid: (Waiter | Waiter[] | undefined)[] = [];
+  readonly #active = new Set<Waiter>();
+
+  constructor(table: JobTable) {
+    this.#table = table;
+  }
+
+  /** The scheduler's completion listener. */
+  completed(jid: number): void {
+    const waiting = this.#byJid[jid];
+    if (waiting === undefined) return;
+    this.#byJid[jid] = undefined;
+    if (Array.isArray(waiting)) for (const waiter of waiting) waiter.completed(jid);
+    else waiting.completed(jid);
+  }
+
+  /** Settles when the request is met, or a job fails (unless ignored), or the timeout passes. */
+  wait(request: WaitRequest): Promise<WaitVerdict> {
+    return new Promise((resolve) => {
+      const t = this.#table;
+      const pending = new Set<number>();
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (verdict: WaitVerdict) => {
+        if (!this.#active.delete(waiter)) return;
+        if (timer) clearTimeout(timer);
+        resolve(verdict);
+      };
+      const verdictNow = (): WaitVerdict | undefined => {
+        if (!request.ignoreErrors && !request.any) {
+          for (const jid of request.jids) {
+            const failure = this.failureOf(jid);
+            if (failure) return { kind: 'failed', failure };
+          }
+        }
+        if (request.any) {
+          const complete = request.jids.filter((jid) => !pending.has(jid));
+          return complete.length > 0 ? this.#complete(complete, true) : undefined;
+        }
+        return pending.size === 0 ? this.#complete(request.jids, request.values) : undefined;
+      };
+      const waiter: Waiter = {
+        completed: (jid) => {
+          pending.delete(jid);
+          const failed = !request.ignoreErrors && !request.any && t.status[jid] !== Code.Done;
+          if (failed || request.any || pending.size === 0) settle(verdictNow()!);
+        },
+        abandon: () => settle({ kind: 'closed' }),
+      };
+      for (const jid of request.jids) if (t.status[jid]! < Code.Done) pending.add(jid);
+      this.#active.add(waiter);
+      const now = verdictNow();
+      if (now) return settle(now);
+      for (const jid of pending) this.#register(jid, waiter);
+      const timeout = request.timeout;
+      if (timeout !== undefined) {
+        timer = setTimeout(() => settle({ kind: 'timeout', after: timeout }), timeout);
+      }
+    });
+  }
+
+  /** Settles every waiter: the runtime is going away. */
+  abandonAll(): void {
+    for (const waiter of [...this.#active]) waiter.abandon();
+    this.#byJid = [];
+  }
+
+  failureOf(jid: number): JobFailure | undefined {
+    const code = this.#table.status[jid]!;
+    if (code === Code.Error) return { jid, status: 'error', error: this.#table.error[jid] };
+    if (code === Code.Killed) return { jid, status: 'killed', error: undefined };
+    if (code === Code.Stalled) return { jid, status: 'stalled', error: this.#table.error[jid] };
+    return undefined;
+  }
+
+  #complete(jids: number[], withResults: boolean): WaitVerdict {
+    const results = withResults ? jids.map((jid) => this.#resultOf(jid)) : undefined;
+    return { kind: 'complete', jids, results };
+  }
+
+  #resultOf(jid: number): JobResult {
+    const failure = this.failureOf(jid);
+    return failure ? { ok: false, failure } : { ok: true, value: this.#table.value[jid] };
+  }
+
+  #register(jid: number, waiter: Waiter): void {
+    const existing = this.#byJid[jid];
+    if (existing === undefined) this.#byJid[jid] = waiter;
+    else if (Array.isArray(existing)) existing.push(waiter);
+    else this.#byJid[jid] = [existing, waiter];
+  }
+}

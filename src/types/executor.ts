@@ -1,0 +1,48 @@
+/**
+ * The one contract every executor implements (the worker pool, the simulator, later the Redis
+ * backend). The scheduler hands out batches; the executor runs each batch's jobs in order and
+ * reports each job once. It never decides what runs next.
+ */
+import type { ResourceType } from './job-options.js';
+import type { JobOutcome, Packed } from './job-outcome.js';
+import type { ShippedFunction } from './shipped-function.js';
+
+export interface JobSpec {
+  readonly jid: number;
+  readonly fn: ShippedFunction;
+  /** The packed argument array. */
+  readonly args: Packed;
+  readonly type: ResourceType;
+}
+
+export interface ExecutorEvents {
+  /** A job finished, with a value or an error. Called at most once per dispatch of a job. */
+  finished(outcome: JobOutcome): void;
+  /**
+   * Jobs that were dispatched but whose outcome is lost because their batch was cut short (a
+   * neighbour was stopped or its worker died): they go back to the queue and run again.
+   */
+  returned(jids: readonly number[]): void;
+  /** The worker running `jid` died; the job ends 'error' with this message. */
+  crashed(jid: number, message: string): void;
+}
+
+export interface ExecutorTraits {
+  /** Can `stop` end a job whose code never yields (an endless loop)? */
+  readonly stopsRunningCode: boolean;
+  /** Are memory limits enforced and peaks measured? */
+  readonly measuresMemory: boolean;
+}
+
+export interface Executor {
+  readonly traits: ExecutorTraits;
+  /** Start running a batch, in order. Never throws: failures arrive through the events. */
+  run(batch: readonly JobSpec[]): void;
+  /**
+   * Stop a dispatched job now: its outcome is never reported. Jobs of its batch that had not
+   * finished are reported through `returned`.
+   */
+  stop(jid: number): void;
+  /** Stop everything; no event is reported afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,47 @@
+/** What a user can ask of a job (`cloud.with(...)`) and of a runtime (`new Cloud(...)`). */
+import type { Jid } from './jid.js';
+
+export type ResourceType = 'c1' | 'c2' | 'f2' | 'm1' | 's1';
+
+export const RESOURCE_TYPES: readonly ResourceType[] = ['c1', 'c2', 'f2', 'm1', 's1'];
+
+export interface JobOptions {
+  /** Resource profile; default 'c1'. */
+  type?: ResourceType;
+  /** Compute slots one job reserves; default 1. */
+  cores?: number;
+  /** The job waits until all of these are done. */
+  dependsOn?: Jid | readonly Jid[];
+  /** 'ignore': a failed dependency counts as finished and the job runs anyway. */
+  dependsOnErrors?: 'abort' | 'ignore';
+  /** Free text shown by `info`. */
+  label?: string;
+  /** Milliseconds; a job running longer is stopped and ends 'error'. */
+  maxRuntime?: number;
+  /** Lower runs first among queued jobs; default 5. */
+  priority?: number;
+  /** A job whose worker died is run again instead of failing. */
+  restartable?: boolean;
+}
+
+export interface WaitOptions {
+  /** Milliseconds; when it passes, the wait rejects with CloudTimeoutError (the jobs go on). */
+  timeout?: number;
+  /** A failed job does not reject the wait: its slot holds its CloudException instead. */
+  ignoreErrors?: boolean;
+}
+
+export interface CloudConfig {
+  /** Run jobs in the calling thread, one at a time (NIMBUS_SIMULATOR=1). */
+  simulator?: boolean;
+  /** Cores to use; default os.availableParallelism() (NIMBUS_CORES). */
+  cores?: number;
+  /** Capacity in compute units; default cores * 2.5. */
+  computeUnits?: number;
+  /** Per-type memory limits in MB. */
+  memoryLimits?: Partial<Record<ResourceType, number>>;
+  /** The file store (arrives with cloud.files). */
+  files?: unknown;
+  /** Durable job store directory (arrives with the job store; NIMBUS_HOME). */
+  home?: string;
+}

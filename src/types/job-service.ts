@@ -1,0 +1,69 @@
+/**
+ * What the `Cloud` facade asks of a runtime. The main thread's runtime implements it directly; a
+ * job's own `cloud` reaches the same runtime through a MessagePort. Everything that crosses it
+ * is plain data, so it can cross a thread (and, later, a network).
+ */
+import type { JobInfo } from './job-info.js';
+import type { ResourceType } from './job-options.js';
+import type { Packed, RemoteError } from './job-outcome.js';
+import type { JobStatus } from './job-status.js';
+import type { ShippedFunction } from './shipped-function.js';
+
+/** Job options after validation, with every default filled in. */
+export interface ResolvedJobOptions {
+  type: ResourceType;
+  cores: number;
+  priority: number;
+  label: string | undefined;
+  dependsOn: number[];
+  dependsOnErrors: 'abort' | 'ignore';
+  maxRuntime: number | undefined;
+  restartable: boolean;
+}
+
+export interface Submission {
+  fn: ShippedFunction;
+  /** One packed argument array per job. */
+  argsList: Packed[];
+  options: ResolvedJobOptions;
+}
+
+export interface WaitRequest {
+  jids: number[];
+  timeout: number | undefined;
+  ignoreErrors: boolean;
+  /** Return the values (result) or only wait (join). */
+  values: boolean;
+  /** Return as soon as at least one job is complete, with every one that is (iresultUnordered). */
+  any: boolean;
+  /** The job that waits, when a job waits on others: it gives up its slot meanwhile. */
+  caller: number | undefined;
+}
+
+/** Why a job is not 'done'. */
+export interface JobFailure {
+  jid: number;
+  status: 'error' | 'killed' | 'stalled';
+  error: RemoteError | undefined;
+}
+
+export type JobResult = { ok: true; value: Packed } | { ok: false; failure: JobFailure };
+
+export type WaitVerdict =
+  /** `jids` are the jobs the verdict covers: all asked, or for `any` those complete now. */
+  | { kind: 'complete'; jids: number[]; results: JobResult[] | undefined }
+  | { kind: 'failed'; failure: JobFailure }
+  | { kind: 'timeout'; after: number }
+  /** The runtime closed before the wait was over. */
+  | { kind: 'closed' };
+
+export interface JobService {
+  /** Accepts the jobs and returns the first jid; the others follow it one by one. */
+  submit(submission: Submission): Promise<number>;
+  status(jids: number[]): Promise<JobStatus[]>;
+  wait(request: WaitRequest): Promise<WaitVerdict>;
+  /** Kills these jobs, or every unfinished one when `jids` is undefined. */
+  kill(jids: number[] | undefined): Promise<void>;
+  delete(jids: number[]): Promise<void>;
+  info(jids: number[]): Promise<JobInfo[]>;
+}

@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests import 'nimbus' as a user would: the built package (npm test builds first), the same
+// code the worker threads load.
+export default defineConfig({
+  resolve: {
+    alias: [{ find: /^nimbus$/, replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)) }],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});

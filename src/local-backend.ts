@@ -53,14 +53,15 @@ class LocalBackend implements CloudBackend {
   }
 
   #settings(): RuntimeSettings {
-    return this.#simulator ? simulatorSettings(this.#cloud) : poolSettings(this.#config);
+    const computeUnits = this.#config.computeUnits ?? (this.#config.cores ?? availableParallelism()) * COMPUTE_UNITS_PER_CORE;
+    return this.#simulator ? simulatorSettings(this.#cloud, computeUnits) : poolSettings(computeUnits);
   }
 }
 
-function poolSettings(config: CloudConfig): RuntimeSettings {
-  const cores = config.cores ?? availableParallelism();
-  const capacity = config.computeUnits ?? cores * COMPUTE_UNITS_PER_CORE;
+function poolSettings(computeUnits: number): RuntimeSettings {
+  const capacity = computeUnits;
   return {
+    computeUnits,
     capacity,
     costOf: computeUnitsOf,
     createExecutor: (events, service) => new PoolExecutor(events, service, {
@@ -70,8 +71,9 @@ function poolSettings(config: CloudConfig): RuntimeSettings {
 }
 
 /** One job at a time, whatever its type: every job costs the one slot there is. */
-function simulatorSettings(cloud: Cloud): RuntimeSettings {
+function simulatorSettings(cloud: Cloud, computeUnits: number): RuntimeSettings {
   return {
+    computeUnits,
     capacity: 1,
     costOf: () => 1,
     createExecutor: (events) => new SimulatorExecutor(events, cloud),

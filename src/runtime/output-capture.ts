@@ -3,6 +3,7 @@
  * The streams are patched once per thread; the job context says which job a write belongs to,
  * so interleaved jobs never mix their output, and writes from outside any job go through.
  */
+import { format } from 'node:util';
 import { currentJob } from './job-context.js';
 
 /** Output kept per stream and job; beyond it the rest is dropped and a marker says so. */
@@ -24,10 +25,27 @@ export class JobOutput {
 
 let patched = false;
 
-/** Makes job output go to the running job; call before a thread runs its first job. */
+/** Which stream each console method writes to. */
+const CONSOLE_STREAMS = {
+  log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr', error: 'stderr', trace: 'stderr',
+} as const;
+
+/**
+ * Makes job output go to the running job; call before a thread runs its first job. Both the
+ * console and the streams are patched: a console may not write through process.stdout (a test
+ * runner's does not), and a job may write to the streams directly.
+ */
 export function patchOutputStreams(): void {
   if (patched) return;
   patched = true;
+  for (const [method, name] of Object.entries(CONSOLE_STREAMS)) {
+    const original = console[method as keyof typeof CONSOLE_STREAMS].bind(console);
+    console[method as keyof typeof CONSOLE_STREAMS] = (...args: unknown[]) => {
+      const output = currentJob()?.output;
+      if (!output) return original(...args);
+      output.append(name, (method === 'trace' ? 'Trace: ' : '') + format(...args) + '\n');
+    };
+  }
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;

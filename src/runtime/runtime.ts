@@ -12,10 +12,12 @@ import type { JobOutcome } from '../types/job-outcome.js';
 import type { JobService, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
-import { Scheduler } from './scheduler.js';
+import { Scheduler, computeUnitsOf } from './scheduler.js';
 import { Waiters } from './waiters.js';
 
 export interface RuntimeSettings {
+  /** Compute units of the machine being run or simulated: a job needing more is refused. */
+  computeUnits: number;
   /** Capacity in the units of `costOf`. */
   capacity: number;
   /** What one job of a type reserves. */
@@ -65,8 +67,8 @@ export class Runtime implements JobService {
 
   async submit(submission: Submission): Promise<number> {
     const { options, fn, argsList } = submission;
-    const cost = this.#settings.costOf(options.type, options.cores);
-    if (cost > this.#settings.capacity) throw errors.neverFits(cost, this.#settings.capacity, options.type);
+    const needed = computeUnitsOf(options.type, options.cores);
+    if (needed > this.#settings.computeUnits) throw errors.neverFits(needed, this.#settings.computeUnits, options.type);
     this.#assertKnown(options.dependsOn);
     const first = this.#table.allocate(argsList.length);
     this.#scheduler.accept(first, fn, argsList, options, Date.now());

@@ -1,0 +1,42 @@
+/**
+ * The pools nimbus is measured against, each started on the same work (workers/*.js) with one
+ * thread per core, so that a comparison is between runtimes, not between thread counts. Every
+ * starter returns something with a `close()` that the scenario must await.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import workerpool from 'workerpool';
+
+const workerFile = (name) => new URL(`./workers/${name}`, import.meta.url);
+
+export const PEER_THREADS = availableParallelism();
+
+export function startPiscina() {
+  const piscina = new Piscina({
+    filename: workerFile('piscina-add-two.js').href,
+    minThreads: PEER_THREADS,
+    maxThreads: PEER_THREADS,
+  });
+  return { run: (x) => piscina.run(x), close: () => piscina.destroy() };
+}
+
+export function startWorkerpool() {
+  const pool = workerpool.pool(fileURLToPath(workerFile('workerpool-add-two.js')), {
+    workerType: 'thread',
+    minWorkers: PEER_THREADS,
+    maxWorkers: PEER_THREADS,
+  });
+  return { run: (x) => pool.exec('addTwo', [x]), close: () => pool.terminate() };
+}
+
+/** One bare worker answering one message at a time: `run` is a single postMessage round trip. */
+export function startRawWorker() {
+  const worker = new Worker(workerFile('raw-add-two.js'));
+  const run = (x) => new Promise((resolve) => {
+    worker.once('message', resolve);
+    worker.postMessage(x);
+  });
+  return { run, close: () => worker.terminate() };
+}

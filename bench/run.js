@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: runs the scenarios named on the command line (all of them when none), prints
+ * each one's table of nimbus beside its peers, writes each one's figures to
+ * bench/results/<scenario>-<timestamp>.json, and ends with the issue's targets, met or missed.
+ * It exits by itself: every scenario closes what it started.
+ *
+ * Usage: node bench/run.js [scenario...] [--quick]
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import * as cpuBound from './cpu-bound.js';
+import * as dependencies from './dependencies.js';
+import { table } from './format.js';
+import * as latency from './latency.js';
+import * as memory from './memory.js';
+import * as trivialMap from './trivial-map.js';
+
+const SCENARIOS = [trivialMap, latency, cpuBound, memory, dependencies];
+const RESULTS_DIR = new URL('./results/', import.meta.url);
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const asked = args.filter((arg) => arg !== '--quick');
+const unknown = asked.filter((arg) => !SCENARIOS.some((scenario) => scenario.name === arg));
+if (unknown.length > 0) {
+  console.error(`unknown scenario or option: ${unknown.join(', ')}`);
+  console.error(`usage: node bench/run.js [${SCENARIOS.map((s) => s.name).join(' | ')}]... [--quick]`);
+  process.exitCode = 1;
+} else {
+  await runScenarios(asked.length > 0 ? SCENARIOS.filter((s) => asked.includes(s.name)) : SCENARIOS);
+}
+
+async function runScenarios(scenarios) {
+  const machine = describeMachine();
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node} (${machine.platform})`);
+  if (quick) console.log('--quick: small sizes, to check that everything runs; the figures are not the real ones');
+
+  // One timestamp for the whole run, so that its results files sort together.
+  const timestamp = new Date().toISOString().replace(/[:.]/g, '-');
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const targets = [];
+  for (const scenario of scenarios) {
+    console.log(`\n== ${scenario.name}: ${scenario.title}${quick ? ' (quick)' : ''}\n`);
+    const started = performance.now();
+    const result = await scenario.run({ quick });
+    const seconds = (performance.now() - started) / 1000;
+    console.log(table(result.table.header, result.table.rows));
+    for (const note of result.notes) console.log(`  ${note}`);
+    const file = new URL(`${scenario.name}-${timestamp}.json`, RESULTS_DIR);
+    const record = { scenario: scenario.name, timestamp, quick, machine, seconds, ...result };
+    await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+    console.log(`  (${seconds.toFixed(1)} s; results in bench/results/${scenario.name}-${timestamp}.json)`);
+    targets.push(...result.targets);
+  }
+
+  console.log(`\n== summary: the performance targets${quick ? ' (quick sizes: indicative only)' : ''}\n`);
+  console.log(table(['target', 'measured', 'goal', ''], targets.map((t) => [t.what, t.measured, t.goal, t.met ? 'met' : 'MISSED'])));
+}
+
+function describeMachine() {
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores: os.availableParallelism(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}

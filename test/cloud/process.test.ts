@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MODES, hang, makeCloud } from '../support/clouds.js';
+
+const run = promisify(execFile);
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+describe.each(MODES)('a script using the default instance (%s)', (mode) => {
+  it('exits by itself when its work is done, without close()', async () => {
+    const env = { ...process.env, NIMBUS_SIMULATOR: mode === 'simulator' ? '1' : '' };
+    const { stdout } = await run(process.execPath, [fixture('no-close.mjs')], { env, timeout: 15_000 });
+    expect(JSON.parse(stdout)).toEqual({ results: [2, 4, 6], nested: 'from a child', simulator: mode === 'simulator' });
+  });
+});
+
+describe.each(MODES)('close (%s)', (mode) => {
+  const cloud = makeCloud(mode);
+  afterAll(() => cloud.close());
+
+  it('kills unfinished jobs, says whether it was running, and the next call starts again', async () => {
+    const stuck = await cloud.call(hang);
+    const waiter = cloud.result(stuck).catch((e: unknown) => e);
+    expect(await cloud.close()).toBe(true);
+    expect(await cloud.close()).toBe(false);
+    expect(await cloud.status(stuck)).toBe('killed');
+    expect(String(await waiter)).toBe(`CloudException: Job ${stuck}: killed`);
+    const again = await cloud.call(() => 'again');
+    expect(again).toBeGreaterThan(stuck);
+    expect(await cloud.result(again)).toBe('again');
+  });
+
+  it('startSimulator switches to in-thread execution and keeps earlier jobs readable', async () => {
+    const before = await cloud.call(() => 'before');
+    await cloud.join(before);
+    await cloud.startSimulator();
+    expect(cloud.isSimulator).toBe(true);
+    const after = await cloud.call(() => 'after');
+    expect(after).toBeGreaterThan(before);
+    expect(await cloud.result([before, after])).toEqual(['before', 'after']);
+  });
+});

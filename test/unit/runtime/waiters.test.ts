@@ -1,0 +1,283 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Code, JobTable } from '../../../src/runtime/job-table.js';
+import { Waiters } from '../../../src/runtime/waiters.js';
+import type { RemoteError } from '../../../src/types/job-outcome.js';
+import type { WaitRequest, WaitVerdict } from '../../../src/types/job-service.js';
+
+const BOOM: RemoteError = { name: 'Error', message: 'boom', stack: undefined };
+
+/** `count` jobs, all processing; `complete` sets a status in the table and tells the waiters. */
+function createWaiters(count: number) {
+  const table = new JobTable();
+  const first = table.allocate(count);
+  const jids = Array.from({ length: count }, (_, i) => first + i);
+  for (const jid of jids) table.status[jid] = Code.Processing;
+  const waiters = new Waiters(table);
+  return {
+    table,
+    waiters,
+    jids,
+    done(jid: number, value: unknown = `value of ${jid}`): void {
+      table.status[jid] = Code.Done;
+      table.value[jid] = value as string;
+      waiters.completed(jid);
+    },
+    fail(jid: number, code: Code = Code.Error): void {
+      table.status[jid] = code;
+      if (code === Code.Error) table.error[jid] = BOOM;
+      waiters.completed(jid);
+    },
+  };
+}
+
+function request(jids: number[], overrides: Partial<WaitRequest> = {}): WaitRequest {
+  return { jids, timeout: undefined, ignoreErrors: false, values: false, any: false, caller: undefined, ...overrides };
+}
+
+/** Whether `promise` has settled once every pending callback of this turn has run. */
+async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => { settled = true; });
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return settled;
+}
+
+describe('waiting for all jobs', () => {
+  it('settles complete when the last job is done, not before', async () => {
+    const w = createWaiters(2);
+    const [a, b] = w.jids;
+    const verdict = w.waiters.wait(request(w.jids));
+    w.done(a!);
+    expect(await hasSettled(verdict)).toBe(false);
+    w.done(b!);
+    expect(await verdict).toEqual({ kind: 'complete', jids: [a, b], results: undefined });
+  });
+
+  it('settles at once when every job is already done', async () => {
+    const w = createWaiters(2);
+    for (const jid of w.jids) w.done(jid);
+    expect(await w.waiters.wait(request(w.jids))).toMatchObject({ kind: 'complete' });
+  });
+
+  it('gives each job its value, in the order asked', async () => {
+    const w = createWaiters(3);
+    const [a, b, c] = w.jids;
+    const verdict = w.waiters.wait(request([c!, a!, b!], { values: true }));
+    w.done(a!, 1);
+    w.done(b!, 2);
+    w.done(c!, 3);
+    expect(await verdict).toEqual({
+      kind: 'complete',
+      jids: [c, a, b],
+      results: [{ ok: true, value: 3 }, { ok: true, value: 1 }, { ok: true, value: 2 }],
+    });
+  });
+
+  it('waits once for a job asked twice', async () => {
+    const w = createWaiters(1);
+    const [a] = w.jids;
+    const verdict = w.waiters.wait(request([a!, a!], { values: true }));
+    w.done(a!, 7);
+    expect(await verdict).toEqual({ kind: 'complete', jids: [a, a], results: [{ ok: true, value: 7 }, { ok: true, value: 7 }] });
+  });
+
+  it('settles every waiter of a job', async () => {
+    const w = createWaiters(1);
+    const [a] = w.jids;
+    const first = w.waiters.wait(request([a!]));
+    const second = w.waiters.wait(request([a!], { values: true }));
+    w.done(a!);
+    expect((await first).kind).toBe('complete');
+    expect((await second).kind).toBe('complete');
+  });
+
+  it('ignores a completion it was not waiting for', async () => {
+    const w = createWaiters(2);
+    const [a, b] = w.jids;
+    const verdict = w.waiters.wait(request([a!]));
+    w.done(b!);
+    expect(await hasSettled(verdict)).toBe(false);
+  });
+});
+
+describe('failures', () => {
+  it('settles failed as soon as one job fails, while the others still run', async () => {
+    const w = createWaiters(3);
+    const [a, b] = w.jids;
+    const verdict = w.waiters.wait(request(w.jids));
+    w.fail(b!);
+    expect(await verdict).toEqual({ kind: 'failed', failure: { jid: b, status: 'error', error: BOOM } });
+    expect(w.table.statusOf(a!)).toBe('processing');
+  });
+
+  it('settles failed at once when a job has already failed', async () => {
+    const w = createWaiters(2);
+    const [a, b] = w.jids;
+    w.fail(b!, Code.Killed);
+    expect(await w.waiters.wait(request([a!, b!]))).toEqual({ kind: 'failed', failure: { jid: b, status: 'killed', error: undefined } });
+  });
+
+  it.each([
+    ['error', Code.Error],
+    ['killed', Code.Killed],
+    ['stalled', Code.Stalled],
+  ] as const)('counts %s as a failure', async (status, code) => {
+    const w = createWaiters(1);
+    const verdict = w.waiters.wait(request(w.jids));
+    w.fail(w.jids[0]!, code);
+    expect(await verdict).toMatchObject({ kind: 'failed', failure: { jid: w.jids[0], status } });
+  });
+
+  it('stays settled failed when the other jobs complete afterwards', async () => {
+    const w = createWaiters(2);
+    const [a, b] = w.jids;
+    const verdict = w.waiters.wait(request(w.jids));
+    w.fail(a!);
+    expect(() => w.done(b!)).not.toThrow();
+    expect((await verdict).kind).toBe('failed');
+  });
+
+  describe('with ignoreErrors', () => {
+    it('waits for every job and gives each failure in its slot', async () => {
+      const w = createWaiters(2);
+      const [a, b] = w.jids;
+      const verdict = w.waiters.wait(request(w.jids, { ignoreErrors: true, values: true }));
+      w.fail(a!);
+      expect(await hasSettled(verdict)).toBe(false);
+      w.done(b!, 2);
+      expect(await verdict).toEqual({
+        kind: 'complete',
+        jids: [a, b],
+        results: [{ ok: false, failure: { jid: a, status: 'error', error: BOOM } }, { ok: true, value: 2 }],
+      });
+    });
+
+    it('settles complete at once when every job is complete, failed or not', async () => {
+      const w = createWaiters(2);
+      const [a, b] = w.jids;
+      w.fail(a!, Code.Stalled);
+      w.done(b!);
+      expect(await w.waiters.wait(request(w.jids, { ignoreErrors: true }))).toEqual({ kind: 'complete', jids: [a, b], results: undefined });
+    });
+  });
+});
+
+describe('waiting for any job', () => {
+  it('settles with the first job to complete', async () => {
+    const w = createWaiters(3);
+    const [, b] = w.jids;
+    const verdict = w.waiters.wait(request(w.jids, { any: true }));
+    w.done(b!, 'b');
+    expect(await verdict).toEqual({ kind: 'complete', jids: [b], results: [{ ok: true, value: 'b' }] });
+  });
+
+  it('settles at once with every job already complete', async () => {
+    const w = createWaiters(3);
+    const [a, b, c] = w.jids;
+    w.done(c!, 'c');
+    w.done(a!, 'a');
+    expect(await w.waiters.wait(request([a!, b!, c!], { any: true }))).toEqual({
+      kind: 'complete', jids: [a, c], results: [{ ok: true, value: 'a' }, { ok: true, value: 'c' }],
+    });
+  });
+
+  it('gives a failed job as a result, not as a failed verdict', async () => {
+    const w = createWaiters(2);
+    const [a] = w.jids;
+    const verdict = w.waiters.wait(request(w.jids, { any: true }));
+    w.fail(a!);
+    expect(await verdict).toEqual({ kind: 'complete', jids: [a], results: [{ ok: false, failure: { jid: a, status: 'error', error: BOOM } }] });
+  });
+});
+
+describe('timeout', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('settles timeout when the time passes first, not a moment before', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const w = createWaiters(1);
+    const verdict = w.waiters.wait(request(w.jids, { timeout: 100 }));
+    vi.advanceTimersByTime(99);
+    expect(await hasSettled(verdict)).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(await verdict).toEqual({ kind: 'timeout', after: 100 });
+  });
+
+  it('clears its timer when the jobs complete first', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const w = createWaiters(1);
+    const verdict = w.waiters.wait(request(w.jids, { timeout: 100 }));
+    expect(vi.getTimerCount()).toBe(1);
+    w.done(w.jids[0]!);
+    expect((await verdict).kind).toBe('complete');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('starts no timer when the verdict is known at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const w = createWaiters(1);
+    w.done(w.jids[0]!);
+    await w.waiters.wait(request(w.jids, { timeout: 100 }));
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('ignores a completion after the timeout', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const w = createWaiters(1);
+    const verdict = w.waiters.wait(request(w.jids, { timeout: 10 }));
+    vi.advanceTimersByTime(10);
+    expect(() => w.done(w.jids[0]!)).not.toThrow();
+    expect(await verdict).toEqual({ kind: 'timeout', after: 10 });
+  });
+});
+
+describe('abandonAll', () => {
+  it('settles every pending waiter closed', async () => {
+    const w = createWaiters(2);
+    const [a, b] = w.jids;
+    const verdicts = [w.waiters.wait(request([a!])), w.waiters.wait(request([b!], { any: true }))];
+    w.waiters.abandonAll();
+    expect(await Promise.all(verdicts)).toEqual<WaitVerdict[]>([{ kind: 'closed' }, { kind: 'closed' }]);
+  });
+
+  it('clears the timers of the waiters it settles', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const w = createWaiters(1);
+      const verdict = w.waiters.wait(request(w.jids, { timeout: 100 }));
+      w.waiters.abandonAll();
+      expect(await verdict).toEqual({ kind: 'closed' });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('leaves waiters that settled before alone, and later completions do nothing', async () => {
+    const w = createWaiters(2);
+    const [a, b] = w.jids;
+    const settled = w.waiters.wait(request([a!]));
+    w.done(a!);
+    const pending = w.waiters.wait(request([b!]));
+    w.waiters.abandonAll();
+    expect(() => w.done(b!)).not.toThrow();
+    expect(await settled).toMatchObject({ kind: 'complete' });
+    expect(await pending).toEqual({ kind: 'closed' });
+  });
+});
+
+describe('failureOf', () => {
+  it('says why a complete job is not done, and nothing for one that is done or running', () => {
+    const w = createWaiters(4);
+    const [done, error, killed, running] = w.jids;
+    w.done(done!);
+    w.fail(error!);
+    w.fail(killed!, Code.Killed);
+    expect(w.waiters.failureOf(done!)).toBeUndefined();
+    expect(w.waiters.failureOf(running!)).toBeUndefined();
+    expect(w.waiters.failureOf(error!)).toEqual({ jid: error, status: 'error', error: BOOM });
+    expect(w.waiters.failureOf(killed!)).toEqual({ jid: killed, status: 'killed', error: undefined });
+  });
+});

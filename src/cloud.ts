@@ -24,13 +24,11 @@ export interface CloudBackend {
   close(): Promise<boolean>;
 }
 
-/** The value a job of `F` ends with: awaited, and a generator's yields collected in an array. */
-export type JobValue<F extends (...args: never[]) => unknown> =
-  ReturnType<F> extends Generator<infer Y, unknown, unknown> | AsyncGenerator<infer Y, unknown, unknown>
-    ? Y[]
-    : Awaited<ReturnType<F>>;
-
-type AnyFunction = (...args: never[]) => unknown;
+/** The value a job whose function returns `R` ends with: awaited, a generator's yields in an array. */
+export type JobValue<R> =
+  R extends Generator<infer Y, unknown, never> ? Y[]
+    : R extends AsyncGenerator<infer Y, unknown, never> ? Y[]
+      : Awaited<R>;
 
 const VIEW = Symbol('nimbus.view');
 
@@ -71,19 +69,19 @@ export class Cloud {
   }
 
   /** Starts one job running `fn(...args)`; resolves with its jid once the job is accepted. */
-  async call<F extends AnyFunction>(fn: F, ...args: Parameters<F>): Promise<Jid<JobValue<F>>> {
+  async call<A extends unknown[], R>(fn: (...args: A) => R, ...args: NoInfer<A>): Promise<Jid<JobValue<R>>> {
     const shipped = shipFunction(checkFunction(fn));
     const packed = packArguments(args);
     if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
     const first = await this.#service().submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options) });
-    return first as Jid<JobValue<F>>;
+    return first as Jid<JobValue<R>>;
   }
 
   /**
    * One job per index i running `fn(a[i], b[i], ...)`; shorter iterables are padded with
    * undefined to the longest. Resolves with the jids, in order.
    */
-  async map<F extends AnyFunction>(fn: F, ...iterables: IterablesOf<Parameters<F>>): Promise<Jid<JobValue<F>>[]> {
+  async map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesOf<A>): Promise<Jid<JobValue<R>>[]> {
     const shipped = shipFunction(checkFunction(fn));
     if (iterables.length === 0) throw errors.badOption('map', 'no iterable', 'given at least one iterable after the function');
     const columns = iterables.map((iterable, i) => {
@@ -99,7 +97,7 @@ export class Cloud {
       argsList[i] = packed;
     }
     const first = await this.#service().submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options) });
-    return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<F>>);
+    return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<R>>);
   }
 
   status(jid: Jid): Promise<JobStatus>;

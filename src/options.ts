@@ -130,8 +130,21 @@ export function resolveJobOptions(options: JobOptions): ResolvedJobOptions {
 export function configFromEnvironment(env: NodeJS.ProcessEnv): CloudConfig {
   const config: CloudConfig = {};
   if (env.NIMBUS_SIMULATOR) config.simulator = env.NIMBUS_SIMULATOR === '1' || env.NIMBUS_SIMULATOR === 'true';
-  if (env.NIMBUS_CORES) config.cores = Number(env.NIMBUS_CORES);
-  if (env.NIMBUS_COMPUTE_UNITS) config.computeUnits = Number(env.NIMBUS_COMPUTE_UNITS);
+  if (env.NIMBUS_CORES) config.cores = numberFromEnvironment(env, 'NIMBUS_CORES', positiveInteger);
+  if (env.NIMBUS_COMPUTE_UNITS) config.computeUnits = numberFromEnvironment(env, 'NIMBUS_COMPUTE_UNITS', positiveNumber(' of compute units'));
   if (env.NIMBUS_HOME) config.home = env.NIMBUS_HOME;
-  return checkConfig(config);
+  return config;
+}
+
+/** A number read from the environment; a bad one is named with the text it holds. */
+function numberFromEnvironment(env: NodeJS.ProcessEnv, variable: string, check: Check): number {
+  const text = env[variable]!;
+  const value = Number(text);
+  // Checked as a number; a refusal shows the text as written ('got "four"', not 'got NaN').
+  try {
+    check(value, variable);
+  } catch {
+    check(text, variable);
+  }
+  return value;
 }

@@ -41,7 +41,7 @@ export class JobTable {
   status = new Uint8Array(INITIAL_CAPACITY);
   typeIndex = new Uint8Array(INITIAL_CAPACITY);
   flags = new Uint8Array(INITIAL_CAPACITY);
-  cores = new Uint16Array(INITIAL_CAPACITY);
+  cores = new Uint32Array(INITIAL_CAPACITY);
   /** Dependencies that must still complete before the job may run. */
   pendingDependencies = new Int32Array(INITIAL_CAPACITY);
   priority = new Float64Array(INITIAL_CAPACITY);
@@ -123,7 +123,7 @@ export class JobTable {
   }
 }
 
-type TypedArray = Uint8Array | Uint16Array | Int32Array | Float64Array;
+type TypedArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
 
 function grown<T extends TypedArray>(column: T, capacity: number): T {
   const next = new (column.constructor as new (length: number) => T)(capacity);

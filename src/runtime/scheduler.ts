@@ -58,6 +58,8 @@ export class Scheduler {
   readonly #queues: ReadyQueue[];
   /** The batch of every dispatched job. */
   readonly #running = new Map<number, RunningBatch>();
+  /** Waits in progress per dispatched job (a job may wait on several things at once). */
+  readonly #waits = new Map<number, number>();
   /** Mean milliseconds per job of each function (by shipped id), to size batches. */
   readonly #meanDuration = new Map<string, number>();
   readonly #onComplete: CompletionListener;
@@ -166,19 +168,20 @@ export class Scheduler {
   block(jid: number): void {
     const batch = this.#running.get(jid);
     if (!batch) return;
+    this.#waits.set(jid, (this.#waits.get(jid) ?? 0) + 1);
     batch.blocked++;
     if (batch.holdsComputeUnits) this.#release(batch);
   }
 
   /** The wait is over: the batch takes its compute units again, even past capacity for a moment. */
   unblock(jid: number): void {
-    const batch = this.#running.get(jid);
-    if (!batch || batch.blocked === 0) return;
+    const waits = this.#waits.get(jid);
+    if (waits === undefined) return;
+    if (waits > 1) this.#waits.set(jid, waits - 1);
+    else this.#waits.delete(jid);
+    const batch = this.#running.get(jid)!;
     batch.blocked--;
-    if (batch.blocked === 0 && !batch.holdsComputeUnits) {
-      this.#freeComputeUnits -= batch.computeUnits;
-      batch.holdsComputeUnits = true;
-    }
+    this.#retake(batch);
   }
 
   #linkDependencies(jid: number, dependsOn: readonly number[], now: number): void {
@@ -293,7 +296,20 @@ export class Scheduler {
     const batch = this.#running.get(jid);
     if (!batch) return;
     this.#running.delete(jid);
-    if (--batch.open === 0 && batch.holdsComputeUnits) this.#release(batch);
+    // A job that leaves while it still waits (it ended without awaiting) waits no more.
+    batch.blocked -= this.#waits.get(jid) ?? 0;
+    this.#waits.delete(jid);
+    batch.open--;
+    if (batch.open === 0 && batch.holdsComputeUnits) this.#release(batch);
+    else this.#retake(batch);
+  }
+
+  /** A batch with members still running and none of them waiting holds its compute units. */
+  #retake(batch: RunningBatch): void {
+    if (batch.blocked === 0 && batch.open > 0 && !batch.holdsComputeUnits) {
+      this.#freeComputeUnits -= batch.computeUnits;
+      batch.holdsComputeUnits = true;
+    }
   }
 
   #release(batch: RunningBatch): void {

@@ -41,6 +41,8 @@ export class Waiters {
       const settle = (verdict: WaitVerdict) => {
         if (!this.#active.delete(waiter)) return;
         if (timer) clearTimeout(timer);
+        // A wait that ended early (failure, timeout) must not stay on the jobs it no longer waits for.
+        for (const jid of pending) this.#unregister(jid, waiter);
         resolve(verdict);
       };
       const verdictNow = (): WaitVerdict | undefined => {
@@ -98,6 +100,15 @@ export class Waiters {
   #resultOf(jid: number): JobResult {
     const failure = this.failureOf(jid);
     return failure ? { ok: false, failure } : { ok: true, value: this.#table.value[jid] };
+  }
+
+  #unregister(jid: number, waiter: Waiter): void {
+    const existing = this.#byJid[jid];
+    if (existing === waiter) this.#byJid[jid] = undefined;
+    else if (Array.isArray(existing)) {
+      const index = existing.indexOf(waiter);
+      if (index >= 0) existing.splice(index, 1);
+    }
   }
 
   #register(jid: number, waiter: Waiter): void {

@@ -16,7 +16,7 @@ describe.each(MODES)('bad input gets a specific CloudError (%s)', (mode) => {
   };
 
   it('a non-function', async () => {
-    const error = await refusal(cloud.call(42 as never));
+    const error = await refusal(cloud.call(42 as unknown as () => number));
     expect(error.message).toBe('call and map need a function, got 42');
   });
 

@@ -42,7 +42,7 @@ describe.each(MODES)('results (%s)', (mode) => {
   });
 
   it('default, rest and destructured parameters work', async () => {
-    const jid = await cloud.call(({ a }: { a: number }, b = 5, ...rest: number[]) => a + b + rest.length, { a: 1 }, undefined, 7, 8);
+    const jid = await cloud.call(({ a }: { a: number }, b: number = 5, ...rest: number[]) => a + b + rest.length, { a: 1 }, undefined, 7, 8);
     expect(await cloud.result(jid)).toBe(8);
   });
 

@@ -34,11 +34,13 @@ function analyseFunction(fn: Function): ShippedFunction {
     throw errors.unshippableFunction(name, `it is ${what}, whose source JavaScript cannot read; wrap it in an arrow function that calls it`);
   }
   const source = readFunctionSource(text, name);
+  if (source === 'accessor') throw errors.unshippableFunction(name, 'getters, setters and methods with computed names cannot be shipped; wrap the call in an arrow function');
   if (!source) throw errors.unshippableFunction(name, 'its source could not be parsed as JavaScript');
   const outside = collectFreeVariables(source.ast).filter((variable) => !isAvailableInJobs(variable));
   if (outside.length > 0) {
     const list = outside.map((v) => `'${v}'`).join(', ');
-    throw errors.unshippableFunction(name, `it uses ${list} from outside the function; a job sees only its own code, its arguments and the globals (pass ${outside.length > 1 ? 'them' : 'it'} as an argument)`);
+    const advice = outside.length > 1 ? 'pass them as arguments' : 'pass it as an argument';
+    throw errors.unshippableFunction(name, `it uses ${list} from outside the function; a job sees only its own code, its arguments and the globals (${advice})`);
   }
   return { id: nanoid(), name, source: source.expression };
 }

@@ -30,6 +30,11 @@ function createWaiters(count: number) {
   };
 }
 
+// Fake timers fake only setTimeout and clearTimeout: hasSettled needs the real setImmediate.
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 function request(jids: number[], overrides: Partial<WaitRequest> = {}): WaitRequest {
   return { jids, timeout: undefined, ignoreErrors: false, values: false, any: false, caller: undefined, ...overrides };
 }
@@ -191,10 +196,6 @@ describe('waiting for any job', () => {
 });
 
 describe('timeout', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('settles timeout when the time passes first, not a moment before', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const w = createWaiters(1);
@@ -244,15 +245,11 @@ describe('abandonAll', () => {
 
   it('clears the timers of the waiters it settles', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const w = createWaiters(1);
-      const verdict = w.waiters.wait(request(w.jids, { timeout: 100 }));
-      w.waiters.abandonAll();
-      expect(await verdict).toEqual({ kind: 'closed' });
-      expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
+    const w = createWaiters(1);
+    const verdict = w.waiters.wait(request(w.jids, { timeout: 100 }));
+    w.waiters.abandonAll();
+    expect(await verdict).toEqual({ kind: 'closed' });
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('leaves waiters that settled before alone, and later completions do nothing', async () => {

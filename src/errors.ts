@@ -44,7 +44,7 @@ function describeFailure(failure: JobFailure): string {
   switch (failure.status) {
     case 'killed': return 'killed';
     case 'stalled': return 'could not start, a dependency failed';
-    case 'error': return failure.error ? `${failure.error.name}: ${failure.error.message}` : 'error';
+    case 'error': return failure.error ? failure.error.message : 'error';
   }
 }
 
@@ -74,6 +74,10 @@ export const errors = {
   switchWithJobs: () =>
     new CloudError('startSimulator: this cloud has unfinished jobs; wait for them or kill them first'),
   closedDuringWait: () => new CloudError('the cloud was closed while waiting'),
+  memoryExceeded: (type: string, limitMb: number) => ({
+    name: 'MemoryLimitExceeded', message: `exceeded the ${type} memory limit of ${limitMb} MB`, stack: undefined,
+  }),
+  workerDied: (how: string) => ({ name: 'WorkerCrashed', message: `worker exited (${how})`, stack: undefined }),
   maxRuntimeExceeded: (jid: number, maxRuntime: number) => ({
     name: 'CloudTimeoutError', message: `job ${jid} exceeded its maxRuntime of ${maxRuntime} ms and was stopped`, stack: undefined,
   }),

@@ -1,8 +1,8 @@
 /**
- * The `cloud` a running job sees in a worker: the same Cloud class, whose requests reach the
- * runtime in the main thread over a MessagePort. One per worker thread.
+ * The `cloud` a running job sees in a worker thread or child process: the same Cloud class,
+ * whose requests reach the runtime over the worker's channel. One per worker.
  */
-import type { MessagePort } from 'node:worker_threads';
+import type { Endpoint } from 'comlink';
 import { Cloud, type CloudBackend } from './cloud.js';
 import { CloudError } from './errors.js';
 import { connectService } from './runtime/nested-channel.js';
@@ -11,13 +11,18 @@ import type { JobService } from './types/job-service.js';
 let instance: Cloud | undefined;
 
 /** The worker's cloud; the first call, from the worker's entry, gives it its channel. */
-export function jobCloud(port?: MessagePort): Cloud {
+export function jobCloud(endpoint?: Endpoint): Cloud {
   if (!instance) {
-    if (!port) throw new Error('nimbus internal error: the job cloud has no channel yet');
-    const service = connectService(port) as unknown as JobService;
+    if (!endpoint) throw new Error('nimbus internal error: the job cloud has no channel yet');
+    const service = connectService(endpoint);
     instance = new Cloud({}, () => new JobBackend(service));
   }
   return instance;
+}
+
+/** Whether this thread or process runs jobs for a runtime elsewhere. */
+export function isJobWorker(): boolean {
+  return instance !== undefined;
 }
 
 class JobBackend implements CloudBackend {

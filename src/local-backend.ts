@@ -1,20 +1,18 @@
 /**
- * Where a Cloud made in the user's own thread sends its jobs: one runtime, driving either the
- * worker pool or the simulator. Switching to the simulator keeps the job table, so jids stay
- * unique and earlier jobs stay readable.
+ * Where a Cloud made in the user's own thread sends its jobs: one runtime, driving the worker
+ * processes or threads, or the simulator. Switching to the simulator keeps the job table, so
+ * jids stay unique and earlier jobs stay readable.
  */
-import { availableParallelism } from 'node:os';
 import type { Cloud, CloudBackend } from './cloud.js';
 import { errors } from './errors.js';
 import { PoolExecutor } from './runtime/pool-executor.js';
+import { ProcessExecutor } from './runtime/process-executor.js';
+import { planResources, type ResourcePlan } from './runtime/resource-plan.js';
 import { Runtime, type RuntimeSettings } from './runtime/runtime.js';
 import { computeUnitsOf } from './runtime/scheduler.js';
 import { SimulatorExecutor } from './simulator/simulator-executor.js';
 import type { CloudConfig } from './types/job-options.js';
 import type { JobService } from './types/job-service.js';
-
-/** What one core offers, in compute units. */
-export const COMPUTE_UNITS_PER_CORE = 2.5;
 
 export function createLocalBackend(cloud: Cloud, config: CloudConfig): CloudBackend {
   return new LocalBackend(cloud, config);
@@ -22,13 +20,13 @@ export function createLocalBackend(cloud: Cloud, config: CloudConfig): CloudBack
 
 class LocalBackend implements CloudBackend {
   readonly #cloud: Cloud;
-  readonly #config: CloudConfig;
+  readonly #plan: ResourcePlan;
   #simulator: boolean;
   #runtime: Runtime | undefined;
 
   constructor(cloud: Cloud, config: CloudConfig) {
     this.#cloud = cloud;
-    this.#config = config;
+    this.#plan = planResources(config);
     this.#simulator = config.simulator ?? false;
   }
 
@@ -53,29 +51,29 @@ class LocalBackend implements CloudBackend {
   }
 
   #settings(): RuntimeSettings {
-    const computeUnits = this.#config.computeUnits ?? (this.#config.cores ?? availableParallelism()) * COMPUTE_UNITS_PER_CORE;
-    return this.#simulator ? simulatorSettings(this.#cloud, computeUnits) : poolSettings(computeUnits);
+    return this.#simulator ? simulatorSettings(this.#cloud, this.#plan) : workerSettings(this.#plan);
   }
 }
 
-function poolSettings(computeUnits: number): RuntimeSettings {
-  const capacity = computeUnits;
+function workerSettings(plan: ResourcePlan): RuntimeSettings {
+  const Executor = plan.isolation === 'process' ? ProcessExecutor : PoolExecutor;
   return {
-    computeUnits,
-    capacity,
+    computeUnits: plan.computeUnits,
+    capacity: plan.computeUnits,
     costOf: computeUnitsOf,
-    createExecutor: (events, service) => new PoolExecutor(events, service, {
-      slotsOf: (type) => Math.max(1, Math.floor(capacity / computeUnitsOf(type, 1))),
-    }),
+    maxRunning: (type) => (type === 's1' ? plan.s1Concurrency : Infinity),
+    maxRestarts: plan.maxRestarts,
+    createExecutor: (events, service) => new Executor(events, service, plan),
   };
 }
 
 /** One job at a time, whatever its type: every job costs the one slot there is. */
-function simulatorSettings(cloud: Cloud, computeUnits: number): RuntimeSettings {
+function simulatorSettings(cloud: Cloud, plan: ResourcePlan): RuntimeSettings {
   return {
-    computeUnits,
+    computeUnits: plan.computeUnits,
     capacity: 1,
     costOf: () => 1,
+    maxRestarts: plan.maxRestarts,
     createExecutor: (events) => new SimulatorExecutor(events, cloud),
   };
 }

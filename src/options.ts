@@ -21,6 +21,9 @@ const positiveNumber = (unit: string): Check => (value, name) => {
 const nonNegativeNumber = (unit: string): Check => (value, name) => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw errors.badOption(name, value, `a number of${unit} (0 or more)`);
 };
+const nonNegativeInteger: Check = (value, name) => {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw errors.badOption(name, value, 'a whole number (0 or more)');
+};
 const finiteNumber: Check = (value, name) => {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw errors.badOption(name, value, 'a finite number');
 };
@@ -64,6 +67,9 @@ const CONFIG: Readonly<Record<keyof CloudConfig, Check>> = {
   cores: positiveInteger,
   computeUnits: positiveNumber(' of compute units'),
   memoryLimits,
+  s1Concurrency: positiveInteger,
+  isolation: oneOf(['process', 'thread']),
+  maxRestarts: nonNegativeInteger,
   files: anything,
   home: string,
 };

@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import type { JobSpec } from '../types/executor.js';
 import type { JobOutcome, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
+import { jobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from './payload.js';
 import type { FunctionCache, JobFunction } from './shipping/rebuild-function.js';
@@ -14,8 +15,9 @@ import type { FunctionCache, JobFunction } from './shipping/rebuild-function.js'
 export async function executeJob(functions: FunctionCache, spec: JobSpec): Promise<JobOutcome> {
   patchOutputStreams();
   const output = new JobOutput();
+  const meter = jobMeter();
   const started = Date.now();
-  const cpuBefore = threadCpuMicros();
+  meter.start();
   let result: { value: unknown } | { error: unknown };
   try {
     const fn = functions.rebuild(spec.fn);
@@ -28,8 +30,8 @@ export async function executeJob(functions: FunctionCache, spec: JobSpec): Promi
     jid: spec.jid,
     started,
     finished: Date.now(),
-    cputime: cpuBefore === undefined ? undefined : (threadCpuMicros()! - cpuBefore) / 1000,
-    memory: undefined,
+    cputime: meter.cpuMs(),
+    memory: meter.peakBytes(),
     stdout: output.stdout,
     stderr: output.stderr,
   };
@@ -64,10 +66,4 @@ function isGenerator(value: unknown): value is Generator {
 
 function isAsyncGenerator(value: unknown): value is AsyncGenerator {
   return Object.prototype.toString.call(value) === '[object AsyncGenerator]';
-}
-
-/** This thread's CPU time in microseconds, where Node can tell (22.x+); undefined on Node 20. */
-function threadCpuMicros(): number | undefined {
-  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.();
-  return usage ? usage.user + usage.system : undefined;
 }

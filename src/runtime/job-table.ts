@@ -41,6 +41,8 @@ export class JobTable {
   status = new Uint8Array(INITIAL_CAPACITY);
   typeIndex = new Uint8Array(INITIAL_CAPACITY);
   flags = new Uint8Array(INITIAL_CAPACITY);
+  /** Times the job was dispatched to a worker. */
+  attempts = new Uint8Array(INITIAL_CAPACITY);
   cores = new Uint32Array(INITIAL_CAPACITY);
   /** Dependencies that must still complete before the job may run. */
   pendingDependencies = new Int32Array(INITIAL_CAPACITY);
@@ -111,6 +113,7 @@ export class JobTable {
     this.status = grown(this.status, capacity);
     this.typeIndex = grown(this.typeIndex, capacity);
     this.flags = grown(this.flags, capacity);
+    this.attempts = grown(this.attempts, capacity);
     this.cores = grown(this.cores, capacity);
     this.pendingDependencies = grown(this.pendingDependencies, capacity);
     this.priority = grown(this.priority, capacity);

@@ -1,26 +1,59 @@
 /**
- * The MessagePort between a worker's `cloud` and the runtime, over comlink. The runtime's
- * JobService is exposed as it is; what crosses is plain data. Errors keep their class: a
- * CloudError thrown by the runtime is a CloudError in the job that caused it.
+ * The channel between a running job's `cloud` and the runtime, over comlink: a MessagePort for
+ * worker threads, the IPC channel for child processes. The runtime's JobService is exposed as
+ * it is; what crosses is plain data. Errors keep their class: a CloudError thrown by the runtime
+ * is a CloudError in the job that caused it.
  */
-import { expose, transferHandlers, wrap, type Remote, type TransferHandler } from 'comlink';
+import { expose, transferHandlers, wrap, type Endpoint, type TransferHandler } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
 import { CloudError, CloudTimeoutError } from '../errors.js';
 import type { JobService } from '../types/job-service.js';
 
-export function exposeService(service: JobService, port: MessagePort): void {
+export function exposeService(service: JobService, endpoint: Endpoint): void {
   keepCloudErrorClasses();
-  expose(service, nodeEndpoint(port));
-  // The port must not keep the process alive: running jobs do, through their workers.
-  port.unref();
+  expose(service, endpoint);
 }
 
-export function connectService(port: MessagePort): Remote<JobService> {
+export function connectService(endpoint: Endpoint): JobService {
   keepCloudErrorClasses();
-  const remote = wrap<JobService>(nodeEndpoint(port));
-  port.unref();
-  return remote;
+  return wrap<JobService>(endpoint) as unknown as JobService;
+}
+
+/** A MessagePort as a comlink endpoint that never keeps its process alive by itself. */
+export function portEndpoint(port: MessagePort): Endpoint {
+  const endpoint = nodeEndpoint(port);
+  const addEventListener = endpoint.addEventListener.bind(endpoint);
+  endpoint.addEventListener = (type, listener) => {
+    addEventListener(type, listener);
+    // Listening refs the port; running jobs keep the process alive, the channel must not.
+    port.unref();
+  };
+  return endpoint;
+}
+
+/** The nested messages of an IPC channel shared with other traffic, told apart by a tag. */
+export interface TaggedChannel {
+  send(message: { nested: unknown }): void;
+  onNested(listener: (data: unknown) => void): void;
+}
+
+type Listener = Parameters<Endpoint['addEventListener']>[1];
+
+export function channelEndpoint(channel: TaggedChannel): Endpoint {
+  const listeners = new Set<Listener>();
+  channel.onNested((data) => {
+    const event = { data } as never;
+    for (const listener of listeners) {
+      if (typeof listener === 'function') listener(event);
+      else listener.handleEvent(event);
+    }
+  });
+  return {
+    postMessage: (message: unknown) => channel.send({ nested: message }),
+    addEventListener: (_type: string, listener: Listener) => void listeners.add(listener),
+    removeEventListener: (_type: string, listener: Listener) => void listeners.delete(listener),
+  };
 }
 
 let installed = false;

@@ -1,14 +1,19 @@
 /**
- * The executor that runs jobs on worker threads: one piscina pool per resource type, one batch
- * per piscina task. It reports each job once, or returns it to the queue when its batch was cut
- * short; it never decides what runs next. Stopping a job terminates its thread (the only way to
- * end code that never yields); the pool replaces the thread and the rest go on.
+ * The executor that runs jobs on worker threads: one piscina pool per resource profile (type
+ * and cores), one batch per piscina task. It reports each job once, or returns it to the queue
+ * when its batch was cut short; it never decides what runs next. Stopping a job terminates its
+ * thread (the only way to end code that never yields); the pool replaces the thread. Each
+ * profile's threads get its memory limit as their V8 heap limit: memory outside the JS heap
+ * (Buffers, ArrayBuffers) is not held by it, which is why 'process' isolation exists.
  */
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { errors } from '../errors.js';
 import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
-import type { ResourceType } from '../types/job-options.js';
 import type { JobService } from '../types/job-service.js';
-import { exposeService } from './nested-channel.js';
+import { exposeService, portEndpoint } from './nested-channel.js';
+import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
+import { computeUnitsOf } from './scheduler.js';
 import type { BatchReport, BatchTask, NimbusWorkerData } from './worker-protocol.js';
 import { isPortAnnouncement } from './worker-protocol.js';
 
@@ -22,25 +27,21 @@ const IDLE_TIMEOUT_MS = 10_000;
 /** Batch slots in each pool's progress array; more than threads can ever run at once. */
 const PROGRESS_SLOTS = 4096;
 
-const WORKER_ENTRY = new URL('./worker-entry.js', import.meta.url).href;
-
-export interface PoolSettings {
-  /** Jobs of a type that can run at once (its compute units' worth). */
-  slotsOf: (type: ResourceType) => number;
-}
+const WORKER_ENTRY = fileURLToPath(new URL('./worker-loader.cjs', import.meta.url));
 
 /** A dispatched batch, found from any of its jobs. */
 interface InFlight {
   readonly jobs: readonly JobSpec[];
-  readonly pool: TypePool;
+  readonly pool: ProfilePool;
   readonly slot: number;
   readonly abort: AbortController;
   /** The jobs `stop` was asked for: they are complete already and must not be reported. */
   readonly stopped: Set<number>;
 }
 
-interface TypePool {
+interface ProfilePool {
   readonly piscina: Piscina;
+  readonly memoryLimitMb: number;
   readonly progress: Int32Array;
   readonly freeSlots: number[];
 }
@@ -49,19 +50,19 @@ export class PoolExecutor implements Executor {
   readonly traits = { stopsRunningCode: true, measuresMemory: false };
   readonly #events: ExecutorEvents;
   readonly #service: JobService;
-  readonly #settings: PoolSettings;
-  readonly #pools = new Map<ResourceType, TypePool>();
+  readonly #plan: ResourcePlan;
+  readonly #pools = new Map<string, ProfilePool>();
   readonly #inFlight = new Map<number, InFlight>();
   #closed = false;
 
-  constructor(events: ExecutorEvents, service: JobService, settings: PoolSettings) {
+  constructor(events: ExecutorEvents, service: JobService, plan: ResourcePlan) {
     this.#events = events;
     this.#service = service;
-    this.#settings = settings;
+    this.#plan = plan;
   }
 
   run(jobs: readonly JobSpec[]): void {
-    const pool = this.#poolFor(jobs[0]!.type);
+    const pool = this.#poolFor(jobs[0]!);
     const slot = pool.freeSlots.pop()!;
     Atomics.store(pool.progress, slot, 0);
     const batch: InFlight = { jobs, pool, slot, abort: new AbortController(), stopped: new Set() };
@@ -95,7 +96,7 @@ export class PoolExecutor implements Executor {
     }
   }
 
-  /** The batch ended without a report: stopped by us, or its worker died. */
+  /** The batch ended without a report: stopped by us, or its thread died. */
   #onBatchCut(batch: InFlight, error: unknown): void {
     this.#release(batch);
     if (this.#closed) return;
@@ -103,7 +104,11 @@ export class PoolExecutor implements Executor {
     // not even load) blames the first, so a broken worker can never loop on the same batch.
     const running = batch.jobs[Math.max(0, Atomics.load(batch.pool.progress, batch.slot) - 1)]!;
     const crashed = batch.stopped.size === 0;
-    if (crashed) this.#events.crashed(running.jid, describeExit(error));
+    if (crashed) {
+      const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      if (outOfMemory) this.#events.crashed(running.jid, errors.memoryExceeded(running.type, batch.pool.memoryLimitMb), false);
+      else this.#events.crashed(running.jid, errors.workerDied(describeExit(error)), true);
+    }
     // Every other job of the batch lost its report: those not complete run again.
     const lost = batch.jobs.map((job) => job.jid).filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running.jid));
     if (lost.length > 0) this.#events.returned(lost);
@@ -114,17 +119,19 @@ export class PoolExecutor implements Executor {
     batch.pool.freeSlots.push(batch.slot);
   }
 
-  #poolFor(type: ResourceType): TypePool {
-    let pool = this.#pools.get(type);
+  #poolFor(job: JobSpec): ProfilePool {
+    const key = `${job.type}x${job.cores}`;
+    let pool = this.#pools.get(key);
     if (!pool) {
-      pool = this.#createPool(type);
-      this.#pools.set(type, pool);
+      pool = this.#createPool(job);
+      this.#pools.set(key, pool);
     }
     return pool;
   }
 
-  #createPool(type: ResourceType): TypePool {
-    const slots = this.#settings.slotsOf(type);
+  #createPool({ type, cores }: JobSpec): ProfilePool {
+    const slots = Math.max(1, Math.floor(this.#plan.computeUnits / computeUnitsOf(type, cores)));
+    const limitMb = memoryLimitMb(this.#plan, type, cores);
     const progress = new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT);
     const workerData: NimbusWorkerData = { nimbusWorker: true, progress };
     const piscina = new Piscina({
@@ -133,21 +140,22 @@ export class PoolExecutor implements Executor {
       maxThreads: slots + NESTING_HEADROOM,
       idleTimeout: IDLE_TIMEOUT_MS,
       concurrentTasksPerWorker: 1,
+      resourceLimits: { maxOldGenerationSizeMb: limitMb },
       workerData,
     });
     piscina.on('message', (message: unknown) => {
-      if (isPortAnnouncement(message)) exposeService(this.#service, message.nimbusPort);
+      if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
     });
     // A worker that dies with no task (an error thrown from a timer a finished job left behind)
     // is replaced by the pool; there is no job left to blame, and the runtime goes on.
     piscina.on('error', () => {});
     const freeSlots = Array.from({ length: PROGRESS_SLOTS }, (_, i) => PROGRESS_SLOTS - 1 - i);
-    return { piscina, progress: new Int32Array(progress), freeSlots };
+    return { piscina, memoryLimitMb: limitMb, progress: new Int32Array(progress), freeSlots };
   }
 }
 
 function describeExit(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = /exited with code:? (-?\d+)/.exec(message)?.[1];
-  return code !== undefined ? `worker exited (code ${code})` : `worker died: ${message}`;
+  return code !== undefined ? `code ${code}` : message;
 }

@@ -8,7 +8,7 @@ import { errors } from '../errors.js';
 import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
-import type { JobOutcome } from '../types/job-outcome.js';
+import type { JobOutcome, RemoteError } from '../types/job-outcome.js';
 import type { JobService, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
@@ -22,6 +22,10 @@ export interface RuntimeSettings {
   capacity: number;
   /** What one job of a type reserves. */
   costOf: (type: ResourceType, cores: number) => number;
+  /** Batches of a type that may run at once, whatever the free capacity. */
+  maxRunning?: (type: ResourceType) => number;
+  /** Runs of a restartable job whose worker died, beyond the first. */
+  maxRestarts: number;
   createExecutor: (events: ExecutorEvents, service: JobService) => Executor;
 }
 
@@ -44,10 +48,12 @@ export class Runtime implements JobService {
       this.#scheduler.returned(jids);
       this.#scheduleDispatch();
     },
-    crashed: (jid: number, message: string) => {
+    crashed: (jid: number, error: RemoteError, retryable: boolean) => {
       this.#disarm(jid);
-      if (this.#table.flags[jid]! & Flag.Restartable) this.#scheduler.returned([jid]);
-      else this.#scheduler.fail(jid, { name: 'WorkerCrashed', message, stack: undefined }, Date.now());
+      const t = this.#table;
+      const restart = retryable && (t.flags[jid]! & Flag.Restartable) !== 0 && t.attempts[jid]! <= this.#settings.maxRestarts;
+      if (restart) this.#scheduler.returned([jid]);
+      else this.#scheduler.fail(jid, error, Date.now());
       this.#scheduleDispatch();
     },
   };
@@ -171,7 +177,7 @@ export class Runtime implements JobService {
     const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this));
     const t = this.#table;
     for (const batch of batches) {
-      const specs: JobSpec[] = batch.jids.map((jid) => ({ jid, fn: t.fn[jid]!, args: t.args[jid], type: batch.type }));
+      const specs: JobSpec[] = batch.jids.map((jid) => ({ jid, fn: t.fn[jid]!, args: t.args[jid], type: batch.type, cores: t.cores[jid]! }));
       executor.run(specs);
       const first = batch.jids[0]!;
       if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
@@ -220,6 +226,7 @@ export class Runtime implements JobService {
       stderr: t.stderr[jid] ?? '',
       exception: t.error[jid],
       dependsOn: t.dependsOn[jid]?.slice() ?? [],
+      attempts: t.attempts[jid]!,
     };
   }
 }

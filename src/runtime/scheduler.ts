@@ -27,6 +27,7 @@ export interface Batch {
 
 /** A dispatched batch: it holds its compute units until its last job is accounted for. */
 interface RunningBatch {
+  readonly typeIndex: number;
   readonly computeUnits: number;
   /** Members not yet complete or returned. */
   open: number;
@@ -42,6 +43,8 @@ export interface Capacity {
   readonly capacity: number;
   /** What one job reserves: compute units for the pool, one "turn" for the simulator. */
   readonly costOf: (type: ResourceType, cores: number) => number;
+  /** Batches of a type that may run at once whatever the free capacity (s1's concurrency). */
+  readonly maxRunning?: (type: ResourceType) => number;
 }
 
 /** The pool's cost: compute units by type, times cores. */
@@ -65,11 +68,15 @@ export class Scheduler {
   readonly #onComplete: CompletionListener;
 
   readonly #costOf: Capacity['costOf'];
+  readonly #maxRunning: (typeIndex: number) => number;
+  /** Batches running per type, indexed like RESOURCE_TYPES. */
+  readonly #runningBatches = new Uint32Array(RESOURCE_TYPES.length);
 
-  constructor(table: JobTable, { capacity, costOf }: Capacity, onComplete: CompletionListener) {
+  constructor(table: JobTable, { capacity, costOf, maxRunning }: Capacity, onComplete: CompletionListener) {
     this.table = table;
     this.capacity = capacity;
     this.#costOf = costOf;
+    this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#freeComputeUnits = capacity;
     this.#onComplete = onComplete;
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
@@ -216,12 +223,17 @@ export class Scheduler {
     this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!);
   }
 
-  /** The queue whose next job comes first: lowest priority number, then lowest jid. */
+  /**
+   * The queue whose next job comes first (lowest priority number, then lowest jid), among the
+   * types not at their running cap: a capped type waits without holding the others back.
+   */
   #bestQueue(): ReadyQueue | undefined {
     const t = this.table;
     let best: ReadyQueue | undefined;
     let bestJid = 0;
-    for (const queue of this.#queues) {
+    for (let typeIndex = 0; typeIndex < this.#queues.length; typeIndex++) {
+      if (this.#runningBatches[typeIndex]! >= this.#maxRunning(typeIndex)) continue;
+      const queue = this.#queues[typeIndex]!;
       const jid = queue.peek();
       if (jid === undefined) continue;
       if (!best || t.priority[jid]! < t.priority[bestJid]!
@@ -250,10 +262,13 @@ export class Scheduler {
         jids.push(queue.shift()!);
       }
     }
-    const batch: RunningBatch = { computeUnits, open: jids.length, blocked: 0, holdsComputeUnits: true };
+    const typeIndex = t.typeIndex[first]!;
+    const batch: RunningBatch = { typeIndex, computeUnits, open: jids.length, blocked: 0, holdsComputeUnits: true };
     this.#freeComputeUnits -= computeUnits;
+    this.#runningBatches[typeIndex]!++;
     for (const jid of jids) {
       move(t.status, jid, Code.Processing);
+      t.attempts[jid]!++;
       this.#running.set(jid, batch);
     }
     t.started[first] = now;
@@ -300,8 +315,9 @@ export class Scheduler {
     batch.blocked -= this.#waits.get(jid) ?? 0;
     this.#waits.delete(jid);
     batch.open--;
-    if (batch.open === 0 && batch.holdsComputeUnits) this.#release(batch);
-    else this.#retake(batch);
+    if (batch.open > 0) return this.#retake(batch);
+    this.#runningBatches[batch.typeIndex]!--;
+    if (batch.holdsComputeUnits) this.#release(batch);
   }
 
   /** A batch with members still running and none of them waiting holds its compute units. */

@@ -25,10 +25,6 @@ export interface PortAnnouncement {
   nimbusPort: MessagePort;
 }
 
-export function isNimbusWorkerData(data: unknown): data is NimbusWorkerData {
-  return typeof data === 'object' && data !== null && (data as NimbusWorkerData).nimbusWorker === true;
-}
-
 export function isPortAnnouncement(message: unknown): message is PortAnnouncement {
   return typeof message === 'object' && message !== null && 'nimbusPort' in message;
 }

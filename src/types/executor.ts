@@ -4,7 +4,7 @@
  * reports each job once. It never decides what runs next.
  */
 import type { ResourceType } from './job-options.js';
-import type { JobOutcome, Packed } from './job-outcome.js';
+import type { JobOutcome, Packed, RemoteError } from './job-outcome.js';
 import type { ShippedFunction } from './shipped-function.js';
 
 export interface JobSpec {
@@ -13,6 +13,7 @@ export interface JobSpec {
   /** The packed argument array. */
   readonly args: Packed;
   readonly type: ResourceType;
+  readonly cores: number;
 }
 
 export interface ExecutorEvents {
@@ -23,8 +24,11 @@ export interface ExecutorEvents {
    * neighbour was stopped or its worker died): they go back to the queue and run again.
    */
   returned(jids: readonly number[]): void;
-  /** The worker running `jid` died; the job ends 'error' with this message. */
-  crashed(jid: number, message: string): void;
+  /**
+   * The worker running `jid` died. The job ends 'error' with `error`, or, when `retryable` (the
+   * worker died, not the job's own memory limit) and the job is restartable, runs again.
+   */
+  crashed(jid: number, error: RemoteError, retryable: boolean): void;
 }
 
 export interface ExecutorTraits {

@@ -27,6 +27,8 @@ export interface JobInfo {
   stderr: string;
   exception: RemoteError | undefined;
   dependsOn: Jid[];
+  /** Times the job was sent to a worker: more than 1 when it ran again after its worker died. */
+  attempts: number;
 }
 
 export type JobInfoField = keyof JobInfo;

@@ -5,6 +5,13 @@ export type ResourceType = 'c1' | 'c2' | 'f2' | 'm1' | 's1';
 
 export const RESOURCE_TYPES: readonly ResourceType[] = ['c1', 'c2', 'f2', 'm1', 's1'];
 
+/**
+ * Where jobs run. 'process': a child process per running job, which holds every memory limit
+ * (Buffers, ArrayBuffers, and allocations that make V8 abort its whole process) and survives
+ * anything a job does. 'thread': worker threads, the lowest overhead, holding only the JS heap limit.
+ */
+export type Isolation = 'process' | 'thread';
+
 export interface JobOptions {
   /** Resource profile; default 'c1'. */
   type?: ResourceType;
@@ -38,8 +45,14 @@ export interface CloudConfig {
   cores?: number;
   /** Capacity in compute units; default cores * 2.5. */
   computeUnits?: number;
-  /** Per-type memory limits in MB. */
+  /** Per-type memory limits in MB (defaults c1 300, c2 800, f2 3840, m1 8192, s1 300), times `cores`. */
   memoryLimits?: Partial<Record<ResourceType, number>>;
+  /** Scraping (s1) jobs running at once; default: cores. */
+  s1Concurrency?: number;
+  /** Where jobs run; default 'process' (see Isolation). */
+  isolation?: Isolation;
+  /** Runs of a restartable job whose worker died, beyond the first; default 3. */
+  maxRestarts?: number;
   /** The file store (arrives with cloud.files). */
   files?: unknown;
   /** Durable job store directory (arrives with the job store; NIMBUS_HOME). */

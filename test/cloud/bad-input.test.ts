@@ -96,7 +96,7 @@ describe.each(MODES)('bad input gets a specific CloudError (%s)', (mode) => {
   it('a result that cannot be sent back ends the job error, saying why', async () => {
     const jid = await cloud.call(() => ({ callback: () => 1 }));
     const error = await cloud.result(jid).catch((e: unknown) => e) as CloudError;
-    expect(error.message).toBe(`Job ${jid}: CloudError: the job's return value cannot be sent back: result.callback is a function callback (functions cannot be sent as values; pass data, or call a function inside the job)`);
+    expect(error.message).toBe(`Job ${jid}: the job's return value cannot be sent back: result.callback is a function callback (functions cannot be sent as values; pass data, or call a function inside the job)`);
   });
 
   it('a bad config', () => {

@@ -83,7 +83,7 @@ describe.each(MODES)('results (%s)', (mode) => {
     expect(exception.remoteName).toBe('ValidationError');
     expect(exception.remoteMessage).toBe('bad row 7');
     expect(exception.remoteStack).toContain('bad row 7');
-    expect(exception.message).toBe(`Job ${jid}: ValidationError: bad row 7`);
+    expect(exception.message).toBe(`Job ${jid}: bad row 7`);
     expect(await cloud.status(jid)).toBe('error');
     const info = await cloud.info(jid);
     expect(info.exception).toMatchObject({ name: 'ValidationError', message: 'bad row 7' });

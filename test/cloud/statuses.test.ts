@@ -1,6 +1,6 @@
 import { CloudError, CloudException } from 'nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { MODES, hang, makeCloud, stamp } from '../support/clouds.js';
+import { MODES, WORKER_MODES, hang, makeCloud, stamp } from '../support/clouds.js';
 
 describe.each(MODES)('statuses and kill (%s)', (mode) => {
   // One slot: a hanging job keeps every later one queued.
@@ -61,7 +61,7 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
 
   it('maxRuntime stops a job that runs too long and ends it error', async () => {
     // The pool stops even a busy loop; the simulator can only stop a job that yields.
-    const body = mode === 'pool' ? () => { for (;;); } : hang;
+    const body = mode === 'simulator' ? hang : () => { for (;;); };
     const jid = await cloud.with({ maxRuntime: 50 }).call(body);
     const error = await cloud.result(jid).catch((e: unknown) => e) as CloudException;
     expect(error).toBeInstanceOf(CloudException);
@@ -109,8 +109,8 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
   });
 });
 
-describe('kill on the pool stops the thread', () => {
-  const cloud = makeCloud('pool', { cores: 1, computeUnits: 1 });
+describe.each(WORKER_MODES)('kill on workers stops the code (%s)', (mode) => {
+  const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
   afterAll(() => cloud.close());
 
   it('a busy loop is killed, and later jobs run on a fresh thread', async () => {
@@ -125,7 +125,8 @@ describe('kill on the pool stops the thread', () => {
     const jid = await cloud.call(() => process.exit(3));
     const error = await cloud.result(jid).catch((e: unknown) => e) as CloudException;
     expect(error).toBeInstanceOf(CloudException);
-    expect(error.message).toBe(`Job ${jid}: WorkerCrashed: worker exited (code 3)`);
+    expect(error.message).toBe(`Job ${jid}: worker exited (code 3)`);
+    expect(error.remoteName).toBe('WorkerCrashed');
     expect(await cloud.result(await cloud.call(() => 'alive'))).toBe('alive');
   });
 });

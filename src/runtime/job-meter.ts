@@ -1,0 +1,88 @@
+/**
+ * Measures one job's CPU time and peak memory where the place it runs can tell. A thread shares
+ * its process with others, so it can only tell CPU time (Node 22+ has threadCpuUsage) and no
+ * memory of its own; a child process running one job at a time can tell both exactly.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export interface JobMeter {
+  start(): void;
+  /** CPU milliseconds since start, or undefined. */
+  cpuMs(): number | undefined;
+  /** Peak bytes since start, or undefined. */
+  peakBytes(): number | undefined;
+}
+
+class ThreadMeter implements JobMeter {
+  #cpuBefore: number | undefined;
+
+  start(): void {
+    this.#cpuBefore = threadCpuMicros();
+  }
+
+  cpuMs(): number | undefined {
+    const now = threadCpuMicros();
+    return now === undefined || this.#cpuBefore === undefined ? undefined : (now - this.#cpuBefore) / 1000;
+  }
+
+  peakBytes(): undefined {
+    return undefined;
+  }
+}
+
+/** Jobs at least this long get the kernel's exact peak; shorter ones the resident set at their end. */
+const EXACT_PEAK_MS = 1;
+
+/**
+ * For a process that runs one job at a time: its CPU time, and its resident-set high-water mark
+ * (VmHWM), which Linux resets when 5 is written to clear_refs. Reading and resetting it costs
+ * about 12 us, more than a trivial job, so short jobs report their resident set at the end and
+ * the mark is read (and reset) after jobs long enough to have a peak worth the cost.
+ */
+export class ProcessMeter implements JobMeter {
+  #cpuBefore = process.cpuUsage();
+  #startedAt = 0;
+
+  start(): void {
+    this.#cpuBefore = process.cpuUsage();
+    this.#startedAt = performance.now();
+  }
+
+  cpuMs(): number {
+    const used = process.cpuUsage(this.#cpuBefore);
+    return (used.user + used.system) / 1000;
+  }
+
+  peakBytes(): number {
+    const resident = process.memoryUsage.rss();
+    if (performance.now() - this.#startedAt < EXACT_PEAK_MS) return resident;
+    return Math.max(resident, readAndResetPeak() ?? 0);
+  }
+}
+
+/** The peak resident bytes since the last reset, where Linux tells; then a new period starts. */
+function readAndResetPeak(): number | undefined {
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    writeFileSync('/proc/self/clear_refs', '5');
+    return kib === undefined ? undefined : Number(kib) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+let meter: JobMeter = new ThreadMeter();
+
+/** The meter every job in this thread or process uses; a worker process installs its own. */
+export function jobMeter(): JobMeter {
+  return meter;
+}
+
+export function useJobMeter(chosen: JobMeter): void {
+  meter = chosen;
+}
+
+function threadCpuMicros(): number | undefined {
+  const usage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.();
+  return usage ? usage.user + usage.system : undefined;
+}

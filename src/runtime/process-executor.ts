@@ -1,0 +1,138 @@
+/**
+ * The executor that runs jobs in child processes, one batch per process at a time, pooled by
+ * profile (type and cores). A process is the unit that holds a memory limit whole: its heap is
+ * capped by V8, and its resident memory (Buffers, ArrayBuffers included) is watched and the
+ * process killed when it passes the limit. Whatever a job does, only its own process dies; the
+ * job ends 'error', its batch neighbours run again, and the runtime goes on.
+ */
+import { errors } from '../errors.js';
+import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
+import type { JobService } from '../types/job-service.js';
+import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
+import { WorkerProcess, type BatchEnd } from './worker-process.js';
+
+/** How often running processes' memory is read. */
+const MEMORY_WATCH_MS = 50;
+/** How long an idle process is kept for the next batch of its profile. */
+const IDLE_TIMEOUT_MS = 10_000;
+
+interface Running {
+  readonly jobs: readonly JobSpec[];
+  readonly worker: WorkerProcess;
+  /** The jobs `stop` was asked for: they are complete already and must not be reported. */
+  readonly stopped: Set<number>;
+}
+
+interface IdleWorker {
+  readonly worker: WorkerProcess;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class ProcessExecutor implements Executor {
+  readonly traits = { stopsRunningCode: true, measuresMemory: true };
+  readonly #events: ExecutorEvents;
+  readonly #service: JobService;
+  readonly #plan: ResourcePlan;
+  readonly #idle = new Map<string, IdleWorker[]>();
+  readonly #running = new Map<number, Running>();
+  readonly #busy = new Set<WorkerProcess>();
+  #watch: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(events: ExecutorEvents, service: JobService, plan: ResourcePlan) {
+    this.#events = events;
+    this.#service = service;
+    this.#plan = plan;
+  }
+
+  run(jobs: readonly JobSpec[]): void {
+    const profile = profileOf(jobs[0]!);
+    const worker = this.#takeIdle(profile) ?? new WorkerProcess(memoryLimitMb(this.#plan, jobs[0]!.type, jobs[0]!.cores), this.#service);
+    const running: Running = { jobs, worker, stopped: new Set() };
+    for (const job of jobs) this.#running.set(job.jid, running);
+    this.#busy.add(worker);
+    this.#watchMemory();
+    void worker.run(jobs, (outcome) => {
+      this.#running.delete(outcome.jid);
+      if (!running.stopped.has(outcome.jid) && !this.#closed) this.#events.finished(outcome);
+    }).then((end) => this.#onBatchEnd(running, profile, end));
+  }
+
+  stop(jid: number): void {
+    const running = this.#running.get(jid);
+    if (!running) return;
+    running.stopped.add(jid);
+    running.worker.kill('stop');
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#watch);
+    for (const worker of this.#busy) worker.kill('stop');
+    for (const idle of this.#idle.values()) {
+      for (const { worker, timer } of idle) {
+        clearTimeout(timer);
+        worker.kill('stop');
+      }
+    }
+    this.#idle.clear();
+  }
+
+  #onBatchEnd(running: Running, profile: string, end: BatchEnd): void {
+    this.#busy.delete(running.worker);
+    for (const job of running.jobs) this.#running.delete(job.jid);
+    if (this.#closed) return;
+    if (end.kind === 'done') return this.#keepIdle(profile, running.worker);
+    let unreported = end.unreported.filter((jid) => !running.stopped.has(jid));
+    if (!end.stoppedByUs && unreported.length > 0) {
+      // Jobs run in order and report as they end: the first without a report is the one that died.
+      const [culprit, ...rest] = unreported;
+      const job = running.jobs.find((spec) => spec.jid === culprit)!;
+      if (end.outOfMemory) this.#events.crashed(culprit!, errors.memoryExceeded(job.type, memoryLimitMb(this.#plan, job.type, job.cores)), false);
+      else this.#events.crashed(culprit!, errors.workerDied(end.how), true);
+      unreported = rest;
+    }
+    if (unreported.length > 0) this.#events.returned(unreported);
+  }
+
+  #takeIdle(profile: string): WorkerProcess | undefined {
+    const idle = this.#idle.get(profile);
+    for (let entry = idle?.pop(); entry; entry = idle?.pop()) {
+      clearTimeout(entry.timer);
+      if (entry.worker.alive) return entry.worker;
+    }
+    return undefined;
+  }
+
+  #keepIdle(profile: string, worker: WorkerProcess): void {
+    const idle = this.#idle.get(profile) ?? [];
+    this.#idle.set(profile, idle);
+    const timer = setTimeout(() => {
+      idle.splice(idle.findIndex((entry) => entry.worker === worker), 1);
+      worker.kill('stop');
+    }, IDLE_TIMEOUT_MS);
+    timer.unref();
+    idle.push({ worker, timer });
+  }
+
+  /** Reads each busy process's memory while any is busy; kills one over its limit. */
+  #watchMemory(): void {
+    if (this.#watch) return;
+    this.#watch = setInterval(() => {
+      if (this.#busy.size === 0) {
+        clearInterval(this.#watch);
+        this.#watch = undefined;
+        return;
+      }
+      for (const worker of this.#busy) {
+        const resident = worker.residentBytes();
+        if (resident !== undefined && resident > worker.memoryLimitBytes) worker.kill('memory');
+      }
+    }, MEMORY_WATCH_MS);
+    this.#watch.unref();
+  }
+}
+
+function profileOf(job: JobSpec): string {
+  return `${job.type}x${job.cores}`;
+}

@@ -99,7 +99,10 @@ describe('Cloud config', () => {
     [{ memoryLimits: { x1: 300 } }, `memoryLimits key must be ${TYPES}, got "x1"`],
     [{ memoryLimits: { c1: 0 } }, 'memoryLimits.c1 must be a positive number of MB, got 0'],
     [{ home: 42 }, 'home must be a string, got 42'],
-    [{ workers: 4 }, "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, files, home"],
+    [{ workers: 4 }, "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, s1Concurrency, isolation, maxRestarts, files, home"],
+    [{ isolation: 'vm' }, "isolation must be one of 'process', 'thread', got \"vm\""],
+    [{ maxRestarts: -1 }, 'maxRestarts must be a whole number (0 or more), got -1'],
+    [{ s1Concurrency: 0 }, 's1Concurrency must be a positive integer, got 0'],
   ])('refuses %o', (config, message) => {
     expect(messageOf(() => checkConfig(config))).toBe(message);
   });

@@ -66,7 +66,7 @@ export const errors = {
   unshippableFunction: (fnName: string, reason: string) =>
     new CloudError(`cannot ship function ${fnName || '(anonymous)'}: ${reason}`),
   neverFits: (needed: number, capacity: number, type: string) =>
-    new CloudError(`a ${type} job with these cores needs ${needed} compute units, but this runtime has ${capacity}; it could never start`),
+    new CloudError(`a job of type ${type} with these cores needs ${needed} compute units, but this runtime has ${capacity}; it could never start`),
   dependencyNotDone: (jid: number) =>
     new CloudError(`jid ${jid} cannot depend on itself or on a later job`),
   deleteUnfinished: (jid: number) =>

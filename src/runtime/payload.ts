@@ -49,10 +49,18 @@ function describeUnshippable(value: unknown, path: string): string {
 
 interface Culprit { path: string; value: unknown; why: string }
 
+/** Plain data whose failure lies in what it holds, not in what it is. */
+const CONTAINERS = new Set<unknown>([Object.prototype, Array.prototype, Map.prototype, Set.prototype, null]);
+
 function findCulprit(value: unknown, path: string, seen: Set<unknown>): Culprit {
   if (typeof value === 'function') return { path, value, why: ' (functions cannot be sent as values; pass data, or call a function inside the job)' };
   if (typeof value === 'symbol') return { path, value, why: ' (symbols cannot be cloned)' };
   if (value === null || typeof value !== 'object' || seen.has(value)) return { path, value, why: '' };
+  // An instance of a class (a Socket, a stream, a client) is the culprit itself, not some
+  // listener deep inside it: it is what the user passed.
+  if (!CONTAINERS.has(Object.getPrototypeOf(value))) {
+    return { path, value, why: ' (an object of a class that holds functions or a native handle cannot be sent; pass the data it holds)' };
+  }
   seen.add(value);
   for (const [key, child] of childrenOf(value)) {
     if (canSerialize(child)) continue;

@@ -58,7 +58,7 @@ function findCulprit(value: unknown, path: string, seen: Set<unknown>): Culprit 
   if (value === null || typeof value !== 'object' || seen.has(value)) return { path, value, why: '' };
   // An instance of a class (a Socket, a stream, a client) is the culprit itself, not some
   // listener deep inside it: it is what the user passed.
-  if (!CONTAINERS.has(Object.getPrototypeOf(value))) {
+  if (!CONTAINERS.has(Object.getPrototypeOf(value)) && !isBuiltIn(value)) {
     return { path, value, why: ' (an object of a class that holds functions or a native handle cannot be sent; pass the data it holds)' };
   }
   seen.add(value);
@@ -67,6 +67,12 @@ function findCulprit(value: unknown, path: string, seen: Set<unknown>): Culprit 
     return findCulprit(child, `${path}${key}`, seen);
   }
   return { path, value, why: ' (it holds a native handle or a host object that cannot be cloned)' };
+}
+
+/** Made by the engine or Node itself (a WeakMap, a Promise), not by a JavaScript class. */
+function isBuiltIn(value: object): boolean {
+  const constructor = (value as { constructor?: unknown }).constructor;
+  return typeof constructor === 'function' && Function.prototype.toString.call(constructor).endsWith('{ [native code] }');
 }
 
 function* childrenOf(value: object): Iterable<[string, unknown]> {

@@ -122,10 +122,8 @@ describe('what cannot be shipped', () => {
     expect(refusal([{ meta: { id: Symbol.iterator } }])).toBe('args[0].meta.id is Symbol(Symbol.iterator) (symbols cannot be cloned)');
   });
 
-  it('names the path into process.stdout, down to the part that cannot be cloned', () => {
-    const reason = refusal([process.stdout]);
-    expect(reason).toMatch(/^args\[0\]\.\S+ is /);
-    expect(reason).toMatch(/cannot/);
+  it('names process.stdout itself, as the object of a class it is', () => {
+    expect(refusal([process.stdout])).toMatch(/^args\[0\] is a \w+ \(an object of a class that holds functions or a native handle cannot be sent; pass the data it holds\)$/);
   });
 
   it('says when a host object cannot be cloned at all', () => {

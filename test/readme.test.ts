@@ -1,0 +1,193 @@
+/**
+ * The README's examples, as written, in the README's order: each `it` is one code block, and each
+ * `// value` comment or "rejects:" note in the README is an assertion here. When an example
+ * changes in the README, change it here too.
+ */
+import nimbus, { Cloud, CloudError, CloudException, CloudTimeoutError, type Jid } from 'nimbus';
+import { describe, expect, it } from 'vitest';
+
+// The README writes `import cloud from 'nimbus'`. Under vitest an imported name used inside a job
+// would be rewritten (`__vite_ssr_import_0__.default`) and refused when shipped, so the examples
+// see the same default instance through a local name, as the README advises for such tools.
+const cloud = nimbus;
+
+// Names the README's blocks share, in the order they appear there.
+const sleep = (ms: number) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
+let nap: Jid<number>;
+
+describe('README', () => {
+  it('A first job', async () => {
+    const add = (x: number, y: number) => x + y;
+    const jid = await cloud.call(add, 1, 2);   // a Jid<number>, as soon as the job is accepted
+    expect(await cloud.result(jid)).toBe(3);
+  });
+
+  it('call and map', async () => {
+    const jids = await cloud.map((x: number, y: number) => x * y, [1, 2, 3], [4, 5, 6]);
+    expect(await cloud.result(jids)).toEqual([4, 10, 18]);
+
+    const padded = await cloud.map((n: number, tag?: string) => `${n}${tag ?? '-'}`, new Set([1, 2, 3]), ['x']);
+    expect(await cloud.result(padded)).toEqual(['1x', '2-', '3-']);
+  });
+
+  it('status, join, result', async () => {
+    nap = await cloud.call(sleep, 100);
+    await cloud.join(nap);
+    expect(await cloud.status(nap)).toBe('done');
+
+    const long = await cloud.call(sleep, 2_000);
+    let timedOut: unknown;
+    try {
+      await cloud.join(long, { timeout: 100 });
+    } catch (e) {
+      timedOut = e;
+    }
+    expect(timedOut).toBeInstanceOf(CloudTimeoutError);
+    expect((timedOut as CloudTimeoutError).message).toBe('timed out after 100 ms; the jobs go on');
+    expect(await cloud.status([nap, long])).toEqual(['done', 'processing']);
+
+    const fails = await cloud.call((what: string) => { throw new RangeError(`no ${what}`); }, 'cheese');
+    let failure: unknown;
+    try {
+      await cloud.result(fails);
+    } catch (e) {
+      failure = e;
+    }
+    expect(failure).toBeInstanceOf(CloudException);
+    const e = failure as CloudException;
+    expect(e.message).toBe(`Job ${fails}: no cheese`);
+    expect([e.jid === fails, e.status]).toEqual([true, 'error']);
+    expect([e.remoteName, e.remoteMessage]).toEqual(['RangeError', 'no cheese']);
+    expect(e.remoteStack).toContain('RangeError: no cheese');
+
+    const both: unknown[] = await cloud.result([nap, fails], { ignoreErrors: true });
+    expect([both[0], both[1] instanceof CloudException]).toEqual([100, true]);
+  });
+
+  it('iresult and iresultUnordered', async () => {
+    const inOrder: number[] = [];
+    const asFinished: number[] = [];
+
+    const ordered = await cloud.map(sleep, [600, 100, 300]);
+    for await (const ms of cloud.iresult(ordered)) inOrder.push(ms);
+
+    const unordered = await cloud.map(sleep, [600, 100, 300]);
+    for await (const [jid, ms] of cloud.iresultUnordered(unordered)) {
+      expect(unordered).toContain(jid);
+      asFinished.push(ms);
+    }
+
+    expect(inOrder).toEqual([600, 100, 300]);
+    expect(asFinished).toEqual([100, 300, 600]);
+  });
+
+  it('kill and delete', async () => {
+    const forever = await cloud.call(() => { for (;;); });
+    await cloud.kill(forever);
+    expect(await cloud.status(forever)).toBe('killed');
+
+    await cloud.delete(nap);
+    await expect(cloud.status(nap)).rejects.toThrow(CloudError);
+    await expect(cloud.status(nap)).rejects.toThrow(`unknown jid ${nap}: no such job (never created, or deleted)`);
+  });
+
+  it('info', async () => {
+    const greeting = await cloud.with({ label: 'greeting' }).call(function greet(name: string) {
+      console.log(`hello ${name}`);
+      return name.length;
+    }, 'world');
+    await cloud.join(greeting);
+    expect(await cloud.info(greeting, ['status', 'fn', 'label', 'stdout']))
+      .toEqual({ status: 'done', fn: 'greet', label: 'greeting', stdout: 'hello world\n' });
+  });
+
+  it('with and job options', async () => {
+    const crunch = cloud.with({ type: 'c2', label: 'crunch', priority: 1 });
+    const first = await crunch.call(sleep, 200);
+    const second = await cloud.with({ dependsOn: first }).call(() => 'after first');
+    expect(await cloud.status(second)).toBe('waiting');
+    expect(await cloud.result(second)).toBe('after first');
+
+    const broken = await cloud.call(() => { throw new Error('no'); });
+    const stalls = await cloud.with({ dependsOn: broken }).call(() => 1);
+    const anyway = await cloud.with({ dependsOn: broken, dependsOnErrors: 'ignore' }).call(() => 2);
+    await cloud.join([stalls, anyway], { ignoreErrors: true });
+    expect(await cloud.status([broken, stalls, anyway])).toEqual(['error', 'stalled', 'done']);
+
+    const runaway = await cloud.with({ maxRuntime: 200 }).call(() => { for (;;); });
+    await expect(cloud.result(runaway)).rejects.toThrow(CloudException);
+    await expect(cloud.result(runaway)).rejects
+      .toThrow(`Job ${runaway}: job ${runaway} exceeded its maxRuntime of 200 ms and was stopped`);
+  });
+
+  it('with: a bad option throws at once, naming it', () => {
+    expect(() => cloud.with({ maxRuntime: -5 })).toThrow(CloudError);
+    expect(() => cloud.with({ maxRuntime: -5 })).toThrow('maxRuntime must be a positive number of milliseconds, got -5');
+  });
+
+  it('Jobs that start jobs', async () => {
+    const sumOfSquares = async (n: number) => {
+      const jids = await cloud.map((i: number) => i * i, Array.from({ length: n }, (_, i) => i + 1));
+      const squares = await cloud.result(jids);
+      return squares.reduce((sum, square) => sum + square, 0);
+    };
+    const parent = await cloud.call(sumOfSquares, 4);
+    expect(await cloud.result(parent)).toBe(30);
+  });
+
+  it('new Cloud(config)', async () => {
+    const small = new Cloud({ cores: 1 });   // 2.5 compute units: two c1 jobs at once, or one c2 job
+    const squares = await small.map((n: number) => n * n, [1, 2, 3]);
+    expect(await small.result(squares)).toEqual([1, 4, 9]);
+    await small.close();
+  });
+
+  it('What can be shipped', async () => {
+    const factor = 3;
+    await expect(cloud.call((x: number) => x * factor, 2)).rejects.toThrow(CloudError);
+    await expect(cloud.call((x: number) => x * factor, 2)).rejects.toThrow(
+      "cannot ship function (anonymous): it uses 'factor' from outside the function; "
+      + 'a job sees only its own code, its arguments and the globals (pass it as an argument)');
+    const scaled = await cloud.call((x: number, f: number) => x * f, 2, factor);
+    expect(await cloud.result(scaled)).toBe(6);
+
+    function* squaresUpTo(n: number) {
+      for (let i = 1; i <= n; i++) yield i * i;
+    }
+    expect(await cloud.result(await cloud.call(squaresUpTo, 3))).toEqual([1, 4, 9]);
+
+    class Point {
+      constructor(readonly x: number, readonly y: number) {}
+      norm() { return Math.hypot(this.x, this.y); }
+    }
+    const copied = await cloud.call((p: Point) => ({ ...p, hasNorm: typeof p.norm === 'function' }), new Point(3, 4));
+    expect(await cloud.result(copied)).toEqual({ x: 3, y: 4, hasNorm: false });
+
+    await expect(cloud.call((options: { onDone: () => void }) => 1, { onDone: () => {} })).rejects.toThrow(
+      'an argument of call cannot be sent to a job: args[0].onDone is a function onDone '
+      + '(functions cannot be sent as values; pass data, or call a function inside the job)');
+
+    const settings = { retries: 1 };
+    const snapshot = await cloud.call((s: { retries: number }) => s.retries, settings);
+    settings.retries = 5;
+    expect(await cloud.result(snapshot)).toBe(1);
+  });
+
+  it('The simulator', async () => {
+    // startSimulator needs a cloud with no unfinished job (the README says so); the 2-second
+    // job of 'status, join, result' may still be running.
+    await cloud.kill();
+
+    await cloud.startSimulator();   // from now on, this cloud's jobs run in this thread
+    expect(cloud.isSimulator).toBe(true);
+    const naps = await cloud.map(sleep, [300, 100, 200]);
+    const finished: number[] = [];
+    for await (const [, ms] of cloud.iresultUnordered(naps)) finished.push(ms);
+    expect(finished).toEqual([300, 100, 200]);   // one at a time
+  });
+
+  it('close', async () => {
+    expect(await cloud.close()).toBe(true);
+    expect(await cloud.close()).toBe(false);
+  });
+});

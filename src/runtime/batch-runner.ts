@@ -1,21 +1,33 @@
 /**
- * Runs a batch of jobs in order inside a worker (thread or process), telling the caller which
- * job it is on and what each one ended with. Shared by both kinds of worker.
+ * Runs a batch of jobs in order inside a worker (thread or process, or the simulator's thread),
+ * telling the caller which job it is on and handing it each job's outcome. The batch's function
+ * is rebuilt once; if it cannot be, every job of the batch ends 'error' saying why.
  */
-import type { JobSpec } from '../types/executor.js';
+import type { BatchSpec } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
-import { executeJob } from './job-execution.js';
-import type { FunctionCache } from './shipping/rebuild-function.js';
+import { executeJob, failedJob } from './job-execution.js';
+import type { FunctionCache, JobFunction } from './shipping/rebuild-function.js';
 
 export interface BatchObserver {
   /** Called before job `index` of the batch starts. */
   starting(index: number): void;
   finished(outcome: JobOutcome): void;
+  /** Asked before each job: false skips it (it was stopped before it started). */
+  shouldRun?(jid: number): boolean;
 }
 
-export async function runBatch(functions: FunctionCache, jobs: readonly JobSpec[], observer: BatchObserver): Promise<void> {
-  for (let i = 0; i < jobs.length; i++) {
+export async function runBatch(functions: FunctionCache, batch: BatchSpec, observer: BatchObserver): Promise<void> {
+  let fn: JobFunction;
+  try {
+    fn = await functions.rebuild(batch.fn);
+  } catch (error) {
+    for (const jid of batch.jids) observer.finished(failedJob(jid, error));
+    return;
+  }
+  for (let i = 0; i < batch.jids.length; i++) {
+    const jid = batch.jids[i]!;
+    if (observer.shouldRun && !observer.shouldRun(jid)) continue;
     observer.starting(i);
-    observer.finished(await executeJob(functions, jobs[i]!));
+    observer.finished(await executeJob(fn, jid, batch.args[i]));
   }
 }

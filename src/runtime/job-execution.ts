@@ -4,15 +4,14 @@
  * collected, output captured, the result packed or the error turned into plain data.
  */
 import { errors } from '../errors.js';
-import type { JobSpec } from '../types/executor.js';
-import type { JobOutcome, RemoteError } from '../types/job-outcome.js';
+import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
 import { jobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from './payload.js';
-import type { FunctionCache, JobFunction } from './shipping/rebuild-function.js';
+import type { JobFunction } from './shipping/rebuild-function.js';
 
-export async function executeJob(functions: FunctionCache, spec: JobSpec): Promise<JobOutcome> {
+export async function executeJob(fn: JobFunction, jid: number, args: Packed): Promise<JobOutcome> {
   patchOutputStreams();
   const output = new JobOutput();
   const meter = jobMeter();
@@ -20,14 +19,13 @@ export async function executeJob(functions: FunctionCache, spec: JobSpec): Promi
   meter.start();
   let result: { value: unknown } | { error: unknown };
   try {
-    const fn = functions.rebuild(spec.fn);
-    const value = await runInJob({ jid: spec.jid, output }, () => runToValue(fn, unpack(spec.args) as unknown[]));
+    const value = await runInJob({ jid, output }, () => runToValue(fn, unpack(args) as unknown[]));
     result = { value };
   } catch (error) {
     result = { error };
   }
   const base = {
-    jid: spec.jid,
+    jid,
     started,
     finished: Date.now(),
     cputime: meter.cpuMs(),
@@ -41,6 +39,12 @@ export async function executeJob(functions: FunctionCache, spec: JobSpec): Promi
     return { ...base, status: 'error', error: { name: 'CloudError', message: errors.unshippableResult(packed.unshippable), stack: undefined } };
   }
   return { ...base, status: 'done', value: packed };
+}
+
+/** The outcome of a job that could not even start (its function could not be rebuilt). */
+export function failedJob(jid: number, error: unknown): JobOutcome {
+  const now = Date.now();
+  return { jid, status: 'error', error: toRemoteError(error), started: now, finished: now, cputime: undefined, memory: undefined, stdout: '', stderr: '' };
 }
 
 /** Calls the function; a generator's yields are collected into an array, which is the result. */

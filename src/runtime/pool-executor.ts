@@ -9,12 +9,13 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { errors } from '../errors.js';
-import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
+import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
+import type { OutcomeReport } from '../types/job-outcome.js';
 import type { JobService } from '../types/job-service.js';
 import { exposeService, portEndpoint } from './nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
 import { computeUnitsOf } from './scheduler.js';
-import type { BatchReport, BatchTask, NimbusWorkerData } from './worker-protocol.js';
+import type { BatchTask, NimbusWorkerData } from './worker-protocol.js';
 import { isPortAnnouncement } from './worker-protocol.js';
 
 /**
@@ -31,7 +32,7 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker-loader.cjs', import.meta.ur
 
 /** A dispatched batch, found from any of its jobs. */
 interface InFlight {
-  readonly jobs: readonly JobSpec[];
+  readonly batch: BatchSpec;
   readonly pool: ProfilePool;
   readonly slot: number;
   readonly abort: AbortController;
@@ -61,15 +62,15 @@ export class PoolExecutor implements Executor {
     this.#plan = plan;
   }
 
-  run(jobs: readonly JobSpec[]): void {
-    const pool = this.#poolFor(jobs[0]!);
+  run(spec: BatchSpec): void {
+    const pool = this.#poolFor(spec);
     const slot = pool.freeSlots.pop()!;
     Atomics.store(pool.progress, slot, 0);
-    const batch: InFlight = { jobs, pool, slot, abort: new AbortController(), stopped: new Set() };
-    for (const job of jobs) this.#inFlight.set(job.jid, batch);
-    const task: BatchTask = { jobs, slot };
+    const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set() };
+    for (const jid of spec.jids) this.#inFlight.set(jid, batch);
+    const task: BatchTask = { batch: spec, slot };
     pool.piscina.run(task, { signal: batch.abort.signal }).then(
-      (report: BatchReport) => this.#onReport(batch, report),
+      (report: OutcomeReport) => this.#onReport(batch, report),
       (error: unknown) => this.#onBatchCut(batch, error),
     );
   }
@@ -88,12 +89,10 @@ export class PoolExecutor implements Executor {
     await Promise.all(pools.map((pool) => pool.piscina.destroy()));
   }
 
-  #onReport(batch: InFlight, report: BatchReport): void {
+  #onReport(batch: InFlight, report: OutcomeReport): void {
     this.#release(batch);
-    if (this.#closed) return;
-    for (const outcome of report) {
-      if (!batch.stopped.has(outcome.jid)) this.#events.finished(outcome);
-    }
+    // A stopped job is complete already; the scheduler ignores its report.
+    if (!this.#closed) this.#events.finished(report);
   }
 
   /** The batch ended without a report: stopped by us, or its thread died. */
@@ -102,34 +101,35 @@ export class PoolExecutor implements Executor {
     if (this.#closed) return;
     // The worker says which job it was on; a worker that died before starting any (it could
     // not even load) blames the first, so a broken worker can never loop on the same batch.
-    const running = batch.jobs[Math.max(0, Atomics.load(batch.pool.progress, batch.slot) - 1)]!;
+    const { jids, type } = batch.batch;
+    const running = jids[Math.max(0, Atomics.load(batch.pool.progress, batch.slot) - 1)]!;
     const crashed = batch.stopped.size === 0;
     if (crashed) {
       const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      if (outOfMemory) this.#events.crashed(running.jid, errors.memoryExceeded(running.type, batch.pool.memoryLimitMb), false);
-      else this.#events.crashed(running.jid, errors.workerDied(describeExit(error)), true);
+      if (outOfMemory) this.#events.crashed(running, errors.memoryExceeded(type, batch.pool.memoryLimitMb), false);
+      else this.#events.crashed(running, errors.workerDied(describeExit(error)), true);
     }
     // Every other job of the batch lost its report: those not complete run again.
-    const lost = batch.jobs.map((job) => job.jid).filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running.jid));
+    const lost = jids.filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running));
     if (lost.length > 0) this.#events.returned(lost);
   }
 
   #release(batch: InFlight): void {
-    for (const job of batch.jobs) this.#inFlight.delete(job.jid);
+    for (const jid of batch.batch.jids) this.#inFlight.delete(jid);
     batch.pool.freeSlots.push(batch.slot);
   }
 
-  #poolFor(job: JobSpec): ProfilePool {
-    const key = `${job.type}x${job.cores}`;
+  #poolFor(spec: BatchSpec): ProfilePool {
+    const key = `${spec.type}x${spec.cores}`;
     let pool = this.#pools.get(key);
     if (!pool) {
-      pool = this.#createPool(job);
+      pool = this.#createPool(spec);
       this.#pools.set(key, pool);
     }
     return pool;
   }
 
-  #createPool({ type, cores }: JobSpec): ProfilePool {
+  #createPool({ type, cores }: BatchSpec): ProfilePool {
     const slots = Math.max(1, Math.floor(this.#plan.computeUnits / computeUnitsOf(type, cores)));
     const limitMb = memoryLimitMb(this.#plan, type, cores);
     const progress = new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT);

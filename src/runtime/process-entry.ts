@@ -4,10 +4,10 @@
  * requests to the runtime over the same IPC channel.
  */
 import { jobCloud } from '../job-cloud.js';
-import type { JobOutcome } from '../types/job-outcome.js';
 import { runBatch } from './batch-runner.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
 import { channelEndpoint } from './nested-channel.js';
+import { appendOutcome, emptyReport } from './outcome-report.js';
 import type { FromChild, ToChild } from './process-protocol.js';
 import { FunctionCache } from './shipping/rebuild-function.js';
 
@@ -23,12 +23,12 @@ useJobMeter(new ProcessMeter());
  * what is buffered is lost, and those jobs run again.
  */
 const FLUSH_MS = 2;
-let buffered: JobOutcome[] = [];
+let buffered = emptyReport();
 let bufferedSince = 0;
 
 function flush(last: boolean): void {
-  if (buffered.length > 0 || last) send({ outcomes: buffered, last });
-  buffered = [];
+  if (buffered.jids.length > 0 || last) send({ outcomes: buffered, last });
+  buffered = emptyReport();
 }
 
 process.on('message', (message: ToChild) => {
@@ -40,7 +40,7 @@ process.on('message', (message: ToChild) => {
   void runBatch(functions, message.batch, {
     starting: () => {},
     finished: (outcome) => {
-      buffered.push(outcome);
+      appendOutcome(buffered, outcome);
       if (performance.now() - bufferedSince >= FLUSH_MS) {
         flush(false);
         bufferedSince = performance.now();

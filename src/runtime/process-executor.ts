@@ -6,7 +6,7 @@
  * job ends 'error', its batch neighbours run again, and the runtime goes on.
  */
 import { errors } from '../errors.js';
-import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
+import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobService } from '../types/job-service.js';
 import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
 import { WorkerProcess, type BatchEnd } from './worker-process.js';
@@ -17,7 +17,7 @@ const MEMORY_WATCH_MS = 50;
 const IDLE_TIMEOUT_MS = 10_000;
 
 interface Running {
-  readonly jobs: readonly JobSpec[];
+  readonly batch: BatchSpec;
   readonly worker: WorkerProcess;
   /** The jobs `stop` was asked for: they are complete already and must not be reported. */
   readonly stopped: Set<number>;
@@ -45,16 +45,17 @@ export class ProcessExecutor implements Executor {
     this.#plan = plan;
   }
 
-  run(jobs: readonly JobSpec[]): void {
-    const profile = profileOf(jobs[0]!);
-    const worker = this.#takeIdle(profile) ?? new WorkerProcess(memoryLimitMb(this.#plan, jobs[0]!.type, jobs[0]!.cores), this.#service);
-    const running: Running = { jobs, worker, stopped: new Set() };
-    for (const job of jobs) this.#running.set(job.jid, running);
+  run(batch: BatchSpec): void {
+    const profile = `${batch.type}x${batch.cores}`;
+    const worker = this.#takeIdle(profile) ?? new WorkerProcess(memoryLimitMb(this.#plan, batch.type, batch.cores), this.#service);
+    const running: Running = { batch, worker, stopped: new Set() };
+    for (const jid of batch.jids) this.#running.set(jid, running);
     this.#busy.add(worker);
     this.#watchMemory();
-    void worker.run(jobs, (outcome) => {
-      this.#running.delete(outcome.jid);
-      if (!running.stopped.has(outcome.jid) && !this.#closed) this.#events.finished(outcome);
+    void worker.run(batch, (report) => {
+      for (const jid of report.jids) this.#running.delete(jid);
+      // A stopped job is complete already; the scheduler ignores its report.
+      if (!this.#closed) this.#events.finished(report);
     }).then((end) => this.#onBatchEnd(running, profile, end));
   }
 
@@ -80,15 +81,15 @@ export class ProcessExecutor implements Executor {
 
   #onBatchEnd(running: Running, profile: string, end: BatchEnd): void {
     this.#busy.delete(running.worker);
-    for (const job of running.jobs) this.#running.delete(job.jid);
+    for (const jid of running.batch.jids) this.#running.delete(jid);
     if (this.#closed) return;
     if (end.kind === 'done') return this.#keepIdle(profile, running.worker);
     let unreported = end.unreported.filter((jid) => !running.stopped.has(jid));
     if (!end.stoppedByUs && unreported.length > 0) {
       // Jobs run in order and report as they end: the first without a report is the one that died.
       const [culprit, ...rest] = unreported;
-      const job = running.jobs.find((spec) => spec.jid === culprit)!;
-      if (end.outOfMemory) this.#events.crashed(culprit!, errors.memoryExceeded(job.type, memoryLimitMb(this.#plan, job.type, job.cores)), false);
+      const { type, cores } = running.batch;
+      if (end.outOfMemory) this.#events.crashed(culprit!, errors.memoryExceeded(type, memoryLimitMb(this.#plan, type, cores)), false);
       else this.#events.crashed(culprit!, errors.workerDied(end.how), true);
       unreported = rest;
     }
@@ -131,8 +132,4 @@ export class ProcessExecutor implements Executor {
     }, MEMORY_WATCH_MS);
     this.#watch.unref();
   }
-}
-
-function profileOf(job: JobSpec): string {
-  return `${job.type}x${job.cores}`;
 }

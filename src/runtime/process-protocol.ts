@@ -1,14 +1,14 @@
 /** What the process executor and its child processes say over IPC. Shapes only. */
-import type { JobSpec } from '../types/executor.js';
-import type { JobOutcome } from '../types/job-outcome.js';
+import type { BatchSpec } from '../types/executor.js';
+import type { OutcomeReport } from '../types/job-outcome.js';
 
 export type ToChild =
-  | { batch: readonly JobSpec[] }
+  | { batch: BatchSpec }
   | { nested: unknown };
 
 export type FromChild =
   /** Sent as jobs end, a few milliseconds' worth at a time; `last` closes the batch. */
-  | { outcomes: JobOutcome[]; last: boolean }
+  | { outcomes: OutcomeReport; last: boolean }
   | { nested: unknown };
 
 /** Set in a worker process's environment; its entry checks it. */

@@ -5,10 +5,10 @@
  * them) and checks only what needs the table: that jids exist and that jobs can ever fit.
  */
 import { errors } from '../errors.js';
-import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
+import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
-import type { JobOutcome, RemoteError } from '../types/job-outcome.js';
+import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
 import type { JobService, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
@@ -39,9 +39,9 @@ export class Runtime implements JobService {
   #dispatchPending = false;
 
   readonly #events: ExecutorEvents = {
-    finished: (outcome: JobOutcome) => {
-      this.#disarm(outcome.jid);
-      this.#scheduler.finished(outcome);
+    finished: (report: OutcomeReport) => {
+      if (this.#maxRuntimeTimers.size > 0) for (const jid of report.jids) this.#disarm(jid);
+      this.#scheduler.finished(report);
       this.#scheduleDispatch();
     },
     returned: (jids: readonly number[]) => {
@@ -177,9 +177,9 @@ export class Runtime implements JobService {
     const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this));
     const t = this.#table;
     for (const batch of batches) {
-      const specs: JobSpec[] = batch.jids.map((jid) => ({ jid, fn: t.fn[jid]!, args: t.args[jid], type: batch.type, cores: t.cores[jid]! }));
-      executor.run(specs);
       const first = batch.jids[0]!;
+      const spec: BatchSpec = { fn: t.fn[first]!, type: batch.type, cores: batch.cores, jids: batch.jids, args: batch.jids.map((jid) => t.args[jid]) };
+      executor.run(spec);
       if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
     }
   }

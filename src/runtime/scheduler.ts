@@ -6,7 +6,7 @@
  */
 import type { ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
-import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
+import type { OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
 import type { ResolvedJobOptions } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { batchSize } from './batch-size.js';
@@ -21,6 +21,7 @@ export const COMPUTE_UNITS: Readonly<Record<ResourceType, number>> = {
 
 export interface Batch {
   readonly type: ResourceType;
+  readonly cores: number;
   /** Jobs of one function, to run in this order on one worker. */
   readonly jids: number[];
 }
@@ -124,23 +125,26 @@ export class Scheduler {
     return batches;
   }
 
-  /** An executor's report. Ignored when the job was completed meanwhile (killed, timed out). */
-  finished(outcome: JobOutcome): void {
+  /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
+  finished(report: OutcomeReport): void {
     const t = this.table;
-    const jid = outcome.jid;
-    if (t.status[jid] !== Code.Processing) return;
-    t.started[jid] = outcome.started;
-    t.cputime[jid] = outcome.cputime ?? NaN;
-    t.memory[jid] = outcome.memory ?? NaN;
-    if (outcome.stdout) t.stdout[jid] = outcome.stdout;
-    if (outcome.stderr) t.stderr[jid] = outcome.stderr;
-    this.#learnDuration(t.fn[jid]!.id, outcome.finished - outcome.started);
-    if (outcome.status === 'done') {
-      t.value[jid] = outcome.value;
-      this.#complete(jid, Code.Done, outcome.finished);
-    } else {
-      t.error[jid] = outcome.error;
-      this.#complete(jid, Code.Error, outcome.finished);
+    for (let i = 0; i < report.jids.length; i++) {
+      const jid = report.jids[i]!;
+      if (t.status[jid] !== Code.Processing) continue;
+      t.started[jid] = report.started[i]!;
+      t.cputime[jid] = report.cputime[i]!;
+      t.memory[jid] = report.memory[i]!;
+      if (report.stdout[i]) t.stdout[jid] = report.stdout[i];
+      if (report.stderr[i]) t.stderr[jid] = report.stderr[i];
+      this.#learnDuration(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
+      const error = report.errors[i];
+      if (error === undefined) {
+        t.value[jid] = report.values[i];
+        this.#complete(jid, Code.Done, report.finished[i]!);
+      } else {
+        t.error[jid] = error;
+        this.#complete(jid, Code.Error, report.finished[i]!);
+      }
     }
   }
 
@@ -272,7 +276,7 @@ export class Scheduler {
       this.#running.set(jid, batch);
     }
     t.started[first] = now;
-    return { type, jids };
+    return { type, cores: t.cores[first]!, jids };
   }
 
   /** Completes a job, then every dependent its failure stalls, however long the chain. */

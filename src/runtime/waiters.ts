@@ -36,41 +36,45 @@ export class Waiters {
   wait(request: WaitRequest): Promise<WaitVerdict> {
     return new Promise((resolve) => {
       const t = this.#table;
-      const pending = new Set<number>();
+      const isComplete = (jid: number) => t.status[jid]! >= Code.Done;
+      // A count, not a set: a jid asked twice is registered twice and counted twice.
+      let remaining = 0;
       let timer: NodeJS.Timeout | undefined;
       const settle = (verdict: WaitVerdict) => {
         if (!this.#active.delete(waiter)) return;
         if (timer) clearTimeout(timer);
         // A wait that ended early (failure, timeout) must not stay on the jobs it no longer waits for.
-        for (const jid of pending) this.#unregister(jid, waiter);
+        if (remaining > 0) for (const jid of request.jids) if (!isComplete(jid)) this.#unregister(jid, waiter);
         resolve(verdict);
       };
       const verdictNow = (): WaitVerdict | undefined => {
-        if (!request.ignoreErrors && !request.any) {
+        if (request.any) {
+          const complete = request.jids.filter(isComplete);
+          return complete.length > 0 ? this.#complete(complete, true) : undefined;
+        }
+        if (!request.ignoreErrors) {
           for (const jid of request.jids) {
             const failure = this.failureOf(jid);
             if (failure) return { kind: 'failed', failure };
           }
         }
-        if (request.any) {
-          const complete = request.jids.filter((jid) => !pending.has(jid));
-          return complete.length > 0 ? this.#complete(complete, true) : undefined;
-        }
-        return pending.size === 0 ? this.#complete(request.jids, request.values) : undefined;
+        return remaining === 0 ? this.#complete(request.jids, request.values) : undefined;
       };
       const waiter: Waiter = {
         completed: (jid) => {
-          pending.delete(jid);
-          const failed = !request.ignoreErrors && !request.any && t.status[jid] !== Code.Done;
-          if (failed || request.any || pending.size === 0) settle(verdictNow()!);
+          remaining--;
+          if (request.any) return settle(verdictNow()!);
+          const failure = request.ignoreErrors ? undefined : this.failureOf(jid);
+          if (failure) settle({ kind: 'failed', failure });
+          else if (remaining === 0) settle(this.#complete(request.jids, request.values));
         },
         abandon: () => settle({ kind: 'closed' }),
       };
-      for (const jid of request.jids) if (t.status[jid]! < Code.Done) pending.add(jid);
+      for (const jid of request.jids) if (!isComplete(jid)) remaining++;
       this.#active.add(waiter);
       const now = verdictNow();
       if (now) return settle(now);
-      for (const jid of pending) this.#register(jid, waiter);
+      for (const jid of request.jids) if (!isComplete(jid)) this.#register(jid, waiter);
       const timeout = request.timeout;
       if (timeout !== undefined) {
         timer = setTimeout(() => settle({ kind: 'timeout', after: timeout }), timeout);
@@ -105,10 +109,7 @@ export class Waiters {
   #unregister(jid: number, waiter: Waiter): void {
     const existing = this.#byJid[jid];
     if (existing === waiter) this.#byJid[jid] = undefined;
-    else if (Array.isArray(existing)) {
-      const index = existing.indexOf(waiter);
-      if (index >= 0) existing.splice(index, 1);
-    }
+    else if (Array.isArray(existing)) this.#byJid[jid] = existing.filter((other) => other !== waiter);
   }
 
   #register(jid: number, waiter: Waiter): void {

@@ -5,11 +5,12 @@
  */
 import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { jobCloud } from '../job-cloud.js';
-import type { JobOutcome } from '../types/job-outcome.js';
+import type { OutcomeReport } from '../types/job-outcome.js';
 import { runBatch } from './batch-runner.js';
+import { appendOutcome, emptyReport } from './outcome-report.js';
 import { portEndpoint } from './nested-channel.js';
 import { FunctionCache } from './shipping/rebuild-function.js';
-import type { BatchReport, BatchTask, NimbusWorkerData, PortAnnouncement } from './worker-protocol.js';
+import type { BatchTask, NimbusWorkerData, PortAnnouncement } from './worker-protocol.js';
 
 const progress = new Int32Array((workerData as NimbusWorkerData).progress);
 
@@ -19,11 +20,11 @@ parentPort!.postMessage(announcement, [channel.port2]);
 
 const functions = new FunctionCache(jobCloud(portEndpoint(channel.port1)));
 
-export default async function runThreadBatch({ jobs, slot }: BatchTask): Promise<BatchReport> {
-  const report: JobOutcome[] = [];
-  await runBatch(functions, jobs, {
+export default async function runThreadBatch({ batch, slot }: BatchTask): Promise<OutcomeReport> {
+  const report = emptyReport();
+  await runBatch(functions, batch, {
     starting: (index) => Atomics.store(progress, slot, index + 1),
-    finished: (outcome) => report.push(outcome),
+    finished: (outcome) => appendOutcome(report, outcome),
   });
   return report;
 }

@@ -6,8 +6,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { JobSpec } from '../types/executor.js';
-import type { JobOutcome } from '../types/job-outcome.js';
+import type { BatchSpec } from '../types/executor.js';
+import type { OutcomeReport } from '../types/job-outcome.js';
 import type { JobService } from '../types/job-service.js';
 import { channelEndpoint, exposeService } from './nested-channel.js';
 import { WORKER_PROCESS_ENV, type FromChild, type ToChild } from './process-protocol.js';
@@ -24,9 +24,9 @@ export type BatchEnd =
   | { kind: 'died'; unreported: number[]; outOfMemory: boolean; how: string; stoppedByUs: boolean };
 
 interface RunningBatch {
-  readonly jobs: readonly JobSpec[];
+  readonly jids: readonly number[];
   readonly reported: Set<number>;
-  readonly onOutcome: (outcome: JobOutcome) => void;
+  readonly onReport: (report: OutcomeReport) => void;
   readonly end: (end: BatchEnd) => void;
 }
 
@@ -54,7 +54,7 @@ export class WorkerProcess {
     this.#child.on('message', (message: FromChild) => {
       if ('nested' in message) for (const listener of nestedListeners) listener(message.nested);
       else {
-        for (const outcome of message.outcomes) this.#onOutcome(outcome);
+        this.#onReport(message.outcomes);
         if (message.last) this.#endBatch({ kind: 'done' });
       }
     });
@@ -74,11 +74,11 @@ export class WorkerProcess {
   }
 
   /** Runs a batch; resolves when every job reported, or the process died. */
-  run(jobs: readonly JobSpec[], onOutcome: (outcome: JobOutcome) => void): Promise<BatchEnd> {
+  run(batch: BatchSpec, onReport: (report: OutcomeReport) => void): Promise<BatchEnd> {
     return new Promise((end) => {
-      this.#batch = { jobs, reported: new Set(), onOutcome, end };
+      this.#batch = { jids: batch.jids, reported: new Set(), onReport, end };
       this.#child.ref();
-      this.#send({ batch: jobs });
+      this.#send({ batch });
     });
   }
 
@@ -102,11 +102,11 @@ export class WorkerProcess {
     if (!this.#exited) this.#child.send(message);
   }
 
-  #onOutcome(outcome: JobOutcome): void {
+  #onReport(report: OutcomeReport): void {
     const batch = this.#batch;
     if (!batch) return;
-    batch.reported.add(outcome.jid);
-    batch.onOutcome(outcome);
+    for (const jid of report.jids) batch.reported.add(jid);
+    batch.onReport(report);
   }
 
   #endBatch(end: BatchEnd): void {
@@ -123,7 +123,7 @@ export class WorkerProcess {
     if (!batch) return;
     this.#endBatch({
       kind: 'died',
-      unreported: batch.jobs.map((job) => job.jid).filter((jid) => !batch.reported.has(jid)),
+      unreported: batch.jids.filter((jid) => !batch.reported.has(jid)),
       outOfMemory: this.#killedFor === 'memory' || OUT_OF_MEMORY.test(this.#stderrTail),
       how: signal ? `signal ${signal}` : `code ${code}`,
       stoppedByUs: this.#killedFor === 'stop',

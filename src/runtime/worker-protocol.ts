@@ -1,7 +1,6 @@
 /** What the pool executor and its workers say to each other. Shapes only. */
 import type { MessagePort } from 'node:worker_threads';
-import type { JobSpec } from '../types/executor.js';
-import type { JobOutcome } from '../types/job-outcome.js';
+import type { BatchSpec } from '../types/executor.js';
 
 /** In every nimbus worker's workerData: how a thread knows it is one. */
 export interface NimbusWorkerData {
@@ -14,11 +13,9 @@ export interface NimbusWorkerData {
 }
 
 export interface BatchTask {
-  jobs: readonly JobSpec[];
+  batch: BatchSpec;
   slot: number;
 }
-
-export type BatchReport = JobOutcome[];
 
 /** Posted once by each worker as it starts: its end of the nested-client channel. */
 export interface PortAnnouncement {

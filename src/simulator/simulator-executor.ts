@@ -5,13 +5,14 @@
  * production fails here too; breakpoints and stack traces work. It cannot stop code that never
  * yields: stopping the running job drops its outcome and hands the rest of its batch back.
  */
-import type { Executor, ExecutorEvents, JobSpec } from '../types/executor.js';
-import { executeJob } from '../runtime/job-execution.js';
+import { runBatch } from '../runtime/batch-runner.js';
+import { appendOutcome, emptyReport } from '../runtime/outcome-report.js';
 import { FunctionCache } from '../runtime/shipping/rebuild-function.js';
+import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 
 /** A batch being run: `next` is the index of the first job not started yet. */
 interface BatchRun {
-  readonly jobs: readonly JobSpec[];
+  readonly batch: BatchSpec;
   next: number;
   /** Set when the running job was stopped: nothing more of this batch runs or reports. */
   abandoned: boolean;
@@ -30,9 +31,9 @@ export class SimulatorExecutor implements Executor {
     this.#functions = new FunctionCache(cloud);
   }
 
-  run(jobs: readonly JobSpec[]): void {
-    const run: BatchRun = { jobs, next: 0, abandoned: false };
-    for (const job of jobs) this.#runs.set(job.jid, run);
+  run(batch: BatchSpec): void {
+    const run: BatchRun = { batch, next: 0, abandoned: false };
+    for (const jid of batch.jids) this.#runs.set(jid, run);
     // Later, not now: `call` resolves with the jid before its job runs, as with workers.
     setImmediate(() => void this.#runBatch(run));
   }
@@ -40,15 +41,11 @@ export class SimulatorExecutor implements Executor {
   stop(jid: number): void {
     const run = this.#runs.get(jid);
     if (!run) return;
-    const index = run.jobs.findIndex((job) => job.jid === jid);
-    if (index >= run.next) {
-      // Not started: it is simply skipped.
-      this.#runs.delete(jid);
-      return;
-    }
-    run.abandoned = true;
-    const rest = run.jobs.slice(run.next).map((job) => job.jid).filter((other) => this.#runs.delete(other));
     this.#runs.delete(jid);
+    // A job not started yet is simply skipped; the running one abandons its batch.
+    if (run.batch.jids.indexOf(jid) >= run.next) return;
+    run.abandoned = true;
+    const rest = run.batch.jids.slice(run.next).filter((other) => this.#runs.delete(other));
     if (rest.length > 0) this.#events.returned(rest);
   }
 
@@ -58,12 +55,15 @@ export class SimulatorExecutor implements Executor {
   }
 
   async #runBatch(run: BatchRun): Promise<void> {
-    while (run.next < run.jobs.length && !run.abandoned && !this.#closed) {
-      const spec = run.jobs[run.next++]!;
-      if (!this.#runs.has(spec.jid)) continue;
-      const outcome = await executeJob(this.#functions, spec);
-      if (run.abandoned || this.#closed || !this.#runs.delete(spec.jid)) continue;
-      this.#events.finished(outcome);
-    }
+    await runBatch(this.#functions, run.batch, {
+      shouldRun: (jid) => !run.abandoned && !this.#closed && this.#runs.has(jid),
+      starting: (index) => { run.next = index + 1; },
+      finished: (outcome) => {
+        if (run.abandoned || this.#closed || !this.#runs.delete(outcome.jid)) return;
+        const report = emptyReport();
+        appendOutcome(report, outcome);
+        this.#events.finished(report);
+      },
+    });
   }
 }

@@ -1,24 +1,25 @@
 /**
- * The one contract every executor implements (the worker pool, the simulator, later the Redis
- * backend). The scheduler hands out batches; the executor runs each batch's jobs in order and
- * reports each job once. It never decides what runs next.
+ * The one contract every executor implements (worker processes, worker threads, the simulator,
+ * later the Redis backend). The scheduler hands out batches; the executor runs each batch's jobs
+ * in order and reports each job once. It never decides what runs next.
  */
 import type { ResourceType } from './job-options.js';
-import type { JobOutcome, Packed, RemoteError } from './job-outcome.js';
+import type { OutcomeReport, Packed, RemoteError } from './job-outcome.js';
 import type { ShippedFunction } from './shipped-function.js';
 
-export interface JobSpec {
-  readonly jid: number;
+/** Jobs of one function and one profile, to run in order on one worker. */
+export interface BatchSpec {
   readonly fn: ShippedFunction;
-  /** The packed argument array. */
-  readonly args: Packed;
   readonly type: ResourceType;
   readonly cores: number;
+  readonly jids: readonly number[];
+  /** Each job's packed argument array, by index. */
+  readonly args: readonly Packed[];
 }
 
 export interface ExecutorEvents {
-  /** A job finished, with a value or an error. Called at most once per dispatch of a job. */
-  finished(outcome: JobOutcome): void;
+  /** Some jobs finished, with values or errors. Each job is reported at most once per dispatch. */
+  finished(report: OutcomeReport): void;
   /**
    * Jobs that were dispatched but whose outcome is lost because their batch was cut short (a
    * neighbour was stopped or its worker died): they go back to the queue and run again.
@@ -41,7 +42,7 @@ export interface ExecutorTraits {
 export interface Executor {
   readonly traits: ExecutorTraits;
   /** Start running a batch, in order. Never throws: failures arrive through the events. */
-  run(batch: readonly JobSpec[]): void;
+  run(batch: BatchSpec): void;
   /**
    * Stop a dispatched job now: its outcome is never reported. Jobs of its batch that had not
    * finished are reported through `returned`.

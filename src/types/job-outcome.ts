@@ -42,3 +42,25 @@ export interface ErrorOutcome extends OutcomeBase {
 }
 
 export type JobOutcome = DoneOutcome | ErrorOutcome;
+
+/**
+ * The outcomes of some jobs of one batch, column by column: the form in which outcomes cross a
+ * thread or a process. A batch of a thousand trivial jobs costs a dozen arrays to clone, not a
+ * thousand objects with eight named fields each. Index i of every column is the job jids[i].
+ */
+export interface OutcomeReport {
+  jids: number[];
+  /** The value of a job that ended 'done'; undefined where it ended 'error'. */
+  values: Packed[];
+  /** The error of a job that ended 'error', at its index; a hole elsewhere. */
+  errors: (RemoteError | undefined)[];
+  started: number[];
+  finished: number[];
+  /** NaN where unknown. */
+  cputime: number[];
+  /** NaN where unknown. */
+  memory: number[];
+  /** '' where the job printed nothing. */
+  stdout: string[];
+  stderr: string[];
+}

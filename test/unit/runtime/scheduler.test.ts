@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { COMPUTE_UNITS, Scheduler, computeUnitsOf, type Capacity } from '../../../src/runtime/scheduler.js';
 import { TARGET_BATCH_MS } from '../../../src/runtime/batch-size.js';
 import { JobTable } from '../../../src/runtime/job-table.js';
-import type { JobOutcome, RemoteError } from '../../../src/types/job-outcome.js';
+import type { JobOutcome, OutcomeReport, RemoteError } from '../../../src/types/job-outcome.js';
+import { appendOutcome, emptyReport } from '../../../src/runtime/outcome-report.js';
 import type { ResolvedJobOptions } from '../../../src/types/job-service.js';
 import type { ShippedFunction } from '../../../src/types/shipped-function.js';
 
@@ -52,7 +53,7 @@ function createScheduler(capacity: Capacity = POOL) {
       return scheduler.takeBatches(NOW).map((batch) => batch.jids);
     },
     finish(jid: number, { ms = SLOW_MS, fails = false } = {}): void {
-      scheduler.finished(outcome(jid, ms, fails));
+      scheduler.finished(reportOf(outcome(jid, ms, fails)));
     },
     status(jid: number) {
       return table.statusOf(jid);
@@ -61,6 +62,13 @@ function createScheduler(capacity: Capacity = POOL) {
 }
 
 type Harness = ReturnType<typeof createScheduler>;
+
+/** Outcomes as an executor reports them: in columns. */
+function reportOf(...outcomes: JobOutcome[]): OutcomeReport {
+  const report = emptyReport();
+  for (const each of outcomes) appendOutcome(report, each);
+  return report;
+}
 
 function outcome(jid: number, ms: number, fails: boolean): JobOutcome {
   const base = { jid, started: NOW, finished: NOW + ms, cputime: undefined, memory: undefined, stdout: '', stderr: '' };
@@ -72,7 +80,7 @@ describe('accepting jobs', () => {
     const s = createScheduler();
     const [jid] = s.submit();
     expect(s.status(jid!)).toBe('queued');
-    expect(s.scheduler.takeBatches(NOW)).toEqual([{ type: 'c1', jids: [jid] }]);
+    expect(s.scheduler.takeBatches(NOW)).toEqual([{ type: 'c1', cores: 1, jids: [jid] }]);
     expect(s.status(jid!)).toBe('processing');
   });
 
@@ -472,10 +480,10 @@ describe('finished reports', () => {
     const s = createScheduler();
     const [jid] = s.submit();
     s.take();
-    s.scheduler.finished({
+    s.scheduler.finished(reportOf({
       jid: jid!, status: 'done', value: 3, started: NOW + 1, finished: NOW + 9,
       cputime: 7, memory: 1024, stdout: 'out\n', stderr: 'err\n',
-    });
+    }));
     const t = s.table;
     expect(s.status(jid!)).toBe('done');
     expect([t.value[jid!], t.started[jid!], t.finished[jid!], t.cputime[jid!], t.memory[jid!]]).toEqual([3, NOW + 1, NOW + 9, 7, 1024]);

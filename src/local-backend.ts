@@ -7,7 +7,7 @@ import type { Cloud, CloudBackend } from './cloud.js';
 import { errors } from './errors.js';
 import { PoolExecutor } from './runtime/pool-executor.js';
 import { ProcessExecutor } from './runtime/process-executor.js';
-import { planResources, type ResourcePlan } from './runtime/resource-plan.js';
+import { memoryLimitMb, planResources, type ResourcePlan } from './runtime/resource-plan.js';
 import { Runtime, type RuntimeSettings } from './runtime/runtime.js';
 import { computeUnitsOf } from './runtime/scheduler.js';
 import { SimulatorExecutor } from './simulator/simulator-executor.js';
@@ -63,6 +63,7 @@ function workerSettings(plan: ResourcePlan): RuntimeSettings {
     costOf: computeUnitsOf,
     maxRunning: (type) => (type === 's1' ? plan.s1Concurrency : Infinity),
     maxRestarts: plan.maxRestarts,
+    memoryLimitOf: (type, cores) => memoryLimitMb(plan, type, cores),
     createExecutor: (events, service) => new Executor(events, service, plan),
   };
 }
@@ -74,6 +75,7 @@ function simulatorSettings(cloud: Cloud, plan: ResourcePlan): RuntimeSettings {
     capacity: 1,
     costOf: () => 1,
     maxRestarts: plan.maxRestarts,
+    memoryLimitOf: () => undefined,
     createExecutor: (events) => new SimulatorExecutor(events, cloud),
   };
 }

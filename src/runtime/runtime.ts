@@ -26,6 +26,8 @@ export interface RuntimeSettings {
   maxRunning?: (type: ResourceType) => number;
   /** Runs of a restartable job whose worker died, beyond the first. */
   maxRestarts: number;
+  /** The memory limit a job of this profile is held to, in MB; undefined where none is. */
+  memoryLimitOf: (type: ResourceType, cores: number) => number | undefined;
   createExecutor: (events: ExecutorEvents, service: JobService) => Executor;
 }
 
@@ -222,6 +224,7 @@ export class Runtime implements JobService {
       runtime: started !== undefined && finished !== undefined ? finished - started : undefined,
       cputime: numberOrUndefined(t.cputime[jid]!),
       memory: numberOrUndefined(t.memory[jid]!),
+      memoryLimit: this.#settings.memoryLimitOf(t.typeOf(jid), t.cores[jid]!),
       stdout: t.stdout[jid] ?? '',
       stderr: t.stderr[jid] ?? '',
       exception: t.error[jid],

@@ -21,8 +21,10 @@ export interface JobInfo {
   runtime: number | undefined;
   /** CPU milliseconds the job's own code used, where the executor can tell. */
   cputime: number | undefined;
-  /** Peak bytes observed; undefined where the executor cannot measure it (the simulator). */
+  /** Peak bytes observed; undefined where the executor cannot measure it (threads, the simulator). */
   memory: number | undefined;
+  /** The memory limit held for this job, in MB; undefined in the simulator, which holds none. */
+  memoryLimit: number | undefined;
   stdout: string;
   stderr: string;
   exception: RemoteError | undefined;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Cloud } from 'nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, hang, makeCloud } from '../support/clouds.js';
 
@@ -12,6 +13,16 @@ describe.each(MODES)('a script using the default instance (%s)', (mode) => {
     const env = { ...process.env, NIMBUS_SIMULATOR: mode === 'simulator' ? '1' : '' };
     const { stdout } = await run(process.execPath, [fixture('no-close.mjs')], { env, timeout: 15_000 });
     expect(JSON.parse(stdout)).toEqual({ results: [2, 4, 6], nested: 'from a child', simulator: mode === 'simulator' });
+  });
+});
+
+describe('closing while workers are still starting', () => {
+  it('never takes the process down (threads loading an ES module used to abort Node 20)', async () => {
+    for (let round = 0; round < 15; round++) {
+      const cloud = new Cloud({ cores: 4, isolation: round % 2 ? 'thread' : 'process' });
+      expect(await cloud.result(await cloud.call(() => round))).toBe(round);
+      expect(await cloud.close()).toBe(true);
+    }
   });
 });
 

@@ -133,6 +133,14 @@ describe.each(WORKER_MODES)('workers that die (%s)', (mode) => {
 });
 
 describe.each(MODES)('resource options (%s)', (mode) => {
+  it('info tells the memory limit a job is held to, and that the simulator holds none', async () => {
+    const cloud = makeCloud(mode, { memoryLimits: { c2: 500 } });
+    const jid = await cloud.with({ type: 'c2', cores: 2 }).call(() => 1);
+    await cloud.join(jid);
+    expect((await cloud.info(jid)).memoryLimit).toBe(mode === 'simulator' ? undefined : 1000);
+    await cloud.close();
+  });
+
   it('a memory limit larger than the machine is clamped, with a warning', async () => {
     const warnings: string[] = [];
     const listener = (warning: Error) => warnings.push(warning.message);

@@ -20,7 +20,7 @@ describe('closing while workers are still starting', () => {
   it('never takes the process down (threads loading an ES module used to abort Node 20)', async () => {
     for (let round = 0; round < 15; round++) {
       const cloud = new Cloud({ cores: 4, isolation: round % 2 ? 'thread' : 'process' });
-      expect(await cloud.result(await cloud.call(() => round))).toBe(round);
+      expect(await cloud.result(await cloud.call((n: number) => n, round))).toBe(round);
       expect(await cloud.close()).toBe(true);
     }
   });

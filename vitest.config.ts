@@ -11,5 +11,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // The shipping fixtures are loaded by Node itself, as a user's modules are: vitest's transform
+    // would rewrite their imports, which is exactly what shipping reads.
+    server: { deps: { external: [/\/test\/fixtures\/shipping\//] } },
   },
 });

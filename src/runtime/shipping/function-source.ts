@@ -10,6 +10,10 @@ export interface FunctionSource {
   expression: string;
   /** The parsed expression. */
   ast: Node;
+  /** The object literal a method's shorthand was wrapped in; undefined for any other form. */
+  wrapper: Node | undefined;
+  /** A class (always strict, and its name is its own inside it). */
+  isClass: boolean;
 }
 
 const PARSE_OPTIONS = { ecmaVersion: 'latest', sourceType: 'module' } as const;
@@ -22,18 +26,24 @@ const PARSE_OPTIONS = { ecmaVersion: 'latest', sourceType: 'module' } as const;
 export function readFunctionSource(text: string, name: string): FunctionSource | 'accessor' | undefined {
   const asExpression = `(${text})`;
   const direct = tryParse(asExpression);
-  if (direct) return { expression: asExpression, ast: direct };
+  if (direct) {
+    const isClass = (direct as unknown as { body: [{ expression: { type: string } }] }).body[0].expression.type === 'ClassExpression';
+    return { expression: asExpression, ast: direct, wrapper: undefined, isClass };
+  }
   const asMethod = `({ ${text} })[${JSON.stringify(name)}]`;
   const method = tryParse(asMethod);
   if (!method) return undefined;
-  return isPlainMethodNamed(method, name) ? { expression: asMethod, ast: method } : 'accessor';
+  if (!isPlainMethodNamed(method, name)) return 'accessor';
+  return { expression: asMethod, ast: method, wrapper: wrapperOf(method), isClass: false };
+}
+
+function wrapperOf(program: Node): Node & { properties: MethodProperty[] } {
+  return (program as unknown as { body: [{ expression: { object: Node & { properties: MethodProperty[] } } }] }).body[0].expression.object;
 }
 
 /** Is the wrapped object's one property an ordinary method whose key is `name`? */
 function isPlainMethodNamed(program: Node, name: string): boolean {
-  const member = (program as unknown as { body: [{ expression: { object: { properties: MethodProperty[] } } }] })
-    .body[0].expression.object;
-  const property = member.properties[0];
+  const property = wrapperOf(program).properties[0];
   if (!property || property.kind !== 'init' || !property.method || property.computed) return false;
   const key = property.key.type === 'Identifier' ? property.key.name : String(property.key.value);
   return key === name;

@@ -1,11 +1,25 @@
-/** Turns a shipped function back into a function, once per function per thread. */
-import type { ShippedFunction } from '../../types/shipped-function.js';
-import { CLOUD_BINDING } from './ship-function.js';
+/**
+ * Turns a shipped function back into a function, once per function per thread. The imports it
+ * needs are imported first (the only asynchronous part); then every node is made in one pass,
+ * each function's free variables bound in a scope of its own. A function is made once what it
+ * needs at creation (a class's superclass) exists; a reference that closes a cycle (mutually
+ * recursive functions) is bound right after, before anything runs.
+ */
+import { deserialize } from 'node:v8';
+import type { ImportNode, ShippedFunction, SourceNode } from '../../types/shipped-function.js';
+import { resolveSpecifier } from './module-resolution.js';
+import { registerShippedScript, shippedScriptUrl } from './shipped-scripts.js';
 
 export type JobFunction = (...args: unknown[]) => unknown;
 
+/** The names each rebuilt scope uses for itself; no shipped variable is ever called so. */
+const VALUES_PARAMETER = '__nimbus_values';
+const SETTER = '__nimbus_set';
+/** Binding kinds a child job's function keeps as they are when shipped again from inside a job. */
+const SPECIAL_KINDS = new Set(['import', 'importer', 'cloud', 'global']);
+
 export class FunctionCache {
-  readonly #rebuilt = new Map<string, JobFunction>();
+  readonly #rebuilt = new Map<string, Promise<JobFunction>>();
   readonly #cloud: unknown;
 
   /** @param cloud what the name `cloud` means inside rebuilt functions: the job's own client */
@@ -13,13 +27,149 @@ export class FunctionCache {
     this.#cloud = cloud;
   }
 
-  rebuild(shipped: ShippedFunction): JobFunction {
+  rebuild(shipped: ShippedFunction): Promise<JobFunction> {
     let fn = this.#rebuilt.get(shipped.id);
     if (!fn) {
-      // The source was parsed before it was shipped; evaluating it only creates the function.
-      fn = new Function(CLOUD_BINDING, `return ${shipped.source};`)(this.#cloud) as JobFunction;
+      fn = rebuildFunction(shipped, this.#cloud);
       this.#rebuilt.set(shipped.id, fn);
+      // A failed rebuild (a module that would not import) is tried again by the next job.
+      fn.catch(() => this.#rebuilt.delete(shipped.id));
     }
     return fn;
   }
+}
+
+async function rebuildFunction(shipped: ShippedFunction, cloud: unknown): Promise<JobFunction> {
+  const imported = await importAll(shipped);
+  const data = shipped.data ? deserialize(shipped.data) as unknown[] : [];
+  return new Rebuild(shipped, imported, data, cloud).valueOf(shipped.root) as JobFunction;
+}
+
+async function importAll(shipped: ShippedFunction): Promise<Map<number, unknown>> {
+  const modules = new Map<string, Promise<Record<string, unknown>>>();
+  const load = (node: ImportNode) => {
+    const key = `${node.url} ${JSON.stringify(node.attributes ?? {})}`;
+    let module = modules.get(key);
+    if (!module) {
+      module = import(node.url, node.attributes ? { with: node.attributes } : undefined) as Promise<Record<string, unknown>>;
+      modules.set(key, module);
+    }
+    return module;
+  };
+  const entries = await Promise.all(shipped.nodes.flatMap((node, index) => node.kind !== 'import' ? [] : [
+    load(node).then((module) => [index, node.name === '*' ? module : module[node.name]] as const),
+  ]));
+  return new Map(entries);
+}
+
+class Rebuild {
+  readonly #shipped: ShippedFunction;
+  readonly #imported: Map<number, unknown>;
+  readonly #data: unknown[];
+  readonly #cloud: unknown;
+  readonly #values: unknown[];
+  /** 0: not started; 1: started, value not there yet (a function being made); 2: value there. */
+  readonly #state: Uint8Array;
+  /** Bindings that closed a cycle: made once every node exists. */
+  readonly #late: (() => void)[] = [];
+
+  constructor(shipped: ShippedFunction, imported: Map<number, unknown>, data: unknown[], cloud: unknown) {
+    this.#shipped = shipped;
+    this.#imported = imported;
+    this.#data = data;
+    this.#cloud = cloud;
+    this.#values = new Array(shipped.nodes.length);
+    this.#state = new Uint8Array(shipped.nodes.length);
+  }
+
+  valueOf(root: number): unknown {
+    this.#make(root);
+    for (const bind of this.#late) bind();
+    return this.#values[root];
+  }
+
+  /** Calls `use` with node `index`'s value, now if it exists, else once every node does. */
+  #whenMade(index: number, use: (value: unknown) => void): void {
+    this.#make(index);
+    if (this.#state[index] === 2) use(this.#values[index]);
+    else this.#late.push(() => use(this.#values[index]));
+  }
+
+  #make(index: number): void {
+    if (this.#state[index] !== 0) return;
+    this.#state[index] = 1;
+    const node = this.#shipped.nodes[index]!;
+    let value: unknown;
+    switch (node.kind) {
+      case 'primitive': value = node.value; break;
+      case 'data': value = this.#data[node.index]; break;
+      case 'import': value = this.#imported.get(index); break;
+      case 'cloud': value = this.#cloud; break;
+      case 'symbol': value = Symbol.for(node.key); break;
+      case 'global': value = node.path.reduce<any>((object, key) => object[key], globalThis); break;
+      case 'importer': value = importerFrom(node.module); break;
+      case 'object': {
+        const object: Record<string, unknown> = node.array ? [] as unknown as Record<string, unknown> : {};
+        this.#set(index, object);
+        for (const [key, member] of node.entries) this.#whenMade(member, (memberValue) => { object[key] = memberValue; });
+        return;
+      }
+      case 'bound': {
+        const [target, thisArg, ...args] = [node.target, node.thisArg, ...node.args].map((part) => this.#madeNow(part));
+        value = (target as Function).bind(thisArg, ...args);
+        break;
+      }
+      case 'source': value = this.#source(index, node); break;
+    }
+    this.#set(index, value);
+  }
+
+  #source(index: number, node: SourceNode): unknown {
+    const names = node.bindings.map(([name]) => name);
+    const url = shippedScriptUrl(this.#shipped.id, index, node.name);
+    const factory = new Function(VALUES_PARAMETER, [
+      node.strict ? "'use strict';" : '',
+      names.length > 0 ? `let ${names.join(', ')};` : '',
+      `const ${SETTER} = (${VALUES_PARAMETER}) => {`,
+      ...names.map((name) => `  if (${VALUES_PARAMETER}.has(${JSON.stringify(name)})) ${name} = ${VALUES_PARAMETER}.get(${JSON.stringify(name)});`),
+      '};',
+      `${SETTER}(${VALUES_PARAMETER});`,
+      `return [${SETTER}, () => (${node.expression})];`,
+      `//# sourceURL=${url}`,
+    ].join('\n'));
+    const now = new Map<string, unknown>();
+    const later: [string, number][] = [];
+    for (const [name, member] of node.bindings) {
+      this.#make(member);
+      if (this.#state[member] === 2) now.set(name, this.#values[member]);
+      else later.push([name, member]);
+    }
+    const [set, create] = factory(now) as [(values: Map<string, unknown>) => void, () => unknown];
+    for (const [name, member] of later) this.#late.push(() => set(new Map([[name, this.#values[member]]])));
+    registerShippedScript(url, {
+      strict: node.strict,
+      module: node.module,
+      specials: new Map(node.bindings.flatMap(([name, member]) => {
+        const bound = this.#shipped.nodes[member]!;
+        return SPECIAL_KINDS.has(bound.kind) ? [[name, bound] as const] : [];
+      })),
+    });
+    return create();
+  }
+
+  #madeNow(index: number): unknown {
+    this.#make(index);
+    if (this.#state[index] !== 2) throw new Error('nimbus internal error: a bound function is part of a cycle');
+    return this.#values[index];
+  }
+
+  #set(index: number, value: unknown): void {
+    this.#values[index] = value;
+    this.#state[index] = 2;
+  }
+}
+
+/** `import(specifier)` as the module the function was written in would do it. */
+function importerFrom(module: string | undefined): (specifier: string, options?: ImportCallOptions) => Promise<unknown> {
+  return (specifier, options) => import(module ? resolveSpecifier(String(specifier), module) ?? specifier : specifier, options);
 }

@@ -1,19 +1,16 @@
 /**
- * Makes a function shippable: its source, checked once per function object. A function that
- * reads a variable from outside itself is refused here, at `call` time, naming the variable,
- * never as a ReferenceError inside the worker.
+ * Makes a function shippable, once per function object: its source and everything it reaches,
+ * captured at the first `call` or `map` that ships it (later changes to the values it closes
+ * over are not seen: they are a snapshot). What cannot ship is refused here, naming the variable
+ * at fault, never as a ReferenceError inside a worker.
  */
 import { nanoid } from 'nanoid';
 import { errors } from '../../errors.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
-import { collectFreeVariables } from './free-variables.js';
-import { readFunctionSource } from './function-source.js';
+import { Capture, Refusal } from './capture.js';
+import { withInspector } from './scope-reader.js';
 
-/** The name a shipped function may use for the job's own client, to start jobs. */
-export const CLOUD_BINDING = 'cloud';
-
-/** Names every function may read: resolved by the language itself, not by scope. */
-const ALWAYS_AVAILABLE = new Set(['arguments', 'undefined', 'NaN', 'Infinity', CLOUD_BINDING]);
+export { CLOUD_BINDING } from './capture.js';
 
 const shipped = new WeakMap<Function, ShippedFunction>();
 
@@ -27,24 +24,17 @@ export function shipFunction(fn: Function): ShippedFunction {
 }
 
 function analyseFunction(fn: Function): ShippedFunction {
-  const text = Function.prototype.toString.call(fn);
-  const name = fn.name;
-  if (text.endsWith('{ [native code] }')) {
-    const what = name.startsWith('bound ') ? 'a bound function' : 'a native function';
-    throw errors.unshippableFunction(name, `it is ${what}, whose source JavaScript cannot read; wrap it in an arrow function that calls it`);
+  try {
+    const result = withInspector((inspector): ShippedFunction => {
+      const capture = new Capture(inspector);
+      const root = capture.function(fn, '');
+      const data = capture.serializeData();
+      return { id: nanoid(), name: fn.name, root, nodes: capture.nodes, data };
+    });
+    if (!result) throw new Refusal(undefined, 'this Node.js has no inspector (node:inspector), which nimbus needs to read the variables a function uses');
+    return result;
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    throw errors.unshippableFunction(fn.name, error.message);
   }
-  const source = readFunctionSource(text, name);
-  if (source === 'accessor') throw errors.unshippableFunction(name, 'getters, setters and methods with computed names cannot be shipped; wrap the call in an arrow function');
-  if (!source) throw errors.unshippableFunction(name, 'its source could not be parsed as JavaScript');
-  const outside = collectFreeVariables(source.ast).filter((variable) => !isAvailableInJobs(variable));
-  if (outside.length > 0) {
-    const list = outside.map((v) => `'${v}'`).join(', ');
-    const advice = outside.length > 1 ? 'pass them as arguments' : 'pass it as an argument';
-    throw errors.unshippableFunction(name, `it uses ${list} from outside the function; a job sees only its own code, its arguments and the globals (${advice})`);
-  }
-  return { id: nanoid(), name, source: source.expression };
-}
-
-function isAvailableInJobs(variable: string): boolean {
-  return ALWAYS_AVAILABLE.has(variable) || variable in globalThis;
 }

@@ -1,11 +1,12 @@
 /**
  * Scenario `dependencies`: the cost of the dependency graph. A chain of N jobs, each submitted
  * with `dependsOn` the one before (so none can start before its predecessor is done), and a
- * fan-in of N independent jobs into one that depends on all of them.
+ * fan-in of N independent jobs into one that depends on all of them. The two take turns for a
+ * few rounds; each keeps its fastest, the round least disturbed by other processes.
  */
 import { Cloud } from 'nimbus';
 import * as show from './format.js';
-import { timed } from './stopwatch.js';
+import { timeInTurns } from './stopwatch.js';
 import { atLeast } from './target.js';
 import { addTwo } from './work.js';
 
@@ -14,38 +15,40 @@ export const title = 'Dependencies: a chain of N jobs and a fan-in of N -> 1';
 
 const JOBS = 10_000;
 const QUICK_JOBS = 500;
-/** An untimed chain first, so threads are up and the code is compiled. */
+const ROUNDS = 3;
+/** An untimed chain first, so workers are up and the code is compiled. */
 const WARM_UP_JOBS = 200;
 
-export async function run({ quick }) {
+export async function run({ quick, cloudConfig }) {
   const jobs = quick ? QUICK_JOBS : JOBS;
-  const cloud = new Cloud();
-  let chainMs, fanInMs;
+  const cloud = new Cloud(cloudConfig);
+  let times;
   try {
     await runChain(cloud, WARM_UP_JOBS);
-    chainMs = (await timed(() => runChain(cloud, jobs))).ms;
-    fanInMs = (await timed(() => runFanIn(cloud, jobs))).ms;
+    times = await timeInTurns(ROUNDS, [() => runChain(cloud, jobs), () => runFanIn(cloud, jobs)]);
   } finally {
     await cloud.close();
   }
 
-  const chainRate = jobs / (chainMs / 1000);
-  const fanInRate = (jobs + 1) / (fanInMs / 1000);
+  const figures = (rounds, count) => {
+    const ms = Math.min(...rounds);
+    return { ms, slowestMs: Math.max(...rounds), jobsPerSecond: count / (ms / 1000), roundsMs: rounds };
+  };
+  const chain = figures(times[0], jobs);
+  const fanIn = figures(times[1], jobs + 1);
+  const row = (shape, count, f) => [shape, show.count(count), show.millis(f.ms), show.millis(f.slowestMs), show.jobsPerSecond(f.jobsPerSecond)];
   return {
-    config: { jobs, warmUpJobs: WARM_UP_JOBS },
+    config: { jobs, rounds: ROUNDS, warmUpJobs: WARM_UP_JOBS },
     table: {
-      header: ['shape', 'jobs', 'time', 'throughput'],
-      rows: [
-        ['chain (each dependsOn the previous)', show.count(jobs), show.millis(chainMs), show.jobsPerSecond(chainRate)],
-        [`fan-in (${show.count(jobs)} -> 1)`, show.count(jobs + 1), show.millis(fanInMs), show.jobsPerSecond(fanInRate)],
-      ],
+      header: ['shape', 'jobs', 'fastest round', 'slowest round', 'throughput'],
+      rows: [row('chain (each dependsOn the previous)', jobs, chain), row(`fan-in (${show.count(jobs)} -> 1)`, jobs + 1, fanIn)],
     },
-    notes: ['Timed from the first submission until the last job\'s result is in hand, which it can only be once all are done.'],
-    measurements: {
-      chain: { ms: chainMs, jobsPerSecond: chainRate },
-      fanIn: { ms: fanInMs, jobsPerSecond: fanInRate },
-    },
-    targets: [atLeast('dependencies: chain throughput', chainRate, 50_000, show.jobsPerSecond)],
+    notes: [
+      'Timed from the first submission until the last job\'s result is in hand, which it can only be once all are done.',
+      `${ROUNDS} rounds, chain and fan-in taking turns; throughput from the fastest round.`,
+    ],
+    measurements: { chain, fanIn },
+    targets: [atLeast('dependencies: chain throughput', chain.jobsPerSecond, 50_000, show.jobsPerSecond)],
   };
 }
 

@@ -2,12 +2,13 @@
  * The measuring half of the `memory` scenario, run by it in a child process started with
  * --expose-gc (so that gc() exists and nothing else in the heap is the bench's). It prints one
  * JSON line: the main thread's memory before and after N finished jobs whose results were fetched
- * and dropped, so that only the runtime's job records remain. Usage: job-heap-probe.js N
+ * and dropped, so that only the runtime's job records remain.
+ * Usage: job-heap-probe.js N [Cloud config as JSON]
  */
 import { Cloud } from 'nimbus';
 import { addTwo } from './work.js';
 
-/** Untimed jobs before the baseline, so the pool, its threads and the compiled code are in it. */
+/** Untimed jobs before the baseline, so the pool, its workers and the compiled code are in it. */
 const WARM_UP_JOBS = 1_000;
 /** Full collections per reading: one can leave garbage that only the next one frees. */
 const COLLECTIONS = 3;
@@ -15,7 +16,7 @@ const COLLECTIONS = 3;
 const jobs = Number(process.argv[2]);
 if (!Number.isSafeInteger(jobs) || jobs < 1) throw new Error(`usage: job-heap-probe.js N, got ${process.argv[2]}`);
 
-const cloud = new Cloud();
+const cloud = new Cloud(JSON.parse(process.argv[3] ?? '{}'));
 await runAndDrop(WARM_UP_JOBS);
 const before = await settledMemory();
 await runAndDrop(jobs);

@@ -1,11 +1,11 @@
 /**
  * The pools nimbus is measured against, each started on the same work (workers/*.js) with one
  * thread per core, so that a comparison is between runtimes, not between thread counts. Every
- * starter returns something with a `close()` that the scenario must await.
+ * starter returns `{ run(x), close() }`, and whoever starts one must await its close().
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import workerpool from 'workerpool';
 

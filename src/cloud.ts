@@ -5,7 +5,7 @@
  */
 import { CloudException, CloudTimeoutError, errors } from './errors.js';
 import { createLocalBackend } from './local-backend.js';
-import { checkConfig, checkJids, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
+import { checkConfig, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
 import { currentJob } from './runtime/job-context.js';
 import { isUnshippable, packArguments, unpack } from './runtime/payload.js';
 import { shipFunction } from './runtime/shipping/ship-function.js';
@@ -13,7 +13,7 @@ import type { Jid } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
 import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
-import type { JobResult, JobService, WaitRequest, WaitVerdict } from './types/job-service.js';
+import type { JobResult, JobService, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
 
 /** Where a Cloud sends its requests, and how it starts and stops them. */
@@ -165,6 +165,16 @@ export class Cloud {
     const asked = checkJids(jids, 'info jid');
     const infos = (await this.#service().info(asked.jids)).map((info) => pick(info, fields));
     return asked.single ? infos[0]! : infos;
+  }
+
+  /** The jobs matching a filter, newest first (default: the last 100). */
+  async list(filter?: { status?: JobStatus | JobStatus[]; label?: string; limit?: number }): Promise<JobInfo[]> {
+    return this.#service().list(checkListFilter(filter));
+  }
+
+  /** What the runtime is doing now: compute units in use, running jobs per type, queue lengths. */
+  async load(): Promise<RuntimeLoad> {
+    return this.#service().load();
   }
 
   /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */

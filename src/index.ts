@@ -8,6 +8,7 @@ export type { Jid, ResultOf } from './types/jid.js';
 export type { JobInfo, JobInfoField } from './types/job-info.js';
 export type { CloudConfig, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 export type { RemoteError } from './types/job-outcome.js';
+export type { RuntimeLoad } from './types/job-service.js';
 export type { CompleteStatus, JobStatus } from './types/job-status.js';
 
 const cloud = createDefaultCloud();

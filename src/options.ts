@@ -5,7 +5,8 @@
 import { errors } from './errors.js';
 import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
 import { RESOURCE_TYPES } from './types/job-options.js';
-import type { ResolvedJobOptions } from './types/job-service.js';
+import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';
+import { JOB_STATUSES, type JobStatus } from './types/job-status.js';
 
 type Check = (value: unknown, name: string) => void;
 
@@ -62,6 +63,12 @@ const WAIT_OPTIONS: Readonly<Record<keyof WaitOptions, Check>> = {
   ignoreErrors: boolean,
 };
 
+const LIST_FILTER: Readonly<Record<'status' | 'label' | 'limit', Check>> = {
+  status: (value, name) => (Array.isArray(value) ? value : [value]).forEach((status, i) => oneOf(JOB_STATUSES)(status, Array.isArray(value) ? `${name}[${i}]` : name)),
+  label: string,
+  limit: positiveInteger,
+};
+
 const CONFIG: Readonly<Record<keyof CloudConfig, Check>> = {
   simulator: boolean,
   cores: positiveInteger,
@@ -95,6 +102,15 @@ export function checkJobOptions(options: unknown): JobOptions {
 
 export function checkWaitOptions(options: unknown): WaitOptions {
   return checkAgainst<WaitOptions>(WAIT_OPTIONS, options, 'wait options');
+}
+
+/** How many jobs `list` returns when not told. */
+export const DEFAULT_LIST_LIMIT = 100;
+
+export function checkListFilter(filter: unknown): JobFilter {
+  const checked = checkAgainst<{ status?: JobStatus | JobStatus[]; label?: string; limit?: number }>(LIST_FILTER, filter, 'list filter');
+  const status = checked.status === undefined ? undefined : ([] as JobStatus[]).concat(checked.status);
+  return { status, label: checked.label, limit: checked.limit ?? DEFAULT_LIST_LIMIT };
 }
 
 export function checkConfig(config: unknown): CloudConfig {

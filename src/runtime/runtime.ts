@@ -9,9 +9,9 @@ import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
 import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
-import type { JobService, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
-import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
+import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
 import { Scheduler, computeUnitsOf } from './scheduler.js';
 import { Waiters } from './waiters.js';
 
@@ -126,6 +126,36 @@ export class Runtime implements JobService {
   async info(jids: number[]): Promise<JobInfo[]> {
     this.#assertKnown(jids);
     return jids.map((jid) => this.#infoOf(jid));
+  }
+
+  async list(filter: JobFilter): Promise<JobInfo[]> {
+    const t = this.#table;
+    const wanted = filter.status?.map((status) => STATUS_OF_CODE.indexOf(status));
+    const found: JobInfo[] = [];
+    for (let jid = t.lastJid; jid > 0 && found.length < filter.limit; jid--) {
+      const code = t.status[jid]!;
+      if (code === Code.None || (wanted && !wanted.includes(code))) continue;
+      if (filter.label !== undefined && t.label[jid] !== filter.label) continue;
+      found.push(this.#infoOf(jid));
+    }
+    return found;
+  }
+
+  async load(): Promise<RuntimeLoad> {
+    const t = this.#table;
+    const running: Partial<Record<ResourceType, number>> = {};
+    let queued = 0;
+    let waiting = 0;
+    for (let jid = 1; jid <= t.lastJid; jid++) {
+      const code = t.status[jid]!;
+      if (code === Code.Queued) queued++;
+      else if (code === Code.Waiting) waiting++;
+      else if (code === Code.Processing) {
+        const type = t.typeOf(jid);
+        running[type] = (running[type] ?? 0) + 1;
+      }
+    }
+    return { computeUnits: { used: this.#scheduler.usedComputeUnits, total: this.#settings.computeUnits }, running, queued, waiting };
   }
 
   /** Kills what is unfinished and stops the executor; the table stays readable. */

@@ -57,6 +57,22 @@ export type WaitVerdict =
   /** The runtime closed before the wait was over. */
   | { kind: 'closed' };
 
+/** Which jobs `list` returns: newest first. */
+export interface JobFilter {
+  status: JobStatus[] | undefined;
+  label: string | undefined;
+  limit: number;
+}
+
+/** What a runtime is doing now. */
+export interface RuntimeLoad {
+  computeUnits: { used: number; total: number };
+  /** Jobs running (processing) per type. */
+  running: Partial<Record<ResourceType, number>>;
+  queued: number;
+  waiting: number;
+}
+
 export interface JobService {
   /** Accepts the jobs and returns the first jid; the others follow it one by one. */
   submit(submission: Submission): Promise<number>;
@@ -66,4 +82,6 @@ export interface JobService {
   kill(jids: number[] | undefined): Promise<void>;
   delete(jids: number[]): Promise<void>;
   info(jids: number[]): Promise<JobInfo[]>;
+  list(filter: JobFilter): Promise<JobInfo[]>;
+  load(): Promise<RuntimeLoad>;
 }

@@ -1,0 +1,34 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { MODES, makeCloud } from '../support/clouds.js';
+
+describe.each(MODES)('list and load (%s)', (mode) => {
+  const cloud = makeCloud(mode, { cores: 1, computeUnits: 2.5 });
+  afterAll(() => cloud.close());
+  afterEach(() => cloud.kill());
+
+  it('lists jobs newest first, filtered by status and label, up to a limit', async () => {
+    const a = await cloud.with({ label: 'etl' }).call(() => 1);
+    const b = await cloud.with({ label: 'etl' }).call(() => { throw new Error('x'); });
+    const c = await cloud.with({ label: 'other' }).call(() => 3);
+    await cloud.join([a, b, c], { ignoreErrors: true });
+    expect((await cloud.list({ label: 'etl' })).map((info) => info.jid)).toEqual([b, a]);
+    expect((await cloud.list({ status: 'error', label: 'etl' })).map((info) => info.jid)).toEqual([b]);
+    expect((await cloud.list({ status: ['done', 'error'], limit: 2 })).map((info) => info.jid)).toEqual([c, b]);
+    expect((await cloud.list({ label: 'etl' }))[0]).toMatchObject({ jid: b, status: 'error', label: 'etl' });
+  });
+
+  it('refuses a bad filter', async () => {
+    await expect(cloud.list({ status: 'finished' as never })).rejects.toThrow("status must be one of 'queued', 'processing', 'waiting', 'done', 'error', 'killed', 'stalled', got \"finished\"");
+    await expect(cloud.list({ limit: 0 })).rejects.toThrow('limit must be a positive integer, got 0');
+  });
+
+  it('tells the load: compute units in use, running jobs per type, queued and waiting', async () => {
+    const running = await cloud.with({ type: 'c2' }).call(() => new Promise(() => {}));
+    const queued = await cloud.call(() => new Promise(() => {}));
+    await cloud.with({ dependsOn: queued }).call(() => 1);
+    expect(await cloud.status(running)).toBe('processing');
+    const load = await cloud.load();
+    const used = mode === 'simulator' ? 1 : 2.5;
+    expect(load).toEqual({ computeUnits: { used, total: 2.5 }, running: { c2: 1 }, queued: 1, waiting: 1 });
+  });
+});

@@ -146,6 +146,7 @@ export class Runtime implements JobService {
     const running: Partial<Record<ResourceType, number>> = {};
     let queued = 0;
     let waiting = 0;
+    let used = 0;
     for (let jid = 1; jid <= t.lastJid; jid++) {
       const code = t.status[jid]!;
       if (code === Code.Queued) queued++;
@@ -153,9 +154,10 @@ export class Runtime implements JobService {
       else if (code === Code.Processing) {
         const type = t.typeOf(jid);
         running[type] = (running[type] ?? 0) + 1;
+        used += computeUnitsOf(type, t.cores[jid]!);
       }
     }
-    return { computeUnits: { used: this.#scheduler.usedComputeUnits, total: this.#settings.computeUnits }, running, queued, waiting };
+    return { computeUnits: { used, total: this.#settings.computeUnits }, running, queued, waiting };
   }
 
   /** Kills what is unfinished and stops the executor; the table stays readable. */

@@ -89,11 +89,6 @@ export class Scheduler {
     return this.#incomplete;
   }
 
-  /** Compute units held by running batches now. */
-  get usedComputeUnits(): number {
-    return this.capacity - this.#freeComputeUnits;
-  }
-
   /** Records `argsList.length` jobs from `first` on; each is queued, waiting or already stalled. */
   accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number): void {
     const t = this.table;

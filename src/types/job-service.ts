@@ -66,6 +66,7 @@ export interface JobFilter {
 
 /** What a runtime is doing now. */
 export interface RuntimeLoad {
+  /** Compute units of the jobs processing now (a parent waiting on its children counts), and of the machine. */
   computeUnits: { used: number; total: number };
   /** Jobs running (processing) per type. */
   running: Partial<Record<ResourceType, number>>;

@@ -10,6 +10,7 @@ import { ProcessExecutor } from './runtime/process-executor.js';
 import { memoryLimitMb, planResources, type ResourcePlan } from './runtime/resource-plan.js';
 import { Runtime, type RuntimeSettings } from './runtime/runtime.js';
 import { computeUnitsOf } from './runtime/scheduler.js';
+import { DurableService } from './store/durable-service.js';
 import { SimulatorExecutor } from './simulator/simulator-executor.js';
 import type { CloudConfig } from './types/job-options.js';
 import type { JobService } from './types/job-service.js';
@@ -22,11 +23,15 @@ class LocalBackend implements CloudBackend {
   readonly #cloud: Cloud;
   readonly #plan: ResourcePlan;
   #simulator: boolean;
+  readonly #home: string | undefined;
   #runtime: Runtime | undefined;
+  /** The runtime as jobs and the Cloud see it: itself, or made durable by a home. */
+  #service: JobService | undefined;
 
   constructor(cloud: Cloud, config: CloudConfig) {
     this.#cloud = cloud;
     this.#plan = planResources(config);
+    this.#home = config.home;
     this.#simulator = config.simulator ?? false;
   }
 
@@ -35,7 +40,17 @@ class LocalBackend implements CloudBackend {
   }
 
   service(): JobService {
-    return (this.#runtime ??= new Runtime(this.#settings()));
+    if (!this.#service) {
+      const runtime = (this.#runtime = new Runtime(this.#settings()));
+      this.#service = this.#home === undefined ? runtime : this.#durable(runtime, this.#home);
+    }
+    return this.#service;
+  }
+
+  #durable(runtime: Runtime, home: string): DurableService {
+    const durable = new DurableService(runtime, home);
+    durable.recover().catch((error: unknown) => process.emitWarning(`nimbus: could not recover the jobs in ${home}: ${String(error)}`));
+    return durable;
   }
 
   async startSimulator(): Promise<void> {
@@ -47,7 +62,7 @@ class LocalBackend implements CloudBackend {
   }
 
   async close(): Promise<boolean> {
-    return (await this.#runtime?.close()) ?? false;
+    return (await (this.#service as Runtime | DurableService | undefined)?.close()) ?? false;
   }
 
   #settings(): RuntimeSettings {

@@ -8,7 +8,8 @@ import { errors } from '../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
-import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
+import type { OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
+import type { ShippedFunction } from '../types/shipped-function.js';
 import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
@@ -39,6 +40,10 @@ export class Runtime implements JobService {
   readonly #maxRuntimeTimers = new Map<number, NodeJS.Timeout>();
   #executor: Executor | undefined;
   #dispatchPending = false;
+  /** Told of every job whose record changed (a durable store writes it). */
+  #onChanged: ((jid: number) => void) | undefined;
+  /** What jobs that start jobs talk to: this runtime, or a service wrapping it. */
+  #serviceForJobs: JobService = this;
 
   readonly #events: ExecutorEvents = {
     finished: (report: OutcomeReport) => {
@@ -48,14 +53,19 @@ export class Runtime implements JobService {
     },
     returned: (jids: readonly number[]) => {
       this.#scheduler.returned(jids);
+      if (this.#onChanged) for (const jid of jids) this.#onChanged(jid);
       this.#scheduleDispatch();
     },
     crashed: (jid: number, error: RemoteError, retryable: boolean) => {
       this.#disarm(jid);
       const t = this.#table;
       const restart = retryable && (t.flags[jid]! & Flag.Restartable) !== 0 && t.attempts[jid]! <= this.#settings.maxRestarts;
-      if (restart) this.#scheduler.returned([jid]);
-      else this.#scheduler.fail(jid, error, Date.now());
+      if (restart) {
+        this.#scheduler.returned([jid]);
+        this.#onChanged?.(jid);
+      } else {
+        this.#scheduler.fail(jid, error, Date.now());
+      }
       this.#scheduleDispatch();
     },
   };
@@ -73,13 +83,16 @@ export class Runtime implements JobService {
     return this.#scheduler.incomplete;
   }
 
-  async submit(submission: Submission): Promise<number> {
+  /** @param onAllocated told the jobs' first id before anything else hears of them */
+  async submit(submission: Submission, onAllocated?: (first: number) => void): Promise<number> {
     const { options, fn, argsList } = submission;
     const needed = computeUnitsOf(options.type, options.cores);
     if (needed > this.#settings.computeUnits) throw errors.neverFits(needed, this.#settings.computeUnits, options.type);
     this.#assertKnown(options.dependsOn);
     const first = this.#table.allocate(argsList.length);
+    onAllocated?.(first);
     this.#scheduler.accept(first, fn, argsList, options, Date.now());
+    if (this.#onChanged) for (let i = 0; i < argsList.length; i++) this.#onChanged(first + i);
     this.#scheduleDispatch();
     return first;
   }
@@ -160,6 +173,28 @@ export class Runtime implements JobService {
     return { computeUnits: { used, total: this.#settings.computeUnits }, running, queued, waiting };
   }
 
+  /** Calls `listener` with each job whose record changed: accepted, dispatched, returned, complete. */
+  watchChanges(listener: (jid: number) => void): void {
+    this.#onChanged = listener;
+  }
+
+  /** Jobs that start jobs reach `service` (a wrapper of this runtime) instead of this runtime. */
+  exposeToJobs(service: JobService): void {
+    this.#serviceForJobs = service;
+  }
+
+  /** A job's record as it is now, with its result and, while it may still run, its inputs. */
+  recordOf(jid: number): { info: JobInfo; value: Packed; inputs: { fn: ShippedFunction; args: Packed } | undefined; restartable: boolean } {
+    const t = this.#table;
+    const fn = t.fn[jid];
+    return {
+      info: this.#infoOf(jid),
+      value: t.value[jid],
+      inputs: fn && { fn, args: t.args[jid] },
+      restartable: (t.flags[jid]! & Flag.Restartable) !== 0,
+    };
+  }
+
   /** Kills what is unfinished and stops the executor; the table stays readable. */
   async close(): Promise<boolean> {
     const executor = this.#executor;
@@ -180,7 +215,10 @@ export class Runtime implements JobService {
   }
 
   #createScheduler(): Scheduler {
-    return new Scheduler(this.#table, this.#settings, (jid) => this.#waiters.completed(jid));
+    return new Scheduler(this.#table, this.#settings, (jid) => {
+      this.#waiters.completed(jid);
+      this.#onChanged?.(jid);
+    });
   }
 
   #assertKnown(jids: readonly number[]): void {
@@ -208,12 +246,13 @@ export class Runtime implements JobService {
   #dispatch(): void {
     const batches = this.#scheduler.takeBatches(Date.now());
     if (batches.length === 0) return;
-    const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this));
+    const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this.#serviceForJobs));
     const t = this.#table;
     for (const batch of batches) {
       const first = batch.jids[0]!;
       const spec: BatchSpec = { fn: t.fn[first]!, type: batch.type, cores: batch.cores, jids: batch.jids, args: batch.jids.map((jid) => t.args[jid]) };
       executor.run(spec);
+      if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);
       if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
     }
   }

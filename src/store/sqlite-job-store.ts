@@ -56,8 +56,7 @@ export class SqliteJobStore implements JobStore {
   constructor(home: string, runtimeId: string) {
     mkdirSync(home, { recursive: true });
     this.#db = new Database(join(home, DATABASE_FILE), { timeout: BUSY_TIMEOUT_MS });
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.exec(SCHEMA);
+    initialise(this.#db);
     this.#owner = `${process.pid}:${runtimeId}`;
     const db = this.#db;
     this.#statements = {
@@ -162,6 +161,27 @@ export class SqliteJobStore implements JobStore {
 
   close(): void {
     this.#db.close();
+  }
+}
+
+/** Tries to set up a database another process may be setting up too. */
+const INIT_ATTEMPTS = 100;
+const INIT_RETRY_MS = 20;
+
+/**
+ * WAL mode and the schema. Switching to WAL can fail with SQLITE_BUSY at once, without waiting
+ * for the busy timeout, when another process opens the same new database at the same moment.
+ */
+function initialise(db: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      db.exec(SCHEMA);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt === INIT_ATTEMPTS) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, INIT_RETRY_MS);
+    }
   }
 }
 

@@ -4,6 +4,8 @@
  * holds no job state, so the same class serves the main thread, the simulator and a running job.
  */
 import { CloudException, CloudTimeoutError, errors } from './errors.js';
+import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard/server.js';
+import type { CloudFiles } from './files/cloud-files.js';
 import { createLocalBackend } from './local-backend.js';
 import { checkConfig, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
 import { currentJob } from './runtime/job-context.js';
@@ -19,6 +21,7 @@ import type { JobStatus } from './types/job-status.js';
 /** Where a Cloud sends its requests, and how it starts and stops them. */
 export interface CloudBackend {
   service(): JobService;
+  readonly files: CloudFiles;
   readonly isSimulator: boolean;
   startSimulator(): Promise<void>;
   close(): Promise<boolean>;
@@ -55,6 +58,16 @@ export class Cloud {
     }
     this.#backend = (createBackend ?? createLocalBackend)(this, checkConfig(config));
     this.#options = {};
+  }
+
+  /** The file store shared by this cloud and its jobs (see the README's cloud.files). */
+  get files(): CloudFiles {
+    return this.#backend.files;
+  }
+
+  /** Serves the web dashboard of this cloud's jobs, files and load (127.0.0.1 unless told otherwise). */
+  dashboard(options?: DashboardOptions): Promise<Dashboard> {
+    return startDashboard(this, options);
   }
 
   /** True when jobs run in this thread (the simulator). */

@@ -9,6 +9,9 @@ export type { JobInfo, JobInfoField } from './types/job-info.js';
 export type { CloudConfig, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 export type { RemoteError } from './types/job-outcome.js';
 export type { RuntimeLoad } from './types/job-service.js';
+export { CloudFiles } from './files/cloud-files.js';
+export type { ByteRange, FileStat, FileStore, FilesConfig, S3FilesConfig } from './types/file-store.js';
+export type { Dashboard, DashboardOptions } from './dashboard/server.js';
 export type { CompleteStatus, JobStatus } from './types/job-status.js';
 
 const cloud = createDefaultCloud();

@@ -5,6 +5,9 @@
 import type { Endpoint } from 'comlink';
 import { Cloud, type CloudBackend } from './cloud.js';
 import { CloudError } from './errors.js';
+import { CloudFiles } from './files/cloud-files.js';
+import { RoutedFileStore } from './files/routed-store.js';
+import type { JobFacingService } from './runtime/job-facing-service.js';
 import { connectService } from './runtime/nested-channel.js';
 import type { JobService } from './types/job-service.js';
 
@@ -14,7 +17,7 @@ let instance: Cloud | undefined;
 export function jobCloud(endpoint?: Endpoint): Cloud {
   if (!instance) {
     if (!endpoint) throw new Error('nimbus internal error: the job cloud has no channel yet');
-    const service = connectService(endpoint);
+    const service = connectService(endpoint) as JobFacingService;
     instance = new Cloud({}, () => new JobBackend(service));
   }
   return instance;
@@ -27,10 +30,12 @@ export function isJobWorker(): boolean {
 
 class JobBackend implements CloudBackend {
   readonly isSimulator = false;
+  readonly files: CloudFiles;
   readonly #service: JobService;
 
-  constructor(service: JobService) {
+  constructor(service: JobFacingService) {
     this.#service = service;
+    this.files = new CloudFiles(new RoutedFileStore(service));
   }
 
   service(): JobService {

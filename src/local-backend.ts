@@ -9,7 +9,13 @@ import { PoolExecutor } from './runtime/pool-executor.js';
 import { ProcessExecutor } from './runtime/process-executor.js';
 import { memoryLimitMb, planResources, type ResourcePlan } from './runtime/resource-plan.js';
 import { Runtime, type RuntimeSettings } from './runtime/runtime.js';
+import { join } from 'node:path';
+import { CloudFiles } from './files/cloud-files.js';
+import { FileChannelHost } from './files/file-channel-host.js';
+import { createFileStore } from './files/files-config.js';
+import { jobFacingService } from './runtime/job-facing-service.js';
 import { computeUnitsOf } from './runtime/scheduler.js';
+import type { FilesConfig } from './types/file-store.js';
 import { DurableService } from './store/durable-service.js';
 import { SimulatorExecutor } from './simulator/simulator-executor.js';
 import type { CloudConfig } from './types/job-options.js';
@@ -24,6 +30,7 @@ class LocalBackend implements CloudBackend {
   readonly #plan: ResourcePlan;
   #simulator: boolean;
   readonly #home: string | undefined;
+  readonly files: CloudFiles;
   #runtime: Runtime | undefined;
   /** The runtime as jobs and the Cloud see it: itself, or made durable by a home. */
   #service: JobService | undefined;
@@ -32,6 +39,7 @@ class LocalBackend implements CloudBackend {
     this.#cloud = cloud;
     this.#plan = planResources(config);
     this.#home = config.home;
+    this.files = new CloudFiles(createFileStore(filesConfig(config)));
     this.#simulator = config.simulator ?? false;
   }
 
@@ -43,6 +51,7 @@ class LocalBackend implements CloudBackend {
     if (!this.#service) {
       const runtime = (this.#runtime = new Runtime(this.#settings()));
       this.#service = this.#home === undefined ? runtime : this.#durable(runtime, this.#home);
+      runtime.exposeToJobs(jobFacingService(this.#service, new FileChannelHost(this.files.store)));
     }
     return this.#service;
   }
@@ -68,6 +77,13 @@ class LocalBackend implements CloudBackend {
   #settings(): RuntimeSettings {
     return this.#simulator ? simulatorSettings(this.#cloud, this.#plan) : workerSettings(this.#plan);
   }
+}
+
+/** The file store: as configured; else in memory for the simulator, in the home, or in .nimbus/files. */
+function filesConfig(config: CloudConfig): FilesConfig | undefined {
+  if (config.files !== undefined) return config.files;
+  if (config.simulator) return 'memory';
+  return config.home === undefined ? undefined : { dir: join(config.home, 'files') };
 }
 
 function workerSettings(plan: ResourcePlan): RuntimeSettings {

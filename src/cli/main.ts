@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-/**
- * The `nimbus` command. Reserved: its commands (status, result, info, kill, jobs, files,
- * dashboard) read the durable job store, which does not exist yet; until then it says so.
- */
-const USAGE = `nimbus: the command line arrives with the durable job store (NIMBUS_HOME).
-Until then, use the library: import cloud from 'nimbus'.`;
+/** The `nimbus` executable: the command line (run-cli.ts) wired to this process, and nothing else. */
+import { runCli } from './run-cli.js';
 
-process.stderr.write(`${USAGE}\n`);
-process.exitCode = process.argv.includes('--help') ? 0 : 2;
+// `nimbus jobs | head` closes the pipe early: the rest of the output has nowhere to go, which is fine.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

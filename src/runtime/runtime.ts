@@ -13,6 +13,7 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
+import { LoadTally } from './load-tally.js';
 import { Scheduler, computeUnitsOf } from './scheduler.js';
 import { Waiters } from './waiters.js';
 
@@ -156,21 +157,12 @@ export class Runtime implements JobService {
 
   async load(): Promise<RuntimeLoad> {
     const t = this.#table;
-    const running: Partial<Record<ResourceType, number>> = {};
-    let queued = 0;
-    let waiting = 0;
-    let used = 0;
+    const tally = new LoadTally(this.#settings.computeUnits);
     for (let jid = 1; jid <= t.lastJid; jid++) {
       const code = t.status[jid]!;
-      if (code === Code.Queued) queued++;
-      else if (code === Code.Waiting) waiting++;
-      else if (code === Code.Processing) {
-        const type = t.typeOf(jid);
-        running[type] = (running[type] ?? 0) + 1;
-        used += computeUnitsOf(type, t.cores[jid]!);
-      }
+      if (code !== Code.None && !isCompleteCode(code)) tally.add(STATUS_OF_CODE[code]!, t.typeOf(jid), t.cores[jid]!);
     }
-    return { computeUnits: { used, total: this.#settings.computeUnits }, running, queued, waiting };
+    return tally.load;
   }
 
   /** Calls `listener` with each job whose record changed: accepted, dispatched, returned, complete. */

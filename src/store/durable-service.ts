@@ -14,6 +14,7 @@ import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
+import { LoadTally } from '../runtime/load-tally.js';
 import { JidMap } from './jid-map.js';
 import { SqliteJobStore } from './sqlite-job-store.js';
 
@@ -21,6 +22,8 @@ import { SqliteJobStore } from './sqlite-job-store.js';
 const REMOTE_POLL_MS = 100;
 /** How often this runtime looks for kill requests from other processes. */
 const KILL_POLL_MS = 250;
+/** How long `kill` waits for another process to kill its job before resolving anyway. */
+const REMOTE_KILL_WAIT_MS = 5_000;
 
 export const RUNTIME_STOPPED = { name: 'RuntimeStopped', message: 'runtime stopped before the job finished', stack: undefined };
 
@@ -104,8 +107,17 @@ export class DurableService implements JobService {
       if (local !== undefined) locals.push(local);
       else if (!isComplete(this.#stored(jid).info.status)) remote.push(jid);
     }
-    if (remote.length > 0) this.#store.requestKill(remote);
     await this.#runtime.kill(locals);
+    if (remote.length > 0) await this.#killRemote(remote);
+  }
+
+  /** Asks the owners to kill, then waits (a while) until they have, so the kill is seen done. */
+  async #killRemote(jids: number[]): Promise<void> {
+    this.#store.requestKill(jids);
+    const deadline = Date.now() + REMOTE_KILL_WAIT_MS;
+    while (Date.now() < deadline && jids.some((jid) => !isComplete(this.#stored(jid).info.status))) {
+      await new Promise((resolve) => setTimeout(resolve, REMOTE_POLL_MS));
+    }
   }
 
   async delete(jids: number[]): Promise<void> {
@@ -125,8 +137,12 @@ export class DurableService implements JobService {
     return this.#store.list(filter);
   }
 
-  load(): Promise<RuntimeLoad> {
-    return this.#runtime.load();
+  /** The load of every runtime using this home: what the store holds unfinished. */
+  async load(): Promise<RuntimeLoad> {
+    this.#flush();
+    const tally = new LoadTally((await this.#runtime.load()).computeUnits.total);
+    for (const { status, type, cores, count } of this.#store.unfinishedCounts()) tally.add(status, type, cores, count);
+    return tally.load;
   }
 
   /** Writes what changed, then stops the runtime; the store stays open for the next start. */

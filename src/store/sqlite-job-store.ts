@@ -11,6 +11,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { JobInfo } from '../types/job-info.js';
 import type { Packed, RemoteError } from '../types/job-outcome.js';
 import type { JobFilter } from '../types/job-service.js';
+import type { ResourceType } from '../types/job-options.js';
+import type { JobStatus } from '../types/job-status.js';
 import type { JobStore, RecoveredJob, StoredJob } from '../types/job-store.js';
 import { UNFINISHED } from '../types/job-store.js';
 
@@ -69,6 +71,9 @@ export class SqliteJobStore implements JobStore {
       requestKill: db.prepare<[number]>('UPDATE jobs SET kill_requested = 1 WHERE jid = ?'),
       killRequests: db.prepare<[string], { jid: number }>(`SELECT jid FROM jobs WHERE owner = ? AND kill_requested = 1 AND status IN ${sqlList(UNFINISHED)}`),
       clearKill: db.prepare<[number]>('UPDATE jobs SET kill_requested = 0 WHERE jid = ?'),
+      counts: db.prepare<[], { status: JobStatus; type: ResourceType; cores: number; count: number }>(
+        `SELECT status, json_extract(info, '$.type') AS type, json_extract(info, '$.cores') AS cores, COUNT(*) AS count
+         FROM jobs WHERE status IN ${sqlList(UNFINISHED)} GROUP BY 1, 2, 3`),
       unfinishedOwners: db.prepare<[], { owner: string }>(`SELECT DISTINCT owner FROM jobs WHERE status IN ${sqlList(UNFINISHED)}`),
       unfinishedOf: db.prepare<[string], Row>(`SELECT jid, owner, info, value, payload FROM jobs WHERE owner = ? AND status IN ${sqlList(UNFINISHED)} ORDER BY jid`),
     };
@@ -125,10 +130,25 @@ export class SqliteJobStore implements JobStore {
     })();
   }
 
+  unfinishedCounts(): { status: JobStatus; type: ResourceType; cores: number; count: number }[] {
+    return this.#statements.counts.all();
+  }
+
   requestKill(jids: readonly number[]): void {
     this.#db.transaction(() => {
-      for (const jid of jids) this.#statements.requestKill.run(jid);
-    })();
+      const now = Date.now();
+      for (const jid of jids) {
+        const row = this.#statements.get.get(jid);
+        if (!row) continue;
+        if (isAlive(row.owner)) {
+          this.#statements.requestKill.run(jid);
+        } else {
+          // Nobody would read the request: the job is killed here and now.
+          const info: JobInfo = { ...(JSON.parse(row.info) as JobInfo), status: 'killed', finished: now };
+          this.save([{ info, value: undefined, payload: undefined }]);
+        }
+      }
+    }).immediate();
   }
 
   takeKillRequests(): number[] {

@@ -1,4 +1,5 @@
 /** What a user can ask of a job (`cloud.with(...)`) and of a runtime (`new Cloud(...)`). */
+import type { FilesConfig } from './file-store.js';
 import type { Jid } from './jid.js';
 
 export type ResourceType = 'c1' | 'c2' | 'f2' | 'm1' | 's1';
@@ -53,8 +54,8 @@ export interface CloudConfig {
   isolation?: Isolation;
   /** Runs of a restartable job whose worker died, beyond the first; default 3. */
   maxRestarts?: number;
-  /** The file store (arrives with cloud.files). */
-  files?: unknown;
+  /** The file store behind cloud.files: 'memory', { dir }, { s3: {...} } or a FileStore of your own. */
+  files?: FilesConfig;
   /** Durable job store directory (arrives with the job store; NIMBUS_HOME). */
   home?: string;
 }

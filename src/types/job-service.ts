@@ -67,7 +67,7 @@ export interface JobFilter {
 /** What a runtime is doing now. */
 export interface RuntimeLoad {
   /** Compute units of the jobs processing now (a parent waiting on its children counts), and of the machine. */
-  computeUnits: { used: number; total: number };
+  computeUnits: { used: number; total: number; byType: Partial<Record<ResourceType, number>> };
   /** Jobs running (processing) per type. */
   running: Partial<Record<ResourceType, number>>;
   queued: number;
@@ -86,3 +86,7 @@ export interface JobService {
   list(filter: JobFilter): Promise<JobInfo[]>;
   load(): Promise<RuntimeLoad>;
 }
+
+export const JOB_SERVICE_METHODS = [
+  'submit', 'status', 'wait', 'kill', 'delete', 'info', 'list', 'load',
+] as const satisfies readonly (keyof JobService)[];

@@ -7,6 +7,7 @@ import type { JobInfo } from './job-info.js';
 import type { Packed, RemoteError } from './job-outcome.js';
 import type { JobFilter } from './job-service.js';
 import type { JobStatus } from './job-status.js';
+import type { ResourceType } from './job-options.js';
 
 /** A job's record as stored: what `info` tells, its result, and how to run it again. */
 export interface StoredJob {
@@ -32,7 +33,12 @@ export interface JobStore {
   get(jid: number): StoredJob | undefined;
   list(filter: JobFilter): JobInfo[];
   delete(jids: readonly number[]): void;
-  /** Asks the runtime that owns these jobs to kill them; it reads the request on its next look. */
+  /** How many unfinished jobs there are, by status, type and cores, across every process. */
+  unfinishedCounts(): { status: JobStatus; type: ResourceType; cores: number; count: number }[];
+  /**
+   * Asks the runtime that owns these jobs to kill them; it reads the request on its next look.
+   * A job whose runtime is gone is marked killed at once.
+   */
   requestKill(jids: readonly number[]): void;
   /** This runtime's unfinished jobs that another process asked to kill; the requests are consumed. */
   takeKillRequests(): number[];

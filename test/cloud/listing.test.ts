@@ -28,6 +28,6 @@ describe.each(MODES)('list and load (%s)', (mode) => {
     await cloud.with({ dependsOn: queued }).call(() => 1);
     expect(await cloud.status(running)).toBe('processing');
     const load = await cloud.load();
-    expect(load).toEqual({ computeUnits: { used: 2.5, total: 2.5 }, running: { c2: 1 }, queued: 1, waiting: 1 });
+    expect(load).toEqual({ computeUnits: { used: 2.5, total: 2.5, byType: { c2: 2.5 } }, running: { c2: 1 }, queued: 1, waiting: 1 });
   });
 });

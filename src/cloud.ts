@@ -6,6 +6,7 @@
 import { CloudException, CloudTimeoutError, errors } from './errors.js';
 import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard/server.js';
 import type { CloudFiles } from './files/cloud-files.js';
+import { ProgressBar, type ProgressCounts } from './progress/progress-bar.js';
 import { createLocalBackend } from './local-backend.js';
 import { checkConfig, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
 import { currentJob } from './runtime/job-context.js';
@@ -124,6 +125,7 @@ export class Cloud {
   /** Waits until every job is complete; rejects with CloudException as soon as one is not done. */
   async join(jids: Jid | Iterable<Jid>, options?: WaitOptions): Promise<void> {
     const asked = checkJids(jids, 'join jid');
+    await this.#showProgress(asked.jids, options);
     this.#verdictOrThrow(await this.#wait(asked.jids, options, false, false));
   }
 
@@ -132,6 +134,7 @@ export class Cloud {
   result<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): Promise<R[]>;
   async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
     const asked = checkJids(jids, 'result jid');
+    await this.#showProgress(asked.jids, options);
     const verdict = this.#verdictOrThrow(await this.#wait(asked.jids, options, true, false));
     const values = verdict.results!.map((result) => valueOf(result) as R);
     return asked.single ? values[0]! : values;
@@ -213,6 +216,33 @@ export class Cloud {
       caller: currentJob()?.jid,
     };
     return this.#service().wait(request);
+  }
+
+  /**
+   * With `progress`, follows the jobs as they complete and draws the bar, until all are complete
+   * or one fails (unless ignored); the wait that follows then answers at once.
+   */
+  async #showProgress(jids: number[], options: WaitOptions | undefined): Promise<void> {
+    const checked = checkWaitOptions(options);
+    if (!checked.progress) return;
+    const bar = new ProgressBar(process.stderr);
+    const counts: ProgressCounts = { total: jids.length, done: 0, error: 0, killed: 0, stalled: 0 };
+    const deadline = checked.timeout === undefined ? undefined : Date.now() + checked.timeout;
+    let remaining = jids;
+    try {
+      while (remaining.length > 0) {
+        const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+        const verdict = this.#verdictOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true }, false, true));
+        const statuses = await this.#service().status(verdict.jids);
+        for (const status of statuses) counts[status as keyof Omit<ProgressCounts, 'total'>]++;
+        bar.update(counts);
+        if (!checked.ignoreErrors && statuses.some((status) => status !== 'done')) return;
+        const complete = new Set(verdict.jids);
+        remaining = remaining.filter((jid) => !complete.has(jid));
+      }
+    } finally {
+      bar.finish();
+    }
   }
 
   #verdictOrThrow(verdict: WaitVerdict): Extract<WaitVerdict, { kind: 'complete' }> {

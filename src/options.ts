@@ -61,6 +61,7 @@ const JOB_OPTIONS: Readonly<Record<keyof JobOptions, Check>> = {
 const WAIT_OPTIONS: Readonly<Record<keyof WaitOptions, Check>> = {
   timeout: nonNegativeNumber(' milliseconds'),
   ignoreErrors: boolean,
+  progress: boolean,
 };
 
 const LIST_FILTER: Readonly<Record<'status' | 'label' | 'limit', Check>> = {

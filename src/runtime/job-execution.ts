@@ -3,6 +3,7 @@
  * through this one function, so a job behaves the same in both: arguments unpacked, generators
  * collected, output captured, the result packed or the error turned into plain data.
  */
+import { fileURLToPath } from 'node:url';
 import { errors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
@@ -57,8 +58,19 @@ async function runToValue(fn: JobFunction, args: unknown[]): Promise<unknown> {
 }
 
 function toRemoteError(error: unknown): RemoteError {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: withoutRunnerFrames(error.stack) };
   return { name: 'Error', message: `a non-Error value was thrown: ${String(error)}`, stack: undefined };
+}
+
+/** Where the frames of the code that runs jobs come from: nimbus's runtime, and the pool under it. */
+const RUNNER_LOCATIONS = [
+  new URL('.', import.meta.url).href, fileURLToPath(new URL('.', import.meta.url)), '/node_modules/piscina/', 'node:internal/',
+  'AsyncLocalStorage.run (node:async_hooks',
+];
+
+/** The job's own frames: the lines of nimbus's machinery below them say nothing to a user. */
+function withoutRunnerFrames(stack: string | undefined): string | undefined {
+  return stack?.split('\n').filter((line) => !RUNNER_LOCATIONS.some((location) => line.includes(location))).join('\n');
 }
 
 function isGenerator(value: unknown): value is Generator {

@@ -37,6 +37,8 @@ export interface WaitOptions {
   timeout?: number;
   /** A failed job does not reject the wait: its slot holds its CloudException instead. */
   ignoreErrors?: boolean;
+  /** join and result draw a progress bar on stderr when it is a terminal. */
+  progress?: boolean;
 }
 
 export interface CloudConfig {

@@ -4,7 +4,10 @@
  * changes in the README, change it here too.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nimbus, { Cloud, CloudError, CloudException, CloudTimeoutError, type Jid } from 'nimbus';
 import { describe, expect, it } from 'vitest';
 
@@ -135,6 +138,45 @@ describe('README', () => {
     };
     const parent = await cloud.call(sumOfSquares, 4);
     expect(await cloud.result(parent)).toBe(30);
+  });
+
+  it('list and load', async () => {
+    const mine = new Cloud({ cores: 2 });
+    const failed = await mine.with({ label: 'nightly' }).call(() => { throw new Error('x'); });
+    await mine.join(failed, { ignoreErrors: true });
+    const failures = await mine.list({ status: 'error', label: 'nightly', limit: 10 });
+    expect(failures.map((info) => info.jid)).toEqual([failed]);
+    await mine.with({ type: 'c2' }).call(() => new Promise(() => {}));
+    const queuedJobs = await mine.map((_: number) => new Promise(() => {}), [1, 2, 3, 4, 5, 6]);
+    while ((await mine.status(queuedJobs[0]!)) !== 'processing') await new Promise((r) => setTimeout(r, 5));
+    const { computeUnits, running, queued } = await mine.load();
+    expect([computeUnits, running, queued]).toEqual([{ used: 4.5, total: 5, byType: { c2: 2.5, c1: 2 } }, { c2: 1, c1: 2 }, 4]);
+    await mine.close();
+  });
+
+  it('Files (cloud.files)', async () => {
+    const here = process.cwd();
+    const dir = mkdtempSync(join(tmpdir(), 'nimbus-readme-'));
+    process.chdir(dir);
+    const withFiles = new Cloud({ files: { dir: join(dir, 'store') } });
+    try {
+      writeFileSync('names.txt', 'ada\ngrace\n');
+      await withFiles.files.put('names.txt');
+      await withFiles.files.get('names.txt', 'names2.txt');
+      expect(readFileSync('names2.txt', 'utf8')).toBe('ada\ngrace\n');
+      await withFiles.files.putf('a,b\n1,2\n', 'data/table.csv');
+      const head = await withFiles.files.getf('data/table.csv', { start: 0, end: 3 });
+      let text = '';
+      for await (const chunk of head) text += chunk;
+      expect(text).toBe('a,b\n');
+      expect(await withFiles.files.list('data/')).toEqual(['data/table.csv']);
+      expect(await withFiles.files.md5('data/table.csv')).toBe(createHash('md5').update('a,b\n1,2\n').digest('hex'));
+      expect(await withFiles.files.syncToCloud('names.txt')).toBe(false);
+      expect(await withFiles.files.delete('names.txt')).toBe(true);
+    } finally {
+      process.chdir(here);
+      await withFiles.close();
+    }
   });
 
   it('new Cloud(config)', async () => {

@@ -5,6 +5,7 @@
  */
 import type { BatchSpec } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
+import { argsAt } from './batch-args.js';
 import { executeJob, failedJob } from './job-execution.js';
 import type { FunctionCache, JobFunction } from './shipping/rebuild-function.js';
 
@@ -28,6 +29,6 @@ export async function runBatch(functions: FunctionCache, batch: BatchSpec, obser
     const jid = batch.jids[i]!;
     if (observer.shouldRun && !observer.shouldRun(jid)) continue;
     observer.starting(i);
-    observer.finished(await executeJob(fn, jid, batch.args[i]));
+    observer.finished(await executeJob(fn, jid, argsAt(batch.args, i)));
   }
 }

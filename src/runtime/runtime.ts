@@ -13,6 +13,7 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
+import { encodeBatchArgs } from './batch-args.js';
 import { LoadTally } from './load-tally.js';
 import { Scheduler, computeUnitsOf } from './scheduler.js';
 import { Waiters } from './waiters.js';
@@ -242,7 +243,7 @@ export class Runtime implements JobService {
     const t = this.#table;
     for (const batch of batches) {
       const first = batch.jids[0]!;
-      const spec: BatchSpec = { fn: t.fn[first]!, type: batch.type, cores: batch.cores, jids: batch.jids, args: batch.jids.map((jid) => t.args[jid]) };
+      const spec: BatchSpec = { fn: t.fn[first]!, type: batch.type, cores: batch.cores, jids: batch.jids, args: encodeBatchArgs(batch.jids.map((jid) => t.args[jid])) };
       executor.run(spec);
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);
       if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);

@@ -4,7 +4,7 @@
  * in order and reports each job once. It never decides what runs next.
  */
 import type { ResourceType } from './job-options.js';
-import type { OutcomeReport, Packed, RemoteError } from './job-outcome.js';
+import type { OutcomeReport, Packed, Primitive, RemoteError } from './job-outcome.js';
 import type { ShippedFunction } from './shipped-function.js';
 
 /** Jobs of one function and one profile, to run in order on one worker. */
@@ -13,9 +13,14 @@ export interface BatchSpec {
   readonly type: ResourceType;
   readonly cores: number;
   readonly jids: readonly number[];
-  /** Each job's packed argument array, by index. */
-  readonly args: readonly Packed[];
+  /** The jobs' packed arguments, by index (see runtime/batch-args.ts). */
+  readonly args: BatchArgs;
 }
+
+/** Argument lists of one length, all primitives, flattened; or each job's packed arguments. */
+export type BatchArgs =
+  | { readonly arity: number; readonly flat: readonly Primitive[] }
+  | { readonly each: readonly Packed[] };
 
 export interface ExecutorEvents {
   /** Some jobs finished, with values or errors. Each job is reported at most once per dispatch. */

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { argsAt, encodeBatchArgs } from '../../../src/runtime/batch-args.js';
+
+describe('batch arguments', () => {
+  it('flattens argument lists of primitives of one length, and gives each job its own back', () => {
+    const encoded = encodeBatchArgs([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect(encoded).toEqual({ arity: 2, flat: [1, 'a', 2, 'b', 3, 'c'] });
+    expect([0, 1, 2].map((i) => argsAt(encoded, i))).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+  });
+
+  it('keeps each job apart when lengths differ or a job carries packed bytes', () => {
+    const packed = { packed: new Uint8Array([1, 2]) };
+    for (const list of [[[1], [2, 3]], [[1], packed]]) {
+      const encoded = encodeBatchArgs(list);
+      expect(encoded).toEqual({ each: list });
+      expect(argsAt(encoded, 1)).toBe(list[1]);
+    }
+  });
+
+  it('handles jobs without arguments', () => {
+    const encoded = encodeBatchArgs([[], []]);
+    expect(argsAt(encoded, 1)).toEqual([]);
+  });
+});

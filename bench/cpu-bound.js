@@ -10,7 +10,7 @@ import { Cloud } from 'nimbus';
 import * as show from './format.js';
 import { timeInTurns } from './stopwatch.js';
 import { atLeast } from './target.js';
-import { burn } from './work.js';
+import { burn, iterationsFor } from './work.js';
 
 export const name = 'cpu-bound';
 export const title = 'CPU-bound: jobs of pure arithmetic, makespan against one thread';
@@ -18,8 +18,6 @@ export const title = 'CPU-bound: jobs of pure arithmetic, makespan against one t
 const FULL = { jobs: 64, jobMs: 50 };
 const QUICK = { jobs: 16, jobMs: 20 };
 const ROUNDS = 3;
-/** Iterations timed to calibrate burn(); about 10 ms, long enough for the timer's resolution. */
-const CALIBRATION_ITERATIONS = 10_000_000;
 const CORES = availableParallelism();
 /** Jobs of each kind that nimbus runs at once by default: 2.5 compute units per core. */
 const SLOTS = { c1: Math.floor(CORES * 2.5), c2: CORES };
@@ -72,12 +70,4 @@ export async function run({ quick, cloudConfig }) {
       atLeast('cpu-bound: efficiency, c2', c2Figures.efficiency, 0.9, show.fraction),
     ],
   };
-}
-
-/** Iterations of burn() that take about `ms` in this thread, once the JIT has compiled it. */
-function iterationsFor(ms) {
-  burn(CALIBRATION_ITERATIONS);
-  const start = performance.now();
-  burn(CALIBRATION_ITERATIONS);
-  return Math.round((CALIBRATION_ITERATIONS * ms) / (performance.now() - start));
 }

@@ -13,3 +13,14 @@ export function burn(iterations) {
   for (let i = 0; i < iterations; i++) x = (Math.imul(x, 1664525) + 1013904223) | 0;
   return x;
 }
+
+/** Iterations timed to calibrate burn(); about 10 ms, long enough for the timer's resolution. */
+const CALIBRATION_ITERATIONS = 10_000_000;
+
+/** Iterations of burn() that take about `ms` in this thread, once the JIT has compiled it. */
+export function iterationsFor(ms) {
+  burn(CALIBRATION_ITERATIONS);
+  const start = performance.now();
+  burn(CALIBRATION_ITERATIONS);
+  return Math.round((CALIBRATION_ITERATIONS * ms) / (performance.now() - start));
+}

@@ -29,6 +29,8 @@ const INITIAL_CAPACITY = 1024; // jobs
 export const Flag = {
   IgnoreDependencyErrors: 1,
   Restartable: 2,
+  /** Travels in a batch of its own: it was in a batch that died without telling which job killed it. */
+  RunAlone: 4,
 } as const;
 
 export class JobTable {

@@ -84,16 +84,18 @@ export class ProcessExecutor implements Executor {
     for (const jid of running.batch.jids) this.#running.delete(jid);
     if (this.#closed) return;
     if (end.kind === 'done') return this.#keepIdle(profile, running.worker);
-    let unreported = end.unreported.filter((jid) => !running.stopped.has(jid));
-    if (!end.stoppedByUs && unreported.length > 0) {
-      // Jobs run in order and report as they end: the first without a report is the one that died.
-      const [culprit, ...rest] = unreported;
+    const unreported = end.unreported.filter((jid) => !running.stopped.has(jid));
+    if (end.stoppedByUs) {
+      if (unreported.length > 0) this.#events.returned(unreported);
+    } else if (unreported.length === 1) {
       const { type, cores } = running.batch;
-      if (end.outOfMemory) this.#events.crashed(culprit!, errors.memoryExceeded(type, memoryLimitMb(this.#plan, type, cores)), false);
-      else this.#events.crashed(culprit!, errors.workerDied(end.how), true);
-      unreported = rest;
+      if (end.outOfMemory) this.#events.crashed(unreported[0]!, errors.memoryExceeded(type, memoryLimitMb(this.#plan, type, cores)), false);
+      else this.#events.crashed(unreported[0]!, errors.workerDied(end.how), true);
+    } else if (unreported.length > 1) {
+      // Outcomes leave a few milliseconds' worth at a time, so the process died running one of
+      // these, but which is not known: each runs again alone, and the one at fault dies again.
+      this.#events.returned(unreported, true);
     }
-    if (unreported.length > 0) this.#events.returned(unreported);
   }
 
   #takeIdle(profile: string): WorkerProcess | undefined {

@@ -53,7 +53,8 @@ export class Runtime implements JobService {
       this.#scheduler.finished(report);
       this.#scheduleDispatch();
     },
-    returned: (jids: readonly number[]) => {
+    returned: (jids: readonly number[], alone?: boolean) => {
+      if (alone) for (const jid of jids) this.#table.flags[jid]! |= Flag.RunAlone;
       this.#scheduler.returned(jids);
       if (this.#onChanged) for (const jid of jids) this.#onChanged(jid);
       this.#scheduleDispatch();

@@ -257,12 +257,13 @@ export class Scheduler {
     if (computeUnits > this.#freeComputeUnits) return undefined;
     queue.shift();
     const jids = [first];
-    if (t.maxRuntime[first] === 0) {
+    const travelsAlone = (jid: number) => t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
+    if (!travelsAlone(first)) {
       const fn = t.fn[first]!;
       const slots = Math.max(1, Math.floor(this.capacity / computeUnits));
       const size = batchSize(this.#meanDuration.get(fn.id), queue.size + 1, slots);
       for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
-        if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || t.maxRuntime[next] !== 0) break;
+        if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || travelsAlone(next)) break;
         jids.push(queue.shift()!);
       }
     }

@@ -27,9 +27,11 @@ export interface ExecutorEvents {
   finished(report: OutcomeReport): void;
   /**
    * Jobs that were dispatched but whose outcome is lost because their batch was cut short (a
-   * neighbour was stopped or its worker died): they go back to the queue and run again.
+   * neighbour was stopped or its worker died): they go back to the queue and run again. `alone`:
+   * the worker died and the executor cannot tell which of them it was running, so each runs in
+   * a batch of its own, where a job that kills its worker again is the one blamed.
    */
-  returned(jids: readonly number[]): void;
+  returned(jids: readonly number[], alone?: boolean): void;
   /**
    * The worker running `jid` died. The job ends 'error' with `error`, or, when `retryable` (the
    * worker died, not the job's own memory limit) and the job is restartable, runs again.

@@ -1,0 +1,53 @@
+import { CloudException } from 'nimbus';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MODES, WORKER_MODES, makeCloud } from '../support/clouds.js';
+
+/** One function for every job of a batch; what job i does comes with its arguments. */
+const act = (x: number, action: string) => {
+  if (action === 'throw') throw new RangeError(`job ${x} failed`);
+  if (action === 'exit') process.exit(5);
+  if (action === 'hang') return new Promise<number>(() => {});
+  return x * 2;
+};
+
+const COUNT = 300;
+const MIDDLE = 150;
+const actions = (middle: string) => Array.from({ length: COUNT }, (_, i) => (i === MIDDLE ? middle : 'ok'));
+const inputs = Array.from({ length: COUNT }, (_, i) => i);
+
+describe.each(MODES)('a failure in the middle of a batch (%s)', (mode) => {
+  // One slot: once the function's duration is known, the whole map travels as one batch.
+  const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
+  afterAll(() => cloud.close());
+
+  it('an error ends only its own job; the batch around it is done', async () => {
+    await cloud.result(await cloud.map(act, [1, 2], ['ok', 'ok']));
+    const jids = await cloud.map(act, inputs, actions('throw'));
+    const results = await cloud.result(jids, { ignoreErrors: true });
+    expect((results[MIDDLE] as unknown as CloudException).remoteMessage).toBe(`job ${MIDDLE} failed`);
+    expect(results.filter((_, i) => i !== MIDDLE)).toEqual(inputs.filter((i) => i !== MIDDLE).map((i) => i * 2));
+  });
+
+  it('a kill of a job inside a dispatched batch kills only it; the others run', async () => {
+    await cloud.result(await cloud.map(act, [1, 2], ['ok', 'ok']));
+    const jids = await cloud.map(act, inputs, actions('hang'));
+    await cloud.kill(jids[MIDDLE]!);
+    const results = await cloud.result(jids, { ignoreErrors: true });
+    expect((results[MIDDLE] as unknown as CloudException).status).toBe('killed');
+    expect(results.filter((_, i) => i !== MIDDLE)).toEqual(inputs.filter((i) => i !== MIDDLE).map((i) => i * 2));
+  });
+});
+
+describe.each(WORKER_MODES)('a crash in the middle of a batch (%s)', (mode) => {
+  const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
+  afterAll(() => cloud.close());
+
+  it('blames the job that was running; the rest of its batch runs again and is done', async () => {
+    await cloud.result(await cloud.map(act, [1, 2], ['ok', 'ok']));
+    const jids = await cloud.map(act, inputs, actions('exit'));
+    const results = await cloud.result(jids, { ignoreErrors: true });
+    expect((results[MIDDLE] as unknown as CloudException).message).toBe(`Job ${jids[MIDDLE]}: worker exited (code 5)`);
+    expect(results.filter((_, i) => i !== MIDDLE)).toEqual(inputs.filter((i) => i !== MIDDLE).map((i) => i * 2));
+    expect((await cloud.info(jids[MIDDLE + 1]!)).attempts).toBe(2);
+  });
+});

@@ -71,6 +71,8 @@ export const errors = {
     new CloudError(`jid ${jid} cannot depend on itself or on a later job`),
   deleteUnfinished: (jid: number) =>
     new CloudError(`job ${jid} is not complete; kill it or wait for it before deleting it`),
+  resultNotKept: (jid: number, bytes: number, limit: number) =>
+    new CloudError(`the result of job ${jid} (${Math.ceil(bytes / 2 ** 20)} MB) was larger than the job store keeps (${limit / 2 ** 20} MB): it can be read only in the process that ran the job`),
   switchWithJobs: () =>
     new CloudError('startSimulator: this cloud has unfinished jobs; wait for them or kill them first'),
   closedDuringWait: () => new CloudError('the cloud was closed while waiting'),

@@ -16,7 +16,7 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
 import { LoadTally } from '../runtime/load-tally.js';
 import { JidMap } from './jid-map.js';
-import { SqliteJobStore } from './sqlite-job-store.js';
+import { MAX_STORED_RESULT_BYTES, SqliteJobStore } from './sqlite-job-store.js';
 
 /** How often a wait on another process's jobs reads the store again. */
 const REMOTE_POLL_MS = 100;
@@ -244,6 +244,7 @@ export class DurableService implements JobService {
     const info = stored ? stored.info : (await this.info([jid]))[0]!;
     if (!isComplete(info.status)) return undefined;
     if (info.status === 'done') {
+      if (stored?.droppedBytes !== undefined) throw errors.resultNotKept(jid, stored.droppedBytes, MAX_STORED_RESULT_BYTES);
       const value = stored ? stored.value : this.#runtime.recordOf(local!).value;
       return { ok: true, value };
     }

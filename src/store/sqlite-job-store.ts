@@ -33,6 +33,7 @@ const SCHEMA = `
     label TEXT,
     info TEXT NOT NULL,
     value BLOB,
+    dropped_bytes INTEGER,
     payload BLOB,
     kill_requested INTEGER NOT NULL DEFAULT 0
   );
@@ -46,6 +47,7 @@ interface Row {
   owner: string;
   info: string;
   value: Uint8Array | null;
+  dropped_bytes: number | null;
   payload: Uint8Array | null;
 }
 
@@ -55,7 +57,11 @@ export class SqliteJobStore implements JobStore {
   readonly #owner: string;
   readonly #statements;
 
-  constructor(home: string, runtimeId: string) {
+  readonly #maxResultBytes: number;
+
+  /** @param maxResultBytes results larger than this are not kept (tests make it small) */
+  constructor(home: string, runtimeId: string, maxResultBytes = MAX_STORED_RESULT_BYTES) {
+    this.#maxResultBytes = maxResultBytes;
     mkdirSync(home, { recursive: true });
     this.#db = new Database(join(home, DATABASE_FILE), { timeout: BUSY_TIMEOUT_MS });
     initialise(this.#db);
@@ -64,9 +70,11 @@ export class SqliteJobStore implements JobStore {
     this.#statements = {
       nextJid: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'next_jid'"),
       advance: db.prepare<[number]>("UPDATE meta SET value = value + ? WHERE key = 'next_jid'"),
-      upsert: db.prepare(`INSERT INTO jobs (jid, owner, status, label, info, value, payload) VALUES (@jid, @owner, @status, @label, @info, @value, @payload)
-        ON CONFLICT (jid) DO UPDATE SET owner = @owner, status = @status, label = @label, info = @info, value = @value, payload = @payload`),
-      get: db.prepare<[number], Row>('SELECT jid, owner, info, value, payload FROM jobs WHERE jid = ?'),
+      upsert: db.prepare(`INSERT INTO jobs (jid, owner, status, label, info, value, dropped_bytes, payload)
+        VALUES (@jid, @owner, @status, @label, @info, @value, @dropped_bytes, @payload)
+        ON CONFLICT (jid) DO UPDATE SET owner = @owner, status = @status, label = @label, info = @info, value = @value,
+          dropped_bytes = @dropped_bytes, payload = @payload`),
+      get: db.prepare<[number], Row>('SELECT jid, owner, info, value, dropped_bytes, payload FROM jobs WHERE jid = ?'),
       delete: db.prepare<[number]>('DELETE FROM jobs WHERE jid = ?'),
       requestKill: db.prepare<[number]>('UPDATE jobs SET kill_requested = 1 WHERE jid = ?'),
       killRequests: db.prepare<[string], { jid: number }>(`SELECT jid FROM jobs WHERE owner = ? AND kill_requested = 1 AND status IN ${sqlList(UNFINISHED)}`),
@@ -75,7 +83,7 @@ export class SqliteJobStore implements JobStore {
         `SELECT status, json_extract(info, '$.type') AS type, json_extract(info, '$.cores') AS cores, COUNT(*) AS count
          FROM jobs WHERE status IN ${sqlList(UNFINISHED)} GROUP BY 1, 2, 3`),
       unfinishedOwners: db.prepare<[], { owner: string }>(`SELECT DISTINCT owner FROM jobs WHERE status IN ${sqlList(UNFINISHED)}`),
-      unfinishedOf: db.prepare<[string], Row>(`SELECT jid, owner, info, value, payload FROM jobs WHERE owner = ? AND status IN ${sqlList(UNFINISHED)} ORDER BY jid`),
+      unfinishedOf: db.prepare<[string], Row>(`SELECT jid, owner, info, value, dropped_bytes, payload FROM jobs WHERE owner = ? AND status IN ${sqlList(UNFINISHED)} ORDER BY jid`),
     };
   }
 
@@ -90,13 +98,16 @@ export class SqliteJobStore implements JobStore {
   save(jobs: readonly StoredJob[]): void {
     this.#db.transaction(() => {
       for (const job of jobs) {
+        const value = job.value === undefined ? null : serialize(job.value);
+        const kept = value === null || value.length <= this.#maxResultBytes;
         this.#statements.upsert.run({
           jid: job.info.jid,
           owner: this.#owner,
           status: job.info.status,
           label: job.info.label ?? null,
           info: JSON.stringify(job.info),
-          value: storedValue(job.value),
+          value: kept ? value : null,
+          dropped_bytes: kept ? null : value.length,
           payload: job.payload ?? null,
         });
       }
@@ -210,14 +221,8 @@ function rowToJob(row: Row): StoredJob {
     info: JSON.parse(row.info) as JobInfo,
     value: row.value ? (deserialize(row.value) as Packed) : undefined,
     payload: row.payload ?? undefined,
+    droppedBytes: row.dropped_bytes ?? undefined,
   };
-}
-
-/** The result as stored: v8-serialised, or nothing when it is too large to keep. */
-function storedValue(value: Packed): Buffer | null {
-  if (value === undefined) return null;
-  const bytes = serialize(value);
-  return bytes.length > MAX_STORED_RESULT_BYTES ? null : bytes;
 }
 
 /** Whether the process that owns some jobs still runs. */

@@ -16,6 +16,8 @@ export interface StoredJob {
   value: Packed;
   /** For a restartable job not complete yet: the v8-serialised { fn, args } to run it again. */
   payload: Uint8Array | undefined;
+  /** Set when the result was too large to keep: its size in bytes (then `value` is undefined). */
+  droppedBytes?: number;
 }
 
 /** A job of a runtime that stopped before it finished, to run again in this one. */

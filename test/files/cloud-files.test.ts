@@ -240,18 +240,18 @@ describe.each(BACKENDS)('cloud.files on the $name store', (backend) => {
       expect(await files.exists('never')).toBe(false);
     });
 
-    it('two puts of one name at once leave one whole version', async () => {
-      const size = 9 * MiB; // over one S3 part: both go through multipart uploads
+    // On S3 a key is replaced whole by the server itself; s3rver, the test server, writes a key's
+    // content in place, so two concurrent copies onto one key can interleave there. On S3 this
+    // would test s3rver, not nimbus: the case runs on the stores whose atomicity nimbus makes.
+    it.runIf(backend.name !== 's3')('two puts of one name at once leave one whole version', async () => {
+      const size = 9 * MiB;
       await Promise.all([files.putf(generated(size, 10), 'contested'), files.putf(generated(size, 11), 'contested')]);
       const versions = [await md5OfGenerated(size, 10), await md5OfGenerated(size, 11)];
       const sink = new CountingSink();
       await pipeline(await files.getf('contested'), sink);
       expect(sink.bytes).toBe(size);
       expect(versions).toContain(sink.md5);
-      // s3rver writes an object's content and its metadata as two files, one after the other, so
-      // two copies onto one key can pair one's content with the other's MD5 there; S3 replaces
-      // an object whole.
-      if (backend.name !== 's3') expect(await files.md5('contested')).toBe(sink.md5);
+      expect(await files.md5('contested')).toBe(sink.md5);
     });
 
     it('a get that fails leaves the local file as it was', async () => {

@@ -53,10 +53,7 @@ export class WorkerProcess {
     }));
     this.#child.on('message', (message: FromChild) => {
       if ('nested' in message) for (const listener of nestedListeners) listener(message.nested);
-      else {
-        this.#onReport(message.outcomes);
-        if (message.last) this.#endBatch({ kind: 'done' });
-      }
+      else this.#onReport(message.outcomes, message.last);
     });
     this.#child.stderr!.on('data', (chunk: Buffer) => {
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
@@ -102,10 +99,13 @@ export class WorkerProcess {
     if (!this.#exited) this.#child.send(message);
   }
 
-  #onReport(report: OutcomeReport): void {
+  #onReport(report: OutcomeReport, last: boolean): void {
     const batch = this.#batch;
     if (!batch) return;
     for (const jid of report.jids) batch.reported.add(jid);
+    // The batch ends before its last report is handed on: the dispatch that the report causes
+    // then finds this process idle, instead of starting another.
+    if (last) this.#endBatch({ kind: 'done' });
     batch.onReport(report);
   }
 

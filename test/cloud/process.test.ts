@@ -16,6 +16,13 @@ describe.each(MODES)('a script using the default instance (%s)', (mode) => {
   });
 });
 
+describe('a job importing nimbus in its module', () => {
+  it('catches its child\'s failure as a CloudException, by class', async () => {
+    const { stdout } = await run(process.execPath, [fixture('catch-by-class.mjs')], { timeout: 15_000 });
+    expect(JSON.parse(stdout)).toBe('CloudException RangeError');
+  });
+});
+
 describe('closing while workers are still starting', () => {
   it('never takes the process down (threads loading an ES module used to abort Node 20)', async () => {
     for (let round = 0; round < 15; round++) {

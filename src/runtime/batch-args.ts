@@ -1,9 +1,10 @@
 /**
- * A batch's arguments as they travel. Most batches are a map over primitives: every job's
- * arguments are a list of numbers or strings of one length, which travel as one flat list (one
- * array to clone instead of a thousand); anything else travels job by job.
+ * A batch's arguments and jids as they travel. Most batches are a map over primitives: every
+ * job's arguments are a list of one length, which travel as one flat list, and when they are all
+ * numbers, as one Float64Array: v8 clones a typed array as one block of bytes, but a plain array
+ * number by number (about 80 ns each, more than a trivial job). Anything else travels job by job.
  */
-import type { BatchArgs } from '../types/executor.js';
+import type { BatchArgs, BatchSpec, WireBatch } from '../types/executor.js';
 import type { Packed, Primitive } from '../types/job-outcome.js';
 
 export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
@@ -11,15 +12,27 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
   if (!Array.isArray(first)) return { each: list };
   const arity = first.length;
   const flat: Primitive[] = new Array(list.length * arity);
+  let numbers = true;
   for (let i = 0; i < list.length; i++) {
     const args = list[i];
     if (!Array.isArray(args) || args.length !== arity) return { each: list };
-    for (let k = 0; k < arity; k++) flat[i * arity + k] = (args as readonly Primitive[])[k];
+    for (let k = 0; k < arity; k++) {
+      const value = (args as readonly Primitive[])[k];
+      numbers &&= typeof value === 'number';
+      flat[i * arity + k] = value;
+    }
   }
-  return { arity, flat };
+  return { arity, flat: numbers ? Float64Array.from(flat as number[]) : flat };
 }
 
 /** Job i's packed arguments. */
 export function argsAt(args: BatchArgs, i: number): Packed {
-  return 'each' in args ? args.each[i] : args.flat.slice(i * args.arity, (i + 1) * args.arity);
+  if ('each' in args) return args.each[i];
+  const { arity, flat } = args;
+  return Array.from(flat.slice(i * arity, (i + 1) * arity) as ArrayLike<Primitive>);
+}
+
+/** The batch as a worker receives it. */
+export function toWire(batch: BatchSpec): WireBatch {
+  return { ...batch, jids: Float64Array.from(batch.jids) };
 }

@@ -3,7 +3,7 @@
  * telling the caller which job it is on and handing it each job's outcome. The batch's function
  * is rebuilt once; if it cannot be, every job of the batch ends 'error' saying why.
  */
-import type { BatchSpec } from '../types/executor.js';
+import type { BatchSpec, WireBatch } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
 import { argsAt } from './batch-args.js';
 import { executeJob, failedJob } from './job-execution.js';
@@ -17,7 +17,7 @@ export interface BatchObserver {
   shouldRun?(jid: number): boolean;
 }
 
-export async function runBatch(functions: FunctionCache, batch: BatchSpec, observer: BatchObserver): Promise<void> {
+export async function runBatch(functions: FunctionCache, batch: BatchSpec | WireBatch, observer: BatchObserver): Promise<void> {
   let fn: JobFunction;
   try {
     fn = await functions.rebuild(batch.fn);

@@ -1,11 +1,32 @@
-/** Builds an OutcomeReport one job at a time, where jobs run; the columns travel as they are. */
+/** Builds an OutcomeReport one job at a time, where jobs run, and packs it to travel. */
 import type { JobOutcome, OutcomeReport } from '../types/job-outcome.js';
 
-export function emptyReport(): OutcomeReport {
+/** A report being built: every column a plain array. */
+export interface ReportBuilder extends OutcomeReport {
+  jids: number[];
+  started: number[];
+  finished: number[];
+  cputime: number[];
+  memory: number[];
+}
+
+export function emptyReport(): ReportBuilder {
   return { jids: [], values: [], errors: [], started: [], finished: [], cputime: [], memory: [], stdout: [], stderr: [] };
 }
 
-export function appendOutcome(report: OutcomeReport, outcome: JobOutcome): void {
+/** The report as it crosses to the runtime: its number columns in Float64Arrays (see batch-args.ts). */
+export function toWireReport(report: ReportBuilder): OutcomeReport {
+  return {
+    ...report,
+    jids: Float64Array.from(report.jids),
+    started: Float64Array.from(report.started),
+    finished: Float64Array.from(report.finished),
+    cputime: Float64Array.from(report.cputime),
+    memory: Float64Array.from(report.memory),
+  };
+}
+
+export function appendOutcome(report: ReportBuilder, outcome: JobOutcome): void {
   const i = report.jids.length;
   report.jids.push(outcome.jid);
   report.values.push(outcome.status === 'done' ? outcome.value : undefined);

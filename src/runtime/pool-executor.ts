@@ -12,6 +12,7 @@ import { errors } from '../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { JobService } from '../types/job-service.js';
+import { toWire } from './batch-args.js';
 import { exposeService, portEndpoint } from './nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
 import { computeUnitsOf } from './scheduler.js';
@@ -68,7 +69,7 @@ export class PoolExecutor implements Executor {
     Atomics.store(pool.progress, slot, 0);
     const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set() };
     for (const jid of spec.jids) this.#inFlight.set(jid, batch);
-    const task: BatchTask = { batch: spec, slot };
+    const task: BatchTask = { batch: toWire(spec), slot };
     pool.piscina.run(task, { signal: batch.abort.signal }).then(
       (report: OutcomeReport) => this.#onReport(batch, report),
       (error: unknown) => this.#onBatchCut(batch, error),

@@ -7,7 +7,7 @@ import { jobCloud } from '../job-cloud.js';
 import { runBatch } from './batch-runner.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
 import { channelEndpoint } from './nested-channel.js';
-import { appendOutcome, emptyReport } from './outcome-report.js';
+import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import type { FromChild, ToChild } from './process-protocol.js';
 import { FunctionCache } from './shipping/rebuild-function.js';
 
@@ -27,7 +27,7 @@ let buffered = emptyReport();
 let bufferedSince = 0;
 
 function flush(last: boolean): void {
-  if (buffered.jids.length > 0 || last) send({ outcomes: buffered, last });
+  if (buffered.jids.length > 0 || last) send({ outcomes: toWireReport(buffered), last });
   buffered = emptyReport();
 }
 

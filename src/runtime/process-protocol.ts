@@ -1,9 +1,9 @@
 /** What the process executor and its child processes say over IPC. Shapes only. */
-import type { BatchSpec } from '../types/executor.js';
+import type { WireBatch } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 
 export type ToChild =
-  | { batch: BatchSpec }
+  | { batch: WireBatch }
   | { nested: unknown };
 
 export type FromChild =

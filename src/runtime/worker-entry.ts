@@ -7,7 +7,7 @@ import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { jobCloud } from '../job-cloud.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import { runBatch } from './batch-runner.js';
-import { appendOutcome, emptyReport } from './outcome-report.js';
+import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from './nested-channel.js';
 import { FunctionCache } from './shipping/rebuild-function.js';
 import type { BatchTask, NimbusWorkerData, PortAnnouncement } from './worker-protocol.js';
@@ -26,5 +26,5 @@ export default async function runThreadBatch({ batch, slot }: BatchTask): Promis
     starting: (index) => Atomics.store(progress, slot, index + 1),
     finished: (outcome) => appendOutcome(report, outcome),
   });
-  return report;
+  return toWireReport(report);
 }

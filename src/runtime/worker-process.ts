@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { BatchSpec } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { JobService } from '../types/job-service.js';
+import { toWire } from './batch-args.js';
 import { channelEndpoint, exposeService } from './nested-channel.js';
 import { WORKER_PROCESS_ENV, type FromChild, type ToChild } from './process-protocol.js';
 
@@ -75,7 +76,7 @@ export class WorkerProcess {
     return new Promise((end) => {
       this.#batch = { jids: batch.jids, reported: new Set(), onReport, end };
       this.#child.ref();
-      this.#send({ batch });
+      this.#send({ batch: toWire(batch) });
     });
   }
 

@@ -1,6 +1,6 @@
 /** What the pool executor and its workers say to each other. Shapes only. */
 import type { MessagePort } from 'node:worker_threads';
-import type { BatchSpec } from '../types/executor.js';
+import type { WireBatch } from '../types/executor.js';
 
 /** In every nimbus worker's workerData: how a thread knows it is one. */
 export interface NimbusWorkerData {
@@ -13,7 +13,7 @@ export interface NimbusWorkerData {
 }
 
 export interface BatchTask {
-  batch: BatchSpec;
+  batch: WireBatch;
   slot: number;
 }
 

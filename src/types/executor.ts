@@ -17,10 +17,15 @@ export interface BatchSpec {
   readonly args: BatchArgs;
 }
 
-/** Argument lists of one length, all primitives, flattened; or each job's packed arguments. */
+/** Argument lists of one length, all primitives, flattened (numbers only: a Float64Array); or each job's packed arguments. */
 export type BatchArgs =
-  | { readonly arity: number; readonly flat: readonly Primitive[] }
+  | { readonly arity: number; readonly flat: readonly Primitive[] | Float64Array }
   | { readonly each: readonly Packed[] };
+
+/** A batch as it crosses to a worker: its numbers in typed arrays, which clone as one block. */
+export interface WireBatch extends Omit<BatchSpec, 'jids'> {
+  readonly jids: Float64Array;
+}
 
 export interface ExecutorEvents {
   /** Some jobs finished, with values or errors. Each job is reported at most once per dispatch. */

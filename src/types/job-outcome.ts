@@ -9,6 +9,9 @@ export type Packed = Primitive | readonly Primitive[] | PackedBytes;
 
 export type Primitive = string | number | boolean | bigint | null | undefined;
 
+/** A column of numbers: a plain array where it is built, a Float64Array where it travels (one copy, not one per number). */
+export type Numbers = readonly number[] | Float64Array;
+
 export interface PackedBytes {
   readonly packed: Uint8Array;
 }
@@ -49,17 +52,17 @@ export type JobOutcome = DoneOutcome | ErrorOutcome;
  * thousand objects with eight named fields each. Index i of every column is the job jids[i].
  */
 export interface OutcomeReport {
-  jids: number[];
+  jids: Numbers;
   /** The value of a job that ended 'done'; undefined where it ended 'error'. */
   values: Packed[];
   /** The error of a job that ended 'error', at its index; a hole elsewhere. */
   errors: (RemoteError | undefined)[];
-  started: number[];
-  finished: number[];
+  started: Numbers;
+  finished: Numbers;
   /** NaN where unknown. */
-  cputime: number[];
+  cputime: Numbers;
   /** NaN where unknown. */
-  memory: number[];
+  memory: Numbers;
   /** '' where the job printed nothing. */
   stdout: string[];
   stderr: string[];

@@ -8,6 +8,14 @@ describe('batch arguments', () => {
     expect([0, 1, 2].map((i) => argsAt(encoded, i))).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
   });
 
+  it('sends numbers-only argument lists as one Float64Array, and gives back exact numbers', () => {
+    const encoded = encodeBatchArgs([[1, -0], [Number.NaN, 2 ** 53]]);
+    expect('flat' in encoded && encoded.flat instanceof Float64Array).toBe(true);
+    expect(argsAt(encoded, 0)).toEqual([1, -0]);
+    expect(argsAt(encoded, 1)).toEqual([Number.NaN, 2 ** 53]);
+    expect(Array.isArray(argsAt(encoded, 1))).toBe(true);
+  });
+
   it('keeps each job apart when lengths differ or a job carries packed bytes', () => {
     const packed = { packed: new Uint8Array([1, 2]) };
     for (const list of [[[1], [2, 3]], [[1], packed]]) {

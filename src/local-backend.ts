@@ -16,7 +16,9 @@ import { createFileStore } from './files/files-config.js';
 import { jobFacingService } from './runtime/job-facing-service.js';
 import { computeUnitsOf } from './runtime/scheduler.js';
 import type { FilesConfig } from './types/file-store.js';
+import { nanoid } from 'nanoid';
 import { DurableService } from './store/durable-service.js';
+import { SqliteJobStore } from './store/sqlite-job-store.js';
 import { SimulatorExecutor } from './simulator/simulator-executor.js';
 import type { CloudConfig } from './types/job-options.js';
 import type { JobService } from './types/job-service.js';
@@ -57,7 +59,7 @@ class LocalBackend implements CloudBackend {
   }
 
   #durable(runtime: Runtime, home: string): DurableService {
-    const durable = new DurableService(runtime, home);
+    const durable = new DurableService(runtime, new SqliteJobStore(home, nanoid()));
     durable.recover().catch((error: unknown) => process.emitWarning(`nimbus: could not recover the jobs in ${home}: ${String(error)}`));
     return durable;
   }

@@ -4,7 +4,6 @@
  * tick, and answers for jobs of other processes (past or present) from the store. The runtime
  * underneath knows nothing of it: it only reports which of its jobs changed.
  */
-import { nanoid } from 'nanoid';
 import { deserialize, serialize } from 'node:v8';
 import { CloudError, errors } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -16,7 +15,7 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
 import { LoadTally } from '../runtime/load-tally.js';
 import { JidMap } from './jid-map.js';
-import { MAX_STORED_RESULT_BYTES, SqliteJobStore } from './sqlite-job-store.js';
+import { MAX_STORED_RESULT_BYTES } from './sqlite-job-store.js';
 
 /** How often a wait on another process's jobs reads the store again. */
 const REMOTE_POLL_MS = 100;
@@ -36,9 +35,10 @@ export class DurableService implements JobService {
   #flushPending = false;
   readonly #killPoll: NodeJS.Timeout;
 
-  constructor(runtime: Runtime, home: string) {
+  /** @param store where the records go: the SQLite store of a home, or any other JobStore */
+  constructor(runtime: Runtime, store: JobStore) {
     this.#runtime = runtime;
-    this.#store = new SqliteJobStore(home, nanoid());
+    this.#store = store;
     runtime.watchChanges((local) => this.#changed(local));
     runtime.exposeToJobs(this);
     this.#killPoll = setInterval(() => void this.#applyKillRequests(), KILL_POLL_MS);

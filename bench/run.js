@@ -17,8 +17,9 @@ import { table } from './format.js';
 import * as latency from './latency.js';
 import * as memory from './memory.js';
 import * as trivialMap from './trivial-map.js';
+import * as workerStart from './worker-start.js';
 
-const SCENARIOS = [trivialMap, latency, cpuBound, cuScheduling, memory, dependencies];
+const SCENARIOS = [trivialMap, latency, cpuBound, cuScheduling, memory, dependencies, workerStart];
 const RESULTS_DIR = new URL('./results/', import.meta.url);
 
 const ISOLATION_OPTION = /^--isolation=(.+)$/;

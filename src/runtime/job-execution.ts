@@ -71,7 +71,7 @@ function packResult(value: unknown): ReturnType<typeof pack> {
  * Anything a job threw, as plain strings. Total: it never throws, whatever the value's getters,
  * Proxy traps or `toString` do; a field that cannot be read is described instead.
  */
-export function toRemoteError(thrown: unknown): RemoteError {
+function toRemoteError(thrown: unknown): RemoteError {
   try {
     if (!isError(thrown)) return { name: 'Error', message: `a non-Error value was thrown: ${describeValue(thrown)}`, stack: undefined };
     const message = readText(() => thrown.message);
@@ -114,8 +114,7 @@ function describeValue(value: unknown): string {
   if (typeof value === 'symbol') return String(value);
   if (isError(value)) return `${readText(() => value.name) ?? 'Error'}: ${readText(() => value.message) ?? '(unreadable message)'}`;
   try {
-    const text: unknown = String(value);
-    if (typeof text === 'string') return text;
+    return String(value);
   } catch {
     // Its toString (or its Symbol.toPrimitive, or a Proxy trap) threw: say what kind of value it was.
   }

@@ -50,11 +50,11 @@ export interface CommandContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly home: string;
   readonly untilStopped: () => Promise<void>;
-  /** Writes a line (or lines) of text to stdout. */
+  /** Writes a line (or lines) of text to stdout; controls but line feeds and tabs are shown escaped. */
   print(text: string): void;
-  /** Writes a value as one line of JSON to stdout. */
+  /** Writes a value as one line of JSON to stdout, with no raw control in it (terminal-text.ts). */
   printJson(value: unknown): void;
-  /** Writes a line to stderr. */
+  /** Writes a line to stderr, escaped as `print` is. */
   warn(text: string): void;
 }
 

@@ -13,6 +13,7 @@ import { resolveHome } from './home.js';
 import { renderFailure } from './job-text.js';
 import { toJson } from './json-output.js';
 import { stringOption } from './operands.js';
+import { escapeLine, escapeLines } from './terminal-text.js';
 import { UsageError } from './usage-error.js';
 
 export type { CliCloud, CliIo } from './command.js';
@@ -43,9 +44,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       env,
       home,
       untilStopped: io.untilStopped ?? untilSignal,
-      print: (text) => io.stdout.write(`${text}\n`),
-      printJson: (value) => io.stdout.write(`${toJson(value)}\n`),
-      warn: (text) => io.stderr.write(`${text}\n`),
+      // Whatever a command prints may hold what a job wrote: no control reaches the terminal raw.
+      print: (text) => io.stdout.write(`${escapeLines(text)}\n`),
+      printJson: (value) => io.stdout.write(`${escapeLine(toJson(value))}\n`),
+      warn: (text) => io.stderr.write(`${escapeLines(text)}\n`),
     };
     return await invocation.command.run(context);
   } catch (error) {
@@ -56,7 +58,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 function report(io: CliIo, error: unknown): number {
-  const say = (text: string) => io.stderr.write(`${text}\n`);
+  const say = (text: string) => io.stderr.write(`${escapeLines(text)}\n`);
   if (error instanceof UsageError) {
     say(`nimbus: ${error.message}${error.help ? `\n${error.help}` : ''}`);
     return EXIT.usage;

@@ -17,6 +17,11 @@ export const fileErrors = {
   tooLarge: (name: string, size: number | undefined, limit: number) =>
     new CloudError(`${show(name)} is ${size === undefined ? 'larger than' : `${bytes(size)}, over`} the limit of ${bytes(limit)} a file; nothing was stored`),
   escapes: (name: string, store: string) => new CloudError(`file name ${show(name)} would lead outside the ${store}`),
+  // A symbolic link planted in the store's folder: followed, it could lead outside the store.
+  writesThroughLink: (name: string, link: string, store: string) =>
+    new CloudError(`cannot store ${show(name)}: ${show(link)} is a symbolic link in the ${store}, which never writes through links; nothing was stored`),
+  linkLeadsOutside: (name: string, store: string) =>
+    new CloudError(`${show(name)} is a symbolic link that leads outside the ${store}: the store does not read through it`),
   // The disk and memory stores keep names as paths: 'a' and 'a/b' cannot both be stored there.
   nameUnderFile: (name: string, file: string, store: string) =>
     new CloudError(`cannot store ${show(name)}: ${show(file)} is a stored file, and the ${store} keeps names as paths, so ${show(file + '/')} cannot also be a folder`),
@@ -72,6 +77,7 @@ const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
   EDQUOT: 'disk quota exceeded',
   EROFS: 'read-only file system',
   EMFILE: 'too many open files',
+  ELOOP: 'a symbolic link is in the way (not followed), or links loop',
 };
 
 /** True for a system error (an ErrnoException) with one of these codes. */

@@ -38,6 +38,8 @@ export interface FsLike {
     unlink(path: string): Promise<void>;
     rmdir(path: string): Promise<void>;
     stat(path: string): Promise<FileStats>;
+    lstat(path: string): Promise<FileStats & { isSymbolicLink(): boolean }>;
+    realpath(path: string): Promise<string>;
     readFile(path: string, encoding: 'utf8'): Promise<string>;
     writeFile(path: string, data: string): Promise<void>;
     readdir(path: string, options: { withFileTypes: true }): Promise<DirEntry[]>;

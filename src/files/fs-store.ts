@@ -2,7 +2,9 @@
  * A file store on a file system: a name is the file its parts spell under the root ('a/b' is
  * root/a/b), so a disk store's directory reads as the files it holds. node:fs makes the disk
  * store, memfs the memory store. Writes are atomic (atomic-write.ts), MD5s are remembered per
- * version (md5-records.ts), and root/.nimbus holds the store's own files, never listed.
+ * version (md5-records.ts), and root/.nimbus holds the store's own files, never listed. Symbolic
+ * links planted in the root lead nowhere outside it (store-links.ts): writes do not pass through
+ * a linked folder, and a name whose link leads outside is not read.
  */
 import { randomUUID } from 'node:crypto';
 import { dirname, join, sep } from 'node:path';
@@ -15,6 +17,7 @@ import { fileErrors, hasCode } from './file-errors.js';
 import { RESERVED_PART, isReservedName } from './file-key.js';
 import { closeFile, openFile, readOpenFile, type FsLike, type OpenFile } from './file-system.js';
 import { Md5Records } from './md5-records.js';
+import { firstLinkedFolder, resolveInside } from './store-links.js';
 
 interface Opened {
   readonly fs: FsLike;
@@ -37,10 +40,13 @@ export class FsStore implements FileStore {
   async write(name: string, source: Readable): Promise<FileStat> {
     const { fs, records } = await this.#open();
     const meter = new ContentMeter();
+    const target = this.#pathOf(name);
+    const partial = join(this.#root, RESERVED_PART, 'partial', randomUUID());
     try {
+      await this.#refuseLinkedFolders(fs, name, [dirname(target), dirname(partial), this.#recordsFolder]);
       await writeFileAtomically(fs, source, {
-        target: this.#pathOf(name),
-        partial: join(this.#root, RESERVED_PART, 'partial', randomUUID()),
+        target,
+        partial,
         through: [meter],
         beforeRename: (version) => records.remember(name, version, meter.stat.md5),
       });
@@ -75,19 +81,24 @@ export class FsStore implements FileStore {
     return measured;
   }
 
+  /** False for a link that leads outside: it is not a file of this store. */
   async exists(name: string): Promise<boolean> {
     const { fs } = await this.#open();
-    const stats = await fs.promises.stat(this.#pathOf(name)).catch((error: unknown) => {
-      if (hasCode(error, 'ENOENT', 'ENOTDIR')) return undefined;
+    try {
+      const real = await resolveInside(fs, this.#root, this.#pathOf(name));
+      if (real === undefined || real === 'outside') return false;
+      return (await fs.promises.stat(real)).isFile();
+    } catch (error) {
+      if (hasCode(error, 'ENOENT', 'ENOTDIR')) return false;
       throw fileErrors.storeFailed('reading', name, this.description, error);
-    });
-    return stats?.isFile() ?? false;
+    }
   }
 
+  /** A link planted at the name goes (the link, not what it leads to); nothing goes through a linked folder. */
   async remove(name: string): Promise<boolean> {
-    if (!(await this.exists(name))) return false;
     const { fs, records } = await this.#open();
     const path = this.#pathOf(name);
+    if (!(await this.#isRemovable(fs, name, path))) return false;
     try {
       await fs.promises.unlink(path);
       await records.forget(name);
@@ -111,6 +122,8 @@ export class FsStore implements FileStore {
   async #walk(fs: FsLike, folder: string, start: string, names: string[]): Promise<void> {
     let entries;
     try {
+      // Only the first folder a prefix names can be a link: the walk itself never enters one.
+      if (folder !== '' && await firstLinkedFolder(fs, this.#root, this.#pathOf(folder.slice(0, -1)))) return;
       entries = await fs.promises.readdir(folder === '' ? this.#root : this.#pathOf(folder.slice(0, -1)), { withFileTypes: true });
     } catch (error) {
       if (hasCode(error, 'ENOENT', 'ENOTDIR')) return;
@@ -131,10 +144,35 @@ export class FsStore implements FileStore {
     return path;
   }
 
+  /** The file at `path` open, once its links are resolved and found to stay inside the root. */
   async #openStored(fs: FsLike, name: string, path: string): Promise<OpenFile | undefined> {
+    let real;
     try {
-      return await openFile(fs, path);
+      real = await resolveInside(fs, this.#root, path);
+      if (real !== undefined && real !== 'outside') return await openFile(fs, real);
     } catch (error) {
+      throw fileErrors.storeFailed('reading', name, this.description, error);
+    }
+    if (real === 'outside') throw fileErrors.linkLeadsOutside(name, this.description);
+    return undefined;
+  }
+
+  /** Refuses a write when one of `folders` (inside the root) passes through a symbolic link. */
+  async #refuseLinkedFolders(fs: FsLike, name: string, folders: readonly string[]): Promise<void> {
+    for (const folder of folders) {
+      const link = await firstLinkedFolder(fs, this.#root, folder);
+      if (link !== undefined) throw fileErrors.writesThroughLink(name, link, this.description);
+    }
+  }
+
+  /** A stored file, or a link at its name; never something reached through a linked folder. */
+  async #isRemovable(fs: FsLike, name: string, path: string): Promise<boolean> {
+    try {
+      if (await firstLinkedFolder(fs, this.#root, dirname(path)) !== undefined) return false;
+      const stats = await fs.promises.lstat(path);
+      return stats.isFile() || stats.isSymbolicLink();
+    } catch (error) {
+      if (hasCode(error, 'ENOENT', 'ENOTDIR')) return false;
       throw fileErrors.storeFailed('reading', name, this.description, error);
     }
   }
@@ -163,8 +201,12 @@ export class FsStore implements FileStore {
     return error instanceof CloudError ? error : fileErrors.storeFailed('writing', name, this.description, error);
   }
 
+  get #recordsFolder(): string {
+    return join(this.#root, RESERVED_PART, 'md5');
+  }
+
   #open(): Promise<Opened> {
-    this.#opened ??= this.#loadFs().then((fs) => ({ fs, records: new Md5Records(fs, join(this.#root, RESERVED_PART, 'md5')) }));
+    this.#opened ??= this.#loadFs().then((fs) => ({ fs, records: new Md5Records(fs, this.#recordsFolder) }));
     return this.#opened;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Runs a batch of jobs in order inside a worker (thread or process, or the simulator's thread),
  * telling the caller which job it is on and handing it each job's outcome. The batch's function
- * is rebuilt once; if it cannot be, every job of the batch ends 'error' saying why.
+ * is rebuilt once; if it cannot be, every job of the batch ends 'error' saying why. Whatever
+ * throws while one job's outcome is built ends that job 'error', and the batch goes on.
  */
 import type { BatchSpec, WireBatch } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
@@ -29,6 +30,15 @@ export async function runBatch(functions: FunctionCache, batch: BatchSpec | Wire
     const jid = batch.jids[i]!;
     if (observer.shouldRun && !observer.shouldRun(jid)) continue;
     observer.starting(i);
-    observer.finished(await executeJob(fn, jid, argsAt(batch.args, i)));
+    observer.finished(await settleJob(fn, jid, batch, i));
+  }
+}
+
+/** Job `index`'s outcome: never a rejection, so one job's strange value cannot end its batch. */
+async function settleJob(fn: JobFunction, jid: number, batch: BatchSpec | WireBatch, index: number): Promise<JobOutcome> {
+  try {
+    return await executeJob(fn, jid, argsAt(batch.args, index));
+  } catch (error) {
+    return failedJob(jid, error);
   }
 }

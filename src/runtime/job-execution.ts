@@ -4,6 +4,7 @@
  * collected, output captured, the result packed or the error turned into plain data.
  */
 import { fileURLToPath } from 'node:url';
+import { types } from 'node:util';
 import { errors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
@@ -25,7 +26,7 @@ export async function executeJob(fn: JobFunction, jid: number, args: Packed): Pr
   } catch (thrown) {
     error = toRemoteError(thrown);
   }
-  const packed = error ? undefined : pack(value, 'result');
+  const packed = error ? undefined : packResult(value);
   if (packed !== undefined && isUnshippable(packed)) {
     error = { name: 'CloudError', message: errors.unshippableResult(packed.unshippable), stack: undefined };
   }
@@ -57,9 +58,72 @@ async function runToValue(fn: JobFunction, args: unknown[]): Promise<unknown> {
   return value;
 }
 
-function toRemoteError(error: unknown): RemoteError {
-  if (error instanceof Error) return { name: error.name, message: error.message, stack: withoutRunnerFrames(error.stack) };
-  return { name: 'Error', message: `a non-Error value was thrown: ${String(error)}`, stack: undefined };
+/** Packs the job's value; a value that throws as it is read (a getter, a Proxy trap) is refused too. */
+function packResult(value: unknown): ReturnType<typeof pack> {
+  try {
+    return pack(value, 'result');
+  } catch (thrown) {
+    return { unshippable: `reading it threw ${describeValue(thrown)}` };
+  }
+}
+
+/**
+ * Anything a job threw, as plain strings. Total: it never throws, whatever the value's getters,
+ * Proxy traps or `toString` do; a field that cannot be read is described instead.
+ */
+function toRemoteError(thrown: unknown): RemoteError {
+  try {
+    if (!isError(thrown)) return { name: 'Error', message: `a non-Error value was thrown: ${describeValue(thrown)}`, stack: undefined };
+    const message = readText(() => thrown.message);
+    const stack = readText(() => thrown.stack);
+    return {
+      name: readText(() => thrown.name) ?? 'Error',
+      message: message ?? `an Error was thrown whose message cannot be read`,
+      stack: stack === undefined ? undefined : withoutRunnerFrames(stack),
+    };
+  } catch {
+    return { name: 'Error', message: 'a value was thrown that cannot be described', stack: undefined };
+  }
+}
+
+/** An Error of this realm or another (a vm context); a Proxy whose traps throw is not one. */
+function isError(value: unknown): value is Error {
+  try {
+    return types.isNativeError(value) || value instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+/** A field meant to be text: undefined when reading it throws or it is not a primitive. */
+function readText(read: () => unknown): string | undefined {
+  try {
+    const value = read();
+    if (typeof value === 'string') return value;
+    return value === null || typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol'
+      ? undefined
+      : String(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A thrown (non-Error) value in words, by `String` when it allows, by its kind when not. */
+function describeValue(value: unknown): string {
+  // String() of a symbol calls no user code, unlike a template literal, which throws.
+  if (typeof value === 'symbol') return String(value);
+  if (isError(value)) return `${readText(() => value.name) ?? 'Error'}: ${readText(() => value.message) ?? '(unreadable message)'}`;
+  try {
+    return String(value);
+  } catch {
+    // Its toString (or its Symbol.toPrimitive, or a Proxy trap) threw: say what kind of value it was.
+  }
+  if (value === null || typeof value !== 'object') return `a ${typeof value}`;
+  try {
+    return Object.getPrototypeOf(value) === null ? 'an object with no prototype' : 'an object that cannot be turned into text';
+  } catch {
+    return 'an object that cannot be turned into text';
+  }
 }
 
 /** Where the frames of the code that runs jobs come from: nimbus's runtime, and the pool under it. */

@@ -6,9 +6,11 @@
  * yields: stopping the running job drops its outcome and hands the rest of its batch back.
  */
 import { runBatch } from '../runtime/batch-runner.js';
+import { failedJob } from '../runtime/job-execution.js';
 import { appendOutcome, emptyReport } from '../runtime/outcome-report.js';
 import { FunctionCache } from '../runtime/shipping/rebuild-function.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
+import type { JobOutcome } from '../types/job-outcome.js';
 
 /** A batch being run: `next` is the index of the first job not started yet. */
 interface BatchRun {
@@ -54,16 +56,28 @@ export class SimulatorExecutor implements Executor {
     this.#runs.clear();
   }
 
+  /**
+   * Never leaves the batch unfinished: should running it fail in a way the batch runner does not
+   * absorb, every job of it not yet reported ends 'error', so the single slot is given back and
+   * later jobs run.
+   */
   async #runBatch(run: BatchRun): Promise<void> {
-    await runBatch(this.#functions, run.batch, {
-      shouldRun: (jid) => !run.abandoned && !this.#closed && this.#runs.has(jid),
-      starting: (index) => { run.next = index + 1; },
-      finished: (outcome) => {
-        if (run.abandoned || this.#closed || !this.#runs.delete(outcome.jid)) return;
-        const report = emptyReport();
-        appendOutcome(report, outcome);
-        this.#events.finished(report);
-      },
-    });
+    try {
+      await runBatch(this.#functions, run.batch, {
+        shouldRun: (jid) => !run.abandoned && !this.#closed && this.#runs.has(jid),
+        starting: (index) => { run.next = index + 1; },
+        finished: (outcome) => this.#report(run, outcome),
+      });
+    } catch (error) {
+      for (const jid of run.batch.jids) this.#report(run, failedJob(jid, error));
+    }
+  }
+
+  /** Reports a job's outcome, once, unless it was stopped or the executor closed meanwhile. */
+  #report(run: BatchRun, outcome: JobOutcome): void {
+    if (run.abandoned || this.#closed || !this.#runs.delete(outcome.jid)) return;
+    const report = emptyReport();
+    appendOutcome(report, outcome);
+    this.#events.finished(report);
   }
 }

@@ -87,7 +87,7 @@ export class Cloud {
     const shipped = shipFunction(checkFunction(fn));
     const packed = packArguments(args);
     if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
-    const first = await this.#service().submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options) });
+    const first = await this.#service().submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
     return first as Jid<JobValue<R>>;
   }
 
@@ -110,7 +110,7 @@ export class Cloud {
       if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
     }
-    const first = await this.#service().submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options) });
+    const first = await this.#service().submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
     return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<R>>);
   }
 

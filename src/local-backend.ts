@@ -7,7 +7,7 @@ import type { Cloud, CloudBackend } from './cloud.js';
 import { errors } from './errors.js';
 import { PoolExecutor } from './runtime/pool-executor.js';
 import { ProcessExecutor } from './runtime/process-executor.js';
-import { memoryLimitMb, planResources, type ResourcePlan } from './runtime/resource-plan.js';
+import { MAX_PARKED_JOBS, memoryLimitMb, planResources, type ResourcePlan } from './runtime/resource-plan.js';
 import { Runtime, type RuntimeSettings } from './runtime/runtime.js';
 import { join } from 'node:path';
 import { CloudFiles } from './files/cloud-files.js';
@@ -95,6 +95,7 @@ function workerSettings(plan: ResourcePlan): RuntimeSettings {
     capacity: plan.computeUnits,
     costOf: computeUnitsOf,
     maxRunning: (type) => (type === 's1' ? plan.s1Concurrency : Infinity),
+    maxParked: MAX_PARKED_JOBS,
     maxRestarts: plan.maxRestarts,
     memoryLimitOf: (type, cores) => memoryLimitMb(plan, type, cores),
     createExecutor: (events, service) => new Executor(events, service, plan),

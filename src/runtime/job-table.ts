@@ -45,6 +45,8 @@ export class JobTable {
   flags = new Uint8Array(INITIAL_CAPACITY);
   /** Times the job was dispatched to a worker. */
   attempts = new Uint8Array(INITIAL_CAPACITY);
+  /** How many jobs started this one's chain of parents: 0 for the user's own, capped at 255. */
+  depth = new Uint8Array(INITIAL_CAPACITY);
   cores = new Uint32Array(INITIAL_CAPACITY);
   /** Dependencies that must still complete before the job may run. */
   pendingDependencies = new Int32Array(INITIAL_CAPACITY);
@@ -116,6 +118,7 @@ export class JobTable {
     this.typeIndex = grown(this.typeIndex, capacity);
     this.flags = grown(this.flags, capacity);
     this.attempts = grown(this.attempts, capacity);
+    this.depth = grown(this.depth, capacity);
     this.cores = grown(this.cores, capacity);
     this.pendingDependencies = grown(this.pendingDependencies, capacity);
     this.priority = grown(this.priority, capacity);

@@ -21,9 +21,11 @@ import { isPortAnnouncement } from './worker-protocol.js';
 
 /**
  * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back
- * but keeps its thread, and the children need threads of their own.
+ * but keeps its thread, and the children need threads of their own. The scheduler bounds how many
+ * jobs wait so (MAX_PARKED_JOBS, plus one per level of a chain deeper than that); the pool must
+ * never be the tighter bound, or a child would queue behind its waiting parents for ever.
  */
-const NESTING_HEADROOM = 16; // threads
+const NESTING_HEADROOM = 1024; // threads
 /** How long a thread beyond the slots stays idle before it is stopped. */
 const IDLE_TIMEOUT_MS = 10_000;
 /** Batch slots in each pool's progress array; more than threads can ever run at once. */

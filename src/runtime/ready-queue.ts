@@ -1,8 +1,10 @@
 /**
- * Queued jobs of one resource type, lowest priority number first, then oldest first. Priorities
- * are few in practice, so each has its own FIFO: push and shift are O(1) for the common case of
- * one priority. Removal is lazy: a job that left the queued state stays in its FIFO until it
- * reaches the front, where `isLive` says to drop it.
+ * Queued jobs of one resource type: lowest priority number first; among equal priorities, jobs
+ * started by deeper jobs first (a parent waiting on its children is freed by its children, not by
+ * its siblings, so nesting finishes depth-first and few parents wait at once); then oldest first.
+ * Priorities and depths are few in practice, so each pair has its own FIFO (a lane): push and
+ * shift are O(1) for the common case of one lane. Removal is lazy: a job that left the queued
+ * state stays in its FIFO until it reaches the front, where `isLive` says to drop it.
  */
 
 class Fifo {
@@ -33,11 +35,19 @@ class Fifo {
   }
 }
 
+interface Lane {
+  readonly priority: number;
+  readonly depth: number;
+  readonly fifo: Fifo;
+}
+
 export class ReadyQueue {
   readonly #isLive: (jid: number) => boolean;
-  readonly #fifos = new Map<number, Fifo>();
-  /** The priorities that have a FIFO, ascending. */
-  #priorities: number[] = [];
+  readonly #lanes = new Map<string, Lane>();
+  /** The lanes in the order they are served: priority ascending, then depth descending. */
+  #order: Lane[] = [];
+  /** The lane pushed to last: a map pushes its jobs into one lane, without building its key each time. */
+  #lastPushed: Lane | undefined;
   /** Live and dead entries: an upper bound of the jobs waiting here. */
   #size = 0;
 
@@ -49,16 +59,25 @@ export class ReadyQueue {
     return this.#size;
   }
 
-  push(jid: number, priority: number): void {
-    let fifo = this.#fifos.get(priority);
-    if (!fifo) {
-      fifo = new Fifo();
-      this.#fifos.set(priority, fifo);
-      this.#priorities.push(priority);
-      this.#priorities.sort((a, b) => a - b);
-    }
-    fifo.push(jid);
+  /** @param depth how many jobs started this one's chain of parents (0: the user's own) */
+  push(jid: number, priority: number, depth = 0): void {
+    let lane = this.#lastPushed;
+    if (lane?.priority !== priority || lane.depth !== depth) lane = this.#laneOf(priority, depth);
+    lane.fifo.push(jid);
     this.#size++;
+  }
+
+  #laneOf(priority: number, depth: number): Lane {
+    const key = `${priority}/${depth}`;
+    let lane = this.#lanes.get(key);
+    if (!lane) {
+      lane = { priority, depth, fifo: new Fifo() };
+      this.#lanes.set(key, lane);
+      this.#order.push(lane);
+      this.#order.sort((a, b) => a.priority - b.priority || b.depth - a.depth);
+    }
+    this.#lastPushed = lane;
+    return lane;
   }
 
   /** The next live job, left in place. */
@@ -76,22 +95,20 @@ export class ReadyQueue {
 
   /** The FIFO whose head is the next live job, after dropping dead heads on the way. */
   #frontFifo(): Fifo | undefined {
-    for (const priority of this.#priorities) {
-      const fifo = this.#fifos.get(priority)!;
+    for (const { fifo } of this.#order) {
       for (let jid = fifo.peek(); jid !== undefined && !this.#isLive(jid); jid = fifo.peek()) {
         fifo.shift();
         this.#size--;
       }
       if (fifo.size > 0) return fifo;
     }
-    this.#dropEmptyFifos();
+    this.#dropEmptyLanes();
     return undefined;
   }
 
-  #dropEmptyFifos(): void {
-    for (const priority of this.#priorities) {
-      if (this.#fifos.get(priority)!.size === 0) this.#fifos.delete(priority);
-    }
-    this.#priorities = this.#priorities.filter((priority) => this.#fifos.has(priority));
+  #dropEmptyLanes(): void {
+    for (const [key, lane] of this.#lanes) if (lane.fifo.size === 0) this.#lanes.delete(key);
+    this.#order = this.#order.filter((lane) => lane.fifo.size > 0);
+    this.#lastPushed = undefined;
   }
 }

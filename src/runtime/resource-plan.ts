@@ -15,6 +15,13 @@ export const DEFAULT_MEMORY_LIMITS_MB: Readonly<Record<ResourceType, number>> = 
   c1: 300, c2: 800, f2: 3840, m1: 8192, s1: 300,
 };
 
+/**
+ * Jobs that may wait on other jobs with their slot lent out, at once. Each keeps its worker (a
+ * process of ~50 MB, or a thread), so this bounds the workers beyond the slots; past it, a waiting
+ * job keeps its slot (see Scheduler's Capacity.maxParked for the one exception).
+ */
+export const MAX_PARKED_JOBS = 16;
+
 /** How often a job may run again after its worker died, when it is restartable. */
 export const DEFAULT_MAX_RESTARTS = 3;
 

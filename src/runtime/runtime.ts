@@ -27,6 +27,8 @@ export interface RuntimeSettings {
   costOf: (type: ResourceType, cores: number) => number;
   /** Batches of a type that may run at once, whatever the free capacity. */
   maxRunning?: (type: ResourceType) => number;
+  /** Batches that may park (wait on other jobs with their compute units lent out) at once; see Capacity. */
+  maxParked?: number;
   /** Runs of a restartable job whose worker died, beyond the first. */
   maxRestarts: number;
   /** The memory limit a job of this profile is held to, in MB; undefined where none is. */
@@ -88,13 +90,14 @@ export class Runtime implements JobService {
 
   /** @param onAllocated told the jobs' first id before anything else hears of them */
   async submit(submission: Submission, onAllocated?: (first: number) => void): Promise<number> {
-    const { options, fn, argsList } = submission;
+    const { options, fn, argsList, parent } = submission;
     const needed = computeUnitsOf(options.type, options.cores);
     if (needed > this.#settings.computeUnits) throw errors.neverFits(needed, this.#settings.computeUnits, options.type);
     this.#assertKnown(options.dependsOn);
     const first = this.#table.allocate(argsList.length);
     onAllocated?.(first);
-    this.#scheduler.accept(first, fn, argsList, options, Date.now());
+    const parentJob = parent !== undefined && this.#table.exists(parent) ? parent : undefined;
+    this.#scheduler.accept(first, fn, argsList, options, Date.now(), parentJob);
     if (this.#onChanged) for (let i = 0; i < argsList.length; i++) this.#onChanged(first + i);
     this.#scheduleDispatch();
     return first;

@@ -32,8 +32,9 @@ interface RunningBatch {
   readonly computeUnits: number;
   /** Members not yet complete or returned. */
   open: number;
-  /** Members waiting on other jobs: while any does, the batch gives its compute units back. */
+  /** Members waiting on other jobs: while any does, the batch may give its compute units back. */
   blocked: number;
+  /** False while the batch is parked: it waits on other jobs and lent its compute units out. */
   holdsComputeUnits: boolean;
 }
 
@@ -46,6 +47,13 @@ export interface Capacity {
   readonly costOf: (type: ResourceType, cores: number) => number;
   /** Batches of a type that may run at once whatever the free capacity (s1's concurrency). */
   readonly maxRunning?: (type: ResourceType) => number;
+  /**
+   * Batches that may park at once (wait on other jobs with their compute units lent out). Each
+   * parked batch keeps its worker, so this bounds the workers beyond the slots. Past it, a waiting
+   * job keeps its slot, unless every slot is held by a waiting job: then one more parks, or
+   * nothing could ever run again. Default: no bound.
+   */
+  readonly maxParked?: number;
 }
 
 /** The pool's cost: compute units by type, times cores. */
@@ -72,13 +80,19 @@ export class Scheduler {
   readonly #maxRunning: (typeIndex: number) => number;
   /** Batches running per type, indexed like RESOURCE_TYPES. */
   readonly #runningBatches = new Uint32Array(RESOURCE_TYPES.length);
+  readonly #maxParked: number;
+  #parked = 0;
+  /** Batches that hold their compute units, and those of them that wait on other jobs all the same. */
+  #holding = 0;
+  readonly #waitingHolders = new Set<RunningBatch>();
 
-  constructor(table: JobTable, { capacity, costOf, maxRunning }: Capacity, onComplete: CompletionListener) {
+  constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener) {
     this.table = table;
     this.capacity = capacity;
     this.#costOf = costOf;
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#freeComputeUnits = capacity;
+    this.#maxParked = maxParked ?? Infinity;
     this.#onComplete = onComplete;
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
     this.#queues = RESOURCE_TYPES.map(() => new ReadyQueue(isQueued));
@@ -89,15 +103,25 @@ export class Scheduler {
     return this.#incomplete;
   }
 
-  /** Records `argsList.length` jobs from `first` on; each is queued, waiting or already stalled. */
-  accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number): void {
+  /** Batches parked now: each keeps a worker beyond the slots. */
+  get parked(): number {
+    return this.#parked;
+  }
+
+  /**
+   * Records `argsList.length` jobs from `first` on; each is queued, waiting or already stalled.
+   * @param parent the running job that submits them, if a job does
+   */
+  accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): void {
     const t = this.table;
     const typeIndex = RESOURCE_TYPES.indexOf(options.type);
     const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0)
       | (options.restartable ? Flag.Restartable : 0);
+    const depth = parent === undefined ? 0 : Math.min(255, t.depth[parent]! + 1);
     this.#incomplete += argsList.length;
     for (let i = 0; i < argsList.length; i++) {
       const jid = first + i;
+      t.depth[jid] = depth;
       t.typeIndex[jid] = typeIndex;
       t.flags[jid] = flags;
       t.cores[jid] = options.cores;
@@ -119,8 +143,8 @@ export class Scheduler {
     const batches: Batch[] = [];
     for (let queue = this.#bestQueue(); queue !== undefined; queue = this.#bestQueue()) {
       const batch = this.#formBatch(queue, now);
-      if (!batch) break;
-      batches.push(batch);
+      if (batch) batches.push(batch);
+      else if (!this.#parkOneIfStuck()) break;
     }
     return batches;
   }
@@ -171,17 +195,19 @@ export class Scheduler {
       this.#leaveBatch(jid);
       move(t.status, jid, Code.Queued);
       t.started[jid] = 0;
-      this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!);
+      this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!, t.depth[jid]);
     }
   }
 
-  /** A running job waits on other jobs: its batch gives its compute units back meanwhile. */
+  /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
   block(jid: number): void {
     const batch = this.#running.get(jid);
     if (!batch) return;
     this.#waits.set(jid, (this.#waits.get(jid) ?? 0) + 1);
     batch.blocked++;
-    if (batch.holdsComputeUnits) this.#release(batch);
+    if (!batch.holdsComputeUnits) return;
+    if (this.#parked < this.#maxParked) this.#park(batch);
+    else this.#waitingHolders.add(batch);
   }
 
   /** The wait is over: the batch takes its compute units again, even past capacity for a moment. */
@@ -192,6 +218,7 @@ export class Scheduler {
     else this.#waits.delete(jid);
     const batch = this.#running.get(jid)!;
     batch.blocked--;
+    if (batch.blocked === 0) this.#waitingHolders.delete(batch);
     this.#retake(batch);
   }
 
@@ -224,12 +251,12 @@ export class Scheduler {
   #enqueue(jid: number): void {
     const t = this.table;
     move(t.status, jid, Code.Queued);
-    this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!);
+    this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!, t.depth[jid]);
   }
 
   /**
-   * The queue whose next job comes first (lowest priority number, then lowest jid), among the
-   * types not at their running cap: a capped type waits without holding the others back.
+   * The queue whose next job comes first (lowest priority number, then deepest, then lowest jid),
+   * among the types not at their running cap: a capped type waits without holding the others back.
    */
   #bestQueue(): ReadyQueue | undefined {
     const t = this.table;
@@ -240,8 +267,7 @@ export class Scheduler {
       const queue = this.#queues[typeIndex]!;
       const jid = queue.peek();
       if (jid === undefined) continue;
-      if (!best || t.priority[jid]! < t.priority[bestJid]!
-        || (t.priority[jid] === t.priority[bestJid] && jid < bestJid)) {
+      if (!best || comesBefore(t, jid, bestJid)) {
         best = queue;
         bestJid = jid;
       }
@@ -270,6 +296,7 @@ export class Scheduler {
     const typeIndex = t.typeIndex[first]!;
     const batch: RunningBatch = { typeIndex, computeUnits, open: jids.length, blocked: 0, holdsComputeUnits: true };
     this.#freeComputeUnits -= computeUnits;
+    this.#holding++;
     this.#runningBatches[typeIndex]!++;
     for (const jid of jids) {
       move(t.status, jid, Code.Processing);
@@ -319,10 +346,16 @@ export class Scheduler {
     // A job that leaves while it still waits (it ended without awaiting) waits no more.
     batch.blocked -= this.#waits.get(jid) ?? 0;
     this.#waits.delete(jid);
+    if (batch.blocked === 0) this.#waitingHolders.delete(batch);
     batch.open--;
     if (batch.open > 0) return this.#retake(batch);
     this.#runningBatches[batch.typeIndex]!--;
-    if (batch.holdsComputeUnits) this.#release(batch);
+    if (batch.holdsComputeUnits) {
+      this.#holding--;
+      this.#freeComputeUnits += batch.computeUnits;
+    } else {
+      this.#parked--;
+    }
   }
 
   /** A batch with members still running and none of them waiting holds its compute units. */
@@ -330,12 +363,27 @@ export class Scheduler {
     if (batch.blocked === 0 && batch.open > 0 && !batch.holdsComputeUnits) {
       this.#freeComputeUnits -= batch.computeUnits;
       batch.holdsComputeUnits = true;
+      this.#parked--;
+      this.#holding++;
     }
   }
 
-  #release(batch: RunningBatch): void {
+  #park(batch: RunningBatch): void {
+    this.#waitingHolders.delete(batch);
     this.#freeComputeUnits += batch.computeUnits;
     batch.holdsComputeUnits = false;
+    this.#parked++;
+    this.#holding--;
+  }
+
+  /**
+   * Nothing queued fits. If every batch holding compute units is waiting on other jobs, none will
+   * ever give them back: one parks past the bound, so the jobs they wait on can run.
+   */
+  #parkOneIfStuck(): boolean {
+    if (this.#waitingHolders.size === 0 || this.#waitingHolders.size < this.#holding) return false;
+    this.#park(this.#waitingHolders.values().next().value!);
+    return true;
   }
 
   #learnDuration(fnId: string, ms: number): void {
@@ -343,4 +391,12 @@ export class Scheduler {
     // An exponential moving average: recent jobs weigh most, one outlier does not swing it.
     this.#meanDuration.set(fnId, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
   }
+}
+
+/** Queue order across types: lower priority number, then deeper, then older. */
+function comesBefore(t: JobTable, jid: number, other: number): boolean {
+  const byPriority = t.priority[jid]! - t.priority[other]!;
+  if (byPriority !== 0) return byPriority < 0;
+  const byDepth = t.depth[other]! - t.depth[jid]!;
+  return byDepth !== 0 ? byDepth < 0 : jid < other;
 }

@@ -26,6 +26,8 @@ export interface Submission {
   /** One packed argument array per job. */
   argsList: Packed[];
   options: ResolvedJobOptions;
+  /** The job that submits these, when a job starts jobs: its children run before its siblings. */
+  parent?: number | undefined;
 }
 
 export interface WaitRequest {

@@ -42,10 +42,10 @@ function createScheduler(capacity: Capacity = POOL) {
     /** Jids in the order the scheduler reported them complete. */
     completed,
     work,
-    /** Accepts `count` jobs of `fn` and returns their jids. */
-    submit(options: Partial<ResolvedJobOptions> = {}, fn: ShippedFunction = work, count = 1): number[] {
+    /** Accepts `count` jobs of `fn` (started by job `parent`, if given) and returns their jids. */
+    submit(options: Partial<ResolvedJobOptions> = {}, fn: ShippedFunction = work, count = 1, parent?: number): number[] {
       const first = table.allocate(count);
-      scheduler.accept(first, fn, Array.from({ length: count }, (_, i) => [i]), jobOptions(options), NOW);
+      scheduler.accept(first, fn, Array.from({ length: count }, (_, i) => [i]), jobOptions(options), NOW, parent);
       return Array.from({ length: count }, (_, i) => first + i);
     },
     /** The jids of every batch takeBatches hands out now, in dispatch order. */
@@ -569,6 +569,69 @@ describe('returned', () => {
     s.take();
     s.scheduler.returned([jid!]);
     expect(s.scheduler.incomplete).toBe(1);
+  });
+});
+
+describe('nesting: parked parents are bounded, children go first', () => {
+  const BOUNDED: Capacity = { capacity: 2, costOf: computeUnitsOf, maxParked: 1 };
+
+  it("runs a job's children before the queued siblings of that job", () => {
+    const s = createScheduler({ capacity: 1, costOf: computeUnitsOf });
+    const [parent, sibling] = s.submit({}, s.work, 2);
+    expect(s.take()).toEqual([[parent]]);
+    const [child] = s.submit({}, shipped('child'), 1, parent);
+    s.scheduler.block(parent!);
+    expect(s.take()).toEqual([[child]]);
+    s.finish(child!);
+    s.scheduler.unblock(parent!);
+    s.finish(parent!);
+    expect(s.take()).toEqual([[sibling]]);
+  });
+
+  it('still runs a better priority before a deeper job', () => {
+    const s = createScheduler({ capacity: 1, costOf: computeUnitsOf });
+    const [parent] = s.submit();
+    s.take();
+    const [urgent] = s.submit({ priority: 1 }, shipped('urgent'));
+    const [child] = s.submit({}, shipped('child'), 1, parent);
+    s.scheduler.block(parent!);
+    expect(s.take()).toEqual([[urgent]]);
+    s.finish(urgent!);
+    expect(s.take()).toEqual([[child]]);
+  });
+
+  it('parks at most maxParked waiting jobs; past that a waiting job keeps its slot', () => {
+    const s = createScheduler(BOUNDED);
+    const [a, b] = s.submit({}, s.work, 2);
+    expect(s.take()).toEqual([[a], [b]]);
+    const [childOfA] = s.submit({}, shipped('child'), 1, a);
+    s.scheduler.block(a!);
+    expect(s.scheduler.parked).toBe(1);
+    expect(s.take()).toEqual([[childOfA]]);
+    const [childOfB] = s.submit({}, shipped('child'), 1, b);
+    s.scheduler.block(b!); // b keeps its slot: childOfA still runs, so nothing is stuck
+    expect(s.scheduler.parked).toBe(1);
+    expect(s.take()).toEqual([]);
+    s.finish(childOfA!);
+    expect(s.take()).toEqual([[childOfB]]);
+  });
+
+  it('parks one more past the bound when every slot is held by a waiting job', () => {
+    const s = createScheduler(BOUNDED);
+    const [a, b] = s.submit({}, s.work, 2);
+    s.take();
+    s.scheduler.block(a!);
+    const [c] = s.submit();
+    expect(s.take()).toEqual([[c]]);
+    // Both slots are held by waiting jobs (b, c) and a is parked: without one more, nothing runs.
+    const [childOfB] = s.submit({}, shipped('child'), 1, b);
+    s.scheduler.block(b!);
+    s.scheduler.block(c!);
+    expect(s.take()).toEqual([[childOfB]]);
+    expect(s.scheduler.parked).toBe(2);
+    s.finish(childOfB!);
+    s.scheduler.unblock(b!);
+    expect(s.scheduler.parked).toBe(1);
   });
 });
 

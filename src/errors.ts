@@ -66,6 +66,7 @@ export const errors = {
   unshippableArgument: (where: string, reason: string) =>
     new CloudError(`${where} cannot be sent to a job: ${reason}`),
   unshippableResult: (reason: string) => `the job's return value cannot be sent back: ${reason}`,
+  unreadableValue: (reason: string) => new CloudError(`a value sent to or from a job could not be read back: ${reason}`),
   unshippableFunction: (fnName: string, reason: string) =>
     new CloudError(`cannot ship function ${fnName || '(anonymous)'}: ${reason}`),
   neverFits: (needed: number, capacity: number, type: string) =>

@@ -8,7 +8,7 @@ import { startDashboard, type Dashboard, type DashboardOptions } from './dashboa
 import type { CloudFiles } from './files/cloud-files.js';
 import { ProgressBar, type ProgressCounts } from './progress/progress-bar.js';
 import { createLocalBackend } from './local-backend.js';
-import { checkConfig, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
+import { checkConfig, checkInfoFields, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
 import { currentJob } from './runtime/job-context.js';
 import { isUnshippable, packArguments, unpack } from './runtime/payload.js';
 import { shipFunction } from './runtime/shipping/ship-function.js';
@@ -34,14 +34,17 @@ export type JobValue<R> =
     : R extends AsyncGenerator<infer Y, unknown, never> ? Y[]
       : Awaited<R>;
 
-const VIEW = Symbol('nimbus.view');
-
 interface View {
   backend: CloudBackend;
   options: JobOptions;
 }
 
+/** The close in progress of each backend: a second close while one runs answers false, once it is over. */
+const closing = new WeakMap<CloudBackend, Promise<boolean>>();
+
 export class Cloud {
+  /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
+  static #nextView: View | undefined;
   readonly #backend: CloudBackend;
   readonly #options: JobOptions;
 
@@ -50,11 +53,13 @@ export class Cloud {
    */
   constructor(config?: CloudConfig);
   /** @internal */
-  constructor(config: CloudConfig | { [VIEW]: View } | undefined, createBackend?: (cloud: Cloud, config: CloudConfig) => CloudBackend);
-  constructor(config?: CloudConfig | { [VIEW]: View }, createBackend?: (cloud: Cloud, config: CloudConfig) => CloudBackend) {
-    if (config && VIEW in config) {
-      this.#backend = config[VIEW].backend;
-      this.#options = config[VIEW].options;
+  constructor(config: CloudConfig | undefined, createBackend?: (cloud: Cloud, config: CloudConfig) => CloudBackend);
+  constructor(config?: CloudConfig, createBackend?: (cloud: Cloud, config: CloudConfig) => CloudBackend) {
+    const view = Cloud.#nextView;
+    Cloud.#nextView = undefined;
+    if (view) {
+      this.#backend = view.backend;
+      this.#options = view.options;
       return;
     }
     this.#backend = (createBackend ?? createLocalBackend)(this, checkConfig(config));
@@ -79,7 +84,8 @@ export class Cloud {
   /** A view of this cloud whose jobs carry `options` (merged over this view's own). */
   with(options: JobOptions): Cloud {
     const checked = checkJobOptions(options);
-    return new Cloud({ [VIEW]: { backend: this.#backend, options: { ...this.#options, ...checked } } });
+    Cloud.#nextView = { backend: this.#backend, options: { ...this.#options, ...checked } };
+    return new Cloud();
   }
 
   /** Starts one job running `fn(...args)`; resolves with its jid once the job is accepted. */
@@ -125,8 +131,9 @@ export class Cloud {
   /** Waits until every job is complete; rejects with CloudException as soon as one is not done. */
   async join(jids: Jid | Iterable<Jid>, options?: WaitOptions): Promise<void> {
     const asked = checkJids(jids, 'join jid');
-    await this.#showProgress(asked.jids, options);
-    this.#verdictOrThrow(await this.#wait(asked.jids, options, false, false));
+    const checked = checkWaitOptions(options);
+    await this.#showProgress(asked.jids, checked);
+    this.#verdictOrThrow(await this.#wait(asked.jids, checked, false, false));
   }
 
   /** Joins, then returns the values (with ignoreErrors, a failed job's slot holds its CloudException). */
@@ -134,8 +141,9 @@ export class Cloud {
   result<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): Promise<R[]>;
   async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
     const asked = checkJids(jids, 'result jid');
-    await this.#showProgress(asked.jids, options);
-    const verdict = this.#verdictOrThrow(await this.#wait(asked.jids, options, true, false));
+    const checked = checkWaitOptions(options);
+    await this.#showProgress(asked.jids, checked);
+    const verdict = this.#verdictOrThrow(await this.#wait(asked.jids, checked, true, false));
     const values = verdict.results!.map((result) => valueOf(result) as R);
     return asked.single ? values[0]! : values;
   }
@@ -179,7 +187,8 @@ export class Cloud {
   info(jids: Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>[]>;
   async info(jids: Jid | Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo> | Partial<JobInfo>[]> {
     const asked = checkJids(jids, 'info jid');
-    const infos = (await this.#service().info(asked.jids)).map((info) => pick(info, fields));
+    const picked = checkInfoFields(fields);
+    const infos = (await this.#service().info(asked.jids)).map((info) => pick(info, picked));
     return asked.single ? infos[0]! : infos;
   }
 
@@ -198,21 +207,29 @@ export class Cloud {
     await this.#backend.startSimulator();
   }
 
-  /** Stops the workers, killing unfinished jobs; false if already closed. The next call starts again. */
+  /**
+   * Stops the workers, killing unfinished jobs; false if already closed. The next call starts again.
+   * Of closes called at once (on this cloud or its views), one answers true.
+   */
   close(): Promise<boolean> {
-    return this.#backend.close();
+    const backend = this.#backend;
+    const pending = closing.get(backend);
+    if (pending) return pending.then(() => false, () => false);
+    const closed = backend.close().finally(() => closing.delete(backend));
+    closing.set(backend, closed);
+    return closed;
   }
 
   #service(): JobService {
     return this.#backend.service();
   }
 
-  #wait(jids: number[], options: WaitOptions | undefined, values: boolean, any: boolean): Promise<WaitVerdict> {
-    const checked = checkWaitOptions(options);
+  /** @param options checked already: a user's options are read once, where they enter */
+  #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean): Promise<WaitVerdict> {
     const request: WaitRequest = {
       jids, values, any,
-      timeout: checked.timeout,
-      ignoreErrors: checked.ignoreErrors ?? false,
+      timeout: options.timeout,
+      ignoreErrors: options.ignoreErrors ?? false,
       caller: currentJob()?.jid,
     };
     return this.#service().wait(request);
@@ -222,8 +239,7 @@ export class Cloud {
    * With `progress`, follows the jobs as they complete and draws the bar, until all are complete
    * or one fails (unless ignored); the wait that follows then answers at once.
    */
-  async #showProgress(jids: number[], options: WaitOptions | undefined): Promise<void> {
-    const checked = checkWaitOptions(options);
+  async #showProgress(jids: number[], checked: WaitOptions): Promise<void> {
     if (!checked.progress) return;
     const bar = new ProgressBar(process.stderr);
     const counts: ProgressCounts = { total: jids.length, done: 0, error: 0, killed: 0, stalled: 0 };
@@ -272,12 +288,10 @@ function valueOf(result: JobResult): unknown {
   return result.ok ? unpack(result.value) : new CloudException(result.failure);
 }
 
+/** @param fields known field names (checkInfoFields) */
 function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Partial<JobInfo> {
   if (!fields) return info;
   const picked: Partial<Record<JobInfoField, unknown>> = {};
-  for (const field of fields) {
-    if (!(field in info)) throw errors.badOption('info field', field, `one of ${Object.keys(info).join(', ')}`);
-    picked[field] = info[field];
-  }
+  for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
 }

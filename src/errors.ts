@@ -2,6 +2,7 @@
  * Every error nimbus raises, and every message it can say, in one place. Users catch by class:
  * `if (e instanceof CloudTimeoutError)`.
  */
+import { isProxy } from 'node:util/types';
 import type { JobFailure } from './types/job-service.js';
 
 /** The base of every nimbus error: a bad input, a job that cannot be shipped, a closed runtime. */
@@ -58,11 +59,14 @@ export const errors = {
     new CloudError(`map argument ${index + 1} must be iterable (an array, a Set, a generator...), got ${show(value)}`),
   badOption: (name: string, value: unknown, allowed: string) =>
     new CloudError(`${name} must be ${allowed}, got ${show(value)}`),
+  unreadable: (where: string, thrown: unknown) =>
+    new CloudError(`${where} could not be read: reading it threw ${describeThrown(thrown)}`),
   unknownOption: (where: string, name: string, known: readonly string[]) =>
     new CloudError(`${where} has no option '${name}'; known options: ${known.join(', ')}`),
   unshippableArgument: (where: string, reason: string) =>
     new CloudError(`${where} cannot be sent to a job: ${reason}`),
   unshippableResult: (reason: string) => `the job's return value cannot be sent back: ${reason}`,
+  unreadableValue: (reason: string) => new CloudError(`a value sent to or from a job could not be read back: ${reason}`),
   unshippableFunction: (fnName: string, reason: string) =>
     new CloudError(`cannot ship function ${fnName || '(anonymous)'}: ${reason}`),
   neverFits: (needed: number, capacity: number, type: string) =>
@@ -85,13 +89,46 @@ export const errors = {
   }),
 };
 
-/** A value as it reads in an error message: short, and telling its type. */
+/**
+ * A value as it reads in an error message: short, and telling its type. It never runs the
+ * value's own code (a getter, a Proxy trap), which may throw or answer differently each time.
+ */
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
-  if (typeof value === 'function') return `a function ${value.name || '(anonymous)'}`;
   if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || typeof value !== 'object') return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return String(value);
+  if (isProxy(value)) return 'a Proxy';
+  if (typeof value === 'function') return `a function ${ownData(value, 'name') || '(anonymous)'}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  const ctor = (value as object).constructor?.name;
+  const ctor = constructorName(value);
   return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+}
+
+/** What a thrown value says, for a message; never throws itself. */
+export function describeThrown(thrown: unknown): string {
+  if (thrown instanceof Error) {
+    const name = ownData(thrown, 'name') ?? constructorName(thrown) ?? 'Error';
+    const message = ownData(thrown, 'message');
+    return message ? `${name}: ${message}` : name;
+  }
+  return show(thrown);
+}
+
+/** The name of the class an object was made by, read without running any getter. */
+function constructorName(value: object): string | undefined {
+  for (let proto: object | null = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+    if (typeof ctor === 'function') return ownData(ctor, 'name');
+  }
+  return undefined;
+}
+
+/** A string-valued data property of the object or its prototypes; a getter is not run. */
+function ownData(value: object, key: string): string | undefined {
+  for (let proto: object | null = value; proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+    if (descriptor) return typeof descriptor.value === 'string' ? descriptor.value : undefined;
+  }
+  return undefined;
 }

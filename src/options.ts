@@ -3,49 +3,78 @@
  * the parameter's name, the value received, and what is allowed. Inner code trusts the result.
  */
 import { errors } from './errors.js';
-import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
+import { readList, readPlainObject } from './option-reading.js';
+import { MAX_DELAY_MS } from './runtime/long-timer.js';
+import type { JobInfoField } from './types/job-info.js';
+import type { CloudConfig, Isolation, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 import { RESOURCE_TYPES } from './types/job-options.js';
 import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';
 import { JOB_STATUSES, type JobStatus } from './types/job-status.js';
 
-type Check = (value: unknown, name: string) => void;
+/** Checks one option's value (read once already) and returns what to keep: the value, or a copy. */
+type Check = (value: unknown, name: string) => unknown;
+
+/** The smallest memory limit a job runs under, in MB, by where jobs run. */
+export const MIN_MEMORY_LIMIT_MB: Readonly<Record<Isolation, number>> = {
+  // A worker process is held to its resident size, and Node alone takes about 60 MB of it.
+  process: 100,
+  // A worker thread is held to its JS heap; below about 10 MB V8 cannot start a job in it.
+  thread: 32,
+};
 
 const oneOf = (allowed: readonly string[]): Check => (value, name) => {
   if (typeof value !== 'string' || !allowed.includes(value)) throw errors.badOption(name, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
+  return value;
 };
 const positiveInteger: Check = (value, name) => {
   if (!Number.isSafeInteger(value) || (value as number) < 1) throw errors.badOption(name, value, 'a positive integer');
+  return value;
 };
 const positiveNumber = (unit: string): Check => (value, name) => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw errors.badOption(name, value, `a positive number${unit}`);
+  return value;
+};
+/** A delay nimbus waits with a timer: up to Number.MAX_SAFE_INTEGER ms (see LongTimer). */
+const delay = (check: Check): Check => (value, name) => {
+  check(value, name);
+  if ((value as number) > MAX_DELAY_MS) throw errors.badOption(name, value, `at most ${MAX_DELAY_MS} milliseconds (Number.MAX_SAFE_INTEGER)`);
+  return value;
 };
 const nonNegativeNumber = (unit: string): Check => (value, name) => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw errors.badOption(name, value, `a number of${unit} (0 or more)`);
+  return value;
 };
 const nonNegativeInteger: Check = (value, name) => {
   if (!Number.isSafeInteger(value) || (value as number) < 0) throw errors.badOption(name, value, 'a whole number (0 or more)');
+  return value;
 };
 const finiteNumber: Check = (value, name) => {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw errors.badOption(name, value, 'a finite number');
+  return value;
 };
 const boolean: Check = (value, name) => {
   if (typeof value !== 'boolean') throw errors.badOption(name, value, 'true or false');
+  return value;
 };
 const string: Check = (value, name) => {
   if (typeof value !== 'string') throw errors.badOption(name, value, 'a string');
+  return value;
 };
-const jids: Check = (value, name) => {
-  const list = Array.isArray(value) ? value : [value];
-  list.forEach((jid, i) => checkJid(jid, Array.isArray(value) ? `${name}[${i}]` : name));
+/** One item, or a list of them copied item by item. */
+const oneOrList = (check: Check): Check => (value, name) => {
+  if (!Array.isArray(value)) return check(value, name);
+  return readList(value, name).map((item, i) => check(item, `${name}[${i}]`));
 };
+const jids: Check = oneOrList((jid, name) => checkJid(jid, name));
 const memoryLimits: Check = (value, name) => {
-  checkPlainObject(value, name);
-  for (const [type, limit] of Object.entries(value as object)) {
+  const limits: Partial<Record<ResourceType, number>> = {};
+  for (const [type, limit] of readPlainObject(value, name)) {
     oneOf(RESOURCE_TYPES)(type, `${name} key`);
-    positiveNumber(' of MB')(limit, `${name}.${type}`);
+    if (limit !== undefined) limits[type as ResourceType] = positiveNumber(' of MB')(limit, `${name}.${type}`) as number;
   }
+  return limits;
 };
-const anything: Check = () => {};
+const anything: Check = (value) => value;
 
 const JOB_OPTIONS: Readonly<Record<keyof JobOptions, Check>> = {
   type: oneOf(RESOURCE_TYPES),
@@ -53,19 +82,19 @@ const JOB_OPTIONS: Readonly<Record<keyof JobOptions, Check>> = {
   dependsOn: jids,
   dependsOnErrors: oneOf(['abort', 'ignore']),
   label: string,
-  maxRuntime: positiveNumber(' of milliseconds'),
+  maxRuntime: delay(positiveNumber(' of milliseconds')),
   priority: finiteNumber,
   restartable: boolean,
 };
 
 const WAIT_OPTIONS: Readonly<Record<keyof WaitOptions, Check>> = {
-  timeout: nonNegativeNumber(' milliseconds'),
+  timeout: delay(nonNegativeNumber(' milliseconds')),
   ignoreErrors: boolean,
   progress: boolean,
 };
 
 const LIST_FILTER: Readonly<Record<'status' | 'label' | 'limit', Check>> = {
-  status: (value, name) => (Array.isArray(value) ? value : [value]).forEach((status, i) => oneOf(JOB_STATUSES)(status, Array.isArray(value) ? `${name}[${i}]` : name)),
+  status: oneOrList(oneOf(JOB_STATUSES)),
   label: string,
   limit: positiveInteger,
 };
@@ -82,19 +111,24 @@ const CONFIG: Readonly<Record<keyof CloudConfig, Check>> = {
   home: string,
 };
 
-function checkAgainst<T extends object>(table: Readonly<Record<string, Check>>, value: unknown, where: string): T {
-  if (value === undefined) return {} as T;
-  checkPlainObject(value, where);
-  for (const [key, option] of Object.entries(value as object)) {
-    const check = table[key];
-    if (!check) throw errors.unknownOption(where, key, Object.keys(table));
-    if (option !== undefined) check(option, key);
-  }
-  return value as T;
-}
+/** Every field `info` can pick, in the order `info` tells them. */
+const JOB_INFO_FIELDS = Object.keys({
+  jid: 0, status: 0, type: 0, cores: 0, priority: 0, label: 0, fn: 0, created: 0, started: 0, finished: 0,
+  runtime: 0, cputime: 0, memory: 0, memoryLimit: 0, stdout: 0, stderr: 0, exception: 0, dependsOn: 0, attempts: 0,
+} satisfies Record<JobInfoField, 0>) as JobInfoField[];
 
-function checkPlainObject(value: unknown, where: string): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw errors.badOption(where, value, 'an object');
+/**
+ * Copies the options (each read once), checks the copy against the table and returns it.
+ * An option set to undefined is left out, as not given.
+ */
+function checkAgainst<T extends object>(table: Readonly<Record<string, Check>>, value: unknown, where: string): T {
+  const checked: Record<string, unknown> = {};
+  if (value === undefined) return checked as T;
+  for (const [key, option] of readPlainObject(value, where)) {
+    if (!Object.hasOwn(table, key)) throw errors.unknownOption(where, key, Object.keys(table));
+    if (option !== undefined) checked[key] = table[key]!(option, key);
+  }
+  return checked as T;
 }
 
 export function checkJobOptions(options: unknown): JobOptions {
@@ -115,7 +149,22 @@ export function checkListFilter(filter: unknown): JobFilter {
 }
 
 export function checkConfig(config: unknown): CloudConfig {
-  return checkAgainst<CloudConfig>(CONFIG, config, 'Cloud config');
+  const checked = checkAgainst<CloudConfig>(CONFIG, config, 'Cloud config');
+  // A limit V8 cannot take (0.5 MB, 100.7 MB) or cannot start a job under would fail every job.
+  const isolation = checked.isolation ?? 'process';
+  for (const [type, limit] of Object.entries(checked.memoryLimits ?? {})) {
+    if (!Number.isSafeInteger(limit) || limit < MIN_MEMORY_LIMIT_MB[isolation]) {
+      throw errors.badOption(`memoryLimits.${type}`, limit, `a whole number of MB, at least ${MIN_MEMORY_LIMIT_MB[isolation]} with isolation '${isolation}'`);
+    }
+  }
+  return checked;
+}
+
+/** The fields `info` is asked for: known field names only, read once. */
+export function checkInfoFields(fields: unknown): JobInfoField[] | undefined {
+  if (fields === undefined) return undefined;
+  if (!Array.isArray(fields)) throw errors.badOption('info fields', fields, `a list of field names (${JOB_INFO_FIELDS.join(', ')})`);
+  return readList(fields, 'info fields').map((field, i) => oneOf(JOB_INFO_FIELDS)(field, `info fields[${i}]`) as JobInfoField);
 }
 
 export function checkJid(value: unknown, where: string): number {
@@ -125,7 +174,7 @@ export function checkJid(value: unknown, where: string): number {
 
 /** One jid or a list of them, as the API takes them; remembers which it was. */
 export function checkJids(value: unknown, where: string): { jids: number[]; single: boolean } {
-  if (Array.isArray(value)) return { jids: value.map((jid, i) => checkJid(jid, `${where}[${i}]`)), single: false };
+  if (Array.isArray(value)) return { jids: readList(value, where).map((jid, i) => checkJid(jid, `${where}[${i}]`)), single: false };
   if (typeof value === 'object' && value !== null && Symbol.iterator in value) {
     return checkJids([...(value as Iterable<unknown>)], where);
   }

@@ -15,6 +15,7 @@ import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from './batch-args.js';
 import { LoadTally } from './load-tally.js';
+import { LongTimer } from './long-timer.js';
 import { Scheduler, computeUnitsOf } from './scheduler.js';
 import { Waiters } from './waiters.js';
 
@@ -41,7 +42,7 @@ export class Runtime implements JobService {
   readonly #table = new JobTable();
   readonly #waiters = new Waiters(this.#table);
   #scheduler: Scheduler;
-  readonly #maxRuntimeTimers = new Map<number, NodeJS.Timeout>();
+  readonly #maxRuntimeTimers = new Map<number, LongTimer>();
   #executor: Executor | undefined;
   #dispatchPending = false;
   /** Told of every job whose record changed (a durable store writes it). */
@@ -256,7 +257,8 @@ export class Runtime implements JobService {
 
   /** Starts a job's maxRuntime clock; jobs with one always travel alone, so dispatch is start. */
   #arm(jid: number, maxRuntime: number): void {
-    const timer = setTimeout(() => {
+    // A LongTimer, not setTimeout: a maxRuntime of 2^31 ms or more must not fire at once.
+    const timer = new LongTimer(() => {
       this.#maxRuntimeTimers.delete(jid);
       this.#executor?.stop(jid);
       this.#scheduler.fail(jid, errors.maxRuntimeExceeded(jid, maxRuntime), Date.now());
@@ -270,7 +272,7 @@ export class Runtime implements JobService {
   #disarm(jid: number): void {
     const timer = this.#maxRuntimeTimers.get(jid);
     if (timer === undefined) return;
-    clearTimeout(timer);
+    timer.cancel();
     this.#maxRuntimeTimers.delete(jid);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { JobFailure, JobResult, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { Code, type JobTable } from './job-table.js';
+import { LongTimer } from './long-timer.js';
 
 interface Waiter {
   /** One of the jobs it waits on completed. */
@@ -39,10 +40,10 @@ export class Waiters {
       const isComplete = (jid: number) => t.status[jid]! >= Code.Done;
       // A count, not a set: a jid asked twice is registered twice and counted twice.
       let remaining = 0;
-      let timer: NodeJS.Timeout | undefined;
+      let timer: LongTimer | undefined;
       const settle = (verdict: WaitVerdict) => {
         if (!this.#active.delete(waiter)) return;
-        if (timer) clearTimeout(timer);
+        timer?.cancel();
         // A wait that ended early (failure, timeout) must not stay on the jobs it no longer waits for.
         if (remaining > 0) for (const jid of request.jids) if (!isComplete(jid)) this.#unregister(jid, waiter);
         resolve(verdict);
@@ -77,7 +78,7 @@ export class Waiters {
       for (const jid of request.jids) if (!isComplete(jid)) this.#register(jid, waiter);
       const timeout = request.timeout;
       if (timeout !== undefined) {
-        timer = setTimeout(() => settle({ kind: 'timeout', after: timeout }), timeout);
+        timer = new LongTimer(() => settle({ kind: 'timeout', after: timeout }), timeout);
       }
     });
   }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/errors.js';
 import {
-  DEFAULT_PRIORITY, checkConfig, checkJid, checkJids, checkJobOptions, checkWaitOptions,
+  DEFAULT_PRIORITY, MIN_MEMORY_LIMIT_MB, checkConfig, checkInfoFields, checkJid, checkJids, checkJobOptions, checkWaitOptions,
   configFromEnvironment, resolveJobOptions,
 } from '../../src/options.js';
+import { eachReadOnce, twoFacedList, twoFacedObject, twoFacedProxy } from '../support/two-faced.js';
 
 const TYPES = "one of 'c1', 'c2', 'f2', 'm1', 's1'";
 
@@ -40,12 +41,15 @@ describe('job options', () => {
     expect(messageOf(() => checkJobOptions(options))).toBe(message);
   });
 
-  it('accepts every option with a good value and returns them as given', () => {
+  it('accepts every option with a good value and returns a copy of them', () => {
     const options = {
       type: 'm1', cores: 2, dependsOn: [1, 2], dependsOnErrors: 'ignore', label: 'train',
       maxRuntime: 0.5, priority: -1.5, restartable: true,
     };
-    expect(checkJobOptions(options)).toBe(options);
+    const checked = checkJobOptions(options);
+    expect(checked).toEqual(options);
+    expect(checked).not.toBe(options);
+    expect(checked.dependsOn).not.toBe(options.dependsOn);
   });
 
   it('accepts a single jid for dependsOn', () => {
@@ -69,7 +73,7 @@ describe('job options', () => {
   it.each([[5, 'got 5'], [null, 'got null'], [[1], 'got an array of length 1'], ['c1', 'got "c1"']])(
     'refuses options that are not an object: %o',
     (options, got) => {
-      expect(messageOf(() => checkJobOptions(options))).toBe(`cloud.with options must be an object, ${got}`);
+      expect(messageOf(() => checkJobOptions(options))).toBe(`cloud.with options must be a plain object, ${got}`);
     },
   );
 });
@@ -96,7 +100,7 @@ describe('Cloud config', () => {
     [{ simulator: 1 }, 'simulator must be true or false, got 1'],
     [{ cores: 0 }, 'cores must be a positive integer, got 0'],
     [{ computeUnits: -2 }, 'computeUnits must be a positive number of compute units, got -2'],
-    [{ memoryLimits: 300 }, 'memoryLimits must be an object, got 300'],
+    [{ memoryLimits: 300 }, 'memoryLimits must be a plain object, got 300'],
     [{ memoryLimits: { x1: 300 } }, `memoryLimits key must be ${TYPES}, got "x1"`],
     [{ memoryLimits: { c1: 0 } }, 'memoryLimits.c1 must be a positive number of MB, got 0'],
     [{ home: 42 }, 'home must be a string, got 42'],
@@ -110,7 +114,7 @@ describe('Cloud config', () => {
 
   it('accepts a full config', () => {
     const config = { simulator: true, cores: 4, computeUnits: 2.5, memoryLimits: { c1: 100, m1: 4_000 }, files: 'memory', home: '/tmp/nimbus' };
-    expect(checkConfig(config)).toBe(config);
+    expect(checkConfig(config)).toEqual(config);
   });
 });
 
@@ -205,5 +209,107 @@ describe('configFromEnvironment', () => {
     const message = messageOf(() => configFromEnvironment({ NIMBUS_CORES: 'four' }));
     expect(message).toContain('NIMBUS_CORES');
     expect(message).toContain('"four"');
+  });
+});
+
+describe('limits the runtime can hold', () => {
+  it.each([
+    [{ memoryLimits: { c1: 0.5 } }, "memoryLimits.c1 must be a whole number of MB, at least 100 with isolation 'process', got 0.5"],
+    [{ memoryLimits: { c1: 100.7 } }, "memoryLimits.c1 must be a whole number of MB, at least 100 with isolation 'process', got 100.7"],
+    [{ memoryLimits: { m1: 99 } }, "memoryLimits.m1 must be a whole number of MB, at least 100 with isolation 'process', got 99"],
+    [{ isolation: 'thread', memoryLimits: { c1: 31 } }, "memoryLimits.c1 must be a whole number of MB, at least 32 with isolation 'thread', got 31"],
+    [{ memoryLimits: { c1: Infinity } }, 'memoryLimits.c1 must be a positive number of MB, got Infinity'],
+  ])('refuses a memory limit V8 cannot take or a job cannot start under: %o', (config, message) => {
+    expect(messageOf(() => checkConfig(config))).toBe(message);
+  });
+
+  it('accepts the minimum of each isolation', () => {
+    expect(MIN_MEMORY_LIMIT_MB).toEqual({ process: 100, thread: 32 });
+    expect(checkConfig({ memoryLimits: { c1: 100 } })).toEqual({ memoryLimits: { c1: 100 } });
+    expect(checkConfig({ isolation: 'thread', memoryLimits: { c1: 32 } })).toEqual({ isolation: 'thread', memoryLimits: { c1: 32 } });
+  });
+
+  it('accepts delays up to Number.MAX_SAFE_INTEGER ms, and refuses longer ones', () => {
+    expect(checkJobOptions({ maxRuntime: Number.MAX_SAFE_INTEGER })).toEqual({ maxRuntime: Number.MAX_SAFE_INTEGER });
+    expect(checkWaitOptions({ timeout: 2 ** 31 })).toEqual({ timeout: 2 ** 31 });
+    expect(messageOf(() => checkJobOptions({ maxRuntime: 2 ** 53 })))
+      .toBe('maxRuntime must be at most 9007199254740991 milliseconds (Number.MAX_SAFE_INTEGER), got 9007199254740992');
+    expect(messageOf(() => checkWaitOptions({ timeout: 1e300 })))
+      .toBe('timeout must be at most 9007199254740991 milliseconds (Number.MAX_SAFE_INTEGER), got 1e+300');
+  });
+});
+
+describe('options are read once', () => {
+  it('job options: each getter read once, the first answer kept', () => {
+    const options = twoFacedObject({ type: ['c2', 'zz'], cores: [2, 0], maxRuntime: [10, -5], priority: [1, NaN] });
+    expect(checkJobOptions(options.value)).toEqual({ type: 'c2', cores: 2, maxRuntime: 10, priority: 1 });
+    expect(options.reads).toEqual(eachReadOnce(options.reads));
+  });
+
+  it('job options in a Proxy: each trap answer read once', () => {
+    const options = twoFacedProxy({ type: ['c2', 'zz'], label: ['x', 7] });
+    expect(checkJobOptions(options.value)).toEqual({ type: 'c2', label: 'x' });
+    expect(options.reads).toEqual(eachReadOnce(options.reads));
+  });
+
+  it('nested lists and objects are copied item by item, each read once', () => {
+    const dependsOn = twoFacedList([[1, 0], [2, 'x']]);
+    expect(checkJobOptions({ dependsOn: dependsOn.value })).toEqual({ dependsOn: [1, 2] });
+    expect(dependsOn.reads).toEqual({ 0: 1, 1: 1 });
+    const limits = twoFacedObject({ c1: [200, 0.5] });
+    expect(checkConfig({ memoryLimits: limits.value })).toEqual({ memoryLimits: { c1: 200 } });
+    expect(limits.reads).toEqual({ c1: 1 });
+  });
+
+  it('a Cloud config and wait options: each read once', () => {
+    const config = twoFacedObject({ cores: [4, 0], isolation: ['thread', 'vm'] });
+    expect(checkConfig(config.value)).toEqual({ cores: 4, isolation: 'thread' });
+    expect(config.reads).toEqual(eachReadOnce(config.reads));
+    const wait = twoFacedObject({ timeout: [5, -1], ignoreErrors: [true, 1], progress: [false, 'yes'] });
+    expect(checkWaitOptions(wait.value)).toEqual({ timeout: 5, ignoreErrors: true, progress: false });
+    expect(wait.reads).toEqual(eachReadOnce(wait.reads));
+  });
+
+  it('an option set to undefined is left out of the copy', () => {
+    expect(checkJobOptions({ type: undefined, priority: 2 })).toEqual({ priority: 2 });
+    expect(Object.keys(checkJobOptions({ type: undefined }))).toEqual([]);
+  });
+
+  it('a getter that throws is a CloudError naming the option', () => {
+    const options = { get priority(): number { throw new TypeError('no priority today'); } };
+    expect(messageOf(() => checkJobOptions(options))).toBe('cloud.with options.priority could not be read: reading it threw TypeError: no priority today');
+  });
+
+  it('a Proxy whose traps throw is a CloudError', () => {
+    const keysThrow = new Proxy({}, { ownKeys() { throw new Error('no keys'); } });
+    expect(messageOf(() => checkConfig(keysThrow))).toBe('Cloud config could not be read: reading it threw Error: no keys');
+    const getThrows = new Proxy({ cores: 1 }, { get() { throw new RangeError('no get'); } });
+    expect(messageOf(() => checkConfig(getThrows))).toBe('Cloud config.cores could not be read: reading it threw RangeError: no get');
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(messageOf(() => checkWaitOptions(proxy))).toBe('wait options must be a plain object, got a Proxy');
+  });
+
+  it('refuses objects that are not plain', () => {
+    expect(messageOf(() => checkConfig(new Map()))).toBe('Cloud config must be a plain object, got a Map');
+    expect(messageOf(() => checkConfig(new (class Config {})()))).toBe('Cloud config must be a plain object, got a Config');
+    expect(checkConfig(Object.assign(Object.create(null) as object, { cores: 2 }))).toEqual({ cores: 2 });
+  });
+});
+
+describe('info fields', () => {
+  it('accepts known fields, in the order given', () => {
+    expect(checkInfoFields(['status', 'jid'])).toEqual(['status', 'jid']);
+    expect(checkInfoFields(undefined)).toBeUndefined();
+  });
+
+  it.each(['toString', 'constructor', '__proto__', 'valueOf'])('refuses %s, listing the known fields', (field) => {
+    expect(messageOf(() => checkInfoFields(['jid', field]))).toBe(
+      `info fields[1] must be one of 'jid', 'status', 'type', 'cores', 'priority', 'label', 'fn', 'created', 'started', 'finished', 'runtime', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'dependsOn', 'attempts', got ${JSON.stringify(field)}`,
+    );
+  });
+
+  it('refuses fields that are not a list', () => {
+    expect(messageOf(() => checkInfoFields('status'))).toMatch(/^info fields must be a list of field names \(jid, status, /);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isUnshippable, pack, packArguments, unpack } from '../../../src/runtime/payload.js';
+import { CloudError } from '../../../src/errors.js';
+import { NATIVE_MAX_DEPTH, isUnshippable, pack, packArguments, unpack } from '../../../src/runtime/payload.js';
 import type { Packed } from '../../../src/types/job-outcome.js';
 
 const FUNCTION_REASON = '(functions cannot be sent as values; pass data, or call a function inside the job)';
@@ -139,5 +140,147 @@ describe('what cannot be shipped', () => {
     expect(isUnshippable(pack({ a: 1 }, 'value'))).toBe(false);
     expect(isUnshippable(pack(null, 'value'))).toBe(false);
     expect(isUnshippable(packArguments([1, 2]))).toBe(false);
+  });
+});
+
+interface Link { value: number; next: Link | null }
+
+function linkedList(length: number): Link | null {
+  let head: Link | null = null;
+  for (let i = length; i > 0; i--) head = { value: i, next: head };
+  return head;
+}
+
+function nested(depth: number): unknown[] {
+  let inner: unknown[] = [];
+  for (let i = 1; i < depth; i++) inner = [inner];
+  return inner;
+}
+
+/** The first byte of a packed value: v8's version tag (0xFF), or the flattened form's mark. */
+function firstByte(value: unknown): number {
+  return (packed(value) as { packed: Uint8Array }).packed[0]!;
+}
+
+describe('deep values', () => {
+  it('are left to v8 up to NATIVE_MAX_DEPTH levels, and flattened past it', () => {
+    expect(firstByte(nested(NATIVE_MAX_DEPTH))).toBe(0xff);
+    expect(firstByte(nested(NATIVE_MAX_DEPTH + 1))).toBe(0x00);
+  });
+
+  it.each([2_000, 5_000, 200_000])('a %i-node linked list round-trips', (length) => {
+    let node = roundTrip(linkedList(length)) as Link | null;
+    for (let i = 1; i <= length; i++, node = node!.next) expect(node!.value === i).toBe(true);
+    expect(node).toBeNull();
+  });
+
+  it('a 100,000-deep nested array round-trips', () => {
+    let depth = 0;
+    for (let at = roundTrip(nested(100_000)); Array.isArray(at); at = at[0]) depth++;
+    expect(depth).toBe(100_000);
+  });
+
+  it('deep chains of Maps and Sets round-trip', () => {
+    let map = new Map<string, unknown>([['end', true]]);
+    let set = new Set<unknown>(['end']);
+    for (let i = 0; i < 3_000; i++) {
+      map = new Map<string, unknown>([['next', map], ['i', i]]);
+      set = new Set<unknown>([set, i]);
+    }
+    let mapDepth = 0;
+    for (let at = roundTrip(map) as Map<string, unknown>; at.has('next'); at = at.get('next') as Map<string, unknown>) mapDepth++;
+    expect(mapDepth).toBe(3_000);
+    let setDepth = 0;
+    for (let at = roundTrip(set) as Set<unknown>; !at.has('end'); at = [...at][0] as Set<unknown>) setDepth++;
+    expect(setDepth).toBe(3_000);
+  });
+
+  it('keep cycles, shared parts, holes, extra array properties, own __proto__ keys, dates and binary data', () => {
+    const shared = { tag: 'shared', when: new Date(5), bytes: new Float64Array([1.5]) };
+    const head = linkedList(1_000)!;
+    let last = head;
+    while (last.next !== null) last = last.next;
+    const holey: unknown[] = [1, , 3];
+    (holey as unknown as Record<string, unknown>).extra = 'kept';
+    const protoKeyed = JSON.parse('{"__proto__": {"polluted": true}}') as object;
+    Object.assign(last, { back: head, shared, again: shared, holey, protoKeyed, big: 2n ** 70n, nothing: undefined });
+    const back = roundTrip(head) as Link;
+    let end = back;
+    while (end.next !== null) end = end.next;
+    const tail = end as unknown as Record<string, unknown>;
+    expect(tail.back).toBe(back);
+    expect(tail.shared).toBe(tail.again);
+    expect(tail.shared).toEqual({ tag: 'shared', when: new Date(5), bytes: new Float64Array([1.5]) });
+    expect((tail.shared as { when: Date }).when).toBeInstanceOf(Date);
+    expect((tail.shared as { bytes: Float64Array }).bytes).toBeInstanceOf(Float64Array);
+    const holeyBack = tail.holey as unknown[];
+    expect(holeyBack.length).toBe(3);
+    expect(1 in holeyBack).toBe(false);
+    expect((holeyBack as unknown as Record<string, unknown>).extra).toBe('kept');
+    expect(Object.getPrototypeOf(tail.protoKeyed)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(tail.protoKeyed, '__proto__')?.value).toEqual({ polluted: true });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(tail.big).toBe(2n ** 70n);
+    expect('nothing' in tail).toBe(true);
+  });
+
+  it('name the path to a function deep inside', () => {
+    const head = linkedList(20_000)!;
+    let last = head;
+    while (last.next !== null) last = last.next;
+    (last as unknown as Record<string, unknown>).run = function onDone() {};
+    expect(pack(head, 'result')).toEqual({ unshippable: `result${'.next'.repeat(19_999)}.run is a function onDone ${FUNCTION_REASON}` });
+  });
+});
+
+describe('parts that would be lost or throw', () => {
+  it('a getter that throws is named with its path', () => {
+    const value = { a: [0, { get b(): number { throw new TypeError('no b'); } }] };
+    expect(refusal([value])).toBe('args[0].a[1].b could not be read: reading it threw TypeError: no b');
+  });
+
+  it('an item getter that throws is named with its index', () => {
+    const list = [1, 2];
+    Object.defineProperty(list, 1, { get() { throw new Error('no item'); }, enumerable: true });
+    expect(refusal([list])).toBe('args[0][1] could not be read: reading it threw Error: no item');
+  });
+
+  it('a Proxy is refused without running its traps', () => {
+    let trapped = 0;
+    const proxy = new Proxy({ a: 1 }, {
+      get() { trapped++; throw new Error('trap'); },
+      ownKeys() { trapped++; throw new Error('trap'); },
+      getPrototypeOf() { trapped++; throw new Error('trap'); },
+    });
+    expect(refusal([{ inner: proxy }])).toBe('args[0].inner is a Proxy (a Proxy cannot be cloned; pass the plain data it stands for)');
+    expect(refusal([proxy])).toBe('args[0] is a Proxy (a Proxy cannot be cloned; pass the plain data it stands for)');
+    expect(trapped).toBe(0);
+  });
+
+  it('a revoked Proxy is refused the same way', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(pack(proxy, 'result')).toEqual({ unshippable: 'result is a Proxy (a Proxy cannot be cloned; pass the plain data it stands for)' });
+  });
+
+  it('an enumerable symbol-keyed property is refused, not dropped', () => {
+    expect(refusal([{ meta: { [Symbol('tag')]: 1 } }]))
+      .toBe('args[0].meta[Symbol(tag)] is keyed by a symbol (symbols cannot be cloned, as values or as keys: a copy would drop it)');
+  });
+
+  it('a non-enumerable symbol-keyed property is left behind, as non-enumerable properties are', () => {
+    const value = { kept: 1 };
+    Object.defineProperty(value, Symbol('hidden'), { value: 2, enumerable: false });
+    expect(roundTrip(value)).toEqual({ kept: 1 });
+  });
+
+  it('a getter whose error cannot even be shown is still refused, never thrown', () => {
+    const hostile = { get x(): number { throw Object.assign(Object.create(null) as object, { toString: undefined }); } };
+    expect(refusal([hostile])).toBe('args[0].x could not be read: reading it threw an object');
+  });
+
+  it('bytes that cannot be read back are a CloudError', () => {
+    expect(() => unpack({ packed: new Uint8Array([0xff, 0x0f, 0x6f, 0x22]) })).toThrow(CloudError);
+    expect(() => unpack({ packed: new Uint8Array([0x00, 0x01]) })).toThrow(CloudError);
   });
 });

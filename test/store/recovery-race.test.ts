@@ -3,10 +3,11 @@
  * taken over by exactly one of them (a transaction claims it), every restartable job runs once
  * more, and every reader gets the same result for every jid (a complete record never changes).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Cloud } from 'nimbus';
@@ -14,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/store/${name}`, import.meta.url));
-const JOBS = 12;
+const JOBS = 40;
 const READERS = 3;
 
 describe('recovering a dead owner from three processes at once', () => {
@@ -24,9 +25,13 @@ describe('recovering a dead owner from three processes at once', () => {
       .catch((e: { stdout: string }) => e);
     const jids = JSON.parse(stdout) as number[];
 
-    const readers = await Promise.all(Array.from({ length: READERS }, () =>
-      run(process.execPath, [fixture('open-and-read.mjs'), home, JSON.stringify(jids)], { timeout: 30_000 })));
-    const results = readers.map((reader) => JSON.parse(reader.stdout) as string[]);
+    // Each reader starts, says "ready", and opens the home only when the go file appears: at once.
+    const go = join(home, 'go');
+    const readers = Array.from({ length: READERS }, () => spawn(process.execPath, [fixture('open-and-read.mjs'), home, JSON.stringify(jids), go]));
+    const lines = readers.map((reader) => createInterface({ input: reader.stdout })[Symbol.asyncIterator]());
+    for (const line of lines) expect((await line.next()).value).toBe('ready');
+    writeFileSync(go, '');
+    const results = await Promise.all(lines.map(async (line) => JSON.parse((await line.next()).value as string) as string[]));
     const expected = jids.map((_, key) => `ran ${key}`);
     for (const result of results) expect(result).toEqual(expected);
 

@@ -2,27 +2,33 @@
  * Writes a runtime's job records to its store off the hot path. New jobs go as lean ranges;
  * changed ones are coalesced (a job that changes several times before its turn is written once,
  * as it is then) and wait COALESCE_MS, so a short job is usually written only when complete.
- * Writing happens in slices: one transaction each, sized to take about SLICE_TARGET_MS, with the
- * event loop free between them. A slice that meets another process's lock is kept and tried
- * again later: nothing is dropped, and no error escapes a timer.
+ * Writing happens in slices: one transaction each, filled a chunk at a time until the clock says
+ * SLICE_TARGET_MS has passed, with the event loop free between slices. A slice that meets
+ * another process's lock is kept and tried again later: nothing is dropped, no error escapes.
  */
 import type { JobStore, NewJobs, StoredJob } from '../types/job-store.js';
 import { isBusy } from './store-errors.js';
 
-/** A slice aims to hold the event loop (and the database) no longer than this. */
+/** A slice stops taking work once it has held the event loop (and the database) this long. */
 export const SLICE_TARGET_MS = 20;
+/** A transaction holds at most this many units: one changed record is one unit. */
+export const MAX_SLICE_UNITS = 2_048;
+/** A queued job written as part of a range costs SQLite about half an update, or less. */
+export const JIDS_PER_UNIT = 2;
+/** The slice looks at the clock after each chunk of this many units. */
+const CHUNK_UNITS = 64;
 /** A changed record waits this long before it is written, so that its next change joins it. */
 const COALESCE_MS = 50;
 /** After another process's lock outlasted our short wait. */
 const BUSY_RETRY_MS = 200;
 /** After any other failure (reported once per message). */
 const ERROR_RETRY_MS = 1_000;
-/** Bounds of a slice's size, in units: one changed record is one unit. */
-export const MIN_SLICE_UNITS = 64;
-export const MAX_SLICE_UNITS = 8_192;
-const FIRST_SLICE_UNITS = 1_024;
-/** A queued job written as part of a range costs SQLite about a quarter of an update. */
-const JIDS_PER_UNIT = 4;
+
+interface Taken {
+  adds: NewJobs[];
+  /** Local ids whose records the slice wrote (or found gone). */
+  locals: number[];
+}
 
 export class RecordWriter {
   readonly #store: JobStore;
@@ -36,7 +42,6 @@ export class RecordWriter {
   #head = 0;
   /** 1 for a local id in the queue and not written since: a second change does not queue it again. */
   #queued = new Uint8Array(1_024);
-  #sliceUnits = FIRST_SLICE_UNITS;
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   /** Callers of drain() waiting for everything to be written. */
@@ -99,32 +104,45 @@ export class RecordWriter {
     else this.#timer = setTimeout(() => this.#slice(), delayMs);
   }
 
-  /** One transaction of at most #sliceUnits units; its time sizes the next one. */
   #slice(): void {
     this.#timer = this.#immediate = undefined;
     this.#compact();
     const start = performance.now();
     const headBefore = this.#head;
-    let units = this.#sliceUnits;
-    const adds = this.#takeAdds(units);
-    units -= adds.reduce((sum, jobs) => sum + Math.ceil(jobs.count / JIDS_PER_UNIT), 0);
-    const { locals, records } = this.#takeChanged(Math.max(0, units), start);
+    const taken: Taken = { adds: [], locals: [] };
     try {
-      this.#store.batch(() => {
-        for (const jobs of adds) this.#store.add(jobs);
-        if (records.length > 0) this.#store.save(records);
-      });
+      this.#store.batch(() => this.#fill(taken, start));
     } catch (error) {
       // Nothing was written: everything taken goes back where it was, to be tried again.
-      this.#adds.unshift(...adds);
-      for (const local of locals) this.#queued[local] = 1;
+      this.#adds.unshift(...taken.adds);
+      for (const local of taken.locals) this.#queued[local] = 1;
       this.#head = headBefore;
       if (!isBusy(error)) this.#onError(error);
       this.#reschedule(isBusy(error) ? BUSY_RETRY_MS : ERROR_RETRY_MS);
       return;
     }
-    this.#resize(performance.now() - start);
     this.#schedule();
+  }
+
+  /** Inside the slice's transaction: chunk after chunk, until the clock or the unit bound says stop. */
+  #fill(taken: Taken, start: number): void {
+    let units = 0;
+    while (units < MAX_SLICE_UNITS && performance.now() - start < SLICE_TARGET_MS) {
+      const chunk = Math.min(CHUNK_UNITS, MAX_SLICE_UNITS - units);
+      const adds = this.#takeAdds(chunk);
+      if (adds.length > 0) {
+        taken.adds.push(...adds);
+        for (const jobs of adds) this.#store.add(jobs);
+        units += adds.reduce((sum, jobs) => sum + Math.ceil(jobs.count / JIDS_PER_UNIT), 0);
+        continue;
+      }
+      // New jobs are written first: a change is saved only once its job's row exists.
+      const { locals, records } = this.#takeChanged(chunk, start);
+      if (locals.length === 0) return;
+      taken.locals.push(...locals);
+      if (records.length > 0) this.#store.save(records);
+      units += locals.length;
+    }
   }
 
   /** New jobs worth at most `units`; a large range is split, its rest stays first in line. */
@@ -149,10 +167,8 @@ export class RecordWriter {
   #takeChanged(units: number, now: number): { locals: number[]; records: StoredJob[] } {
     const locals: number[] = [];
     const records: StoredJob[] = [];
-    // New jobs are written first: a change is saved only once its job's row exists.
-    if (this.#adds.length > 0) return { locals, records };
     const draining = this.#drainers.length > 0;
-    while (this.#head < this.#queue.length && records.length < units) {
+    while (this.#head < this.#queue.length && locals.length < units) {
       if (!draining && this.#since[this.#head]! + COALESCE_MS > now) break;
       const local = this.#queue[this.#head++]!;
       if (this.#queued[local] === 0) continue;
@@ -162,12 +178,6 @@ export class RecordWriter {
       if (record) records.push(record);
     }
     return { locals, records };
-  }
-
-  /** Sizes the next slice so that it takes about SLICE_TARGET_MS. */
-  #resize(ms: number): void {
-    if (ms > SLICE_TARGET_MS) this.#sliceUnits = Math.max(MIN_SLICE_UNITS, Math.floor(this.#sliceUnits * (SLICE_TARGET_MS / ms) * 0.8));
-    else if (ms < SLICE_TARGET_MS / 2) this.#sliceUnits = Math.min(MAX_SLICE_UNITS, Math.ceil(this.#sliceUnits * 1.5));
   }
 
   /** Drops the written part of the queue once it is most of it. */

@@ -11,13 +11,11 @@ import { shipFunction } from '../../src/runtime/shipping/ship-function.js';
 import { computeUnitsOf } from '../../src/runtime/scheduler.js';
 import { DurableService } from '../../src/store/durable-service.js';
 import { MemoryJobStore } from '../../src/store/memory-job-store.js';
-import { MAX_SLICE_UNITS } from '../../src/store/record-writer.js';
+import { JIDS_PER_UNIT, MAX_SLICE_UNITS } from '../../src/store/record-writer.js';
 import type { Executor, ExecutorEvents } from '../../src/types/executor.js';
 import type { NewJobs, StoredJob } from '../../src/types/job-store.js';
 
 const JOBS = 60_000;
-/** A queued job in a range costs a quarter of a changed record (see record-writer.ts). */
-const JIDS_PER_UNIT = 4;
 
 /** Every job ends done with its argument as value, on the next turn of the event loop. */
 function instantExecutor(events: ExecutorEvents): Executor {

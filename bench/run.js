@@ -13,13 +13,14 @@ import os from 'node:os';
 import * as cpuBound from './cpu-bound.js';
 import * as cuScheduling from './cu-scheduling.js';
 import * as dependencies from './dependencies.js';
+import * as homeMap from './home-map.js';
 import { table } from './format.js';
 import * as latency from './latency.js';
 import * as memory from './memory.js';
 import * as trivialMap from './trivial-map.js';
 import * as workerStart from './worker-start.js';
 
-const SCENARIOS = [trivialMap, latency, cpuBound, cuScheduling, memory, dependencies, workerStart];
+const SCENARIOS = [trivialMap, latency, cpuBound, cuScheduling, memory, dependencies, workerStart, homeMap];
 const RESULTS_DIR = new URL('./results/', import.meta.url);
 
 const ISOLATION_OPTION = /^--isolation=(.+)$/;

@@ -80,6 +80,18 @@ export const errors = {
   switchWithJobs: () =>
     new CloudError('startSimulator: this cloud has unfinished jobs; wait for them or kill them first'),
   closedDuringWait: () => new CloudError('the cloud was closed while waiting'),
+  badHome: (home: string, reason: string, cause?: unknown) =>
+    new CloudError(`home ${show(home)} cannot be used: ${reason}; give a directory of your own (it is made if missing)`, { cause }),
+  storeDamaged: (file: string, reason: string, cause: unknown) =>
+    new CloudError(`the job store ${file} is damaged or is not a job store (${reason}): move it away (the jobs in it are lost) and nimbus starts a new one`, { cause }),
+  storeFailed: (file: string, reason: string, cause: unknown) =>
+    new CloudError(`the job store ${file} could not be written or read: ${reason}`, { cause }),
+  storeVersion: (file: string, found: number, wanted: number) =>
+    new CloudError(`the job store ${file} has layout version ${found}, this nimbus reads version ${wanted}: move it away and nimbus starts a new one`),
+  storeLocked: (file: string, waitedMs: number, cause: unknown) =>
+    new CloudError(`the job store ${file} stayed locked by another process for ${waitedMs} ms; try again when that process has finished writing`, { cause }),
+  storeReadOnly: (file: string, cause?: unknown) =>
+    new CloudError(`the job store ${file} is opened read-only (or cannot be written): it can be read, not changed`, { cause }),
   memoryExceeded: (type: string, limitMb: number) => ({
     name: 'MemoryLimitExceeded', message: `exceeded the ${type} memory limit of ${limitMb} MB`, stack: undefined,
   }),

@@ -23,24 +23,31 @@ import { SimulatorExecutor } from './simulator/simulator-executor.js';
 import type { CloudConfig } from './types/job-options.js';
 import type { JobService } from './types/job-service.js';
 
-export function createLocalBackend(cloud: Cloud, config: CloudConfig): CloudBackend {
-  return new LocalBackend(cloud, config);
+/** Internal settings, not CloudConfig: how the CLI opens a home only to read it. */
+export interface BackendSettings {
+  /** Open the home's store read-only: nothing is written, no job is recovered (see store/). */
+  readOnlyHome?: boolean;
+}
+
+export function createLocalBackend(cloud: Cloud, config: CloudConfig, settings: BackendSettings = {}): CloudBackend {
+  return new LocalBackend(cloud, config, settings);
 }
 
 class LocalBackend implements CloudBackend {
   readonly #cloud: Cloud;
   readonly #plan: ResourcePlan;
   #simulator: boolean;
-  readonly #home: string | undefined;
+  /** The home's store, opened (and checked) at construction, so a bad home fails there. */
+  readonly #store: SqliteJobStore | undefined;
   readonly files: CloudFiles;
   #runtime: Runtime | undefined;
   /** The runtime as jobs and the Cloud see it: itself, or made durable by a home. */
   #service: JobService | undefined;
 
-  constructor(cloud: Cloud, config: CloudConfig) {
+  constructor(cloud: Cloud, config: CloudConfig, settings: BackendSettings) {
     this.#cloud = cloud;
     this.#plan = planResources(config);
-    this.#home = config.home;
+    this.#store = config.home === undefined ? undefined : new SqliteJobStore(config.home, nanoid(), undefined, { readOnly: settings.readOnlyHome });
     this.files = new CloudFiles(createFileStore(filesConfig(config)));
     this.#simulator = config.simulator ?? false;
   }
@@ -52,15 +59,15 @@ class LocalBackend implements CloudBackend {
   service(): JobService {
     if (!this.#service) {
       const runtime = (this.#runtime = new Runtime(this.#settings()));
-      this.#service = this.#home === undefined ? runtime : this.#durable(runtime, this.#home);
+      this.#service = this.#store === undefined ? runtime : this.#durable(runtime, this.#store);
       runtime.exposeToJobs(jobFacingService(this.#service, new FileChannelHost(this.files.store)));
     }
     return this.#service;
   }
 
-  #durable(runtime: Runtime, home: string): DurableService {
-    const durable = new DurableService(runtime, new SqliteJobStore(home, nanoid()));
-    durable.recover().catch((error: unknown) => process.emitWarning(`nimbus: could not recover the jobs in ${home}: ${String(error)}`));
+  #durable(runtime: Runtime, store: SqliteJobStore): DurableService {
+    const durable = new DurableService(runtime, store, { maxRestarts: this.#plan.maxRestarts });
+    durable.recover().catch((error: unknown) => process.emitWarning(`nimbus: could not recover the jobs of a runtime that stopped: ${String(error)}`));
     return durable;
   }
 

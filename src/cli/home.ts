@@ -1,8 +1,21 @@
-/** Which job store the command line reads: --home, else NIMBUS_HOME, else .nimbus in the working directory. */
-import { resolve } from 'node:path';
+/**
+ * Which job store the command line reads (--home, else NIMBUS_HOME, else .nimbus in the working
+ * directory), and whether a command opens it only to read.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DATABASE_FILE } from '../store/home-dir.js';
 
 export const DEFAULT_HOME = '.nimbus';
 
 export function resolveHome(option: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
   return resolve(cwd, option ?? (env.NIMBUS_HOME || DEFAULT_HOME));
+}
+
+/** Commands that only read jobs: they open the store read-only, so they never write (nor recover a dead runtime's jobs). */
+const READING_COMMANDS: ReadonlySet<string> = new Set(['status', 'result', 'info', 'jobs']);
+
+/** True when `command` should open the home read-only: it only reads, and there is a store to read. */
+export function opensReadOnly(command: string, home: string): boolean {
+  return READING_COMMANDS.has(command) && existsSync(join(home, DATABASE_FILE));
 }

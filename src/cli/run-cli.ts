@@ -9,7 +9,8 @@ import { CloudError, CloudException, CloudTimeoutError } from '../errors.js';
 import type { CliCloud, CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT } from './exit-codes.js';
-import { resolveHome } from './home.js';
+import { createLocalBackend } from '../local-backend.js';
+import { opensReadOnly, resolveHome } from './home.js';
 import { renderFailure } from './job-text.js';
 import { toJson } from './json-output.js';
 import { stringOption } from './operands.js';
@@ -37,7 +38,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
     }
     const context: CommandContext = {
-      cloud: io.cloud ?? (opened = new Cloud({ home })),
+      cloud: io.cloud ?? (opened = opensReadOnly(invocation.command.name, home)
+        ? new Cloud({ home }, (cloud, config) => createLocalBackend(cloud, config, { readOnlyHome: true }))
+        : new Cloud({ home })),
       values: invocation.values,
       positionals: invocation.positionals,
       json: invocation.values.json === true,

@@ -43,8 +43,8 @@ export class JobTable {
   status = new Uint8Array(INITIAL_CAPACITY);
   typeIndex = new Uint8Array(INITIAL_CAPACITY);
   flags = new Uint8Array(INITIAL_CAPACITY);
-  /** Times the job was dispatched to a worker. */
-  attempts = new Uint8Array(INITIAL_CAPACITY);
+  /** Times the job was dispatched to a worker; 32 bits, so that any maxRestarts a job can reach is counted, never wrapped. */
+  attempts = new Uint32Array(INITIAL_CAPACITY);
   /** How many jobs started this one's chain of parents: 0 for the user's own, capped at 255. */
   depth = new Uint8Array(INITIAL_CAPACITY);
   cores = new Uint32Array(INITIAL_CAPACITY);

@@ -1,8 +1,10 @@
 /**
  * A runtime made durable: the JobService a Cloud with a home talks to. It wraps the local
- * runtime, gives its jobs jids from the shared store, writes every changed record there once per
- * tick, and answers for jobs of other processes (past or present) from the store. The runtime
- * underneath knows nothing of it: it only reports which of its jobs changed.
+ * runtime, gives its jobs jids from the shared store, has a RecordWriter write their records
+ * there in bounded slices, keeps this runtime's lease alive, and answers for jobs of other
+ * processes (past or present) from the store, taking over the jobs of a runtime that is gone
+ * when it waits on one. The runtime underneath knows nothing of it: it only reports which of its
+ * jobs changed. No timer here lets an error escape: a locked or failing store is tried again.
  */
 import { deserialize, serialize } from 'node:v8';
 import { CloudError, errors } from '../errors.js';
@@ -15,39 +17,67 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
 import { LoadTally } from '../runtime/load-tally.js';
 import { JidMap } from './jid-map.js';
+import { leaseSettings } from './lease.js';
+import { RecordWriter } from './record-writer.js';
 import { MAX_STORED_RESULT_BYTES } from './sqlite-job-store.js';
+import { isBusy } from './store-errors.js';
 
 /** How often a wait on another process's jobs reads the store again. */
 const REMOTE_POLL_MS = 100;
 /** How often this runtime looks for kill requests from other processes. */
 const KILL_POLL_MS = 250;
+/** Jobs of a submission recorded before it returns; the rest of a larger map follows in slices. */
+const ADD_AT_ONCE = 1_024;
 /** How long `kill` waits for another process to kill its job before resolving anyway. */
 const REMOTE_KILL_WAIT_MS = 5_000;
 
 export const RUNTIME_STOPPED = { name: 'RuntimeStopped', message: 'runtime stopped before the job finished', stack: undefined };
 
+export interface DurableSettings {
+  /** Runs of a restartable job beyond the first, counted across the runtimes that ran it. */
+  maxRestarts: number;
+  /** Internal: how often the lease is renewed (default from lease.ts, NIMBUS_LEASE_MS). */
+  heartbeatMs?: number;
+}
+
 export class DurableService implements JobService {
   readonly #runtime: Runtime;
   readonly #store: JobStore;
+  readonly #settings: DurableSettings;
   readonly #jids = new JidMap();
-  /** Local ids whose records changed since the last write. */
-  #dirty = new Set<number>();
-  #flushPending = false;
-  readonly #killPoll: NodeJS.Timeout;
+  readonly #writer: RecordWriter;
+  /** Runs a recovered job had in the runtimes before this one, by local id. */
+  readonly #priorAttempts = new Map<number, number>();
+  /** While the runtime accepts new jobs: the writer adds them as a range, not one change each. */
+  #accepting = false;
+  #recovering: Promise<void> | undefined;
+  #killPoll: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** Store failures already reported from a timer: each message is said once. */
+  readonly #reported = new Set<string>();
 
   /** @param store where the records go: the SQLite store of a home, or any other JobStore */
-  constructor(runtime: Runtime, store: JobStore) {
+  constructor(runtime: Runtime, store: JobStore, settings: DurableSettings = { maxRestarts: 0 }) {
     this.#runtime = runtime;
     this.#store = store;
-    runtime.watchChanges((local) => this.#changed(local));
+    this.#settings = settings;
+    this.#writer = new RecordWriter(store, (local) => this.#record(local), (error) => this.#report(error));
+    runtime.watchChanges((local) => {
+      if (!this.#accepting) this.#writer.changed(local);
+    });
     runtime.exposeToJobs(this);
-    this.#killPoll = setInterval(() => void this.#applyKillRequests(), KILL_POLL_MS);
-    this.#killPoll.unref();
+    this.#startTimers();
   }
 
   /** Ends, or takes over to run again, the unfinished jobs of runtimes that are gone. */
-  async recover(): Promise<void> {
-    for (const job of this.#store.recover(RUNTIME_STOPPED)) {
+  recover(): Promise<void> {
+    if (this.#store.readOnly) return Promise.resolve();
+    this.#recovering ??= this.#recover().finally(() => (this.#recovering = undefined));
+    return this.#recovering;
+  }
+
+  async #recover(): Promise<void> {
+    for (const job of this.#store.recover(RUNTIME_STOPPED, this.#settings.maxRestarts)) {
       const { fn, args } = deserialize(job.payload) as { fn: ShippedFunction; args: Packed };
       const { info } = job;
       await this.#runtime.submit({
@@ -57,7 +87,10 @@ export class DurableService implements JobService {
           type: info.type, cores: info.cores, priority: info.priority, label: info.label, dependsOn: [],
           dependsOnErrors: 'abort', maxRuntime: undefined, restartable: true,
         },
-      }, (local) => this.#jids.add(local, job.jid, 1));
+      }, (local) => {
+        this.#jids.add(local, job.jid, 1);
+        this.#priorAttempts.set(local, info.attempts);
+      });
     }
   }
 
@@ -66,11 +99,37 @@ export class DurableService implements JobService {
     const count = submission.argsList.length;
     // The jids come first: the runtime reports the new jobs as changed, and they need their jids.
     const global = this.#store.reserve(count);
-    await this.#runtime.submit(
-      { ...submission, options: { ...submission.options, dependsOn } },
-      (first) => this.#jids.add(first, global, count),
-    );
+    this.#startTimers();
+    let first = 0;
+    this.#accepting = true;
+    let accepted: Promise<number>;
+    try {
+      accepted = this.#runtime.submit({ ...submission, options: { ...submission.options, dependsOn } }, (local) => {
+        first = local;
+        this.#jids.add(local, global, count);
+      });
+    } finally {
+      this.#accepting = false;
+    }
+    await accepted;
+    this.#addNew(first, global, count, submission.options.restartable);
     return global;
+  }
+
+  /**
+   * Records the jobs just accepted as one range of queued records (with payloads when
+   * restartable): at once when few, so that other processes know their jids when `call`
+   * returns; a large map's rest through the writer, in slices.
+   */
+  #addNew(first: number, global: number, count: number, restartable: boolean): void {
+    const record = this.#runtime.recordOf(first);
+    const info = this.#globalInfo(record.info);
+    const payloads = restartable ? Array.from({ length: count }, (_, i) => serialize(this.#runtime.recordOf(first + i).inputs)) : undefined;
+    const now = Math.min(count, ADD_AT_ONCE);
+    this.#store.add({ first: global, count: now, info, payloads: payloads?.slice(0, now) });
+    if (count > now) this.#writer.add({ first: global + now, count: count - now, info, payloads: payloads?.slice(now) });
+    // Jobs that did not stay queued (stalled at once on a failed dependency) are written as they are.
+    if (record.info.status !== 'queued') for (let i = 0; i < count; i++) this.#writer.changed(first + i);
   }
 
   async status(jids: number[]): Promise<JobStatus[]> {
@@ -92,7 +151,10 @@ export class DurableService implements JobService {
   async wait(request: WaitRequest): Promise<WaitVerdict> {
     const locals = request.jids.map((jid) => this.#jids.toLocal(jid));
     if (locals.every((local) => local !== undefined)) {
-      return this.#globalVerdict(await this.#runtime.wait({ ...request, jids: locals as number[] }));
+      const verdict = await this.#runtime.wait({ ...request, jids: locals as number[] });
+      // What a wait saw complete is in the store before the caller sees it: a crash next loses none of it.
+      await this.#writer.drain();
+      return this.#globalVerdict(verdict);
     }
     for (const [i, local] of locals.entries()) if (local === undefined) this.#stored(request.jids[i]!);
     return this.#pollWait(request);
@@ -128,55 +190,76 @@ export class DurableService implements JobService {
       else if (!isComplete(this.#stored(jid).info.status)) throw errors.deleteUnfinished(jid);
     }
     await this.#runtime.delete(locals);
-    for (const local of locals) this.#dirty.delete(local);
+    // Their rows may not be written yet: written first, then deleted, none is left behind.
+    await this.#writer.drain();
+    for (const local of locals) this.#writer.forget(local);
     this.#store.delete(jids);
   }
 
   async list(filter: JobFilter): Promise<JobInfo[]> {
-    this.#flush();
+    await this.#writer.drain();
     return this.#store.list(filter);
   }
 
   /** The load of every runtime using this home: what the store holds unfinished. */
   async load(): Promise<RuntimeLoad> {
-    this.#flush();
+    await this.#writer.drain();
     const tally = new LoadTally((await this.#runtime.load()).computeUnits.total);
     for (const { status, type, cores, count } of this.#store.unfinishedCounts()) tally.add(status, type, cores, count);
     return tally.load;
   }
 
-  /** Writes what changed, then stops the runtime; the store stays open for the next start. */
+  /** Stops the runtime, writes what changed, and gives the lease up; the store stays open for the next start. */
   async close(): Promise<boolean> {
     const closed = await this.#runtime.close();
-    this.#flush();
+    this.#stopTimers();
+    await this.#writer.drain();
+    if (!this.#store.readOnly) this.#inTimer(() => this.#store.releaseLease());
     return closed;
   }
 
-  #changed(local: number): void {
-    this.#dirty.add(local);
-    if (this.#flushPending) return;
-    this.#flushPending = true;
-    queueMicrotask(() => this.#flush());
+  /** The lease and the kill-request poll, while this runtime may own jobs (a read-only one never does). */
+  #startTimers(): void {
+    if (this.#store.readOnly || this.#heartbeat !== undefined) return;
+    this.#store.renewLease();
+    const heartbeatMs = this.#settings.heartbeatMs ?? leaseSettings().heartbeatMs;
+    this.#heartbeat = setInterval(() => this.#inTimer(() => this.#store.quickly(() => this.#store.renewLease())), heartbeatMs);
+    // The lease alone must not keep a process alive; a busy runtime's workers and writer do.
+    this.#heartbeat.unref();
+    this.#killPoll = setInterval(() => this.#inTimer(() => this.#applyKillRequests()), KILL_POLL_MS);
+    this.#killPoll.unref();
   }
 
-  /** One transaction for every record that changed in this tick. */
-  #flush(): void {
-    this.#flushPending = false;
-    if (this.#dirty.size === 0) return;
-    const dirty = this.#dirty;
-    this.#dirty = new Set();
-    const jobs: StoredJob[] = [];
-    for (const local of dirty) {
-      const record = this.#runtime.recordOf(local);
-      if (record.info.status === undefined) continue;
-      const keepInputs = record.restartable && record.inputs !== undefined;
-      jobs.push({
-        info: this.#globalInfo(record.info),
-        value: record.value,
-        payload: keepInputs ? serialize(record.inputs) : undefined,
-      });
+  #stopTimers(): void {
+    clearInterval(this.#heartbeat);
+    clearInterval(this.#killPoll);
+    this.#heartbeat = this.#killPoll = undefined;
+  }
+
+  /** Runs a timer's work: a lock held by another process is waited out on the next tick of the timer. */
+  #inTimer(work: () => unknown): void {
+    try {
+      const done = work();
+      if (done instanceof Promise) done.catch((error: unknown) => this.#report(error));
+    } catch (error) {
+      this.#report(error);
     }
-    this.#store.save(jobs);
+  }
+
+  /** A failure no caller can receive: said once as a process warning; a lock held elsewhere is not one. */
+  #report(error: unknown): void {
+    if (isBusy(error)) return;
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.#reported.has(message)) return;
+    this.#reported.add(message);
+    process.emitWarning(`nimbus: ${message}`);
+  }
+
+  /** A job's record for the store, or undefined when the job is gone (deleted). */
+  #record(local: number): StoredJob | undefined {
+    const record = this.#runtime.recordOf(local);
+    if (record.info.status === undefined) return undefined;
+    return { info: this.#globalInfo(record.info), value: record.value, payload: undefined };
   }
 
   /** A job of another process, from the store; unknown is an error. */
@@ -203,7 +286,13 @@ export class DurableService implements JobService {
   }
 
   #globalInfo(info: JobInfo): JobInfo {
-    return { ...info, jid: this.#jids.toGlobal(info.jid), dependsOn: info.dependsOn.map((jid) => this.#jids.toGlobal(jid)) };
+    const prior = this.#priorAttempts.size > 0 ? this.#priorAttempts.get(info.jid) ?? 0 : 0;
+    return {
+      ...info,
+      jid: this.#jids.toGlobal(info.jid),
+      dependsOn: info.dependsOn.map((jid) => this.#jids.toGlobal(jid)),
+      attempts: info.attempts + prior,
+    };
   }
 
   #globalVerdict(verdict: WaitVerdict): WaitVerdict {
@@ -219,21 +308,40 @@ export class DurableService implements JobService {
     }
   }
 
-  /** A wait that involves another process's jobs: it reads the store until the request is met. */
+  /**
+   * A wait that involves another process's jobs: it reads the store until the request is met.
+   * A job whose runtime is gone is recovered here (taken over, or ended), so the wait ends.
+   */
   async #pollWait(request: WaitRequest): Promise<WaitVerdict> {
     const deadline = request.timeout === undefined ? Infinity : Date.now() + request.timeout;
     for (;;) {
-      this.#flush();
-      const results = await Promise.all(request.jids.map((jid) => this.#resultNow(jid)));
-      const failed = results.find((result) => result && !result.ok);
-      if (failed && !failed.ok && !request.ignoreErrors && !request.any) return { kind: 'failed', failure: failed.failure };
-      const complete = request.jids.filter((_, i) => results[i] !== undefined);
-      if (request.any ? complete.length > 0 : complete.length === request.jids.length) {
-        const chosen = request.any ? results.filter((result) => result !== undefined) : results;
-        return { kind: 'complete', jids: complete, results: request.values || request.any ? (chosen as JobResult[]) : undefined };
+      const results = await this.#resultsNow(request.jids);
+      if (results !== undefined) {
+        const failed = results.find((result) => result && !result.ok);
+        if (failed && !failed.ok && !request.ignoreErrors && !request.any) return { kind: 'failed', failure: failed.failure };
+        const complete = request.jids.filter((_, i) => results[i] !== undefined);
+        if (request.any ? complete.length > 0 : complete.length === request.jids.length) {
+          const chosen = request.any ? results.filter((result) => result !== undefined) : results;
+          return { kind: 'complete', jids: complete, results: request.values || request.any ? (chosen as JobResult[]) : undefined };
+        }
       }
       if (Date.now() >= deadline) return { kind: 'timeout', after: request.timeout! };
       await new Promise((resolve) => setTimeout(resolve, Math.min(REMOTE_POLL_MS, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  /** Each job's result if it is complete now; undefined for all while the store is locked elsewhere. */
+  async #resultsNow(jids: number[]): Promise<(JobResult | undefined)[] | undefined> {
+    try {
+      const results = await Promise.all(jids.map((jid) => this.#resultNow(jid)));
+      const orphans = jids.filter((jid, i) => results[i] === undefined && this.#jids.toLocal(jid) === undefined && this.#store.isOrphaned(jid));
+      if (orphans.length === 0) return results;
+      if (this.#store.readOnly) return results.map((result, i) => result ?? (orphans.includes(jids[i]!) ? stoppedResult(jids[i]!) : undefined));
+      await this.recover();
+      return undefined;
+    } catch (error) {
+      if (isBusy(error)) return undefined;
+      throw error;
     }
   }
 
@@ -251,8 +359,13 @@ export class DurableService implements JobService {
     return { ok: false, failure: { jid, status: info.status as JobFailure['status'], error: info.exception } };
   }
 
-  async #applyKillRequests(): Promise<void> {
-    const locals = this.#store.takeKillRequests().map((jid) => this.#jids.toLocal(jid)).filter((local) => local !== undefined);
-    if (locals.length > 0) await this.#runtime.kill(locals);
+  #applyKillRequests(): Promise<void> | undefined {
+    const locals = this.#store.quickly(() => this.#store.takeKillRequests()).map((jid) => this.#jids.toLocal(jid)).filter((local) => local !== undefined);
+    return locals.length > 0 ? this.#runtime.kill(locals) : undefined;
   }
+}
+
+/** What a reader that may not write says of a job whose runtime is gone (a writer would record it so). */
+function stoppedResult(jid: number): JobResult {
+  return { ok: false, failure: { jid, status: 'error', error: RUNTIME_STOPPED } };
 }

@@ -9,7 +9,7 @@ import type { JobInfo } from '../types/job-info.js';
 import type { RemoteError } from '../types/job-outcome.js';
 import type { JobFilter } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
-import type { JobStore, RecoveredJob, StoredJob } from '../types/job-store.js';
+import type { JobStore, NewJobs, RecoveredJob, StoredJob } from '../types/job-store.js';
 import { UNFINISHED } from '../types/job-store.js';
 
 interface Shared {
@@ -18,6 +18,7 @@ interface Shared {
 }
 
 export class MemoryJobStore implements JobStore {
+  readonly readOnly = false;
   readonly #shared: Shared;
   readonly #owner: string;
 
@@ -33,11 +34,29 @@ export class MemoryJobStore implements JobStore {
     return first;
   }
 
+  add({ first, count, info, payloads }: NewJobs): void {
+    for (let i = 0; i < count; i++) {
+      const job = { info: { ...info, jid: first + i }, value: undefined, payload: payloads?.[i] };
+      this.#shared.jobs.set(first + i, { job: structuredClone(job), owner: this.#owner, killRequested: false });
+    }
+  }
+
+  /** As in SQLite: a complete record never changes, nor one another runtime owns. */
   save(jobs: readonly StoredJob[]): void {
     for (const job of jobs) {
-      const killRequested = this.#shared.jobs.get(job.info.jid)?.killRequested ?? false;
-      this.#shared.jobs.set(job.info.jid, { job: structuredClone(job), owner: this.#owner, killRequested });
+      const entry = this.#shared.jobs.get(job.info.jid);
+      if (entry && (entry.owner !== this.#owner || !UNFINISHED.includes(entry.job.info.status))) continue;
+      const payload = UNFINISHED.includes(job.info.status) ? job.payload ?? entry?.job.payload : undefined;
+      this.#shared.jobs.set(job.info.jid, { job: structuredClone({ ...job, payload }), owner: this.#owner, killRequested: entry?.killRequested ?? false });
     }
+  }
+
+  batch(write: () => void): void {
+    write();
+  }
+
+  quickly<T>(work: () => T): T {
+    return work();
   }
 
   get(jid: number): StoredJob | undefined {
@@ -88,9 +107,17 @@ export class MemoryJobStore implements JobStore {
   }
 
   /** Every runtime sharing this store lives in this process: none is gone. */
-  recover(_reason: RemoteError): RecoveredJob[] {
+  recover(_reason: RemoteError, _maxRestarts: number): RecoveredJob[] {
     return [];
   }
+
+  isOrphaned(_jid: number): boolean {
+    return false;
+  }
+
+  renewLease(): void {}
+
+  releaseLease(): void {}
 
   close(): void {}
 }

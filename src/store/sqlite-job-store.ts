@@ -1,243 +1,303 @@
 /**
  * The durable job store: one SQLite database (better-sqlite3, WAL) in the runtime's home
  * directory, shared by every process that uses that home. Jids are reserved in a transaction,
- * so two processes never hand out the same one; each process owns the jobs it accepted, and the
- * jobs of a process that is gone are ended (or taken over, when restartable) by the next one.
+ * so two processes never hand out the same one; each runtime owns the jobs it accepted while its
+ * lease lives, and the jobs of a runtime whose lease ran out are ended, or taken over when
+ * restartable, by exactly one other runtime. Every SQLite failure leaves as a CloudError.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { errors } from '../errors.js';
 import type { JobInfo } from '../types/job-info.js';
-import type { Packed, RemoteError } from '../types/job-outcome.js';
+import type { RemoteError } from '../types/job-outcome.js';
 import type { JobFilter } from '../types/job-service.js';
 import type { ResourceType } from '../types/job-options.js';
 import type { JobStatus } from '../types/job-status.js';
-import type { JobStore, RecoveredJob, StoredJob } from '../types/job-store.js';
+import type { JobStore, NewJobs, RecoveredJob, StoredJob } from '../types/job-store.js';
 import { UNFINISHED } from '../types/job-store.js';
+import { prepareHome } from './home-dir.js';
+import { JOB_COLUMNS, commonOf, rowToInfo, rowToJob, updateParams, type JobRow } from './job-row.js';
+import { THIS_HOST, isGone, leaseSettings, type Lease } from './lease.js';
+import { UNFINISHED_SQL, checkReadable, initialise, probe } from './schema.js';
+import { storeError } from './store-errors.js';
 
-/** The database file inside a home directory. */
-export const DATABASE_FILE = 'jobs.sqlite';
-/** How long a writer waits for another process's transaction before failing. */
+export { DATABASE_FILE } from './home-dir.js';
+/** How long a call made by the user waits for another process's transaction before failing. */
 const BUSY_TIMEOUT_MS = 10_000;
+/** How long a timer's write waits for a lock: a lock held longer is tried again later. */
+const QUICK_BUSY_TIMEOUT_MS = 20;
 /** Results larger than this are not stored (SQLite's own limit is 1 GB a value). */
 export const MAX_STORED_RESULT_BYTES = 256 * 1024 * 1024;
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-  INSERT OR IGNORE INTO meta (key, value) VALUES ('next_jid', 1);
-  CREATE TABLE IF NOT EXISTS jobs (
-    jid INTEGER PRIMARY KEY,
-    owner TEXT NOT NULL,
-    status TEXT NOT NULL,
-    label TEXT,
-    info TEXT NOT NULL,
-    value BLOB,
-    dropped_bytes INTEGER,
-    payload BLOB,
-    kill_requested INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
-  CREATE INDEX IF NOT EXISTS jobs_by_label ON jobs (label);
-  CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner);
-`;
-
-interface Row {
-  jid: number;
-  owner: string;
-  info: string;
-  value: Uint8Array | null;
-  dropped_bytes: number | null;
-  payload: Uint8Array | null;
+export interface SqliteStoreOptions {
+  /** Open only to read: nothing is created or written (the CLI's reading commands). */
+  readOnly?: boolean;
+  /** Internal: how long an owner's lease lasts (default from lease.ts). */
+  leaseMs?: number;
 }
 
 export class SqliteJobStore implements JobStore {
+  readonly readOnly: boolean;
+  readonly #file: string;
   readonly #db: Database.Database;
   /** This runtime: its process id, and an id of its own among the runtimes of that process. */
   readonly #owner: string;
-  readonly #statements;
-
+  readonly #leaseMs: number;
   readonly #maxResultBytes: number;
+  readonly #statements;
+  #busyTimeoutMs = BUSY_TIMEOUT_MS;
 
   /** @param maxResultBytes results larger than this are not kept (tests make it small) */
-  constructor(home: string, runtimeId: string, maxResultBytes = MAX_STORED_RESULT_BYTES) {
+  constructor(home: string, runtimeId: string, maxResultBytes = MAX_STORED_RESULT_BYTES, options: SqliteStoreOptions = {}) {
+    this.readOnly = options.readOnly ?? false;
     this.#maxResultBytes = maxResultBytes;
-    mkdirSync(home, { recursive: true });
-    this.#db = new Database(join(home, DATABASE_FILE), { timeout: BUSY_TIMEOUT_MS });
-    initialise(this.#db);
+    this.#leaseMs = options.leaseMs ?? leaseSettings().leaseMs;
     this.#owner = `${process.pid}:${runtimeId}`;
+    this.#file = prepareHome(home, this.readOnly);
+    this.#db = this.#open();
+    this.#statements = this.#guard(() => this.#prepare());
+  }
+
+  #open(): Database.Database {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(this.#file, { timeout: BUSY_TIMEOUT_MS, readonly: this.readOnly, fileMustExist: this.readOnly });
+      if (this.readOnly) {
+        checkReadable(db, this.#file);
+      } else {
+        initialise(db, this.#file);
+        probe(db);
+      }
+      return db;
+    } catch (error) {
+      db?.close();
+      throw storeError(this.#file, error, BUSY_TIMEOUT_MS);
+    }
+  }
+
+  #prepare() {
     const db = this.#db;
-    this.#statements = {
+    const unfinished = UNFINISHED_SQL;
+    return {
       nextJid: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'next_jid'"),
       advance: db.prepare<[number]>("UPDATE meta SET value = value + ? WHERE key = 'next_jid'"),
-      upsert: db.prepare(`INSERT INTO jobs (jid, owner, status, label, info, value, dropped_bytes, payload)
-        VALUES (@jid, @owner, @status, @label, @info, @value, @dropped_bytes, @payload)
-        ON CONFLICT (jid) DO UPDATE SET owner = @owner, status = @status, label = @label, info = @info, value = @value,
-          dropped_bytes = @dropped_bytes, payload = @payload`),
-      get: db.prepare<[number], Row>('SELECT jid, owner, info, value, dropped_bytes, payload FROM jobs WHERE jid = ?'),
+      lease: db.prepare<[string, string, number, number]>(`INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?)
+        ON CONFLICT (owner) DO UPDATE SET expires = excluded.expires`),
+      release: db.prepare<[string]>('DELETE FROM owners WHERE owner = ?'),
+      leases: db.prepare<[], Lease>('SELECT owner, host, pid, expires FROM owners'),
+      submission: db.prepare<[number, number, string, number, string | null, string]>(
+        'INSERT OR REPLACE INTO submissions (id, count, type, cores, label, common) VALUES (?, ?, ?, ?, ?, ?)'),
+      // A range of queued jobs in one statement: SQLite makes the rows, no call per job.
+      addRange: db.prepare<[number, number, number, string]>(`WITH RECURSIVE range (jid) AS (SELECT ? UNION ALL SELECT jid + 1 FROM range WHERE jid < ?)
+        INSERT OR IGNORE INTO jobs (jid, sub, owner, status) SELECT jid, ?, ?, 'queued' FROM range`),
+      addOne: db.prepare<[number, number, string, string, Uint8Array | null]>(
+        'INSERT OR IGNORE INTO jobs (jid, sub, owner, status, payload) VALUES (?, ?, ?, ?, ?)'),
+      // Only the owner's unfinished record changes: complete is final, and a job taken over is the taker's.
+      updateLive: db.prepare(`UPDATE jobs SET status = ?, started = ?, finished = ?, cputime = ?, memory = ?, attempts = ?,
+          stdout = ?, stderr = ?, exception = ?, value = ?, dropped_bytes = ?, payload = coalesce(?, payload)
+        WHERE jid = ? AND owner = ? AND ${unfinished}`),
+      // A complete job will not run again: its payload goes.
+      updateFinal: db.prepare(`UPDATE jobs SET status = ?, started = ?, finished = ?, cputime = ?, memory = ?, attempts = ?,
+          stdout = ?, stderr = ?, exception = ?, value = ?, dropped_bytes = ?, payload = NULL
+        WHERE jid = ? AND owner = ? AND ${unfinished}`),
+      exists: db.prepare<[number], { jid: number }>('SELECT jid FROM jobs WHERE jid = ?'),
+      get: db.prepare<[number], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs j JOIN submissions s ON s.id = j.sub WHERE j.jid = ?`),
       delete: db.prepare<[number]>('DELETE FROM jobs WHERE jid = ?'),
-      requestKill: db.prepare<[number]>('UPDATE jobs SET kill_requested = 1 WHERE jid = ?'),
-      killRequests: db.prepare<[string], { jid: number }>(`SELECT jid FROM jobs WHERE owner = ? AND kill_requested = 1 AND status IN ${sqlList(UNFINISHED)}`),
+      requestKill: db.prepare<[number]>(`UPDATE jobs SET kill_requested = 1 WHERE jid = ? AND ${unfinished}`),
+      killNow: db.prepare<[number, number]>(`UPDATE jobs SET status = 'killed', finished = ?, payload = NULL WHERE jid = ? AND ${unfinished}`),
+      killRequests: db.prepare<[string], { jid: number }>(`SELECT jid FROM jobs WHERE owner = ? AND kill_requested = 1 AND ${unfinished}`),
       clearKill: db.prepare<[number]>('UPDATE jobs SET kill_requested = 0 WHERE jid = ?'),
       counts: db.prepare<[], { status: JobStatus; type: ResourceType; cores: number; count: number }>(
-        `SELECT status, json_extract(info, '$.type') AS type, json_extract(info, '$.cores') AS cores, COUNT(*) AS count
-         FROM jobs WHERE status IN ${sqlList(UNFINISHED)} GROUP BY 1, 2, 3`),
-      unfinishedOwners: db.prepare<[], { owner: string }>(`SELECT DISTINCT owner FROM jobs WHERE status IN ${sqlList(UNFINISHED)}`),
-      unfinishedOf: db.prepare<[string], Row>(`SELECT jid, owner, info, value, dropped_bytes, payload FROM jobs WHERE owner = ? AND status IN ${sqlList(UNFINISHED)} ORDER BY jid`),
+        `SELECT j.status, s.type, s.cores, COUNT(*) AS count FROM jobs j JOIN submissions s ON s.id = j.sub
+         WHERE ${unfinished} GROUP BY 1, 2, 3`),
+      unfinishedOf: db.prepare<[string], { jid: number; status: JobStatus; attempts: number; restartable: number }>(
+        `SELECT jid, status, attempts, payload IS NOT NULL AS restartable FROM jobs WHERE owner = ? AND ${unfinished} ORDER BY jid`),
+      claim: db.prepare<[string, number, string]>("UPDATE jobs SET owner = ?, status = 'queued' WHERE jid = ? AND owner = ?"),
+      endOrphan: db.prepare<[string, number, number, string]>(
+        "UPDATE jobs SET status = 'error', exception = ?, finished = ?, payload = NULL WHERE jid = ? AND owner = ?"),
+      ownerOf: db.prepare<[number], { owner: string; host: string | null; pid: number | null; expires: number | null }>(
+        `SELECT j.owner AS owner, o.host AS host, o.pid AS pid, o.expires AS expires FROM jobs j LEFT JOIN owners o ON o.owner = j.owner
+         WHERE j.jid = ? AND ${unfinished}`),
     };
   }
 
   reserve(count: number): number {
-    return this.#db.transaction(() => {
+    return this.#write(() => this.#db.transaction(() => {
       const first = this.#statements.nextJid.get()!.value;
       this.#statements.advance.run(count);
       return first;
-    }).immediate();
+    }).immediate());
+  }
+
+  add(jobs: NewJobs): void {
+    this.#write(() => this.#db.transaction(() => this.#add(jobs)).immediate());
+  }
+
+  /** New jobs, and this runtime's lease: whoever owns jobs holds one (renewing it costs one row). */
+  #add({ first, count, info, payloads }: NewJobs): void {
+    const s = this.#statements;
+    s.lease.run(this.#owner, THIS_HOST, process.pid, Date.now() + this.#leaseMs);
+    s.submission.run(first, count, info.type, info.cores, info.label ?? null, commonOf(info));
+    if (payloads === undefined) {
+      s.addRange.run(first, first + count - 1, first, this.#owner);
+      return;
+    }
+    for (let i = 0; i < count; i++) s.addOne.run(first + i, first, this.#owner, 'queued', payloads[i] ?? null);
   }
 
   save(jobs: readonly StoredJob[]): void {
-    this.#db.transaction(() => {
-      for (const job of jobs) {
-        const value = job.value === undefined ? null : serialize(job.value);
-        const kept = value === null || value.length <= this.#maxResultBytes;
-        this.#statements.upsert.run({
-          jid: job.info.jid,
-          owner: this.#owner,
-          status: job.info.status,
-          label: job.info.label ?? null,
-          info: JSON.stringify(job.info),
-          value: kept ? value : null,
-          dropped_bytes: kept ? null : value.length,
-          payload: job.payload ?? null,
-        });
-      }
-    }).immediate();
+    this.#write(() => this.#db.transaction(() => this.#save(jobs)).immediate());
+  }
+
+  #save(jobs: readonly StoredJob[]): void {
+    const s = this.#statements;
+    for (const job of jobs) {
+      const live = UNFINISHED.includes(job.info.status);
+      const update = live ? s.updateLive : s.updateFinal;
+      const params = updateParams(job, this.#owner, this.#maxResultBytes, live);
+      if (update.run(...params).changes > 0 || s.exists.get(job.info.jid)) continue;
+      // Not there yet (a record saved without being added): its own submission, then the update.
+      this.#add({ first: job.info.jid, count: 1, info: job.info, payloads: job.payload ? [job.payload] : undefined });
+      update.run(...params);
+    }
+  }
+
+  batch(write: () => void): void {
+    this.quickly(() => this.#write(() => this.#db.transaction(write).immediate()));
+  }
+
+  quickly<T>(work: () => T): T {
+    if (this.#busyTimeoutMs === QUICK_BUSY_TIMEOUT_MS) return work();
+    this.#setBusyTimeout(QUICK_BUSY_TIMEOUT_MS);
+    try {
+      return work();
+    } finally {
+      this.#setBusyTimeout(BUSY_TIMEOUT_MS);
+    }
+  }
+
+  #setBusyTimeout(ms: number): void {
+    this.#db.pragma(`busy_timeout = ${ms}`);
+    this.#busyTimeoutMs = ms;
   }
 
   get(jid: number): StoredJob | undefined {
-    const row = this.#statements.get.get(jid);
-    return row && rowToJob(row);
+    return this.#guard(() => {
+      const row = this.#statements.get.get(jid);
+      return row && rowToJob(row);
+    });
   }
 
   list(filter: JobFilter): JobInfo[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status) {
-      where.push(`status IN (${filter.status.map(() => '?').join(', ')})`);
-      params.push(...filter.status);
-    }
-    if (filter.label !== undefined) {
-      where.push('label = ?');
-      params.push(filter.label);
-    }
-    const sql = `SELECT info FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY jid DESC LIMIT ?`;
-    const rows = this.#db.prepare<unknown[], { info: string }>(sql).all(...params, filter.limit);
-    return rows.map((row) => JSON.parse(row.info) as JobInfo);
+    return this.#guard(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.status) {
+        where.push(`j.status IN (${filter.status.map(() => '?').join(', ')})`);
+        params.push(...filter.status);
+      }
+      if (filter.label !== undefined) {
+        where.push('s.label = ?');
+        params.push(filter.label);
+      }
+      const sql = `SELECT ${JOB_COLUMNS} FROM jobs j JOIN submissions s ON s.id = j.sub
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY j.jid DESC LIMIT ?`;
+      return this.#db.prepare<unknown[], JobRow>(sql).all(...params, filter.limit).map(rowToInfo);
+    });
   }
 
   delete(jids: readonly number[]): void {
-    this.#db.transaction(() => {
+    this.#write(() => this.#db.transaction(() => {
       for (const jid of jids) this.#statements.delete.run(jid);
-    })();
+    }).immediate());
   }
 
   unfinishedCounts(): { status: JobStatus; type: ResourceType; cores: number; count: number }[] {
-    return this.#statements.counts.all();
+    return this.#guard(() => this.#statements.counts.all());
   }
 
   requestKill(jids: readonly number[]): void {
-    this.#db.transaction(() => {
+    this.#write(() => this.#db.transaction(() => {
       const now = Date.now();
       for (const jid of jids) {
-        const row = this.#statements.get.get(jid);
-        if (!row) continue;
-        if (isAlive(row.owner)) {
-          this.#statements.requestKill.run(jid);
-        } else {
-          // Nobody would read the request: the job is killed here and now.
-          const info: JobInfo = { ...(JSON.parse(row.info) as JobInfo), status: 'killed', finished: now };
-          this.save([{ info, value: undefined, payload: undefined }]);
-        }
+        // Nobody would read the request of a runtime that is gone: the job is killed here and now.
+        if (this.#orphaned(jid, now)) this.#statements.killNow.run(now, jid);
+        else this.#statements.requestKill.run(jid);
       }
-    }).immediate();
+    }).immediate());
   }
 
   takeKillRequests(): number[] {
-    return this.#db.transaction(() => {
+    return this.#write(() => this.#db.transaction(() => {
       const jids = this.#statements.killRequests.all(this.#owner).map((row) => row.jid);
       for (const jid of jids) this.#statements.clearKill.run(jid);
       return jids;
-    }).immediate();
+    }).immediate());
   }
 
-  recover(reason: RemoteError): RecoveredJob[] {
-    return this.#db.transaction(() => {
-      const recovered: RecoveredJob[] = [];
-      const now = Date.now();
-      for (const { owner } of this.#statements.unfinishedOwners.all()) {
-        if (isAlive(owner)) continue;
-        for (const row of this.#statements.unfinishedOf.all(owner)) {
-          const job = rowToJob(row);
-          if (job.payload && job.info.status !== 'waiting') {
-            recovered.push({ jid: row.jid, payload: job.payload, info: job.info });
-            continue;
-          }
-          const info: JobInfo = { ...job.info, status: 'error', exception: reason, finished: now };
-          this.save([{ info, value: undefined, payload: undefined }]);
+  recover(reason: RemoteError, maxRestarts: number): RecoveredJob[] {
+    return this.#write(() => this.#db.transaction(() => this.#recover(JSON.stringify(reason), maxRestarts)).immediate());
+  }
+
+  /** Inside one IMMEDIATE transaction: no other process recovers between our look and our claim. */
+  #recover(reason: string, maxRestarts: number): RecoveredJob[] {
+    const s = this.#statements;
+    const now = Date.now();
+    // Our own lease first: the jobs we take must belong to a runtime others see alive.
+    s.lease.run(this.#owner, THIS_HOST, process.pid, now + this.#leaseMs);
+    const recovered: RecoveredJob[] = [];
+    for (const lease of s.leases.all()) {
+      if (lease.owner === this.#owner || !isGone(lease, now)) continue;
+      for (const job of s.unfinishedOf.all(lease.owner)) {
+        if (job.restartable && job.status !== 'waiting' && job.attempts <= maxRestarts) {
+          s.claim.run(this.#owner, job.jid, lease.owner);
+          const { info, payload } = rowToJob(s.get.get(job.jid)!);
+          // A job seen processing ran at least once, even if its attempt was not written yet.
+          const attempts = Math.max(info.attempts, job.status === 'processing' ? 1 : 0);
+          recovered.push({ jid: job.jid, info: { ...info, attempts }, payload: payload! });
+        } else {
+          s.endOrphan.run(reason, now, job.jid, lease.owner);
         }
       }
-      return recovered;
-    }).immediate();
+      s.release.run(lease.owner);
+    }
+    return recovered;
+  }
+
+  isOrphaned(jid: number): boolean {
+    return this.#guard(() => this.#orphaned(jid, Date.now()));
+  }
+
+  #orphaned(jid: number, now: number): boolean {
+    const row = this.#statements.ownerOf.get(jid);
+    if (!row || row.owner === this.#owner) return false;
+    // No lease at all: its runtime was recovered from already, or never took one.
+    if (row.expires === null) return true;
+    return isGone({ owner: row.owner, host: row.host!, pid: row.pid!, expires: row.expires }, now);
+  }
+
+  renewLease(): void {
+    this.#write(() => this.#statements.lease.run(this.#owner, THIS_HOST, process.pid, Date.now() + this.#leaseMs));
+  }
+
+  releaseLease(): void {
+    this.#write(() => this.#statements.release.run(this.#owner));
   }
 
   close(): void {
     this.#db.close();
   }
-}
 
-/** Tries to set up a database another process may be setting up too. */
-const INIT_ATTEMPTS = 100;
-const INIT_RETRY_MS = 20;
+  /** A write: refused at once when read-only, SQLite's failures as CloudErrors. */
+  #write<T>(work: () => T): T {
+    if (this.readOnly) throw errors.storeReadOnly(this.#file);
+    return this.#guard(work);
+  }
 
-/**
- * WAL mode and the schema. Switching to WAL can fail with SQLITE_BUSY at once, without waiting
- * for the busy timeout, when another process opens the same new database at the same moment.
- */
-function initialise(db: Database.Database): void {
-  for (let attempt = 1; ; attempt++) {
+  #guard<T>(work: () => T): T {
     try {
-      db.pragma('journal_mode = WAL');
-      db.exec(SCHEMA);
-      return;
+      return work();
     } catch (error) {
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt === INIT_ATTEMPTS) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, INIT_RETRY_MS);
+      throw storeError(this.#file, error, this.#busyTimeoutMs);
     }
   }
-}
-
-function rowToJob(row: Row): StoredJob {
-  return {
-    info: JSON.parse(row.info) as JobInfo,
-    value: row.value ? (deserialize(row.value) as Packed) : undefined,
-    payload: row.payload ?? undefined,
-    droppedBytes: row.dropped_bytes ?? undefined,
-  };
-}
-
-/** Whether the process that owns some jobs still runs. */
-function isAlive(owner: string): boolean {
-  const pid = Number(owner.split(':')[0]);
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function sqlList(values: readonly string[]): string {
-  return `(${values.map((value) => `'${value}'`).join(', ')})`;
 }

@@ -1,0 +1,198 @@
+/**
+ * Writes a runtime's job records to its store off the hot path. New jobs go as lean ranges;
+ * changed ones are coalesced (a job that changes several times before its turn is written once,
+ * as it is then) and wait COALESCE_MS, so a short job is usually written only when complete.
+ * Writing happens in slices: one transaction each, filled a chunk at a time until the clock says
+ * SLICE_TARGET_MS has passed, with the event loop free between slices. A slice that meets
+ * another process's lock is kept and tried again later: nothing is dropped, no error escapes.
+ */
+import type { JobStore, NewJobs, StoredJob } from '../types/job-store.js';
+import { isBusy } from './store-errors.js';
+
+/** A slice stops taking work once it has held the event loop (and the database) this long. */
+export const SLICE_TARGET_MS = 20;
+/** A transaction holds at most this many units: one changed record is one unit. */
+export const MAX_SLICE_UNITS = 2_048;
+/** A queued job written as part of a range costs SQLite about half an update, or less. */
+export const JIDS_PER_UNIT = 2;
+/** The slice looks at the clock after each chunk of this many units. */
+const CHUNK_UNITS = 64;
+/** A changed record waits this long before it is written, so that its next change joins it. */
+const COALESCE_MS = 50;
+/** After another process's lock outlasted our short wait. */
+const BUSY_RETRY_MS = 200;
+/** After any other failure (reported once per message). */
+const ERROR_RETRY_MS = 1_000;
+
+interface Taken {
+  adds: NewJobs[];
+  /** Local ids whose records the slice wrote (or found gone). */
+  locals: number[];
+}
+
+export class RecordWriter {
+  readonly #store: JobStore;
+  readonly #recordOf: (local: number) => StoredJob | undefined;
+  readonly #onError: (error: unknown) => void;
+  /** New jobs not written yet, in the order they came. */
+  readonly #adds: NewJobs[] = [];
+  /** Changed local ids in the order they first changed, and when; `#head` is the next to write. */
+  #queue: number[] = [];
+  #since: number[] = [];
+  #head = 0;
+  /** 1 for a local id in the queue and not written since: a second change does not queue it again. */
+  #queued = new Uint8Array(1_024);
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  /** Callers of drain() waiting for everything to be written. */
+  #drainers: (() => void)[] = [];
+
+  /** @param recordOf a job's record as it is now, or undefined when it is gone (deleted) */
+  constructor(store: JobStore, recordOf: (local: number) => StoredJob | undefined, onError: (error: unknown) => void) {
+    this.#store = store;
+    this.#recordOf = recordOf;
+    this.#onError = onError;
+  }
+
+  get pending(): boolean {
+    return this.#adds.length > 0 || this.#head < this.#queue.length;
+  }
+
+  add(jobs: NewJobs): void {
+    this.#adds.push(jobs);
+    this.#schedule();
+  }
+
+  changed(local: number): void {
+    if (local >= this.#queued.length) this.#grow(local);
+    if (this.#queued[local] === 1) return;
+    this.#queued[local] = 1;
+    this.#queue.push(local);
+    this.#since.push(performance.now());
+    this.#schedule();
+  }
+
+  /** The job is gone: its record is not written. */
+  forget(local: number): void {
+    if (local < this.#queued.length) this.#queued[local] = 0;
+  }
+
+  /** Resolves once everything accepted so far is written, without waiting to coalesce. */
+  drain(): Promise<void> {
+    if (!this.pending) return Promise.resolve();
+    const drained = new Promise<void>((resolve) => this.#drainers.push(resolve));
+    this.#reschedule(0);
+    return drained;
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#immediate !== undefined) return;
+    if (!this.pending) {
+      for (const resolve of this.#drainers.splice(0)) resolve();
+      return;
+    }
+    const ready = this.#adds.length > 0 || this.#drainers.length > 0;
+    this.#reschedule(ready ? 0 : Math.max(0, this.#since[this.#head]! + COALESCE_MS - performance.now()));
+  }
+
+  /** Runs the next slice after `delayMs`, replacing any slice already planned. */
+  #reschedule(delayMs: number): void {
+    clearTimeout(this.#timer);
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
+    this.#timer = this.#immediate = undefined;
+    if (delayMs <= 0) this.#immediate = setImmediate(() => this.#slice());
+    else this.#timer = setTimeout(() => this.#slice(), delayMs);
+  }
+
+  #slice(): void {
+    this.#timer = this.#immediate = undefined;
+    this.#compact();
+    const start = performance.now();
+    const headBefore = this.#head;
+    const taken: Taken = { adds: [], locals: [] };
+    try {
+      this.#store.batch(() => this.#fill(taken, start));
+    } catch (error) {
+      // Nothing was written: everything taken goes back where it was, to be tried again.
+      this.#adds.unshift(...taken.adds);
+      for (const local of taken.locals) this.#queued[local] = 1;
+      this.#head = headBefore;
+      if (!isBusy(error)) this.#onError(error);
+      this.#reschedule(isBusy(error) ? BUSY_RETRY_MS : ERROR_RETRY_MS);
+      return;
+    }
+    this.#schedule();
+  }
+
+  /** Inside the slice's transaction: chunk after chunk, until the clock or the unit bound says stop. */
+  #fill(taken: Taken, start: number): void {
+    let units = 0;
+    while (units < MAX_SLICE_UNITS && performance.now() - start < SLICE_TARGET_MS) {
+      const chunk = Math.min(CHUNK_UNITS, MAX_SLICE_UNITS - units);
+      const adds = this.#takeAdds(chunk);
+      if (adds.length > 0) {
+        taken.adds.push(...adds);
+        for (const jobs of adds) this.#store.add(jobs);
+        units += adds.reduce((sum, jobs) => sum + Math.ceil(jobs.count / JIDS_PER_UNIT), 0);
+        continue;
+      }
+      // New jobs are written first: a change is saved only once its job's row exists.
+      const { locals, records } = this.#takeChanged(chunk, start);
+      if (locals.length === 0) return;
+      taken.locals.push(...locals);
+      if (records.length > 0) this.#store.save(records);
+      units += locals.length;
+    }
+  }
+
+  /** New jobs worth at most `units`; a large range is split, its rest stays first in line. */
+  #takeAdds(units: number): NewJobs[] {
+    const taken: NewJobs[] = [];
+    let jids = units * JIDS_PER_UNIT;
+    while (this.#adds.length > 0 && jids > 0) {
+      const next = this.#adds[0]!;
+      if (next.count <= jids) {
+        taken.push(this.#adds.shift()!);
+        jids -= next.count;
+        continue;
+      }
+      taken.push({ ...next, count: jids, payloads: next.payloads?.slice(0, jids) });
+      this.#adds[0] = { ...next, first: next.first + jids, count: next.count - jids, payloads: next.payloads?.slice(jids) };
+      jids = 0;
+    }
+    return taken;
+  }
+
+  /** Changed records, oldest first, that waited COALESCE_MS (all of them while draining). */
+  #takeChanged(units: number, now: number): { locals: number[]; records: StoredJob[] } {
+    const locals: number[] = [];
+    const records: StoredJob[] = [];
+    const draining = this.#drainers.length > 0;
+    while (this.#head < this.#queue.length && locals.length < units) {
+      if (!draining && this.#since[this.#head]! + COALESCE_MS > now) break;
+      const local = this.#queue[this.#head++]!;
+      if (this.#queued[local] === 0) continue;
+      this.#queued[local] = 0;
+      locals.push(local);
+      const record = this.#recordOf(local);
+      if (record) records.push(record);
+    }
+    return { locals, records };
+  }
+
+  /** Drops the written part of the queue once it is most of it. */
+  #compact(): void {
+    if (this.#head < 4_096 || this.#head * 2 < this.#queue.length) return;
+    this.#queue = this.#queue.slice(this.#head);
+    this.#since = this.#since.slice(this.#head);
+    this.#head = 0;
+  }
+
+  #grow(local: number): void {
+    let size = this.#queued.length;
+    while (size <= local) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.#queued);
+    this.#queued = grown;
+  }
+}

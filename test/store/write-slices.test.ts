@@ -1,0 +1,87 @@
+/**
+ * A home writes its records off the hot path, in slices: a large map reaches the store in many
+ * transactions, none larger than the writer's bound, never as one transaction of every record;
+ * and each job is written complete in the end. The store is the memory JobStore, told to note
+ * each transaction; the runtime's executor finishes every job at once.
+ */
+import { describe, expect, it } from 'vitest';
+import { appendOutcome, emptyReport, toWireReport } from '../../src/runtime/outcome-report.js';
+import { Runtime } from '../../src/runtime/runtime.js';
+import { shipFunction } from '../../src/runtime/shipping/ship-function.js';
+import { computeUnitsOf } from '../../src/runtime/scheduler.js';
+import { DurableService } from '../../src/store/durable-service.js';
+import { MemoryJobStore } from '../../src/store/memory-job-store.js';
+import { JIDS_PER_UNIT, MAX_SLICE_UNITS } from '../../src/store/record-writer.js';
+import type { Executor, ExecutorEvents } from '../../src/types/executor.js';
+import type { NewJobs, StoredJob } from '../../src/types/job-store.js';
+
+const JOBS = 60_000;
+
+/** Every job ends done with its argument as value, on the next turn of the event loop. */
+function instantExecutor(events: ExecutorEvents): Executor {
+  return {
+    traits: { stopsRunningCode: true, measuresMemory: false },
+    run(batch) {
+      setImmediate(() => {
+        const report = emptyReport();
+        const now = Date.now();
+        for (const jid of batch.jids) {
+          appendOutcome(report, { jid, status: 'done', value: jid, started: now, finished: now, cputime: undefined, memory: undefined, stdout: '', stderr: '' });
+        }
+        events.finished(toWireReport(report));
+      });
+    },
+    stop() {},
+    close: async () => {},
+  };
+}
+
+/** Notes, for each transaction of the writer, how many jobs it added and how many records it saved. */
+class NotingStore extends MemoryJobStore {
+  readonly transactions: { added: number; saved: number }[] = [];
+  #current: { added: number; saved: number } | undefined;
+
+  override batch(write: () => void): void {
+    this.#current = { added: 0, saved: 0 };
+    write();
+    this.transactions.push(this.#current);
+    this.#current = undefined;
+  }
+
+  override add(jobs: NewJobs): void {
+    if (this.#current) this.#current.added += jobs.count;
+    super.add(jobs);
+  }
+
+  override save(jobs: readonly StoredJob[]): void {
+    if (this.#current) this.#current.saved += jobs.length;
+    super.save(jobs);
+  }
+}
+
+describe('the records of a large map', () => {
+  it('are written in many bounded transactions, and all end complete', async () => {
+    const runtime = new Runtime({
+      computeUnits: 4, capacity: 4, costOf: computeUnitsOf, maxRestarts: 0,
+      memoryLimitOf: () => undefined, createExecutor: (events) => instantExecutor(events),
+    });
+    const store = new NotingStore('owner');
+    const service = new DurableService(runtime, store, { maxRestarts: 0 });
+    const first = await service.submit({
+      fn: shipFunction(function f() {}),
+      argsList: Array.from({ length: JOBS }, (_, i) => [i]),
+      options: { type: 'c1', cores: 1, priority: 5, label: undefined, dependsOn: [], dependsOnErrors: 'abort', maxRuntime: undefined, restartable: false },
+    });
+    const jids = Array.from({ length: JOBS }, (_, i) => first + i);
+    expect((await service.wait({ jids, timeout: 30_000, ignoreErrors: false, values: false, any: false, caller: undefined })).kind).toBe('complete');
+    await service.list({ status: undefined, label: undefined, limit: 1 });
+
+    const { transactions } = store;
+    expect(transactions.length).toBeGreaterThan(JOBS / MAX_SLICE_UNITS);
+    for (const { added, saved } of transactions) expect(Math.ceil(added / JIDS_PER_UNIT) + saved).toBeLessThanOrEqual(MAX_SLICE_UNITS);
+    expect(store.unfinishedCounts()).toEqual([]);
+    expect(store.list({ status: ['done'], label: undefined, limit: JOBS }).length).toBe(JOBS);
+    expect(store.get(first + JOBS - 1)?.value).toBe(JOBS);
+    await service.close();
+  });
+});

@@ -13,11 +13,11 @@ import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { JobService } from '../types/job-service.js';
 import { toWire } from './batch-args.js';
+import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from './nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
 import { computeUnitsOf } from './scheduler.js';
-import type { BatchTask, NimbusWorkerData } from './worker-protocol.js';
-import { isPortAnnouncement } from './worker-protocol.js';
+import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, type BatchTask, type NimbusWorkerData } from './worker-protocol.js';
 
 /**
  * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back
@@ -55,6 +55,7 @@ export class PoolExecutor implements Executor {
   readonly #plan: ResourcePlan;
   readonly #pools = new Map<string, ProfilePool>();
   readonly #inFlight = new Map<number, InFlight>();
+  readonly #children = new JobChildReaper();
   #closed = false;
 
   constructor(events: ExecutorEvents, service: JobService, plan: ResourcePlan) {
@@ -88,21 +89,37 @@ export class PoolExecutor implements Executor {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.all(pools.map((pool) => pool.piscina.destroy()));
+    this.#children.close();
   }
 
   #onReport(batch: InFlight, report: OutcomeReport): void {
     this.#release(batch);
+    this.#children.forget(batch.batch.jids);
+    if (this.#closed) return;
     // A stopped job is complete already; the scheduler ignores its report.
-    if (!this.#closed) this.#events.finished(report);
+    this.#events.finished(report);
+    // A thread that retired (an error escaped a job) skipped the jobs after: they run again.
+    if (report.jids.length < batch.batch.jids.length) {
+      const reported = new Set(report.jids);
+      const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped.has(jid));
+      if (skipped.length > 0) this.#events.returned(skipped);
+    }
   }
 
-  /** The batch ended without a report: stopped by us, or its thread died. */
+  /** The batch ended without a report: stopped by us, or its thread died or retired. */
   #onBatchCut(batch: InFlight, error: unknown): void {
     this.#release(batch);
+    this.#children.end(batch.batch.jids);
     if (this.#closed) return;
+    const { jids, type } = batch.batch;
+    // A thread that retired runs no job of a task it is given: none of them is to blame.
+    if (describeExit(error) === `code ${RETIRED_EXIT_CODE}`) {
+      const lost = jids.filter((jid) => !batch.stopped.has(jid));
+      if (lost.length > 0) this.#events.returned(lost);
+      return;
+    }
     // The worker says which job it was on; a worker that died before starting any (it could
     // not even load) blames the first, so a broken worker can never loop on the same batch.
-    const { jids, type } = batch.batch;
     const running = jids[Math.max(0, Atomics.load(batch.pool.progress, batch.slot) - 1)]!;
     const crashed = batch.stopped.size === 0;
     if (crashed) {
@@ -146,9 +163,11 @@ export class PoolExecutor implements Executor {
     });
     piscina.on('message', (message: unknown) => {
       if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
+      // A child of a job whose batch already ended was ended by its thread.
+      else if (isChildAnnouncement(message) && this.#inFlight.has(message.jid)) this.#children.track(message.jid, message.nimbusChild);
     });
-    // A worker that dies with no task (an error thrown from a timer a finished job left behind)
-    // is replaced by the pool; there is no job left to blame, and the runtime goes on.
+    // A worker that dies with no task (it retired, or could not load) is replaced by the pool;
+    // there is no job left to blame, and the runtime goes on.
     piscina.on('error', () => {});
     const freeSlots = Array.from({ length: PROGRESS_SLOTS }, (_, i) => PROGRESS_SLOTS - 1 - i);
     return { piscina, memoryLimitMb: limitMb, progress: new Int32Array(progress), freeSlots };

@@ -25,3 +25,19 @@ export interface PortAnnouncement {
 export function isPortAnnouncement(message: unknown): message is PortAnnouncement {
   return typeof message === 'object' && message !== null && 'nimbusPort' in message;
 }
+
+/** Posted by a worker for each child process a job starts there, so that the runtime can end it if the thread is stopped. */
+export interface ChildAnnouncement {
+  nimbusChild: number;
+  jid: number;
+}
+
+export function isChildAnnouncement(message: unknown): message is ChildAnnouncement {
+  return typeof message === 'object' && message !== null && typeof (message as ChildAnnouncement).nimbusChild === 'number';
+}
+
+/**
+ * The exit code of a thread that retired itself after an error escaped a job. It exits between
+ * jobs, and runs no job of a task it receives meanwhile: such a task's jobs all run again.
+ */
+export const RETIRED_EXIT_CODE = 86;

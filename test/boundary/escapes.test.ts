@@ -5,7 +5,7 @@ import { WORKER_MODES, makeCloud } from '../support/clouds.js';
 /** One function for every job; what each does comes with its arguments. */
 const act = async (x: number, action: string) => {
   // Which worker runs it: a process, and a thread in it.
-  const here = `${process.pid}:${(await import('node:worker_threads')).threadId}`;
+  const here = `${process.pid}:${process.getBuiltinModule('node:worker_threads').threadId}`;
   switch (action) {
     // Return now; leave something that goes off 20 ms later, while the next job runs.
     case 'leave-throw': setTimeout(() => { throw new Error(`thrown later by ${x}`); }, 20); break;

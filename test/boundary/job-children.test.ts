@@ -11,8 +11,8 @@ import { isRunning, killAll, readPids, waitGone } from './pids.js';
  * behind (its parent, the shell, has exited).
  */
 const spawnChildren = async (path: string, then: string) => {
-  const { spawn, execFile } = await import('node:child_process');
-  const { appendFileSync } = await import('node:fs');
+  const { spawn, execFile } = process.getBuiltinModule('node:child_process');
+  const { appendFileSync } = process.getBuiltinModule('node:fs');
   const plain = spawn('sleep', ['1000'], { stdio: 'ignore' });
   const node = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   const detached = spawn('sleep', ['1000'], { stdio: 'ignore', detached: true });

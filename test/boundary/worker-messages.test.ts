@@ -41,7 +41,7 @@ describe.each(WORKER_MODES)('a job that calls process.send (%s)', (mode) => {
       const signal = join(mkdtempSync(join(tmpdir(), 'nimbus-forge-')), 'forged');
       // The victim runs until the forger has sent its forgeries, then returns its own value.
       const victim = await wide.call(async (path: string) => {
-        const { existsSync } = await import('node:fs');
+        const { existsSync } = process.getBuiltinModule('node:fs');
         while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 10));
         return 'victim';
       }, signal);
@@ -50,7 +50,7 @@ describe.each(WORKER_MODES)('a job that calls process.send (%s)', (mode) => {
         for (const last of [true, false]) {
           send?.({ outcomes: { jids: [target], values: ['forged'], errors: [], started: [0], finished: [0], cputime: [0], memory: [0], stdout: [''], stderr: [''] }, last });
         }
-        const { writeFileSync } = await import('node:fs');
+        const { writeFileSync } = process.getBuiltinModule('node:fs');
         writeFileSync(path, 'sent');
         return 'forger';
       }, victim, signal);

@@ -17,7 +17,7 @@ import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from './nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
 import { computeUnitsOf } from './scheduler.js';
-import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, type BatchTask, type NimbusWorkerData } from './worker-protocol.js';
+import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from './worker-protocol.js';
 
 /**
  * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back
@@ -132,6 +132,13 @@ export class PoolExecutor implements Executor {
     if (lost.length > 0) this.#events.returned(lost);
   }
 
+  #recordChild({ nimbusChild, jid, recorded }: ChildAnnouncement): void {
+    // A child of a job whose batch already ended was ended by its thread.
+    if (this.#inFlight.has(jid)) this.#children.track(jid, nimbusChild);
+    Atomics.store(recorded, 0, 1);
+    Atomics.notify(recorded, 0);
+  }
+
   #release(batch: InFlight): void {
     for (const jid of batch.batch.jids) this.#inFlight.delete(jid);
     batch.pool.freeSlots.push(batch.slot);
@@ -163,8 +170,7 @@ export class PoolExecutor implements Executor {
     });
     piscina.on('message', (message: unknown) => {
       if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
-      // A child of a job whose batch already ended was ended by its thread.
-      else if (isChildAnnouncement(message) && this.#inFlight.has(message.jid)) this.#children.track(message.jid, message.nimbusChild);
+      else if (isChildAnnouncement(message)) this.#recordChild(message);
     });
     // A worker that dies with no task (it retired, or could not load) is replaced by the pool;
     // there is no job left to blame, and the runtime goes on.

@@ -15,6 +15,9 @@ import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from './nested-channel.js';
 import { RETIRED_EXIT_CODE, type BatchTask, type ChildAnnouncement, type NimbusWorkerData, type PortAnnouncement } from './worker-protocol.js';
 
+/** How long a job's spawn waits for the runtime to record its child; a busy host may be slower. */
+const CHILD_RECORD_WAIT_MS = 1000;
+
 const progress = new Int32Array((workerData as NimbusWorkerData).progress);
 
 const channel = new MessageChannel();
@@ -30,8 +33,10 @@ const children = new JobChildren({
   ownProcess: false,
   runningJob: () => running,
   announce: (jid, pid) => {
-    const child: ChildAnnouncement = { nimbusChild: pid, jid };
+    const child: ChildAnnouncement = { nimbusChild: pid, jid, recorded: new Int32Array(new SharedArrayBuffer(4)) };
     parentPort!.postMessage(child);
+    // Until the runtime has it on record, a host that dies would leave this child behind.
+    Atomics.wait(child.recorded, 0, 0, CHILD_RECORD_WAIT_MS);
   },
 });
 const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), guard);

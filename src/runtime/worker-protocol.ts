@@ -26,10 +26,15 @@ export function isPortAnnouncement(message: unknown): message is PortAnnouncemen
   return typeof message === 'object' && message !== null && 'nimbusPort' in message;
 }
 
-/** Posted by a worker for each child process a job starts there, so that the runtime can end it if the thread is stopped. */
+/**
+ * Posted by a worker for each child process a job starts there, so that the runtime can end it
+ * if the thread is stopped or the host dies. The runtime sets `recorded[0]` to 1 and notifies
+ * once it has the child on record: the job's spawn returns only then (or after a bound).
+ */
 export interface ChildAnnouncement {
   nimbusChild: number;
   jid: number;
+  recorded: Int32Array;
 }
 
 export function isChildAnnouncement(message: unknown): message is ChildAnnouncement {

@@ -14,6 +14,16 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** A process as a failure message shows it: pid, state and command. */
+function describe(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return `${pid} ${stat.slice(stat.indexOf('('), stat.lastIndexOf(')') + 3)}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
+}
+
 export async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + DEADLINE_MS;
   while (!condition()) {
@@ -23,7 +33,9 @@ export async function until(condition: () => boolean, what: string): Promise<voi
 }
 
 export async function waitGone(pids: readonly number[]): Promise<void> {
-  await until(() => pids.every((pid) => !isRunning(pid)), `processes ${pids.join(', ')} to end (still running: ${pids.filter(isRunning).join(', ')})`);
+  await until(() => pids.every((pid) => !isRunning(pid)), `processes ${pids.join(', ')} to end`).catch((error: Error) => {
+    throw new Error(`${error.message}; still running: ${pids.filter(isRunning).map(describe).join(', ')}`);
+  });
 }
 
 /** The numbers a job wrote to `path`, one a line, once there are `count` of them. */

@@ -58,7 +58,9 @@ export class JobChildren {
 
   /** Ends what this worker process's jobs left, now: before the process exits. */
   endAll(): void {
-    if (this.#options.ownProcess && this.#spawned) killAll(leftBehind([process.pid], [process.pid]));
+    if (!this.#options.ownProcess || !this.#spawned) return;
+    this.#spawned = false;
+    killAll(leftBehind([process.pid], [process.pid]));
   }
 
   #spawnedBy(pid: number | undefined): void {

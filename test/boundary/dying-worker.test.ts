@@ -18,7 +18,7 @@ describe('idle workers killed from outside (process)', () => {
       const jids = await cloud.map((x: number) => x * 3, Array.from({ length: 40 }, (_, i) => i));
       expect(await cloud.result(jids)).toEqual(Array.from({ length: 40 }, (_, i) => i * 3));
       const attempts = (await cloud.info(jids, ['attempts'])).map((info) => info.attempts);
-      expect(attempts.every((n) => n <= 2)).toBe(true);
+      expect(attempts.every((n) => (n ?? 0) <= 2)).toBe(true);
       await waitGone([...pids]);
     }
   });

@@ -17,7 +17,7 @@ import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from './nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
 import { computeUnitsOf } from './scheduler.js';
-import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from './worker-protocol.js';
+import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, isRetiringReport, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from './worker-protocol.js';
 
 /**
  * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back
@@ -39,6 +39,8 @@ interface InFlight {
   readonly abort: AbortController;
   /** The jobs `stop` was asked for: they are complete already and must not be reported. */
   readonly stopped: Set<number>;
+  /** What its thread ran before it retired, if it did. */
+  retiring?: OutcomeReport;
 }
 
 interface ProfilePool {
@@ -99,11 +101,13 @@ export class PoolExecutor implements Executor {
     // A stopped job is complete already; the scheduler ignores its report.
     this.#events.finished(report);
     // A thread that retired (an error escaped a job) skipped the jobs after: they run again.
-    if (report.jids.length < batch.batch.jids.length) {
-      const reported = new Set(report.jids);
-      const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped.has(jid));
-      if (skipped.length > 0) this.#events.returned(skipped);
-    }
+    if (report.jids.length < batch.batch.jids.length) this.#returnUnreported(batch, report.jids);
+  }
+
+  #returnUnreported(batch: InFlight, reportedJids: ArrayLike<number>): void {
+    const reported = new Set(Array.from(reportedJids));
+    const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped.has(jid));
+    if (skipped.length > 0) this.#events.returned(skipped);
   }
 
   /** The batch ended without a report: stopped by us, or its thread died or retired. */
@@ -112,10 +116,10 @@ export class PoolExecutor implements Executor {
     this.#children.end(batch.batch.jids);
     if (this.#closed) return;
     const { jids, type } = batch.batch;
-    // A thread that retired runs no job of a task it is given: none of them is to blame.
+    // A thread that retired between jobs: what it ran it reported, the rest runs again.
     if (describeExit(error) === `code ${RETIRED_EXIT_CODE}`) {
-      const lost = jids.filter((jid) => !batch.stopped.has(jid));
-      if (lost.length > 0) this.#events.returned(lost);
+      if (batch.retiring) this.#events.finished(batch.retiring);
+      this.#returnUnreported(batch, batch.retiring?.jids ?? []);
       return;
     }
     // The worker says which job it was on; a worker that died before starting any (it could
@@ -171,6 +175,10 @@ export class PoolExecutor implements Executor {
     piscina.on('message', (message: unknown) => {
       if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
       else if (isChildAnnouncement(message)) this.#recordChild(message);
+      else if (isRetiringReport(message)) {
+        const batch = this.#inFlight.get(message.nimbusRetiring);
+        if (batch) batch.retiring = message.report;
+      }
     });
     // A worker that dies with no task (it retired, or could not load) is replaced by the pool;
     // there is no job left to blame, and the runtime goes on.

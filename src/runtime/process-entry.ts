@@ -83,8 +83,10 @@ function runOne(batch: WireBatch): void {
     shouldRun: () => !guard.tainted,
   }).then(() => {
     running = false;
-    flush(true);
-    if (guard.tainted) retire();
+    if (!guard.tainted) return flush(true);
+    // The retirement closes the batch: the runtime runs the jobs it skipped elsewhere.
+    flush(false);
+    retire();
   });
 }
 

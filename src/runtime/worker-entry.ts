@@ -13,7 +13,7 @@ import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from './nested-channel.js';
-import { RETIRED_EXIT_CODE, type BatchTask, type ChildAnnouncement, type NimbusWorkerData, type PortAnnouncement } from './worker-protocol.js';
+import { RETIRED_EXIT_CODE, type BatchTask, type ChildAnnouncement, type NimbusWorkerData, type PortAnnouncement, type RetiringReport } from './worker-protocol.js';
 
 /** How long a job's spawn waits for the runtime to record its child; a busy host may be slower. */
 const CHILD_RECORD_WAIT_MS = 1000;
@@ -42,16 +42,16 @@ const children = new JobChildren({
 const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), guard);
 
 /**
- * Leaves the pool. Whatever task reaches this thread from now on runs no job, and the exit
- * code tells the runtime so. The exit waits a turn: the report of the last task leaves first.
+ * Leaves the pool, between jobs. An idle thread exits now; a busy one hands its report on its own
+ * channel first (messages reach the runtime before the exit does), so that the pool never sees it
+ * free and gives it another task.
  */
-function retire(): void {
-  setImmediate(() => guard.exit(RETIRED_EXIT_CODE));
+function retire(): never {
+  return guard.exit(RETIRED_EXIT_CODE);
 }
 
 export default async function runThreadBatch({ batch, slot }: BatchTask): Promise<OutcomeReport> {
   const report = emptyReport();
-  if (guard.tainted) return new Promise(() => {});
   busy = true;
   await runBatch(functions, batch, {
     starting: (index) => {
@@ -68,6 +68,8 @@ export default async function runThreadBatch({ batch, slot }: BatchTask): Promis
     shouldRun: () => !guard.tainted,
   });
   busy = false;
-  if (guard.tainted) retire();
-  return toWireReport(report);
+  if (!guard.tainted) return toWireReport(report);
+  const retiring: RetiringReport = { nimbusRetiring: batch.jids[0]!, report: toWireReport(report) };
+  parentPort!.postMessage(retiring);
+  return retire();
 }

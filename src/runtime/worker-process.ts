@@ -25,7 +25,7 @@ const PAGE_BYTES = 4096;
 
 export type BatchEnd =
   | { kind: 'done' }
-  /** The process asked to be retired (something escaped a job): these jobs never ran. */
+  /** The process stopped short of these jobs, never run: something escaped a job, and it retires. */
   | { kind: 'retired'; unreported: number[] }
   /**
    * The process died. `started`: it had received the batch; if not, no job of it ran and none
@@ -151,7 +151,7 @@ export class WorkerProcess {
     for (const jid of report.jids) batch.reported.add(jid);
     // The batch ends before its last report is handed on: the dispatch that the report causes
     // then finds this process idle, instead of starting another.
-    if (last) this.#endBatch({ kind: 'done' });
+    if (last) this.#endBatch(batch.reported.size < batch.jids.length ? { kind: 'retired', unreported: unreportedOf(batch) } : { kind: 'done' });
     batch.onReport(report);
   }
 

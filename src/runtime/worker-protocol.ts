@@ -1,6 +1,7 @@
 /** What the pool executor and its workers say to each other. Shapes only. */
 import type { MessagePort } from 'node:worker_threads';
 import type { WireBatch } from '../types/executor.js';
+import type { OutcomeReport } from '../types/job-outcome.js';
 
 /** In every nimbus worker's workerData: how a thread knows it is one. */
 export interface NimbusWorkerData {
@@ -42,7 +43,20 @@ export function isChildAnnouncement(message: unknown): message is ChildAnnouncem
 }
 
 /**
+ * Posted by a thread that retires in the middle of a task: the outcomes of the jobs it ran (the
+ * task itself never returns; the thread exits). `nimbusRetiring` is the first jid of the batch.
+ */
+export interface RetiringReport {
+  nimbusRetiring: number;
+  report: OutcomeReport;
+}
+
+export function isRetiringReport(message: unknown): message is RetiringReport {
+  return typeof message === 'object' && message !== null && typeof (message as RetiringReport).nimbusRetiring === 'number';
+}
+
+/**
  * The exit code of a thread that retired itself after an error escaped a job. It exits between
- * jobs, and runs no job of a task it receives meanwhile: such a task's jobs all run again.
+ * jobs: what it ran it reported (RetiringReport), the rest of its task runs again.
  */
 export const RETIRED_EXIT_CODE = 86;

@@ -56,6 +56,23 @@ describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
     expect([(before as [number])[0], (after as [number])[0]]).toEqual([6, 8]);
   });
 
+  it('an escape in the middle of a batch: the jobs after it run on another worker, each once', async () => {
+    // Trivial jobs: once its duration is known, a whole map of this function travels as one batch.
+    const quick = async (x: number, action: string) => {
+      if (action === 'leave-throw') setTimeout(() => { throw new Error(`thrown later by ${x}`); }, 0);
+      // Waits past the timer the job before it left, which goes off meanwhile.
+      if (action === 'wait') await new Promise((resolve) => setTimeout(resolve, 5));
+      return [x, `${process.pid}:${process.getBuiltinModule('node:worker_threads').threadId}`];
+    };
+    await cloud.result(await cloud.map(quick, [1, 2, 3], ['none', 'none', 'none']));
+    const actions = ['none', 'leave-throw', 'wait', ...Array.from({ length: 50 }, () => 'none')];
+    const jids = await cloud.map(quick, actions.map((_, i) => i), actions);
+    const results = await cloud.result(jids) as [number, string][];
+    expect(results.map(([x]) => x)).toEqual(actions.map((_, i) => i));
+    expect(results.at(-1)![1]).not.toBe(results[1]![1]);
+    expect((await cloud.info(jids, ['attempts'])).every((info) => (info.attempts ?? 0) <= 2)).toBe(true);
+  });
+
   it('many leavers and bystanders interleaved: every job ends with its own value', async () => {
     const actions = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? ['leave-throw', 'leave-exit', 'leave-reject', 'reject-now'][(i / 4) % 4]! : 'none'));
     const jids = await cloud.map(act, actions.map((_, i) => i), actions);

@@ -95,6 +95,8 @@ export const errors = {
   memoryExceeded: (type: string, limitMb: number) => ({
     name: 'MemoryLimitExceeded', message: `exceeded the ${type} memory limit of ${limitMb} MB`, stack: undefined,
   }),
+  exitOutsideJob: (code: unknown) =>
+    `process.exit(${code ?? ''}) was called by code whose job had ended: the worker is retired instead`,
   workerDied: (how: string) => ({ name: 'WorkerCrashed', message: `worker exited (${how})`, stack: undefined }),
   maxRuntimeExceeded: (jid: number, maxRuntime: number) => ({
     name: 'CloudTimeoutError', message: `job ${jid} exceeded its maxRuntime of ${maxRuntime} ms and was stopped`, stack: undefined,

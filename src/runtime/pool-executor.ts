@@ -13,11 +13,11 @@ import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { JobService } from '../types/job-service.js';
 import { toWire } from './batch-args.js';
+import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from './nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
 import { computeUnitsOf } from './scheduler.js';
-import type { BatchTask, NimbusWorkerData } from './worker-protocol.js';
-import { isPortAnnouncement } from './worker-protocol.js';
+import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, isRetiringReport, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from './worker-protocol.js';
 
 /**
  * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back
@@ -41,6 +41,8 @@ interface InFlight {
   readonly abort: AbortController;
   /** The jobs `stop` was asked for: they are complete already and must not be reported. */
   readonly stopped: Set<number>;
+  /** What its thread ran before it retired, if it did. */
+  retiring?: OutcomeReport;
 }
 
 interface ProfilePool {
@@ -57,6 +59,7 @@ export class PoolExecutor implements Executor {
   readonly #plan: ResourcePlan;
   readonly #pools = new Map<string, ProfilePool>();
   readonly #inFlight = new Map<number, InFlight>();
+  readonly #children = new JobChildReaper();
   #closed = false;
 
   constructor(events: ExecutorEvents, service: JobService, plan: ResourcePlan) {
@@ -90,21 +93,39 @@ export class PoolExecutor implements Executor {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.all(pools.map((pool) => pool.piscina.destroy()));
+    this.#children.close();
   }
 
   #onReport(batch: InFlight, report: OutcomeReport): void {
     this.#release(batch);
+    this.#children.forget(batch.batch.jids);
+    if (this.#closed) return;
     // A stopped job is complete already; the scheduler ignores its report.
-    if (!this.#closed) this.#events.finished(report);
+    this.#events.finished(report);
+    // A thread that retired (an error escaped a job) skipped the jobs after: they run again.
+    if (report.jids.length < batch.batch.jids.length) this.#returnUnreported(batch, report.jids);
   }
 
-  /** The batch ended without a report: stopped by us, or its thread died. */
+  #returnUnreported(batch: InFlight, reportedJids: ArrayLike<number>): void {
+    const reported = new Set(Array.from(reportedJids));
+    const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped.has(jid));
+    if (skipped.length > 0) this.#events.returned(skipped);
+  }
+
+  /** The batch ended without a report: stopped by us, or its thread died or retired. */
   #onBatchCut(batch: InFlight, error: unknown): void {
     this.#release(batch);
+    this.#children.end(batch.batch.jids);
     if (this.#closed) return;
+    const { jids, type } = batch.batch;
+    // A thread that retired between jobs: what it ran it reported, the rest runs again.
+    if (describeExit(error) === `code ${RETIRED_EXIT_CODE}`) {
+      if (batch.retiring) this.#events.finished(batch.retiring);
+      this.#returnUnreported(batch, batch.retiring?.jids ?? []);
+      return;
+    }
     // The worker says which job it was on; a worker that died before starting any (it could
     // not even load) blames the first, so a broken worker can never loop on the same batch.
-    const { jids, type } = batch.batch;
     const running = jids[Math.max(0, Atomics.load(batch.pool.progress, batch.slot) - 1)]!;
     const crashed = batch.stopped.size === 0;
     if (crashed) {
@@ -115,6 +136,13 @@ export class PoolExecutor implements Executor {
     // Every other job of the batch lost its report: those not complete run again.
     const lost = jids.filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running));
     if (lost.length > 0) this.#events.returned(lost);
+  }
+
+  #recordChild({ nimbusChild, jid, recorded }: ChildAnnouncement): void {
+    // A child of a job whose batch already ended was ended by its thread.
+    if (this.#inFlight.has(jid)) this.#children.track(jid, nimbusChild);
+    Atomics.store(recorded, 0, 1);
+    Atomics.notify(recorded, 0);
   }
 
   #release(batch: InFlight): void {
@@ -148,9 +176,14 @@ export class PoolExecutor implements Executor {
     });
     piscina.on('message', (message: unknown) => {
       if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
+      else if (isChildAnnouncement(message)) this.#recordChild(message);
+      else if (isRetiringReport(message)) {
+        const batch = this.#inFlight.get(message.nimbusRetiring);
+        if (batch) batch.retiring = message.report;
+      }
     });
-    // A worker that dies with no task (an error thrown from a timer a finished job left behind)
-    // is replaced by the pool; there is no job left to blame, and the runtime goes on.
+    // A worker that dies with no task (it retired, or could not load) is replaced by the pool;
+    // there is no job left to blame, and the runtime goes on.
     piscina.on('error', () => {});
     const freeSlots = Array.from({ length: PROGRESS_SLOTS }, (_, i) => PROGRESS_SLOTS - 1 - i);
     return { piscina, memoryLimitMb: limitMb, progress: new Int32Array(progress), freeSlots };

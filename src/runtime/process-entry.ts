@@ -1,20 +1,44 @@
 /**
  * What runs inside each worker process: the top of its module graph. It runs each batch it is
  * given, in order, sending every job's outcome as the job ends, and carries the job's `cloud`
- * requests to the runtime over the same IPC channel.
+ * requests to the runtime over the same IPC channel. Job code never reaches that channel: it
+ * sees a process.send that goes nowhere. The process dies with the host (parent-watch.ts), ends
+ * the children each job leaves (job-children.ts), and retires once an error escapes a job
+ * (job-escapes.ts).
  */
 import { jobCloud } from '../job-cloud.js';
+import type { WireBatch } from '../types/executor.js';
 import { runBatch } from './batch-runner.js';
+import { JobChildren } from './job-children.js';
+import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
 import { channelEndpoint } from './nested-channel.js';
 import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
-import type { FromChild, ToChild } from './process-protocol.js';
-import { FunctionCache } from './shipping/rebuild-function.js';
+import { watchParent } from './parent-watch.js';
+import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from './process-protocol.js';
 
-const send = (message: FromChild) => process.send!(message);
+const token = process.env[WORKER_TOKEN_ENV] ?? '';
+const hostPid = Number(process.env[HOST_PID_ENV]);
+// Job code reads the environment: the token stays with nimbus.
+delete process.env[WORKER_TOKEN_ENV];
+delete process.env[HOST_PID_ENV];
+watchParent(hostPid);
+
+const channel = takeChannel();
+const send = (message: FromChild, then?: () => void) => {
+  channel.send({ ...message, [IPC_KEY]: token }, undefined, {}, then ?? ignoreSendError);
+};
+const guard = new EscapeGuard(() => {
+  // An idle worker asks to be retired now; a busy one once the job running now has ended.
+  if (!running) retire();
+});
+const children = new JobChildren({ ownProcess: true, runningJob: () => undefined });
 const nestedListeners: ((data: unknown) => void)[] = [];
-const endpoint = channelEndpoint({ send, onNested: (listener) => nestedListeners.push(listener) });
-const functions = new FunctionCache(jobCloud(endpoint));
+const endpoint = channelEndpoint({
+  send: (message) => send({ kind: 'nested', data: message.nested }),
+  onNested: (listener) => nestedListeners.push(listener),
+});
+const functions = new GuardedFunctions(jobCloud(endpoint), guard);
 useJobMeter(new ProcessMeter());
 
 /**
@@ -25,19 +49,24 @@ useJobMeter(new ProcessMeter());
 const FLUSH_MS = 2;
 let buffered = emptyReport();
 let bufferedSince = 0;
+let running = false;
+let retired = false;
 
 function flush(last: boolean): void {
-  if (buffered.jids.length > 0 || last) send({ outcomes: toWireReport(buffered), last });
+  if (buffered.jids.length > 0 || last) send({ kind: 'outcomes', report: toWireReport(buffered), last });
   buffered = emptyReport();
 }
 
-process.on('message', (message: ToChild) => {
-  if ('nested' in message) {
-    for (const listener of nestedListeners) listener(message.nested);
-    return;
-  }
+function retire(): void {
+  if (retired) return;
+  retired = true;
+  send({ kind: 'retire' });
+}
+
+function runOne(batch: WireBatch): void {
+  running = true;
   bufferedSince = performance.now();
-  void runBatch(functions, message.batch, {
+  void runBatch(functions, batch, {
     // Checked as the next job starts, not as one ends: the last outcome then leaves with the
     // batch's end, in one message, and the runtime finds this process free when it reads it.
     starting: () => {
@@ -45,8 +74,61 @@ process.on('message', (message: ToChild) => {
       flush(false);
       bufferedSince = performance.now();
     },
-    finished: (outcome) => appendOutcome(buffered, outcome),
-  }).then(() => flush(true));
+    finished: (outcome) => {
+      guard.jobEnded();
+      children.jobEnded(outcome.jid);
+      appendOutcome(buffered, outcome);
+    },
+    // A tainted worker runs no further job: the runtime runs the rest elsewhere.
+    shouldRun: () => !guard.tainted,
+  }).then(() => {
+    running = false;
+    if (!guard.tainted) return flush(true);
+    // The retirement closes the batch: the runtime runs the jobs it skipped elsewhere.
+    flush(false);
+    retire();
+  });
+}
+
+process.on('message', (message: unknown) => {
+  if (!isToChild(message)) return;
+  if (message.kind === 'nested') {
+    for (const listener of nestedListeners) listener(message.data);
+    return;
+  }
+  // A retired worker runs nothing: the runtime returns the batch when it reads the retirement.
+  if (retired) return;
+  // The runtime learns the batch arrived before any of its jobs can end this process.
+  send({ kind: 'started' }, () => runOne(message.batch));
 });
 // The runtime went away (it closed, or died): nothing is left to report to.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  children.endAll();
+  guard.exit(0);
+});
+// A job that ends this process (process.exit while it runs) takes its children with it.
+process.on('exit', () => children.endAll());
+
+interface Channel {
+  send(message: unknown, handle: undefined, options: object, callback: (error: Error | null) => void): void;
+}
+
+/**
+ * Keeps the IPC channel for nimbus and gives job code a process.send and process.disconnect
+ * that do nothing: code written for forked children calls them, and must neither confuse the
+ * runtime nor cut this worker off from it. (What job code could still reach, process._send,
+ * cannot forge a message without this worker's token.)
+ */
+function takeChannel(): Channel {
+  const real = process as unknown as { send: Channel['send']; disconnect: () => void };
+  const channel = { send: real.send.bind(process) };
+  real.send = (...args: unknown[]) => {
+    const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    if (callback) queueMicrotask(callback);
+    return true;
+  };
+  real.disconnect = () => {};
+  return channel;
+}
+
+function ignoreSendError(): void {}

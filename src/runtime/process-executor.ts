@@ -15,6 +15,12 @@ import { WorkerProcess, type BatchEnd } from './worker-process.js';
 const MEMORY_WATCH_MS = 50;
 /** How long an idle process is kept for the next batch of its profile. */
 const IDLE_TIMEOUT_MS = 10_000;
+/**
+ * How many times a job may come back from processes that died before they took its batch. A
+ * batch that kills its process as it arrives (too big to read) would otherwise come back for
+ * ever: past this it is treated as a crash, and the job at fault is blamed.
+ */
+const MAX_UNSTARTED_RETURNS = 3;
 
 interface Running {
   readonly batch: BatchSpec;
@@ -36,6 +42,8 @@ export class ProcessExecutor implements Executor {
   readonly #idle = new Map<string, IdleWorker[]>();
   readonly #running = new Map<number, Running>();
   readonly #busy = new Set<WorkerProcess>();
+  /** Jobs whose batch came back unstarted, with how often: empty while no process dies idle. */
+  readonly #unstartedReturns = new Map<number, number>();
   #watch: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -83,19 +91,37 @@ export class ProcessExecutor implements Executor {
     this.#busy.delete(running.worker);
     for (const jid of running.batch.jids) this.#running.delete(jid);
     if (this.#closed) return;
-    if (end.kind === 'done') return this.#keepIdle(profile, running.worker);
+    if (end.kind === 'done') {
+      if (this.#unstartedReturns.size > 0) for (const jid of running.batch.jids) this.#unstartedReturns.delete(jid);
+      if (running.worker.alive) this.#keepIdle(profile, running.worker);
+      return;
+    }
     const unreported = end.unreported.filter((jid) => !running.stopped.has(jid));
-    if (end.stoppedByUs) {
-      if (unreported.length > 0) this.#events.returned(unreported);
-    } else if (unreported.length === 1) {
+    if (unreported.length === 0) return;
+    // Retired after an escape, or gone before the batch arrived: no job of these ran, none is to blame.
+    if (end.kind === 'retired' || end.stoppedByUs) return this.#events.returned(unreported);
+    if (!end.started && this.#mayReturnUnstarted(unreported)) return this.#events.returned(unreported);
+    if (unreported.length === 1) {
       const { type, cores } = running.batch;
       if (end.outOfMemory) this.#events.crashed(unreported[0]!, errors.memoryExceeded(type, memoryLimitMb(this.#plan, type, cores)), false);
       else this.#events.crashed(unreported[0]!, errors.workerDied(end.how), true);
-    } else if (unreported.length > 1) {
+    } else {
       // Outcomes leave a few milliseconds' worth at a time, so the process died running one of
       // these, but which is not known: each runs again alone, and the one at fault dies again.
       this.#events.returned(unreported, true);
     }
+  }
+
+  /** Counts one more unstarted return of these jobs; false once one has come back too often. */
+  #mayReturnUnstarted(jids: readonly number[]): boolean {
+    let allowed = true;
+    for (const jid of jids) {
+      const count = (this.#unstartedReturns.get(jid) ?? 0) + 1;
+      this.#unstartedReturns.set(jid, count);
+      if (count > MAX_UNSTARTED_RETURNS) allowed = false;
+    }
+    if (!allowed) for (const jid of jids) this.#unstartedReturns.delete(jid);
+    return allowed;
   }
 
   #takeIdle(profile: string): WorkerProcess | undefined {

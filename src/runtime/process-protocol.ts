@@ -1,15 +1,41 @@
-/** What the process executor and its child processes say over IPC. Shapes only. */
+/**
+ * What the process executor and its child processes say over IPC. Job code shares the channel
+ * (it may call process.send itself), so every message a worker sends carries IPC_KEY set to the
+ * worker's own token, which only nimbus's code in the worker knows: the host drops anything else.
+ */
 import type { WireBatch } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 
 export type ToChild =
-  | { batch: WireBatch }
-  | { nested: unknown };
+  | { kind: 'batch'; batch: WireBatch }
+  | { kind: 'nested'; data: unknown };
 
 export type FromChild =
+  /** The batch arrived: its jobs may run from now on. Sent before any of them starts. */
+  | { kind: 'started' }
   /** Sent as jobs end, a few milliseconds' worth at a time; `last` closes the batch. */
-  | { outcomes: OutcomeReport; last: boolean }
-  | { nested: unknown };
+  | { kind: 'outcomes'; report: OutcomeReport; last: boolean }
+  | { kind: 'nested'; data: unknown }
+  /** Something escaped a job: the worker runs nothing more, and asks to be ended. */
+  | { kind: 'retire' };
 
-/** Set in a worker process's environment; its entry checks it. */
-export const WORKER_PROCESS_ENV = 'NIMBUS_WORKER_PROCESS';
+export const IPC_KEY = 'nimbus:ipc';
+
+export type Tagged<T> = T & { [IPC_KEY]: string };
+
+/** Set in a worker process's environment: its token. The entry reads it, then removes it. */
+export const WORKER_TOKEN_ENV = 'NIMBUS_WORKER_PROCESS';
+/** Set in a worker process's environment: the host's pid, which the worker must die with. */
+export const HOST_PID_ENV = 'NIMBUS_HOST_PID';
+
+/** A message from the worker that holds `token`, or undefined for anything else on the channel. */
+export function fromWorker(message: unknown, token: string): FromChild | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  return (message as Partial<Tagged<FromChild>>)[IPC_KEY] === token ? message as FromChild : undefined;
+}
+
+export function isToChild(message: unknown): message is ToChild {
+  if (typeof message !== 'object' || message === null) return false;
+  const kind = (message as { kind?: unknown }).kind;
+  return kind === 'batch' || kind === 'nested';
+}

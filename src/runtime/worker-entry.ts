@@ -1,16 +1,22 @@
 /**
  * What runs inside each worker thread: the top of the worker's module graph, as index.ts is the
  * top of the user's. It announces the thread's channel to the runtime (for jobs that start
- * jobs), then runs each batch it is given, publishing which job it is on in shared memory.
+ * jobs), then runs each batch it is given, publishing which job it is on in shared memory. It
+ * ends the children each job leaves (job-children.ts), and once an error escapes a job
+ * (job-escapes.ts) it runs no further job and exits with RETIRED_EXIT_CODE.
  */
 import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { jobCloud } from '../job-cloud.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import { runBatch } from './batch-runner.js';
+import { JobChildren } from './job-children.js';
+import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from './nested-channel.js';
-import { FunctionCache } from './shipping/rebuild-function.js';
-import type { BatchTask, NimbusWorkerData, PortAnnouncement } from './worker-protocol.js';
+import { RETIRED_EXIT_CODE, type BatchTask, type ChildAnnouncement, type NimbusWorkerData, type PortAnnouncement, type RetiringReport } from './worker-protocol.js';
+
+/** How long a job's spawn waits for the runtime to record its child; a busy host may be slower. */
+const CHILD_RECORD_WAIT_MS = 1000;
 
 const progress = new Int32Array((workerData as NimbusWorkerData).progress);
 
@@ -18,13 +24,52 @@ const channel = new MessageChannel();
 const announcement: PortAnnouncement = { nimbusPort: channel.port2 };
 parentPort!.postMessage(announcement, [channel.port2]);
 
-const functions = new FunctionCache(jobCloud(portEndpoint(channel.port1)));
+let running: number | undefined;
+let busy = false;
+const guard = new EscapeGuard(() => {
+  if (!busy) retire();
+});
+const children = new JobChildren({
+  ownProcess: false,
+  runningJob: () => running,
+  announce: (jid, pid) => {
+    const child: ChildAnnouncement = { nimbusChild: pid, jid, recorded: new Int32Array(new SharedArrayBuffer(4)) };
+    parentPort!.postMessage(child);
+    // Until the runtime has it on record, a host that dies would leave this child behind.
+    Atomics.wait(child.recorded, 0, 0, CHILD_RECORD_WAIT_MS);
+  },
+});
+const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), guard);
+
+/**
+ * Leaves the pool, between jobs. An idle thread exits now; a busy one hands its report on its own
+ * channel first (messages reach the runtime before the exit does), so that the pool never sees it
+ * free and gives it another task.
+ */
+function retire(): never {
+  return guard.exit(RETIRED_EXIT_CODE);
+}
 
 export default async function runThreadBatch({ batch, slot }: BatchTask): Promise<OutcomeReport> {
   const report = emptyReport();
+  busy = true;
   await runBatch(functions, batch, {
-    starting: (index) => Atomics.store(progress, slot, index + 1),
-    finished: (outcome) => appendOutcome(report, outcome),
+    starting: (index) => {
+      running = batch.jids[index];
+      Atomics.store(progress, slot, index + 1);
+    },
+    finished: (outcome) => {
+      running = undefined;
+      guard.jobEnded();
+      children.jobEnded(outcome.jid);
+      appendOutcome(report, outcome);
+    },
+    // A tainted thread runs no further job: those not in the report run again elsewhere.
+    shouldRun: () => !guard.tainted,
   });
-  return toWireReport(report);
+  busy = false;
+  if (!guard.tainted) return toWireReport(report);
+  const retiring: RetiringReport = { nimbusRetiring: batch.jids[0]!, report: toWireReport(report) };
+  parentPort!.postMessage(retiring);
+  return retire();
 }

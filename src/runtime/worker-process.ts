@@ -1,17 +1,20 @@
 /**
  * One child process that runs batches of jobs of one profile, one batch at a time. It reports
- * each job's outcome as the job ends; when the process dies, it says which jobs never reported
- * and whether the death looks like running out of memory. It keeps the parent alive only while
- * it has work.
+ * each job's outcome as the job ends; when the process dies, it says which jobs never reported,
+ * whether the batch had even started, and whether the death looks like running out of memory.
+ * It keeps the parent alive only while it has work. Nothing on the channel but the worker's own
+ * tagged messages is read, and no send to a dead process throws.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BatchSpec } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { JobService } from '../types/job-service.js';
 import { toWire } from './batch-args.js';
 import { channelEndpoint, exposeService } from './nested-channel.js';
-import { WORKER_PROCESS_ENV, type FromChild, type ToChild } from './process-protocol.js';
+import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type ToChild } from './process-protocol.js';
+import { killAll, killGroup, leftBehind } from './process-tree.js';
 
 const PROCESS_ENTRY = new URL('./process-entry.js', import.meta.url);
 /** What V8 prints when a process runs out of memory, in its several ways of doing so. */
@@ -22,11 +25,18 @@ const PAGE_BYTES = 4096;
 
 export type BatchEnd =
   | { kind: 'done' }
-  | { kind: 'died'; unreported: number[]; outOfMemory: boolean; how: string; stoppedByUs: boolean };
+  /** The process stopped short of these jobs, never run: something escaped a job, and it retires. */
+  | { kind: 'retired'; unreported: number[] }
+  /**
+   * The process died. `started`: it had received the batch; if not, no job of it ran and none
+   * is to blame.
+   */
+  | { kind: 'died'; unreported: number[]; started: boolean; outOfMemory: boolean; how: string; stoppedByUs: boolean };
 
 interface RunningBatch {
   readonly jids: readonly number[];
   readonly reported: Set<number>;
+  started: boolean;
   readonly onReport: (report: OutcomeReport) => void;
   readonly end: (end: BatchEnd) => void;
 }
@@ -34,10 +44,14 @@ interface RunningBatch {
 export class WorkerProcess {
   readonly memoryLimitBytes: number;
   readonly #child: ChildProcess;
+  readonly #token = randomUUID();
   #batch: RunningBatch | undefined;
   #stderrTail = '';
   #killedFor: 'stop' | 'memory' | undefined;
-  #exited = false;
+  #retired = false;
+  /** How it exited, once it has; the batch ends when the channel has closed too. */
+  #exit: string | undefined;
+  #disconnected = false;
 
   constructor(memoryLimitMb: number, service: JobService) {
     this.memoryLimitBytes = memoryLimitMb * 1024 * 1024;
@@ -45,45 +59,61 @@ export class WorkerProcess {
       serialization: 'advanced',
       execArgv: [`--max-old-space-size=${memoryLimitMb}`],
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      env: { ...process.env, [WORKER_PROCESS_ENV]: '1' },
+      env: { ...process.env, [WORKER_TOKEN_ENV]: this.#token, [HOST_PID_ENV]: String(process.pid) },
+      // A group of its own: ending the group ends the children its jobs leave.
+      detached: true,
     });
     const nestedListeners: ((data: unknown) => void)[] = [];
     exposeService(service, channelEndpoint({
-      send: (message) => this.#send(message),
+      send: (message) => this.#send({ kind: 'nested', data: message.nested }),
       onNested: (listener) => nestedListeners.push(listener),
     }));
-    this.#child.on('message', (message: FromChild) => {
-      if ('nested' in message) for (const listener of nestedListeners) listener(message.nested);
-      else this.#onReport(message.outcomes, message.last);
+    this.#child.on('message', (raw: unknown) => {
+      const message = fromWorker(raw, this.#token);
+      if (message) this.#onMessage(message, nestedListeners);
     });
     this.#child.stderr!.on('data', (chunk: Buffer) => {
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
-    this.#child.on('exit', (code, signal) => this.#onExit(code, signal));
+    // Failed sends and signals to a process already gone: its exit tells what happened.
+    this.#child.on('error', () => {
+      if (this.#child.pid === undefined) this.#onExit(null, null, true);
+    });
+    this.#child.on('exit', (code, signal) => this.#onExit(code, signal, false));
+    this.#child.on('disconnect', () => {
+      this.#disconnected = true;
+      this.#maybeEnd();
+    });
     this.#idle();
   }
 
+  /** Can it run a batch? Not once it exited, was killed, or asked to be retired. */
   get alive(): boolean {
-    return !this.#exited;
+    return this.#exit === undefined && this.#killedFor === undefined && !this.#retired;
   }
 
   get busy(): boolean {
     return this.#batch !== undefined;
   }
 
-  /** Runs a batch; resolves when every job reported, or the process died. */
+  /** Runs a batch; resolves when every job reported, or the process died or retired. */
   run(batch: BatchSpec, onReport: (report: OutcomeReport) => void): Promise<BatchEnd> {
     return new Promise((end) => {
-      this.#batch = { jids: batch.jids, reported: new Set(), onReport, end };
+      this.#batch = { jids: batch.jids, reported: new Set(), started: false, onReport, end };
       this.#child.ref();
-      this.#send({ batch: toWire(batch) });
+      this.#send({ kind: 'batch', batch: toWire(batch) });
+      this.#maybeEnd();
     });
   }
 
-  /** Ends the process now; the running batch ends 'died'. */
+  /** Ends the process now, with what its jobs left; the running batch ends 'died'. */
   kill(reason: 'stop' | 'memory'): void {
     this.#killedFor ??= reason;
-    this.#child.kill('SIGKILL');
+    const pid = this.#child.pid;
+    if (pid === undefined || this.#exit !== undefined) return;
+    // Descendants that left the group (detached) while their parent lived, then the group.
+    if (this.#batch) killAll(leftBehind([pid], []));
+    if (!killGroup(pid)) this.#child.kill('SIGKILL');
   }
 
   /** The process's resident memory now, where the system tells (Linux). */
@@ -97,7 +127,22 @@ export class WorkerProcess {
   }
 
   #send(message: ToChild): void {
-    if (!this.#exited) this.#child.send(message);
+    if (this.#exit !== undefined || this.#disconnected) return;
+    try {
+      // With a callback, a failed write (EPIPE, a closed channel) comes here, never as a throw.
+      this.#child.send(message, ignoreSendError);
+    } catch {
+      // The channel closed under us: the exit that follows ends the batch.
+    }
+  }
+
+  #onMessage(message: FromChild, nestedListeners: readonly ((data: unknown) => void)[]): void {
+    switch (message.kind) {
+      case 'nested': for (const listener of nestedListeners) listener(message.data); return;
+      case 'started': if (this.#batch) this.#batch.started = true; return;
+      case 'outcomes': return this.#onReport(message.report, message.last);
+      case 'retire': return this.#onRetire();
+    }
   }
 
   #onReport(report: OutcomeReport, last: boolean): void {
@@ -106,8 +151,15 @@ export class WorkerProcess {
     for (const jid of report.jids) batch.reported.add(jid);
     // The batch ends before its last report is handed on: the dispatch that the report causes
     // then finds this process idle, instead of starting another.
-    if (last) this.#endBatch({ kind: 'done' });
+    if (last) this.#endBatch(batch.reported.size < batch.jids.length ? { kind: 'retired', unreported: unreportedOf(batch) } : { kind: 'done' });
     batch.onReport(report);
+  }
+
+  #onRetire(): void {
+    this.#retired = true;
+    const batch = this.#batch;
+    if (batch) this.#endBatch({ kind: 'retired', unreported: unreportedOf(batch) });
+    this.kill('stop');
   }
 
   #endBatch(end: BatchEnd): void {
@@ -118,15 +170,25 @@ export class WorkerProcess {
     batch.end(end);
   }
 
-  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.#exited = true;
+  #onExit(code: number | null, signal: NodeJS.Signals | null, neverStarted: boolean): void {
+    if (this.#exit !== undefined) return;
+    this.#exit = signal ? `signal ${signal}` : `code ${code}`;
+    if (neverStarted) this.#disconnected = true;
+    // Children its jobs left in its group die with it (a group outlives its leader).
+    else if (this.#child.pid !== undefined) killGroup(this.#child.pid);
+    this.#maybeEnd();
+  }
+
+  /** Once the process exited and every message it sent was read, its batch ends 'died'. */
+  #maybeEnd(): void {
     const batch = this.#batch;
-    if (!batch) return;
+    if (!batch || this.#exit === undefined || !this.#disconnected) return;
     this.#endBatch({
       kind: 'died',
-      unreported: batch.jids.filter((jid) => !batch.reported.has(jid)),
+      unreported: unreportedOf(batch),
+      started: batch.started,
       outOfMemory: this.#killedFor === 'memory' || OUT_OF_MEMORY.test(this.#stderrTail),
-      how: signal ? `signal ${signal}` : `code ${code}`,
+      how: this.#exit,
       stoppedByUs: this.#killedFor === 'stop',
     });
   }
@@ -138,3 +200,9 @@ export class WorkerProcess {
     (this.#child.stderr as { unref?: () => void } | null)?.unref?.();
   }
 }
+
+function unreportedOf(batch: RunningBatch): number[] {
+  return batch.jids.filter((jid) => !batch.reported.has(jid));
+}
+
+function ignoreSendError(): void {}

@@ -1,6 +1,7 @@
 /** What the pool executor and its workers say to each other. Shapes only. */
 import type { MessagePort } from 'node:worker_threads';
 import type { WireBatch } from '../types/executor.js';
+import type { OutcomeReport } from '../types/job-outcome.js';
 
 /** In every nimbus worker's workerData: how a thread knows it is one. */
 export interface NimbusWorkerData {
@@ -25,3 +26,37 @@ export interface PortAnnouncement {
 export function isPortAnnouncement(message: unknown): message is PortAnnouncement {
   return typeof message === 'object' && message !== null && 'nimbusPort' in message;
 }
+
+/**
+ * Posted by a worker for each child process a job starts there, so that the runtime can end it
+ * if the thread is stopped or the host dies. The runtime sets `recorded[0]` to 1 and notifies
+ * once it has the child on record: the job's spawn returns only then (or after a bound).
+ */
+export interface ChildAnnouncement {
+  nimbusChild: number;
+  jid: number;
+  recorded: Int32Array;
+}
+
+export function isChildAnnouncement(message: unknown): message is ChildAnnouncement {
+  return typeof message === 'object' && message !== null && typeof (message as ChildAnnouncement).nimbusChild === 'number';
+}
+
+/**
+ * Posted by a thread that retires in the middle of a task: the outcomes of the jobs it ran (the
+ * task itself never returns; the thread exits). `nimbusRetiring` is the first jid of the batch.
+ */
+export interface RetiringReport {
+  nimbusRetiring: number;
+  report: OutcomeReport;
+}
+
+export function isRetiringReport(message: unknown): message is RetiringReport {
+  return typeof message === 'object' && message !== null && typeof (message as RetiringReport).nimbusRetiring === 'number';
+}
+
+/**
+ * The exit code of a thread that retired itself after an error escaped a job. It exits between
+ * jobs: what it ran it reported (RetiringReport), the rest of its task runs again.
+ */
+export const RETIRED_EXIT_CODE = 86;

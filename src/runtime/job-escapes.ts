@@ -1,0 +1,113 @@
+/**
+ * What escapes a job inside a worker (process or thread): an error thrown by a timer, a rejection
+ * nobody handled, a call to process.exit. The job context of the code that escaped names the job
+ * it came from. A job that is still running ends 'error' with what escaped; a job already ended
+ * is never reported again, and its neighbours are never blamed. Either way the worker is tainted:
+ * it runs no job after the one running now, and is retired. Nothing that escapes ends the worker,
+ * except process.exit called by the running job itself, which ends it as before (the job is
+ * blamed for the worker's exit).
+ */
+import { errors } from '../errors.js';
+import { currentJob } from './job-context.js';
+import type { ShippedFunction } from '../types/shipped-function.js';
+import { FunctionCache, type JobFunction } from './shipping/rebuild-function.js';
+
+/** Thrown by process.exit when called from code whose job has ended: it unwinds that code. */
+class ExitOutsideJob extends Error {
+  override name = 'ExitOutsideJob';
+}
+
+export class EscapeGuard {
+  /** The job running now, and how to end it from outside its own promise. */
+  #running: number | undefined;
+  #failRunning: ((error: unknown) => void) | undefined;
+  #tainted = false;
+  readonly #onTaint: () => void;
+  readonly #exit: (code?: number) => never;
+
+  /** Takes over the escape routes of this thread; `onTaint` is called once, at the first escape. */
+  constructor(onTaint: () => void) {
+    this.#onTaint = onTaint;
+    this.#exit = process.exit.bind(process) as (code?: number) => never;
+    process.on('uncaughtException', (error) => this.#escaped(error));
+    process.on('unhandledRejection', (reason) => this.#escaped(reason));
+    process.exit = ((code?: number | string | null) => this.#exitCalled(code)) as typeof process.exit;
+  }
+
+  /** Something escaped a job here: this worker must run no job after the one running now. */
+  get tainted(): boolean {
+    return this.#tainted;
+  }
+
+  /** Ends this process or thread for nimbus's own reasons (no job asked for it). */
+  exit(code: number): never {
+    return this.#exit(code);
+  }
+
+  /**
+   * The job function as this worker runs it: a job still running when something of its own
+   * escapes ends with that error, though its promise may never settle.
+   */
+  guard(fn: JobFunction): JobFunction {
+    return (...args: unknown[]) => {
+      this.#running = currentJob()?.jid;
+      const value = fn(...args);
+      if (!isThenable(value)) return value;
+      return new Promise((resolve, reject) => {
+        this.#failRunning = reject;
+        value.then(resolve, reject);
+      });
+    };
+  }
+
+  /** The running job has ended (reported or not): what escapes from now on is not its to carry. */
+  jobEnded(): void {
+    this.#running = undefined;
+    this.#failRunning = undefined;
+  }
+
+  #escaped(error: unknown): void {
+    if (error instanceof ExitOutsideJob) return;
+    this.#taint();
+    const owner = currentJob()?.jid;
+    if (owner !== undefined && owner === this.#running) this.#failRunning?.(error);
+  }
+
+  #exitCalled(code: number | string | null | undefined): never {
+    const owner = currentJob()?.jid;
+    if (owner !== undefined && owner === this.#running) return this.#exit(code as number);
+    this.#taint();
+    throw new ExitOutsideJob(errors.exitOutsideJob(code));
+  }
+
+  #taint(): void {
+    if (this.#tainted) return;
+    this.#tainted = true;
+    this.#onTaint();
+  }
+}
+
+/** The functions a worker runs, each guarded once by the worker's EscapeGuard. */
+export class GuardedFunctions extends FunctionCache {
+  readonly #guard: EscapeGuard;
+  readonly #guarded = new WeakMap<JobFunction, JobFunction>();
+
+  constructor(cloud: unknown, guard: EscapeGuard) {
+    super(cloud);
+    this.#guard = guard;
+  }
+
+  override async rebuild(shipped: ShippedFunction): Promise<JobFunction> {
+    const fn = await super.rebuild(shipped);
+    let guarded = this.#guarded.get(fn);
+    if (!guarded) {
+      guarded = this.#guard.guard(fn);
+      this.#guarded.set(fn, guarded);
+    }
+    return guarded;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}

@@ -97,7 +97,7 @@ describe('releaseInputs', () => {
   it('drops the function and the arguments, and keeps the result', () => {
     const table = new JobTable();
     const jid = table.allocate(1);
-    table.fn[jid] = { id: 'f', name: 'f', source: '(() => 1)' };
+    table.fn[jid] = { id: 'f', name: 'f', root: 0, nodes: [], data: undefined };
     table.args[jid] = [1, 2];
     table.value[jid] = 3;
     table.releaseInputs(jid);

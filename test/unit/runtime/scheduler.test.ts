@@ -21,7 +21,7 @@ const POOL: Capacity = { capacity: 5, costOf: computeUnitsOf };
 const ONE_AT_A_TIME: Capacity = { capacity: 1, costOf: () => 1 };
 
 function shipped(name: string): ShippedFunction {
-  return { id: `id-of-${name}`, name, source: `(function ${name}() {})` };
+  return { id: `id-of-${name}`, name, root: 0, nodes: [], data: undefined };
 }
 
 function jobOptions(overrides: Partial<ResolvedJobOptions> = {}): ResolvedJobOptions {

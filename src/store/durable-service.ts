@@ -10,7 +10,7 @@ import { deserialize, serialize } from 'node:v8';
 import { CloudError, errors } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { JobInfo } from '../types/job-info.js';
-import type { JobFailure, JobFilter, JobResult, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import type { JobFailure, JobFilter, JobResult, JobService, ResolvedJobOptions, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
@@ -38,6 +38,14 @@ export interface DurableSettings {
   maxRestarts: number;
   /** Internal: how often the lease is renewed (default from lease.ts, NIMBUS_LEASE_MS). */
   heartbeatMs?: number;
+}
+
+/** What a restartable job keeps to run again in another runtime: its inputs and the options info does not show. */
+interface RestartPayload {
+  fn: ShippedFunction;
+  args: Packed;
+  maxRuntime: number | undefined;
+  dependsOnErrors: ResolvedJobOptions['dependsOnErrors'];
 }
 
 export class DurableService implements JobService {
@@ -78,14 +86,15 @@ export class DurableService implements JobService {
 
   async #recover(): Promise<void> {
     for (const job of this.#store.recover(RUNTIME_STOPPED, this.#settings.maxRestarts)) {
-      const { fn, args } = deserialize(job.payload) as { fn: ShippedFunction; args: Packed };
+      const { fn, args, maxRuntime, dependsOnErrors } = deserialize(job.payload) as RestartPayload;
       const { info } = job;
+      // Its dependencies were done when it first ran, so it runs again at once, as it was submitted.
       await this.#runtime.submit({
         fn,
         argsList: [args],
         options: {
           type: info.type, cores: info.cores, priority: info.priority, label: info.label, dependsOn: [],
-          dependsOnErrors: 'abort', maxRuntime: undefined, restartable: true,
+          dependsOnErrors, maxRuntime, restartable: true,
         },
       }, (local) => {
         this.#jids.add(local, job.jid, 1);
@@ -112,7 +121,7 @@ export class DurableService implements JobService {
       this.#accepting = false;
     }
     await accepted;
-    this.#addNew(first, global, count, submission.options.restartable);
+    this.#addNew(first, global, count, submission.options);
     return global;
   }
 
@@ -121,10 +130,14 @@ export class DurableService implements JobService {
    * restartable): at once when few, so that other processes know their jids when `call`
    * returns; a large map's rest through the writer, in slices.
    */
-  #addNew(first: number, global: number, count: number, restartable: boolean): void {
+  #addNew(first: number, global: number, count: number, options: ResolvedJobOptions): void {
     const record = this.#runtime.recordOf(first);
     const info = this.#globalInfo(record.info);
-    const payloads = restartable ? Array.from({ length: count }, (_, i) => serialize(this.#runtime.recordOf(first + i).inputs)) : undefined;
+    // What info does not keep of the options travels with the inputs, so that a rerun keeps them.
+    const { maxRuntime, dependsOnErrors } = options;
+    const payloads = options.restartable
+      ? Array.from({ length: count }, (_, i) => serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors } satisfies RestartPayload))
+      : undefined;
     const now = Math.min(count, ADD_AT_ONCE);
     this.#store.add({ first: global, count: now, info, payloads: payloads?.slice(0, now) });
     if (count > now) this.#writer.add({ first: global + now, count: count - now, info, payloads: payloads?.slice(now) });

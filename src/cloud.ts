@@ -4,14 +4,14 @@
  * holds no job state, so the same class serves the main thread, the simulator and a running job.
  */
 import { CloudException, CloudTimeoutError, errors } from './errors.js';
-import { startDashboard, type Dashboard, type DashboardOptions } from './dashboard/server.js';
+import type { Dashboard, DashboardOptions } from './dashboard/server.js';
 import type { CloudFiles } from './files/cloud-files.js';
 import { ProgressBar, type ProgressCounts } from './progress/progress-bar.js';
-import { createLocalBackend } from './local-backend.js';
+import { createLocalBackend } from './local/local-backend.js';
 import { checkConfig, checkInfoFields, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
-import { currentJob } from './runtime/job-context.js';
-import { isUnshippable, packArguments, unpack } from './runtime/payload.js';
-import { shipFunction } from './runtime/shipping/ship-function.js';
+import { currentJob } from './worker/job-context.js';
+import { isUnshippable, packArguments, unpack } from './wire/payload.js';
+import { shipFunction } from './shipping/ship-function.js';
 import type { Jid } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
 import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
@@ -21,7 +21,8 @@ import type { JobStatus } from './types/job-status.js';
 
 /** Where a Cloud sends its requests, and how it starts and stops them. */
 export interface CloudBackend {
-  service(): JobService;
+  /** The service; the first request may start it (load the runtime, open the home). */
+  service(): JobService | Promise<JobService>;
   readonly files: CloudFiles;
   readonly isSimulator: boolean;
   startSimulator(): Promise<void>;
@@ -72,7 +73,9 @@ export class Cloud {
   }
 
   /** Serves the web dashboard of this cloud's jobs, files and load (127.0.0.1 unless told otherwise). */
-  dashboard(options?: DashboardOptions): Promise<Dashboard> {
+  async dashboard(options?: DashboardOptions): Promise<Dashboard> {
+    // Loaded when asked for: a Cloud that serves no dashboard (a worker's, for one) never loads node:http.
+    const { startDashboard } = await import('./dashboard/server.js');
     return startDashboard(this, options);
   }
 
@@ -93,7 +96,7 @@ export class Cloud {
     const shipped = shipFunction(checkFunction(fn));
     const packed = packArguments(args);
     if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
-    const first = await this.#service().submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    const first = await (await this.#service()).submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
     return first as Jid<JobValue<R>>;
   }
 
@@ -116,7 +119,7 @@ export class Cloud {
       if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
     }
-    const first = await this.#service().submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    const first = await (await this.#service()).submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
     return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<R>>);
   }
 
@@ -124,7 +127,7 @@ export class Cloud {
   status(jids: Iterable<Jid>): Promise<JobStatus[]>;
   async status(jids: Jid | Iterable<Jid>): Promise<JobStatus | JobStatus[]> {
     const asked = checkJids(jids, 'status jid');
-    const statuses = await this.#service().status(asked.jids);
+    const statuses = await (await this.#service()).status(asked.jids);
     return asked.single ? statuses[0]! : statuses;
   }
 
@@ -175,12 +178,12 @@ export class Cloud {
   /** Kills these jobs, or every unfinished one when called without jids. */
   async kill(jids?: Jid | Iterable<Jid>): Promise<void> {
     const asked = jids === undefined ? undefined : checkJids(jids, 'kill jid').jids;
-    await this.#service().kill(asked);
+    await (await this.#service()).kill(asked);
   }
 
   /** Forgets complete jobs: their records, results and output. They are unknown afterwards. */
   async delete(jids: Jid | Iterable<Jid>): Promise<void> {
-    await this.#service().delete(checkJids(jids, 'delete jid').jids);
+    await (await this.#service()).delete(checkJids(jids, 'delete jid').jids);
   }
 
   info(jid: Jid, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>>;
@@ -188,18 +191,18 @@ export class Cloud {
   async info(jids: Jid | Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo> | Partial<JobInfo>[]> {
     const asked = checkJids(jids, 'info jid');
     const picked = checkInfoFields(fields);
-    const infos = (await this.#service().info(asked.jids)).map((info) => pick(info, picked));
+    const infos = (await (await this.#service()).info(asked.jids)).map((info) => pick(info, picked));
     return asked.single ? infos[0]! : infos;
   }
 
   /** The jobs matching a filter, newest first (default: the last 100). */
   async list(filter?: { status?: JobStatus | JobStatus[]; label?: string; limit?: number }): Promise<JobInfo[]> {
-    return this.#service().list(checkListFilter(filter));
+    return (await this.#service()).list(checkListFilter(filter));
   }
 
   /** What the runtime is doing now: compute units in use, running jobs per type, queue lengths. */
   async load(): Promise<RuntimeLoad> {
-    return this.#service().load();
+    return (await this.#service()).load();
   }
 
   /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */
@@ -220,19 +223,19 @@ export class Cloud {
     return closed;
   }
 
-  #service(): JobService {
+  async #service(): Promise<JobService> {
     return this.#backend.service();
   }
 
   /** @param options checked already: a user's options are read once, where they enter */
-  #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean): Promise<WaitVerdict> {
+  async #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean): Promise<WaitVerdict> {
     const request: WaitRequest = {
       jids, values, any,
       timeout: options.timeout,
       ignoreErrors: options.ignoreErrors ?? false,
       caller: currentJob()?.jid,
     };
-    return this.#service().wait(request);
+    return (await this.#service()).wait(request);
   }
 
   /**
@@ -249,7 +252,7 @@ export class Cloud {
       while (remaining.length > 0) {
         const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
         const verdict = this.#verdictOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true }, false, true));
-        const statuses = await this.#service().status(verdict.jids);
+        const statuses = await (await this.#service()).status(verdict.jids);
         for (const status of statuses) counts[status as keyof Omit<ProgressCounts, 'total'>]++;
         bar.update(counts);
         if (!checked.ignoreErrors && statuses.some((status) => status !== 'done')) return;

@@ -4,7 +4,7 @@
  * runtime (the worker's entry made it before any job's code could import nimbus).
  */
 import { Cloud } from './cloud.js';
-import { isJobWorker, jobCloud } from './job-cloud.js';
+import { isJobWorker, jobCloud } from './worker/job-cloud.js';
 import { configFromEnvironment } from './options.js';
 
 export function createDefaultCloud(): Cloud {

@@ -9,7 +9,7 @@ import { CloudError, CloudException, CloudTimeoutError } from '../errors.js';
 import type { CliCloud, CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT } from './exit-codes.js';
-import { createLocalBackend } from '../local-backend.js';
+import { createLocalBackend } from '../local/local-backend.js';
 import { opensReadOnly, resolveHome } from './home.js';
 import { renderFailure } from './job-text.js';
 import { toJson } from './json-output.js';

@@ -7,7 +7,8 @@ import { errors } from '../errors.js';
 import type { FileStore, FilesConfig, S3FilesConfig } from '../types/file-store.js';
 import { createDiskStore } from './disk-store.js';
 import { createMemoryStore } from './memory-store.js';
-import { S3Store } from './s3-store.js';
+import { LazyStore } from './lazy-store.js';
+import { describeS3 } from './s3-description.js';
 
 const FILE_STORE_METHODS = ['write', 'read', 'stat', 'exists', 'remove', 'list'] as const;
 const ALLOWED = "'memory', { dir: string }, { s3: { bucket, prefix?, endpoint?, region?, credentials?, forcePathStyle? } } or a FileStore";
@@ -53,7 +54,8 @@ export function createFileStore(config?: FilesConfig): FileStore {
     if (keys.length === 1 && keys[0] === 's3') {
       const s3 = (config as { s3: unknown }).s3;
       checkTable(S3_CONFIG, s3, 'files.s3', ['bucket']);
-      return new S3Store(s3 as S3FilesConfig);
+      const checked = s3 as S3FilesConfig;
+      return new LazyStore(describeS3(checked), async () => new (await import('./s3-store.js')).S3Store(checked));
     }
   }
   throw errors.badOption('files', config, ALLOWED);

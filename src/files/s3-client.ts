@@ -38,6 +38,3 @@ export async function connectS3(config: S3FilesConfig): Promise<S3Connection> {
 }
 
 /** How error messages name an S3 store: "S3 store s3://bucket/prefix at http://127.0.0.1:4568". */
-export function describeS3(config: S3FilesConfig): string {
-  return `S3 store s3://${config.bucket}/${config.prefix ?? ''}${config.endpoint ? ` at ${config.endpoint}` : ''}`;
-}

@@ -11,7 +11,8 @@ import { cutToRange, httpRange } from './byte-range.js';
 import { measure } from './content-meter.js';
 import { fileErrors } from './file-errors.js';
 import { RESERVED_PART, isReservedName } from './file-key.js';
-import { connectS3, describeS3, type S3Connection } from './s3-client.js';
+import { connectS3, type S3Connection } from './s3-client.js';
+import { describeS3 } from './s3-description.js';
 import { isMissingObject, isRangePastEnd, s3Failure } from './s3-errors.js';
 import { MD5_METADATA, uploadToS3 } from './s3-upload.js';
 

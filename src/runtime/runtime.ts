@@ -13,7 +13,7 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
-import { encodeBatchArgs } from './batch-args.js';
+import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
 import { LongTimer } from './long-timer.js';
 import { Scheduler, computeUnitsOf } from './scheduler.js';

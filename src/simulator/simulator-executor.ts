@@ -5,10 +5,10 @@
  * production fails here too; breakpoints and stack traces work. It cannot stop code that never
  * yields: stopping the running job drops its outcome and hands the rest of its batch back.
  */
-import { runBatch } from '../runtime/batch-runner.js';
-import { failedJob } from '../runtime/job-execution.js';
-import { appendOutcome, emptyReport } from '../runtime/outcome-report.js';
-import { FunctionCache } from '../runtime/shipping/rebuild-function.js';
+import { runBatch } from '../worker/batch-runner.js';
+import { failedJob } from '../worker/job-execution.js';
+import { appendOutcome, emptyReport } from '../worker/outcome-report.js';
+import { FunctionCache } from '../shipping/rebuild-function.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
 

@@ -4,12 +4,12 @@
  * scheduler: batches in, events out.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeBatchArgs } from '../../dist/runtime/batch-args.js';
-import { packArguments } from '../../dist/runtime/payload.js';
-import { planResources } from '../../dist/runtime/resource-plan.js';
-import { PoolExecutor } from '../../dist/runtime/pool-executor.js';
-import { ProcessExecutor } from '../../dist/runtime/process-executor.js';
-import { shipFunction } from '../../dist/runtime/shipping/ship-function.js';
+import { encodeBatchArgs } from '../../dist/wire/batch-args.js';
+import { packArguments } from '../../dist/wire/payload.js';
+import { planResources } from '../../dist/local/resource-plan.js';
+import { PoolExecutor } from '../../dist/runtime/thread/pool-executor.js';
+import { ProcessExecutor } from '../../dist/runtime/process/process-executor.js';
+import { shipFunction } from '../../dist/shipping/ship-function.js';
 import { SimulatorExecutor } from '../../dist/simulator/simulator-executor.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../src/types/executor.js';
 import type { JobService } from '../../src/types/job-service.js';

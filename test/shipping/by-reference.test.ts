@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { nanoid } from 'nanoid';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shipFunction } from '../../dist/runtime/shipping/ship-function.js';
+import { shipFunction } from '../../dist/shipping/ship-function.js';
 import { serverState } from '../fixtures/shipping/by-reference.mjs';
 import { MODES, makeCloud } from '../support/clouds.js';
 

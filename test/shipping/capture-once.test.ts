@@ -4,7 +4,7 @@
  */
 import { serialize } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shipFunction } from '../../dist/runtime/shipping/ship-function.js';
+import { shipFunction } from '../../dist/shipping/ship-function.js';
 import { BIG, readBig, snapshot } from '../fixtures/shipping/cases.mjs';
 import { MODES, makeCloud } from '../support/clouds.js';
 

@@ -5,9 +5,9 @@
  * each transaction; the runtime's executor finishes every job at once.
  */
 import { describe, expect, it } from 'vitest';
-import { appendOutcome, emptyReport, toWireReport } from '../../src/runtime/outcome-report.js';
+import { appendOutcome, emptyReport, toWireReport } from '../../src/worker/outcome-report.js';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { shipFunction } from '../../src/runtime/shipping/ship-function.js';
+import { shipFunction } from '../../src/shipping/ship-function.js';
 import { computeUnitsOf } from '../../src/runtime/scheduler.js';
 import { DurableService } from '../../src/store/durable-service.js';
 import { MemoryJobStore } from '../../src/store/memory-job-store.js';

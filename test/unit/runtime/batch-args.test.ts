@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsAt, encodeBatchArgs } from '../../../src/runtime/batch-args.js';
+import { argsAt, encodeBatchArgs } from '../../../src/wire/batch-args.js';
 
 describe('batch arguments', () => {
   it('flattens argument lists of primitives of one length, and gives each job its own back', () => {

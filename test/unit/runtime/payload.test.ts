@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/errors.js';
-import { NATIVE_MAX_DEPTH, isUnshippable, pack, packArguments, unpack } from '../../../src/runtime/payload.js';
+import { NATIVE_MAX_DEPTH, isUnshippable, pack, packArguments, unpack } from '../../../src/wire/payload.js';
 import type { Packed } from '../../../src/types/job-outcome.js';
 
 const FUNCTION_REASON = '(functions cannot be sent as values; pass data, or call a function inside the job)';

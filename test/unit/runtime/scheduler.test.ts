@@ -7,7 +7,7 @@ import { COMPUTE_UNITS, Scheduler, computeUnitsOf, type Capacity } from '../../.
 import { TARGET_BATCH_MS } from '../../../src/runtime/batch-size.js';
 import { JobTable } from '../../../src/runtime/job-table.js';
 import type { JobOutcome, OutcomeReport, RemoteError } from '../../../src/types/job-outcome.js';
-import { appendOutcome, emptyReport } from '../../../src/runtime/outcome-report.js';
+import { appendOutcome, emptyReport } from '../../../src/worker/outcome-report.js';
 import type { ResolvedJobOptions } from '../../../src/types/job-service.js';
 import type { ShippedFunction } from '../../../src/types/shipped-function.js';
 

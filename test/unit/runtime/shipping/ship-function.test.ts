@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../../src/errors.js';
-import { FunctionCache, type JobFunction } from '../../../../src/runtime/shipping/rebuild-function.js';
-import { CLOUD_BINDING, shipFunction } from '../../../../src/runtime/shipping/ship-function.js';
+import { FunctionCache, type JobFunction } from '../../../../src/shipping/rebuild-function.js';
+import { CLOUD_BINDING, shipFunction } from '../../../../src/shipping/ship-function.js';
 
 /** What the name `cloud` means inside a rebuilt function: here, a marker to recognise. */
 const JOB_CLOUD = { isJobCloud: true };

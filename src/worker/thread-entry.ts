@@ -6,14 +6,14 @@
  * (job-escapes.ts) it runs no further job and exits with RETIRED_EXIT_CODE.
  */
 import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
-import { jobCloud } from '../job-cloud.js';
+import { jobCloud } from './job-cloud.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
-import { portEndpoint } from './nested-channel.js';
-import { RETIRED_EXIT_CODE, type BatchTask, type ChildAnnouncement, type NimbusWorkerData, type PortAnnouncement, type RetiringReport } from './worker-protocol.js';
+import { portEndpoint } from '../wire/nested-channel.js';
+import { RETIRED_EXIT_CODE, type BatchTask, type ChildAnnouncement, type NimbusWorkerData, type PortAnnouncement, type RetiringReport } from '../wire/thread-protocol.js';
 
 /** How long a job's spawn waits for the runtime to record its child; a busy host may be slower. */
 const CHILD_RECORD_WAIT_MS = 1000;

@@ -7,7 +7,7 @@
  * host dies of, SIGKILL included. Bound: a child whose announcement the host had not read yet.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { killGroup } from './process-tree.js';
+import { killGroup } from '../../platform/process-tree.js';
 
 /** Reads "+pid" and "-pid" lines; at the end of its input (the host is gone), ends each group. */
 const WATCHER_SCRIPT = `

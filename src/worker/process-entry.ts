@@ -6,16 +6,16 @@
  * the children each job leaves (job-children.ts), and retires once an error escapes a job
  * (job-escapes.ts).
  */
-import { jobCloud } from '../job-cloud.js';
+import { jobCloud } from './job-cloud.js';
 import type { WireBatch } from '../types/executor.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
-import { channelEndpoint } from './nested-channel.js';
+import { channelEndpoint } from '../wire/nested-channel.js';
 import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { watchParent } from './parent-watch.js';
-import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from './process-protocol.js';
+import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
 
 const token = process.env[WORKER_TOKEN_ENV] ?? '';
 const hostPid = Number(process.env[HOST_PID_ENV]);

@@ -10,8 +10,8 @@ import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
 import { jobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
-import { isUnshippable, pack, unpack } from './payload.js';
-import type { JobFunction } from './shipping/rebuild-function.js';
+import { isUnshippable, pack, unpack } from '../wire/payload.js';
+import type { JobFunction } from '../shipping/rebuild-function.js';
 
 export async function executeJob(fn: JobFunction, jid: number, args: Packed): Promise<JobOutcome> {
   patchOutputStreams();
@@ -127,8 +127,9 @@ function describeValue(value: unknown): string {
 }
 
 /** Where the frames of the code that runs jobs come from: nimbus's runtime, and the pool under it. */
+const NIMBUS_ROOT = new URL('..', import.meta.url);
 const RUNNER_LOCATIONS = [
-  new URL('.', import.meta.url).href, fileURLToPath(new URL('.', import.meta.url)), '/node_modules/piscina/', 'node:internal/',
+  NIMBUS_ROOT.href, fileURLToPath(NIMBUS_ROOT), '/node_modules/piscina/', 'node:internal/',
   'AsyncLocalStorage.run (node:async_hooks',
 ];
 

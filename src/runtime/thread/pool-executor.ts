@@ -8,16 +8,16 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { errors } from '../errors.js';
-import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
-import type { OutcomeReport } from '../types/job-outcome.js';
-import type { JobService } from '../types/job-service.js';
-import { toWire } from './batch-args.js';
+import { errors } from '../../errors.js';
+import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
+import type { OutcomeReport } from '../../types/job-outcome.js';
+import type { JobService } from '../../types/job-service.js';
+import { toWire } from '../../wire/batch-args.js';
 import { JobChildReaper } from './job-child-reaper.js';
-import { exposeService, portEndpoint } from './nested-channel.js';
-import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
-import { computeUnitsOf } from './scheduler.js';
-import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, isRetiringReport, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from './worker-protocol.js';
+import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
+import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
+import { computeUnitsOf } from '../scheduler.js';
+import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, isRetiringReport, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from '../../wire/thread-protocol.js';
 
 /**
  * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back
@@ -31,7 +31,7 @@ const IDLE_TIMEOUT_MS = 10_000;
 /** Batch slots in each pool's progress array; more than threads can ever run at once. */
 const PROGRESS_SLOTS = 4096;
 
-const WORKER_ENTRY = fileURLToPath(new URL('./worker-loader.cjs', import.meta.url));
+const WORKER_ENTRY = fileURLToPath(new URL('../../worker/thread-loader.cjs', import.meta.url));
 
 /** A dispatched batch, found from any of its jobs. */
 interface InFlight {

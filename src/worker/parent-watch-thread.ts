@@ -4,7 +4,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { ParentWatchData } from './parent-watch.js';
-import { killAll, killGroup, leftBehind } from './process-tree.js';
+import { killAll, killGroup, leftBehind } from '../platform/process-tree.js';
 
 /** How often the parent pid is checked: the bound on how long a worker outlives its host. */
 const PARENT_CHECK_MS = 100;

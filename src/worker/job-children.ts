@@ -17,7 +17,7 @@
 import childProcess, { ChildProcess } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import { currentJob } from './job-context.js';
-import { killAll, leftBehind } from './process-tree.js';
+import { killAll, leftBehind } from '../platform/process-tree.js';
 
 const SYNC_SPAWNS = ['spawnSync', 'execSync', 'execFileSync'] as const;
 

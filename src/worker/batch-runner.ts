@@ -6,9 +6,9 @@
  */
 import type { BatchSpec, WireBatch } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
-import { argsAt } from './batch-args.js';
+import { argsAt } from '../wire/batch-args.js';
 import { executeJob, failedJob } from './job-execution.js';
-import type { FunctionCache, JobFunction } from './shipping/rebuild-function.js';
+import type { FunctionCache, JobFunction } from '../shipping/rebuild-function.js';
 
 export interface BatchObserver {
   /** Called before job `index` of the batch starts. */

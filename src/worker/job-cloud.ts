@@ -3,13 +3,13 @@
  * whose requests reach the runtime over the worker's channel. One per worker.
  */
 import type { Endpoint } from 'comlink';
-import { Cloud, type CloudBackend } from './cloud.js';
-import { CloudError } from './errors.js';
-import { CloudFiles } from './files/cloud-files.js';
-import { RoutedFileStore } from './files/routed-store.js';
-import type { JobFacingService } from './runtime/job-facing-service.js';
-import { connectService } from './runtime/nested-channel.js';
-import type { JobService } from './types/job-service.js';
+import { Cloud, type CloudBackend } from '../cloud.js';
+import { CloudError } from '../errors.js';
+import { CloudFiles } from '../files/cloud-files.js';
+import { RoutedFileStore } from '../files/routed-store.js';
+import type { JobFacingService } from '../local/job-facing-service.js';
+import { connectService } from '../wire/nested-channel.js';
+import type { JobService } from '../types/job-service.js';
 
 let instance: Cloud | undefined;
 

@@ -10,7 +10,7 @@
 import { errors } from '../errors.js';
 import { currentJob } from './job-context.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
-import { FunctionCache, type JobFunction } from './shipping/rebuild-function.js';
+import { FunctionCache, type JobFunction } from '../shipping/rebuild-function.js';
 
 /** Thrown by process.exit when called from code whose job has ended: it unwinds that code. */
 class ExitOutsideJob extends Error {

@@ -1,27 +1,25 @@
 /**
- * Where a Cloud made in the user's own thread sends its jobs: one runtime, driving the worker
- * processes or threads, or the simulator. Switching to the simulator keeps the job table, so
- * jids stay unique and earlier jobs stay readable.
+ * The machinery of a Cloud made in the user's own thread: one runtime, driving the worker
+ * processes or threads, or the simulator, made durable by the home's store when there is one.
+ * Switching to the simulator keeps the job table, so jids stay unique and earlier jobs stay
+ * readable. Loaded on a Cloud's first request (local-backend.ts), never by a worker.
  */
-import type { Cloud, CloudBackend } from './cloud.js';
-import { errors } from './errors.js';
-import { PoolExecutor } from './runtime/pool-executor.js';
-import { ProcessExecutor } from './runtime/process-executor.js';
-import { MAX_PARKED_JOBS, memoryLimitMb, planResources, type ResourcePlan } from './runtime/resource-plan.js';
-import { Runtime, type RuntimeSettings } from './runtime/runtime.js';
-import { join } from 'node:path';
-import { CloudFiles } from './files/cloud-files.js';
-import { FileChannelHost } from './files/file-channel-host.js';
-import { createFileStore } from './files/files-config.js';
-import { jobFacingService } from './runtime/job-facing-service.js';
-import { computeUnitsOf } from './runtime/scheduler.js';
-import type { FilesConfig } from './types/file-store.js';
+import type { Cloud } from '../cloud.js';
+import { errors } from '../errors.js';
+import { PoolExecutor } from '../runtime/thread/pool-executor.js';
+import { ProcessExecutor } from '../runtime/process/process-executor.js';
+import { MAX_PARKED_JOBS, memoryLimitMb, planResources, type ResourcePlan } from './resource-plan.js';
+import { Runtime, type RuntimeSettings } from '../runtime/runtime.js';
+import type { CloudFiles } from '../files/cloud-files.js';
+import { FileChannelHost } from '../files/file-channel-host.js';
+import { jobFacingService } from './job-facing-service.js';
+import { computeUnitsOf } from '../runtime/scheduler.js';
 import { nanoid } from 'nanoid';
-import { DurableService } from './store/durable-service.js';
-import { SqliteJobStore } from './store/sqlite-job-store.js';
-import { SimulatorExecutor } from './simulator/simulator-executor.js';
-import type { CloudConfig } from './types/job-options.js';
-import type { JobService } from './types/job-service.js';
+import { DurableService } from '../store/durable-service.js';
+import { SqliteJobStore } from '../store/sqlite-job-store.js';
+import { SimulatorExecutor } from '../simulator/simulator-executor.js';
+import type { CloudConfig } from '../types/job-options.js';
+import type { JobService } from '../types/job-service.js';
 
 /** Internal settings, not CloudConfig: how the CLI opens a home only to read it. */
 export interface BackendSettings {
@@ -29,27 +27,23 @@ export interface BackendSettings {
   readOnlyHome?: boolean;
 }
 
-export function createLocalBackend(cloud: Cloud, config: CloudConfig, settings: BackendSettings = {}): CloudBackend {
-  return new LocalBackend(cloud, config, settings);
-}
-
-class LocalBackend implements CloudBackend {
+export class LocalEngine {
   readonly #cloud: Cloud;
   readonly #plan: ResourcePlan;
   #simulator: boolean;
-  /** The home's store, opened (and checked) at construction, so a bad home fails there. */
+  /** The home's store, opened (and checked) with the engine, at the Cloud's first request. */
   readonly #store: SqliteJobStore | undefined;
-  readonly files: CloudFiles;
+  readonly #files: CloudFiles;
   #runtime: Runtime | undefined;
   /** The runtime as jobs and the Cloud see it: itself, or made durable by a home. */
   #service: JobService | undefined;
 
-  constructor(cloud: Cloud, config: CloudConfig, settings: BackendSettings) {
+  constructor(cloud: Cloud, config: CloudConfig, settings: BackendSettings, files: CloudFiles, simulator: boolean) {
     this.#cloud = cloud;
     this.#plan = planResources(config);
     this.#store = config.home === undefined ? undefined : new SqliteJobStore(config.home, nanoid(), undefined, { readOnly: settings.readOnlyHome });
-    this.files = new CloudFiles(createFileStore(filesConfig(config)));
-    this.#simulator = config.simulator ?? false;
+    this.#files = files;
+    this.#simulator = simulator;
   }
 
   get isSimulator(): boolean {
@@ -60,7 +54,7 @@ class LocalBackend implements CloudBackend {
     if (!this.#service) {
       const runtime = (this.#runtime = new Runtime(this.#settings()));
       this.#service = this.#store === undefined ? runtime : this.#durable(runtime, this.#store);
-      runtime.exposeToJobs(jobFacingService(this.#service, new FileChannelHost(this.files.store)));
+      runtime.exposeToJobs(jobFacingService(this.#service, new FileChannelHost(this.#files.store)));
     }
     return this.#service;
   }
@@ -86,13 +80,6 @@ class LocalBackend implements CloudBackend {
   #settings(): RuntimeSettings {
     return this.#simulator ? simulatorSettings(this.#cloud, this.#plan) : workerSettings(this.#plan);
   }
-}
-
-/** The file store: as configured; else in memory for the simulator, in the home, or in .nimbus/files. */
-function filesConfig(config: CloudConfig): FilesConfig | undefined {
-  if (config.files !== undefined) return config.files;
-  if (config.simulator) return 'memory';
-  return config.home === undefined ? undefined : { dir: join(config.home, 'files') };
 }
 
 function workerSettings(plan: ResourcePlan): RuntimeSettings {

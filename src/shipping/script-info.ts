@@ -5,7 +5,7 @@
  * per thread.
  */
 import { pathToFileURL } from 'node:url';
-import type { ShippedNode } from '../../types/shipped-function.js';
+import type { ShippedNode } from '../types/shipped-function.js';
 import { readModuleFacts, type ImportBinding } from './module-imports.js';
 import type { FunctionInspector } from './scope-reader.js';
 import { SHIPPED_SCRIPT_PREFIX, shippedScript } from './shipped-scripts.js';

@@ -6,7 +6,7 @@
  * recursive functions) is bound right after, before anything runs.
  */
 import { deserialize } from 'node:v8';
-import type { ImportNode, ShippedFunction, SourceNode } from '../../types/shipped-function.js';
+import type { ImportNode, ShippedFunction, SourceNode } from '../types/shipped-function.js';
 import { resolveSpecifier } from './module-resolution.js';
 import { registerShippedScript, shippedScriptUrl } from './shipped-scripts.js';
 

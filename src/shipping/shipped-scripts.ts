@@ -4,7 +4,7 @@
  * registry says which of them were imports or the job's client, so that shipping the child keeps
  * them so instead of copying what they hold.
  */
-import type { ShippedNode } from '../../types/shipped-function.js';
+import type { ShippedNode } from '../types/shipped-function.js';
 
 export const SHIPPED_SCRIPT_PREFIX = 'nimbus-shipped:';
 

@@ -8,15 +8,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { BatchSpec } from '../types/executor.js';
-import type { OutcomeReport } from '../types/job-outcome.js';
-import type { JobService } from '../types/job-service.js';
-import { toWire } from './batch-args.js';
-import { channelEndpoint, exposeService } from './nested-channel.js';
-import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type ToChild } from './process-protocol.js';
-import { killAll, killGroup, leftBehind } from './process-tree.js';
+import type { BatchSpec } from '../../types/executor.js';
+import type { OutcomeReport } from '../../types/job-outcome.js';
+import type { JobService } from '../../types/job-service.js';
+import { toWire } from '../../wire/batch-args.js';
+import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
+import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type ToChild } from '../../wire/process-protocol.js';
+import { killAll, killGroup, leftBehind } from '../../platform/process-tree.js';
 
-const PROCESS_ENTRY = new URL('./process-entry.js', import.meta.url);
+const PROCESS_ENTRY = new URL('../../worker/process-entry.js', import.meta.url);
 /** What V8 prints when a process runs out of memory, in its several ways of doing so. */
 const OUT_OF_MEMORY = /heap out of memory|invalid size error|Allocation failed|out of memory/i;
 /** How much of a dying process's stderr is kept to tell why it died. */

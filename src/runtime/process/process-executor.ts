@@ -5,10 +5,10 @@
  * process killed when it passes the limit. Whatever a job does, only its own process dies; the
  * job ends 'error', its batch neighbours run again, and the runtime goes on.
  */
-import { errors } from '../errors.js';
-import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
-import type { JobService } from '../types/job-service.js';
-import { memoryLimitMb, type ResourcePlan } from './resource-plan.js';
+import { errors } from '../../errors.js';
+import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
+import type { JobService } from '../../types/job-service.js';
+import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
 import { WorkerProcess, type BatchEnd } from './worker-process.js';
 
 /** How often running processes' memory is read. */

@@ -9,9 +9,9 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
-import { show } from '../../errors.js';
-import type { Bindings, ImportNode, ShippedNode } from '../../types/shipped-function.js';
-import { pack } from '../payload.js';
+import { show } from '../errors.js';
+import type { Bindings, ImportNode, ShippedNode } from '../types/shipped-function.js';
+import { pack } from '../wire/payload.js';
 import { isCloudClient, isData, isModuleNamespace, isPlainContainer } from './captured-data.js';
 import { readSourceFacts, type SourceFacts } from './free-variables.js';
 import { readFunctionSource } from './function-source.js';
@@ -28,7 +28,7 @@ export const IMPORTER_BINDING = '__nimbus_import';
 /** Names the language resolves by itself, never by scope. */
 const LANGUAGE_NAMES = new Set(['arguments', 'undefined', 'NaN', 'Infinity']);
 /** The module `import cloud from 'nimbus'` names: this copy of nimbus's entry. */
-const NIMBUS_ENTRY = new URL('../../index.js', import.meta.url).href;
+const NIMBUS_ENTRY = new URL('../index.js', import.meta.url).href;
 
 /**
  * Why something cannot ship. `subject` is how the part at fault is reached (`config.db`,

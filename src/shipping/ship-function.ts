@@ -5,8 +5,8 @@
  * at fault, never as a ReferenceError inside a worker.
  */
 import { nanoid } from 'nanoid';
-import { errors } from '../../errors.js';
-import type { ShippedFunction } from '../../types/shipped-function.js';
+import { errors } from '../errors.js';
+import type { ShippedFunction } from '../types/shipped-function.js';
 import { Capture, Refusal } from './capture.js';
 import { withInspector } from './scope-reader.js';
 

@@ -108,7 +108,6 @@ export const errors = {
     fail('ERR_UNSHIPPABLE', `cannot ship function ${fnName || '(anonymous)'}: ${why}`),
   neverFits: (needed: number, capacity: number, type: string) =>
     fail('ERR_NEVER_FITS', `a job of type ${type} with these cores needs ${needed} compute units, but this runtime has ${capacity}; it could never start`),
-  dependencyNotDone: (jid: number) => fail('ERR_BAD_DEPENDENCY', `jid ${jid} cannot depend on itself or on a later job`),
   foreignDependency: (jid: number, status: string) =>
     fail('ERR_BAD_DEPENDENCY', `job ${jid} belongs to another process and is ${status}: a job can depend only on this runtime's jobs or on finished ones`),
   deleteUnfinished: (jid: number) =>
@@ -145,8 +144,9 @@ export const errors = {
   sourceFailed: (name: string, cause: unknown) =>
     fail('ERR_SOURCE_FAILED', `reading the data for ${show(name)} failed (${reason(cause)}); the stored file is unchanged`, cause),
   localFailed: (path: string, cause: unknown) => fail('ERR_LOCAL_FILE', `local file ${path}: ${reason(cause)}`, cause),
+  // A file system's refusal (EACCES, EPERM) reads as S3's does: access denied.
   storeFailed: (doing: string, name: string, store: string, cause: unknown) =>
-    fail('ERR_STORE_FAILED', `${doing} ${show(name)} on the ${store} failed: ${reason(cause)}`, cause),
+    fail(isDenial(cause) ? 'ERR_ACCESS_DENIED' : 'ERR_STORE_FAILED', `${doing} ${show(name)} on the ${store} failed: ${reason(cause)}`, cause),
   callFailed: (where: string, cause: unknown) => fail('ERR_STORE_FAILED', `${where}: ${reason(cause)}`, cause),
   notS3Answer: (doing: string, name: string, store: string, status: number, cause: unknown) =>
     fail('ERR_STORE_FAILED', `${doing} ${show(name)} on the ${store} failed: the endpoint answered HTTP ${status} with no S3 error in it; is it an S3 server?`, cause),
@@ -169,6 +169,11 @@ export const errors = {
   listenFailed: (host: string, port: number, cause: unknown) =>
     fail('ERR_DASHBOARD_LISTEN', `the dashboard cannot listen on ${host}:${port}: ${(cause as Error).message ?? String(cause)}${(cause as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another server holds that port: pick another, or 0 for any free one)' : ''}`, cause),
 };
+
+function isDenial(cause: unknown): boolean {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
 
 const remote = (code: RemoteErrorCode, name: string, message: string): RemoteError => ({ name, message, stack: undefined, code });
 

@@ -1,18 +1,19 @@
 /**
- * Every option a user can pass, checked at the edge in one table with one message style:
- * the parameter's name, the value received, and what is allowed. Inner code trusts the result.
+ * Every option a user can pass to the API, checked at the edge in tables read by option-reading.ts,
+ * with one message style: the parameter's name, the value received, and what is allowed. Inner
+ * code trusts the result.
  */
 import { errors } from './errors.js';
-import { readList, readPlainObject } from './option-reading.js';
+import {
+  boolean, finiteNumber, must, nonNegativeInteger, nonNegativeNumber, oneOf, oneOrList, positiveInteger, positiveNumber,
+  readList, readOptions, readPlainObject, string, type Check, type CheckTable,
+} from './option-reading.js';
 import { MAX_DELAY_MS } from './runtime/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
 import type { CloudConfig, Isolation, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 import { RESOURCE_TYPES } from './types/job-options.js';
 import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';
 import { JOB_STATUSES, type JobStatus } from './types/job-status.js';
-
-/** Checks one option's value (read once already) and returns what to keep: the value, or a copy. */
-type Check = (value: unknown, name: string) => unknown;
 
 /** The smallest memory limit a job runs under, in MB, by where jobs run. */
 export const MIN_MEMORY_LIMIT_MB: Readonly<Record<Isolation, number>> = {
@@ -22,48 +23,10 @@ export const MIN_MEMORY_LIMIT_MB: Readonly<Record<Isolation, number>> = {
   thread: 32,
 };
 
-const oneOf = (allowed: readonly string[]): Check => (value, name) => {
-  if (typeof value !== 'string' || !allowed.includes(value)) throw errors.badOption(name, value, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`);
-  return value;
-};
-const positiveInteger: Check = (value, name) => {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) throw errors.badOption(name, value, 'a positive integer');
-  return value;
-};
-const positiveNumber = (unit: string): Check => (value, name) => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw errors.badOption(name, value, `a positive number${unit}`);
-  return value;
-};
 /** A delay nimbus waits with a timer: up to Number.MAX_SAFE_INTEGER ms (see LongTimer). */
-const delay = (check: Check): Check => (value, name) => {
-  check(value, name);
-  if ((value as number) > MAX_DELAY_MS) throw errors.badOption(name, value, `at most ${MAX_DELAY_MS} milliseconds (Number.MAX_SAFE_INTEGER)`);
-  return value;
-};
-const nonNegativeNumber = (unit: string): Check => (value, name) => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw errors.badOption(name, value, `a number of${unit} (0 or more)`);
-  return value;
-};
-const nonNegativeInteger: Check = (value, name) => {
-  if (!Number.isSafeInteger(value) || (value as number) < 0) throw errors.badOption(name, value, 'a whole number (0 or more)');
-  return value;
-};
-const finiteNumber: Check = (value, name) => {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw errors.badOption(name, value, 'a finite number');
-  return value;
-};
-const boolean: Check = (value, name) => {
-  if (typeof value !== 'boolean') throw errors.badOption(name, value, 'true or false');
-  return value;
-};
-const string: Check = (value, name) => {
-  if (typeof value !== 'string') throw errors.badOption(name, value, 'a string');
-  return value;
-};
-/** One item, or a list of them copied item by item. */
-const oneOrList = (check: Check): Check => (value, name) => {
-  if (!Array.isArray(value)) return check(value, name);
-  return readList(value, name).map((item, i) => check(item, `${name}[${i}]`));
+const delay = (check: Check): Check => {
+  const atMost = must((value) => (value as number) <= MAX_DELAY_MS, `at most ${MAX_DELAY_MS} milliseconds (Number.MAX_SAFE_INTEGER)`);
+  return (value, name) => atMost(check(value, name), name);
 };
 const jids: Check = oneOrList((jid, name) => checkJid(jid, name));
 const memoryLimits: Check = (value, name) => {
@@ -117,18 +80,9 @@ const JOB_INFO_FIELDS = Object.keys({
   runtime: 0, cputime: 0, memory: 0, memoryLimit: 0, stdout: 0, stderr: 0, exception: 0, dependsOn: 0, attempts: 0,
 } satisfies Record<JobInfoField, 0>) as JobInfoField[];
 
-/**
- * Copies the options (each read once), checks the copy against the table and returns it.
- * An option set to undefined is left out, as not given.
- */
-function checkAgainst<T extends object>(table: Readonly<Record<string, Check>>, value: unknown, where: string): T {
-  const checked: Record<string, unknown> = {};
-  if (value === undefined) return checked as T;
-  for (const [key, option] of readPlainObject(value, where)) {
-    if (!Object.hasOwn(table, key)) throw errors.unknownOption(where, key, Object.keys(table));
-    if (option !== undefined) checked[key] = table[key]!(option, key);
-  }
-  return checked as T;
+/** The options as checked by the table; undefined options are no options. */
+function checkAgainst<T extends object>(table: CheckTable, value: unknown, where: string): T {
+  return value === undefined ? ({} as T) : readOptions<T>(table, value, where);
 }
 
 export function checkJobOptions(options: unknown): JobOptions {

@@ -130,6 +130,11 @@ describe('README', () => {
     expect(() => cloud.with({ maxRuntime: -5 })).toThrow('maxRuntime must be a positive number of milliseconds, got -5');
   });
 
+  it('Errors: a code, and the remote code of a failed job', async () => {
+    const missing = await cloud.call(() => cloud.result(424242 as never));
+    expect(await cloud.result(missing).catch((e) => [e.code, e.remoteCode])).toEqual(['ERR_JOB_FAILED', 'ERR_UNKNOWN_JID']);
+  });
+
   it('Jobs that start jobs', async () => {
     const sumOfSquares = async (n: number) => {
       const jids = await cloud.map((i: number) => i * i, Array.from({ length: n }, (_, i) => i + 1));

@@ -1,14 +1,14 @@
 /**
  * The `nimbus` command line as a function: words in, exit code out, streams given, so that tests
  * run it in-process and main.ts only wires it to the process. Every error ends as a message on
- * stderr and an exit code of exit-codes.ts; only a bug shows a stack.
+ * stderr and an exit code of exit-codes.ts, chosen by the error's code; only a bug shows a stack.
  */
 import { existsSync } from 'node:fs';
 import { Cloud } from '../cloud.js';
-import { CloudError, CloudException, CloudTimeoutError } from '../errors.js';
+import { CloudError, CloudException } from '../errors.js';
 import type { CliCloud, CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, EXIT_OF_CODE } from './exit-codes.js';
 import { createLocalBackend } from '../local/local-backend.js';
 import { opensReadOnly, resolveHome } from './home.js';
 import { renderFailure } from './job-text.js';
@@ -66,19 +66,9 @@ function report(io: CliIo, error: unknown): number {
     say(`nimbus: ${error.message}${error.help ? `\n${error.help}` : ''}`);
     return EXIT.usage;
   }
-  if (error instanceof CloudException) {
-    say(renderFailure(error));
-    return EXIT.jobFailed;
-  }
-  if (error instanceof CloudTimeoutError) {
-    say(`nimbus: ${error.message}`);
-    return EXIT.timedOut;
-  }
-  // A CloudError caused by another error is a failure underneath (a store, a disk, a network);
-  // one without a cause is about what was asked (an unknown jid, a bad file name).
   if (error instanceof CloudError) {
-    say(`nimbus: ${error.message}`);
-    return error.cause === undefined ? EXIT.usage : EXIT.failed;
+    say(error instanceof CloudException ? renderFailure(error) : `nimbus: ${error.message}`);
+    return EXIT_OF_CODE[error.code] ?? EXIT.failed;
   }
   say(`nimbus: ${error instanceof Error ? error.stack : String(error)}`);
   return EXIT.failed;

@@ -3,7 +3,7 @@
  * the token every request must carry. Off this machine's loopback, a token is not optional.
  */
 import { errors } from '../errors.js';
-import { dashboardErrors } from './dashboard-errors.js';
+import { integerFrom, must, readOptions, type Check, type CheckTable } from '../option-reading.js';
 
 export const DEFAULT_DASHBOARD_PORT = 8765;
 export const DEFAULT_DASHBOARD_HOST = '127.0.0.1';
@@ -25,18 +25,21 @@ export interface DashboardSettings {
   token: string | undefined;
 }
 
-const KNOWN = ['port', 'host', 'token'];
+const token: Check = (value) => {
+  if (typeof value !== 'string' || value.length < MIN_TOKEN_LENGTH) throw errors.badToken(value, MIN_TOKEN_LENGTH);
+  return value;
+};
+
+const DASHBOARD_OPTIONS: CheckTable = {
+  port: integerFrom(0, MAX_PORT),
+  host: must((value) => typeof value === 'string' && value !== '', 'an address such as 127.0.0.1 or 0.0.0.0'),
+  token,
+};
 
 export function checkDashboardOptions(options: unknown): DashboardSettings {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw errors.badOption('dashboard options', options, 'an object');
-  for (const key of Object.keys(options)) if (!KNOWN.includes(key)) throw errors.unknownOption('dashboard options', key, KNOWN);
-  const { port = DEFAULT_DASHBOARD_PORT, host = DEFAULT_DASHBOARD_HOST, token } = options as DashboardOptions;
-  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) throw errors.badOption('dashboard port', port, `an integer from 0 to ${MAX_PORT}`);
-  if (typeof host !== 'string' || host === '') throw errors.badOption('dashboard host', host, 'an address such as 127.0.0.1 or 0.0.0.0');
-  if (token !== undefined && (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH)) {
-    throw dashboardErrors.badToken(token, MIN_TOKEN_LENGTH);
-  }
-  if (token === undefined && !isLoopback(host)) throw dashboardErrors.tokenRequired(host, MIN_TOKEN_LENGTH);
+  const checked = readOptions<DashboardOptions>(DASHBOARD_OPTIONS, options, 'dashboard options', { name: (key) => `dashboard ${key}` });
+  const { port = DEFAULT_DASHBOARD_PORT, host = DEFAULT_DASHBOARD_HOST, token } = checked;
+  if (token === undefined && !isLoopback(host)) throw errors.tokenRequired(host, MIN_TOKEN_LENGTH);
   return { port, host, token };
 }
 

@@ -6,11 +6,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudError } from '../errors.js';
+import { CloudError, errors } from '../errors.js';
 import { refusal } from './access.js';
 import { answerApi } from './dashboard-api.js';
 import type { DashboardCloud } from './dashboard-cloud.js';
-import { dashboardErrors } from './dashboard-errors.js';
 import { checkDashboardOptions, type DashboardOptions } from './dashboard-options.js';
 import { LoadFeed } from './load-feed.js';
 import { loadAssets, type Asset } from './static-assets.js';
@@ -70,7 +69,7 @@ async function sendApiAnswer(cloud: DashboardCloud, url: URL, response: ServerRe
     answer = await answerApi(cloud, url.pathname, url.searchParams);
   } catch (error) {
     if (!(error instanceof CloudError)) throw error;
-    return sendJson(response, 400, { error: error.message });
+    return sendJson(response, 400, { error: error.message, code: error.code });
   }
   if (answer === undefined) return sendJson(response, 404, { error: `no API at ${url.pathname}` });
   sendJson(response, 200, answer);
@@ -92,7 +91,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error) => reject(dashboardErrors.listenFailed(host, port, error)));
+    server.once('error', (error) => reject(errors.listenFailed(host, port, error)));
     server.listen(port, host, () => resolve());
   });
 }

@@ -10,7 +10,7 @@ import type { ByteRange, FileStore } from '../types/file-store.js';
 import { ByteLimit } from './byte-limit.js';
 import { checkByteRange } from './byte-range.js';
 import { measure } from './content-meter.js';
-import { duringCall, fileErrors } from './file-errors.js';
+import { duringCall } from './file-errors.js';
 import { checkFileName, checkFilePrefix } from './file-key.js';
 import { openExistingLocalFile, openLocalFile, writeLocalFile } from './local-files.js';
 import { transfer } from './transfer.js';
@@ -99,7 +99,7 @@ export class CloudFiles {
     return this.#call('md5', async () => {
       const key = checkFileName(name);
       const stat = await this.#store.stat(key);
-      if (!stat) throw fileErrors.missing(key, this.#store.description);
+      if (!stat) throw errors.fileMissing(key, this.#store.description);
       return stat.md5;
     });
   }
@@ -126,7 +126,7 @@ export class CloudFiles {
       const key = checkFileName(name);
       const local = path === undefined ? basename(key) : checkPath(path);
       const stored = await this.#store.stat(key);
-      if (!stored) throw fileErrors.missing(key, this.#store.description);
+      if (!stored) throw errors.fileMissing(key, this.#store.description);
       const file = await openLocalFile(local);
       if (file && file.size === stored.size && (await measure(file.stream)).md5 === stored.md5) return false;
       file?.stream.destroy();
@@ -144,15 +144,15 @@ export class CloudFiles {
     const max = this.#maxFileBytes;
     if (size !== undefined && size > max) {
       source.destroy();
-      throw fileErrors.tooLarge(key, size, max);
+      throw errors.fileTooLarge(key, size, max);
     }
-    const limit = new ByteLimit(max, () => fileErrors.tooLarge(key, undefined, max));
-    await transfer(source, (input) => this.#store.write(key, input), (error) => fileErrors.sourceFailed(key, error), limit);
+    const limit = new ByteLimit(max, () => errors.fileTooLarge(key, undefined, max));
+    await transfer(source, (input) => this.#store.write(key, input), (error) => errors.sourceFailed(key, error), limit);
   }
 
   async #download(key: string, local: string, range: ByteRange | undefined): Promise<void> {
     const source = await this.#store.read(key, range);
-    const blame = (error: unknown) => fileErrors.storeFailed('reading', key, this.#store.description, error);
+    const blame = (error: unknown) => errors.storeFailed('reading', key, this.#store.description, error);
     await transfer(source, (input) => writeLocalFile(local, input), blame);
   }
 
@@ -166,7 +166,7 @@ export class CloudFiles {
 }
 
 function checkPath(path: unknown): string {
-  if (typeof path !== 'string' || path.length === 0) throw fileErrors.badPath(path);
+  if (typeof path !== 'string' || path.length === 0) throw errors.badLocalPath(path);
   return path;
 }
 
@@ -177,5 +177,5 @@ function sourceOf(data: unknown): { stream: Readable; size?: number } {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     return { stream: Readable.from([bytes]), size: bytes.length };
   }
-  throw fileErrors.badData(data);
+  throw errors.badFileData(data);
 }

@@ -4,7 +4,7 @@
  * name, a '.' or '..' part, an empty part) or alias another name, so that a store mapping names
  * to files (the disk store) can never be led outside its directory.
  */
-import { fileErrors } from './file-errors.js';
+import { errors } from '../errors.js';
 
 export const MAX_NAME_BYTES = 1024; // UTF-8 bytes, as S3 keys
 
@@ -26,9 +26,9 @@ const NAME_RULES: readonly Rule[] = [
 
 /** `name`, if it obeys every rule; otherwise a CloudError naming it and the first rule it breaks. */
 export function checkFileName(name: unknown): string {
-  if (typeof name !== 'string') throw fileErrors.badName(name, 'it must be a string');
+  if (typeof name !== 'string') throw errors.badFileName(name, 'it must be a string');
   const broken = brokenRule(name);
-  if (broken) throw fileErrors.badName(name, broken);
+  if (broken) throw errors.badFileName(name, broken);
   return name;
 }
 
@@ -38,9 +38,9 @@ export function checkFileName(name: unknown): string {
  */
 export function checkFilePrefix(prefix: unknown): string {
   if (prefix === undefined || prefix === '') return '';
-  if (typeof prefix !== 'string') throw fileErrors.badPrefix(prefix, 'it must be a string');
+  if (typeof prefix !== 'string') throw errors.badFilePrefix(prefix, 'it must be a string');
   const broken = brokenRule(prefix + 'x');
-  if (broken) throw fileErrors.badPrefix(prefix, broken);
+  if (broken) throw errors.badFilePrefix(prefix, broken);
   return prefix;
 }
 

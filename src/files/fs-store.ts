@@ -9,11 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CloudError } from '../errors.js';
+import { CloudError, errors } from '../errors.js';
 import type { ByteRange, FileStat, FileStore } from '../types/file-store.js';
 import { writeFileAtomically } from './atomic-write.js';
 import { ContentMeter, measure } from './content-meter.js';
-import { fileErrors, hasCode } from './file-errors.js';
+import { hasCode } from './file-errors.js';
 import { RESERVED_PART, isReservedName } from './file-key.js';
 import { closeFile, openFile, readOpenFile, type FsLike, type OpenFile } from './file-system.js';
 import { Md5Records } from './md5-records.js';
@@ -60,7 +60,7 @@ export class FsStore implements FileStore {
     const { fs } = await this.#open();
     const path = this.#pathOf(name);
     const file = await this.#openStored(fs, name, path);
-    if (!file) throw fileErrors.missing(name, this.description);
+    if (!file) throw errors.fileMissing(name, this.description);
     return readOpenFile(fs, path, file, range);
   }
 
@@ -75,7 +75,7 @@ export class FsStore implements FileStore {
       return { size: file.stats.size, md5: recalled };
     }
     const measured = await measure(readOpenFile(fs, path, file)).catch((error: unknown) => {
-      throw fileErrors.storeFailed('reading', name, this.description, error);
+      throw errors.storeFailed('reading', name, this.description, error);
     });
     await records.remember(name, file.stats, measured.md5).catch(() => {}); // only a shortcut for next time
     return measured;
@@ -90,7 +90,7 @@ export class FsStore implements FileStore {
       return (await fs.promises.stat(real)).isFile();
     } catch (error) {
       if (hasCode(error, 'ENOENT', 'ENOTDIR')) return false;
-      throw fileErrors.storeFailed('reading', name, this.description, error);
+      throw errors.storeFailed('reading', name, this.description, error);
     }
   }
 
@@ -104,7 +104,7 @@ export class FsStore implements FileStore {
       await records.forget(name);
     } catch (error) {
       if (hasCode(error, 'ENOENT')) return false; // removed meanwhile
-      throw fileErrors.storeFailed('removing', name, this.description, error);
+      throw errors.storeFailed('removing', name, this.description, error);
     }
     await this.#removeEmptyFolders(fs, dirname(path));
     return true;
@@ -127,7 +127,7 @@ export class FsStore implements FileStore {
       entries = await fs.promises.readdir(folder === '' ? this.#root : this.#pathOf(folder.slice(0, -1)), { withFileTypes: true });
     } catch (error) {
       if (hasCode(error, 'ENOENT', 'ENOTDIR')) return;
-      throw fileErrors.storeFailed('listing the names that start with', folder, this.description, error);
+      throw errors.storeFailed('listing the names that start with', folder, this.description, error);
     }
     for (const entry of entries) {
       const name = folder + entry.name;
@@ -140,7 +140,7 @@ export class FsStore implements FileStore {
   /** The file `name` is, never outside the root whatever the name (names are checked before). */
   #pathOf(name: string): string {
     const path = join(this.#root, ...name.split('/'));
-    if (!path.startsWith(this.#root + sep)) throw fileErrors.escapes(name, this.description);
+    if (!path.startsWith(this.#root + sep)) throw errors.fileEscapes(name, this.description);
     return path;
   }
 
@@ -151,9 +151,9 @@ export class FsStore implements FileStore {
       real = await resolveInside(fs, this.#root, path);
       if (real !== undefined && real !== 'outside') return await openFile(fs, real);
     } catch (error) {
-      throw fileErrors.storeFailed('reading', name, this.description, error);
+      throw errors.storeFailed('reading', name, this.description, error);
     }
-    if (real === 'outside') throw fileErrors.linkLeadsOutside(name, this.description);
+    if (real === 'outside') throw errors.linkLeadsOutside(name, this.description);
     return undefined;
   }
 
@@ -161,7 +161,7 @@ export class FsStore implements FileStore {
   async #refuseLinkedFolders(fs: FsLike, name: string, folders: readonly string[]): Promise<void> {
     for (const folder of folders) {
       const link = await firstLinkedFolder(fs, this.#root, folder);
-      if (link !== undefined) throw fileErrors.writesThroughLink(name, link, this.description);
+      if (link !== undefined) throw errors.writesThroughLink(name, link, this.description);
     }
   }
 
@@ -173,7 +173,7 @@ export class FsStore implements FileStore {
       return stats.isFile() || stats.isSymbolicLink();
     } catch (error) {
       if (hasCode(error, 'ENOENT', 'ENOTDIR')) return false;
-      throw fileErrors.storeFailed('reading', name, this.description, error);
+      throw errors.storeFailed('reading', name, this.description, error);
     }
   }
 
@@ -189,16 +189,16 @@ export class FsStore implements FileStore {
   }
 
   async #writeFailure(fs: FsLike, name: string, error: unknown): Promise<unknown> {
-    if (hasCode(error, 'EISDIR')) return fileErrors.nameIsFolder(name, this.description);
+    if (hasCode(error, 'EISDIR')) return errors.nameIsFolder(name, this.description);
     if (hasCode(error, 'ENOTDIR', 'EEXIST')) {
       const parts = name.split('/');
       for (let i = 1; i < parts.length; i++) {
         const folder = parts.slice(0, i).join('/');
         const stats = await fs.promises.stat(this.#pathOf(folder)).catch(() => undefined);
-        if (stats?.isFile()) return fileErrors.nameUnderFile(name, folder, this.description);
+        if (stats?.isFile()) return errors.nameUnderFile(name, folder, this.description);
       }
     }
-    return error instanceof CloudError ? error : fileErrors.storeFailed('writing', name, this.description, error);
+    return error instanceof CloudError ? error : errors.storeFailed('writing', name, this.description, error);
   }
 
   get #recordsFolder(): string {

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CloudError } from '../errors.js';
+import { CloudError, errors } from '../errors.js';
 import { writeFileAtomically } from './atomic-write.js';
-import { fileErrors, hasCode } from './file-errors.js';
+import { hasCode } from './file-errors.js';
 import { openFile, readOpenFile, type FsLike } from './file-system.js';
 
 const nodeFs: FsLike = fs;
@@ -26,18 +26,18 @@ export async function openLocalFile(path: string): Promise<LocalFile | undefined
   try {
     file = await openFile(nodeFs, path);
   } catch (error) {
-    throw fileErrors.localFailed(path, error);
+    throw errors.localFailed(path, error);
   }
   if (file) return { size: file.stats.size, stream: readOpenFile(nodeFs, path, file) };
   const isDirectory = await fs.promises.stat(path).then((stats) => stats.isDirectory(), () => false);
-  if (isDirectory) throw fileErrors.localNotFile(path);
+  if (isDirectory) throw errors.localNotFile(path);
   return undefined;
 }
 
 /** Like openLocalFile, for a file that must be there. */
 export async function openExistingLocalFile(path: string): Promise<LocalFile> {
   const file = await openLocalFile(path);
-  if (!file) throw fileErrors.localMissing(path);
+  if (!file) throw errors.localMissing(path);
   return file;
 }
 
@@ -49,6 +49,6 @@ export async function writeLocalFile(path: string, source: Readable): Promise<vo
     await writeFileAtomically(nodeFs, source, { target, partial });
   } catch (error) {
     if (error instanceof CloudError) throw error;
-    throw hasCode(error, 'EISDIR') ? fileErrors.localNotFile(path) : fileErrors.localFailed(path, error);
+    throw hasCode(error, 'EISDIR') ? errors.localNotFile(path) : errors.localFailed(path, error);
   }
 }

@@ -2,8 +2,8 @@
  * What the AWS SDK's errors mean to a cloud.files user: a missing file, a missing bucket, bad or
  * no credentials, a refusal, or an endpoint that cannot be reached.
  */
-import { CloudError } from '../errors.js';
-import { fileErrors, hasCode } from './file-errors.js';
+import { CloudError, errors } from '../errors.js';
+import { hasCode } from './file-errors.js';
 
 interface SdkError {
   readonly name?: string;
@@ -29,14 +29,14 @@ export function isRangePastEnd(error: unknown): boolean {
 export function s3Failure(error: unknown, doing: string, name: string, store: string): CloudError {
   if (error instanceof CloudError) return error;
   const { name: kind, $metadata } = error as SdkError;
-  if (kind === 'NoSuchBucket') return fileErrors.noBucket(store);
-  if (kind === 'CredentialsProviderError') return fileErrors.noCredentials(store, error);
-  if (kind === 'InvalidAccessKeyId' || kind === 'SignatureDoesNotMatch') return fileErrors.badCredentials(store, error);
-  if (kind === 'AccessDenied' || $metadata?.httpStatusCode === 403) return fileErrors.accessDenied(name, store, error);
-  if (hasCode(error, ...UNREACHABLE) || kind === 'TimeoutError') return fileErrors.unreachable(store, error, $metadata?.attempts);
+  if (kind === 'NoSuchBucket') return errors.noBucket(store);
+  if (kind === 'CredentialsProviderError') return errors.noCredentials(store, error);
+  if (kind === 'InvalidAccessKeyId' || kind === 'SignatureDoesNotMatch') return errors.badCredentials(store, error);
+  if (kind === 'AccessDenied' || $metadata?.httpStatusCode === 403) return errors.accessDenied(name, store, error);
+  if (hasCode(error, ...UNREACHABLE) || kind === 'TimeoutError') return errors.storeUnreachable(store, error, $metadata?.attempts);
   // The SDK says 'UnknownError' of an answer with no S3 error in it: a proxy, or not an S3 server.
   if ((error as Error).message === 'UnknownError' && $metadata?.httpStatusCode) {
-    return fileErrors.notS3Answer(doing, name, store, $metadata.httpStatusCode, error);
+    return errors.notS3Answer(doing, name, store, $metadata.httpStatusCode, error);
   }
-  return fileErrors.storeFailed(doing, name, store, error);
+  return errors.storeFailed(doing, name, store, error);
 }

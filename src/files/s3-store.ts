@@ -3,13 +3,13 @@
  * (s3-upload.ts). Objects other tools wrote, without that metadata, have their MD5 measured by
  * reading them. Objects under prefix + '.nimbus/' are the store's own (staging uploads).
  */
+import { errors } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { GetObjectCommandOutput, HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { ByteRange, FileStat, FileStore, S3FilesConfig } from '../types/file-store.js';
 import { cutToRange, httpRange } from './byte-range.js';
 import { measure } from './content-meter.js';
-import { fileErrors } from './file-errors.js';
 import { RESERVED_PART, isReservedName } from './file-key.js';
 import { connectS3, type S3Connection } from './s3-client.js';
 import { describeS3 } from './s3-description.js';
@@ -112,7 +112,7 @@ export class S3Store implements FileStore {
     try {
       return await s3.client.send(new s3.sdk.GetObjectCommand({ Bucket: s3.bucket, Key: this.#prefix + name, Range }));
     } catch (error) {
-      if (isMissingObject(error)) throw fileErrors.missing(name, this.description);
+      if (isMissingObject(error)) throw errors.fileMissing(name, this.description);
       if (isRangePastEnd(error)) return undefined;
       throw s3Failure(error, 'reading', name, this.description);
     }

@@ -4,7 +4,7 @@
  * events, and owns the clocks (maxRuntime). It trusts its inputs' types (the Cloud facade checked
  * them) and checks only what needs the table: that jids exist and that jobs can ever fit.
  */
-import { errors } from '../errors.js';
+import { errors, remoteErrors } from '../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
@@ -261,7 +261,7 @@ export class Runtime implements JobService {
     const timer = new LongTimer(() => {
       this.#maxRuntimeTimers.delete(jid);
       this.#executor?.stop(jid);
-      this.#scheduler.fail(jid, errors.maxRuntimeExceeded(jid, maxRuntime), Date.now());
+      this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(jid, maxRuntime), Date.now());
       this.#scheduleDispatch();
     }, maxRuntime);
     // The timer alone must not keep a process alive: the job's worker does while it runs.

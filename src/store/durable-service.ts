@@ -7,7 +7,7 @@
  * jobs changed. No timer here lets an error escape: a locked or failing store is tried again.
  */
 import { deserialize, serialize } from 'node:v8';
-import { CloudError, errors } from '../errors.js';
+import { errors, remoteErrors } from '../errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { JobFailure, JobFilter, JobResult, JobService, ResolvedJobOptions, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
@@ -31,7 +31,7 @@ const ADD_AT_ONCE = 1_024;
 /** How long `kill` waits for another process to kill its job before resolving anyway. */
 const REMOTE_KILL_WAIT_MS = 5_000;
 
-export const RUNTIME_STOPPED = { name: 'RuntimeStopped', message: 'runtime stopped before the job finished', stack: undefined };
+export const RUNTIME_STOPPED = remoteErrors.runtimeStopped();
 
 export interface DurableSettings {
   /** Runs of a restartable job beyond the first, counted across the runtimes that ran it. */
@@ -293,7 +293,7 @@ export class DurableService implements JobService {
       }
       const { status } = this.#stored(jid).info;
       if (status === 'done' || (isComplete(status) && onErrors === 'ignore')) continue;
-      throw new CloudError(`job ${jid} belongs to another process and is ${status}: a job can depend only on this runtime's jobs or on finished ones`);
+      throw errors.foreignDependency(jid, status);
     }
     return locals;
   }

@@ -34,5 +34,5 @@ export function storeError(file: string, error: unknown, busyWaitMs: number): un
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return errors.storeLocked(file, busyWaitMs, error);
   if (code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return errors.storeReadOnly(file, error);
   const reason = (error as Error).message;
-  return DAMAGE_CODES.has(code) ? errors.storeDamaged(file, reason, error) : errors.storeFailed(file, reason, error);
+  return DAMAGE_CODES.has(code) ? errors.storeDamaged(file, reason, error) : errors.homeFailed(file, reason, error);
 }

@@ -21,6 +21,12 @@ export interface RemoteError {
   name: string;
   message: string;
   stack: string | undefined;
+  /**
+   * What happened, as a program branches on it: the runtime's code when it ended the job
+   * ('ERR_MAX_RUNTIME', 'ERR_MEMORY_LIMIT'...), else the thrown error's own string `code`
+   * ('ERR_UNKNOWN_JID' of a CloudError, 'ENOENT' of a system error), else absent.
+   */
+  code?: string;
 }
 
 interface OutcomeBase {

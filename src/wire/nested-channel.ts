@@ -1,13 +1,13 @@
 /**
  * The channel between a running job's `cloud` and the runtime, over comlink: a MessagePort for
  * worker threads, the IPC channel for child processes. The runtime's JobService is exposed as
- * it is; what crosses is plain data. Errors keep their class: a CloudError thrown by the runtime
- * is a CloudError in the job that caused it.
+ * it is; what crosses is plain data. Errors keep their class and code: a CloudError thrown by the
+ * runtime is a CloudError with the same code in the job that caused it.
  */
 import { expose, transferHandlers, wrap, type Endpoint, type TransferHandler } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
-import { CloudError, CloudTimeoutError } from '../errors.js';
+import { CloudError, CloudTimeoutError, type ErrorCode } from '../errors.js';
 import type { JobService } from '../types/job-service.js';
 
 export function exposeService(service: JobService, endpoint: Endpoint): void {
@@ -65,7 +65,13 @@ function keepCloudErrorClasses(): void {
   const original = transferHandlers.get('throw') as TransferHandler<unknown, unknown>;
   transferHandlers.set('throw', {
     canHandle: original.canHandle,
-    serialize: original.serialize,
+    // comlink sends an Error's name, message and stack; a CloudError's code goes along.
+    serialize(thrown) {
+      const [serialized, transfer] = original.serialize(thrown);
+      const error = (thrown as { value: unknown }).value;
+      if (error instanceof CloudError) (serialized as { value: { code?: string } }).value.code = error.code;
+      return [serialized, transfer];
+    },
     deserialize(serialized) {
       try {
         return original.deserialize(serialized);
@@ -78,7 +84,8 @@ function keepCloudErrorClasses(): void {
 
 function reviveError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
-  const revived = error.name === 'CloudError' ? new CloudError(error.message)
+  const code = (error as { code?: ErrorCode }).code;
+  const revived = error.name === 'CloudError' ? new CloudError(error.message, { code: code ?? 'ERR_CLOUD' })
     : error.name === 'CloudTimeoutError' ? Object.assign(new CloudTimeoutError(0), { message: error.message })
       : error;
   revived.stack = error.stack;

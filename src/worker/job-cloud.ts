@@ -4,7 +4,7 @@
  */
 import type { Endpoint } from 'comlink';
 import { Cloud, type CloudBackend } from '../cloud.js';
-import { CloudError } from '../errors.js';
+import { errors } from '../errors.js';
 import { CloudFiles } from '../files/cloud-files.js';
 import { RoutedFileStore } from '../files/routed-store.js';
 import type { JobFacingService } from '../local/job-facing-service.js';
@@ -43,7 +43,7 @@ class JobBackend implements CloudBackend {
   }
 
   async startSimulator(): Promise<void> {
-    throw new CloudError('startSimulator cannot be called inside a job');
+    throw errors.notInJob('startSimulator');
   }
 
   /** A job cannot close the runtime it runs in. */

@@ -7,7 +7,7 @@
  * except process.exit called by the running job itself, which ends it as before (the job is
  * blamed for the worker's exit).
  */
-import { errors } from '../errors.js';
+import { remoteErrors } from '../errors.js';
 import { currentJob } from './job-context.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { FunctionCache, type JobFunction } from '../shipping/rebuild-function.js';
@@ -77,7 +77,7 @@ export class EscapeGuard {
     const owner = currentJob()?.jid;
     if (owner !== undefined && owner === this.#running) return this.#exit(code as number);
     this.#taint();
-    throw new ExitOutsideJob(errors.exitOutsideJob(code));
+    throw new ExitOutsideJob(remoteErrors.exitOutsideJob(code));
   }
 
   #taint(): void {

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
-import { errors } from '../errors.js';
+import { remoteErrors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
 import { jobMeter } from './job-meter.js';
@@ -28,7 +28,7 @@ export async function executeJob(fn: JobFunction, jid: number, args: Packed): Pr
   }
   const packed = error ? undefined : packResult(value);
   if (packed !== undefined && isUnshippable(packed)) {
-    error = { name: 'CloudError', message: errors.unshippableResult(packed.unshippable), stack: undefined };
+    error = remoteErrors.unshippableResult(packed.unshippable);
   }
   // Built field by field: a spread of a shared base costs more than a trivial job.
   const finished = Date.now();
@@ -69,18 +69,22 @@ function packResult(value: unknown): ReturnType<typeof pack> {
 
 /**
  * Anything a job threw, as plain strings. Total: it never throws, whatever the value's getters,
- * Proxy traps or `toString` do; a field that cannot be read is described instead.
+ * Proxy traps or `toString` do; a field that cannot be read is described instead. A string
+ * `code` (a CloudError's 'ERR_...', a system error's 'ENOENT') goes along; any other is left out.
  */
 function toRemoteError(thrown: unknown): RemoteError {
   try {
     if (!isError(thrown)) return { name: 'Error', message: `a non-Error value was thrown: ${describeValue(thrown)}`, stack: undefined };
     const message = readText(() => thrown.message);
     const stack = readText(() => thrown.stack);
-    return {
+    const code = readCode(thrown);
+    const error: RemoteError = {
       name: readText(() => thrown.name) ?? 'Error',
       message: message ?? `an Error was thrown whose message cannot be read`,
       stack: stack === undefined ? undefined : withoutRunnerFrames(stack),
     };
+    if (code !== undefined) error.code = code;
+    return error;
   } catch {
     return { name: 'Error', message: 'a value was thrown that cannot be described', stack: undefined };
   }
@@ -103,6 +107,16 @@ function readText(read: () => unknown): string | undefined {
     return value === null || typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol'
       ? undefined
       : String(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error's `code` when it is a string (as Node's and nimbus's are); undefined otherwise, or when reading it throws. */
+function readCode(error: Error): string | undefined {
+  try {
+    const code: unknown = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
   } catch {
     return undefined;
   }

@@ -211,10 +211,38 @@ describe('nimbus files on a file store', () => {
     expect((await nimbus('files', 'ls')).stdout).toBe('');
   });
 
+  it('a failure underneath (ERR_LOCAL_FILE: a local path through a file) exits 4', async () => {
+    await files.putf('text', 'kept.txt');
+    const blocker = join(dir, 'a-file');
+    await writeFile(blocker, 'not a folder');
+    const ran = await nimbus('files', 'get', 'kept.txt', join(blocker, 'copy.txt'));
+    expect(ran.code).toBe(4);
+    expect(ran.stderr).toMatch(/^nimbus: cloud\.files\.get: local file /);
+  });
+
   it('a name not stored exits 2 and says so', async () => {
     expect(await nimbus('files', 'rm', 'nothing.txt')).toEqual({ code: 2, stdout: '', stderr: "nimbus: no file named 'nothing.txt'\n" });
     const md5 = await nimbus('files', 'md5', 'nothing.txt');
     expect(md5.code).toBe(2);
     expect(md5.stderr).toContain('no file named "nothing.txt"');
+  });
+});
+
+describe('nimbus result of jobs the runtime ended', () => {
+  const runtime = new Cloud({ cores: 1, isolation: 'thread' });
+  afterAll(() => runtime.close());
+
+  it("tells with --json how the job ended (code) and why (its error's code), exit 1", async () => {
+    const killed = await runtime.call(hang);
+    await runtime.kill(killed);
+    const ranKilled = await nimbusIn(runtime, ['result', String(killed), '--json']);
+    expect(ranKilled.code).toBe(1);
+    expect(JSON.parse(ranKilled.stdout)).toEqual({ jid: killed, status: 'killed', code: 'ERR_JOB_KILLED', error: null });
+    const stopped = await runtime.with({ maxRuntime: 20 }).call(hang);
+    const ranStopped = await nimbusIn(runtime, ['result', String(stopped), '--json']);
+    expect(ranStopped.code).toBe(1);
+    expect(JSON.parse(ranStopped.stdout)).toMatchObject({
+      status: 'error', code: 'ERR_JOB_FAILED', error: { name: 'MaxRuntimeExceeded', code: 'ERR_MAX_RUNTIME' },
+    });
   });
 });

@@ -84,8 +84,8 @@ describe('the dashboard server', () => {
   });
 
   it('answers a bad question with 400 and the reason, an unknown path with 404, a write with 405', async () => {
-    expect(await api('/api/jobs?status=finished')).toEqual({ status: 400, body: { error: expect.stringContaining("must be one of 'queued', 'processing'") } });
-    expect(await api('/api/jobs/424242')).toEqual({ status: 400, body: { error: 'unknown jid 424242: no such job (never created, or deleted)' } });
+    expect(await api('/api/jobs?status=finished')).toEqual({ status: 400, body: { error: expect.stringContaining("must be one of 'queued', 'processing'"), code: 'ERR_BAD_OPTION' } });
+    expect(await api('/api/jobs/424242')).toEqual({ status: 400, body: { error: 'unknown jid 424242: no such job (never created, or deleted)', code: 'ERR_UNKNOWN_JID' } });
     expect((await api('/api/nothing')).status).toBe(404);
     expect((await api('/nothing.html')).status).toBe(404);
     expect((await get(new URL('/api/jobs', dashboard.url).href, {}, 'POST')).status).toBe(405);

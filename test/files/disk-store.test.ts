@@ -81,6 +81,7 @@ describe('the disk store', () => {
       try {
         const error = await refusal(unprivileged(() => lockedFiles.putf('x', 'new.txt')));
         expect(error.message).toBe(`cloud.files.putf: writing "new.txt" on the disk store at ${locked} failed: permission denied (EACCES)`);
+        expect(error.code).toBe('ERR_ACCESS_DENIED');
       } finally {
         await chmod(locked, 0o755);
       }
@@ -91,6 +92,7 @@ describe('the disk store', () => {
       try {
         const error = await refusal(unprivileged(() => lockedFiles.getf('secret.txt')));
         expect(error.message).toBe(`cloud.files.getf: reading "secret.txt" on the disk store at ${locked} failed: permission denied (EACCES)`);
+        expect(error.code).toBe('ERR_ACCESS_DENIED');
       } finally {
         await chmod(join(locked, 'secret.txt'), 0o644);
       }
@@ -101,6 +103,7 @@ describe('the disk store', () => {
       await mkdir(target, { mode: 0o000 });
       const error = await refusal(unprivileged(() => lockedFiles.get('secret.txt', join(target, 'copy.txt'))));
       expect(error.message).toMatch(new RegExp(`^cloud\\.files\\.get: local file ${join(target, 'copy.txt')}: permission denied \\(EACCES\\)$`));
+      expect(error.code).toBe('ERR_LOCAL_FILE');
     });
   });
 });

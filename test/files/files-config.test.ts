@@ -54,6 +54,27 @@ describe('createFileStore', () => {
   });
 });
 
+describe('the files config is read once, as every option of nimbus', () => {
+  it('each option of files.s3 is read once, and the store uses what was checked', () => {
+    let reads = 0;
+    const answers = ['team-data', 42];
+    const s3 = { get bucket() { return answers[reads++]; } };
+    expect(createFileStore({ s3 } as never).description).toBe('S3 store s3://team-data/');
+    expect(reads).toBe(1);
+  });
+
+  it('a getter that throws is a bad option (ERR_BAD_OPTION), not a crash', () => {
+    const s3 = { bucket: 'b', get prefix(): string { throw new TypeError('no prefix today'); } };
+    let error: unknown;
+    try {
+      createFileStore({ s3 });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toMatchObject({ code: 'ERR_BAD_OPTION', message: 'files.s3.prefix could not be read: reading it threw TypeError: no prefix today' });
+  });
+});
+
 describe('CloudFiles options', () => {
   it.each([0, -1, 1.5, 6 * 1024 ** 3, '1000'])('refuses maxFileBytes %o', (maxFileBytes) => {
     expect(messageOf(() => new CloudFiles(createFileStore('memory'), { maxFileBytes: maxFileBytes as number })))

@@ -67,8 +67,10 @@ describe('the S3 store', () => {
   it('a missing bucket is a clear CloudError', async () => {
     const lost = new CloudFiles(createFileStore({ s3: { ...server.config, bucket: 'no-such-bucket' } }));
     try {
-      expect((await refusal(lost.putf('x', 'y'))).message).toBe(
+      const error = await refusal(lost.putf('x', 'y'));
+      expect(error.message).toBe(
         `cloud.files.putf: the bucket of the S3 store s3://no-such-bucket/ at ${server.config.endpoint} does not exist: create it first`);
+      expect(error.code).toBe('ERR_NO_BUCKET');
     } finally {
       await lost.close();
     }
@@ -77,7 +79,9 @@ describe('the S3 store', () => {
   it('wrong credentials are a clear CloudError', async () => {
     const stranger = new CloudFiles(createFileStore({ s3: { ...server.config, credentials: { accessKeyId: 'WHO', secretAccessKey: 'nope' } } }));
     try {
-      expect((await refusal(stranger.list())).message).toMatch(/^cloud\.files\.list: the S3 store .* refused the credentials/);
+      const error = await refusal(stranger.list());
+      expect(error.message).toMatch(/^cloud\.files\.list: the S3 store .* refused the credentials/);
+      expect(error.code).toBe('ERR_BAD_CREDENTIALS');
     } finally {
       await stranger.close();
     }
@@ -90,6 +94,7 @@ describe('the S3 store', () => {
       const error = await refusal(unreachable.get('anything', '/tmp/never'));
       expect(error.message).toBe(
         `cloud.files.get: the S3 store s3://${server.config.bucket}/ at ${endpoint} is unreachable (connect ECONNREFUSED ${endpoint.slice(7)}; tried ${S3_MAX_ATTEMPTS} times)`);
+      expect(error.code).toBe('ERR_STORE_UNREACHABLE');
     } finally {
       await unreachable.close();
     }

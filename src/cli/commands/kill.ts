@@ -1,5 +1,5 @@
 /** `nimbus kill <jid...>`: kills the jobs not complete yet, waits until they have stopped, then tells each one's status. */
-import { CloudTimeoutError } from '../../errors.js';
+import { errorCode } from '../../errors.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { printStatuses } from '../job-text.js';
@@ -23,7 +23,7 @@ export const killCommand: Command = {
     try {
       await context.cloud.join(jids, { ignoreErrors: true, timeout: STOP_WAIT_MS });
     } catch (error) {
-      if (!(error instanceof CloudTimeoutError)) throw error;
+      if (errorCode(error) !== 'ERR_TIMEOUT') throw error;
       context.warn(`nimbus: some jobs have not stopped after ${STOP_WAIT_MS / 1000} s; their runtime stops them when it next reads the home`);
     }
     printStatuses(context, jids, await context.cloud.status(jids));

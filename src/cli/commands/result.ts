@@ -2,7 +2,7 @@
 import { inspect } from 'node:util';
 import { CloudException } from '../../errors.js';
 import type { Command } from '../command.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, EXIT_OF_CODE } from '../exit-codes.js';
 import { renderFailure } from '../job-text.js';
 import { integerOption, parseJids } from '../operands.js';
 import { UsageError } from '../usage-error.js';
@@ -14,7 +14,7 @@ export const resultCommand: Command = {
   summary: "a job's value (waits until the job is complete)",
   description: 'Waits until the job is complete, then prints its value: a string as it is, anything else '
     + 'as Node shows it (util.inspect), or JSON with --json. A job that did not end done prints its error '
-    + 'and stack on stderr (with --json, { jid, status, error } on stdout) and exits 1.',
+    + 'and stack on stderr (with --json, { jid, status, code, error } on stdout) and exits 1.',
   options: {
     timeout: { type: 'string', value: 'ms', description: 'wait at most this many milliseconds, then exit 3 (the job goes on)' },
   },
@@ -29,14 +29,15 @@ export const resultCommand: Command = {
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof CloudException)) throw error;
-      if (context.json) context.printJson({ jid: error.jid, status: error.status, error: remoteErrorOf(error) });
+      if (context.json) context.printJson({ jid: error.jid, status: error.status, code: error.code, error: remoteErrorOf(error) });
       else context.warn(renderFailure(error));
-      return EXIT.jobFailed;
+      return EXIT_OF_CODE[error.code];
     }
   },
 };
 
 function remoteErrorOf(exception: CloudException) {
   if (exception.remoteName === undefined) return null;
-  return { name: exception.remoteName, message: exception.remoteMessage, stack: exception.remoteStack };
+  const { remoteName: name, remoteMessage: message, remoteStack: stack, remoteCode: code } = exception;
+  return { name, message, stack, code };
 }

@@ -5,7 +5,7 @@
  * process killed when it passes the limit. Whatever a job does, only its own process dies; the
  * job ends 'error', its batch neighbours run again, and the runtime goes on.
  */
-import { errors } from '../../errors.js';
+import { remoteErrors } from '../../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
 import type { JobService } from '../../types/job-service.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
@@ -103,8 +103,8 @@ export class ProcessExecutor implements Executor {
     if (!end.started && this.#mayReturnUnstarted(unreported)) return this.#events.returned(unreported);
     if (unreported.length === 1) {
       const { type, cores } = running.batch;
-      if (end.outOfMemory) this.#events.crashed(unreported[0]!, errors.memoryExceeded(type, memoryLimitMb(this.#plan, type, cores)), false);
-      else this.#events.crashed(unreported[0]!, errors.workerDied(end.how), true);
+      if (end.outOfMemory) this.#events.crashed(unreported[0]!, remoteErrors.memoryExceeded(type, memoryLimitMb(this.#plan, type, cores)), false);
+      else this.#events.crashed(unreported[0]!, remoteErrors.workerDied(end.how), true);
     } else {
       // Outcomes leave a few milliseconds' worth at a time, so the process died running one of
       // these, but which is not known: each runs again alone, and the one at fault dies again.

@@ -8,7 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { errors } from '../../errors.js';
+import { remoteErrors } from '../../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobService } from '../../types/job-service.js';
@@ -130,8 +130,8 @@ export class PoolExecutor implements Executor {
     const crashed = batch.stopped.size === 0;
     if (crashed) {
       const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      if (outOfMemory) this.#events.crashed(running, errors.memoryExceeded(type, batch.pool.memoryLimitMb), false);
-      else this.#events.crashed(running, errors.workerDied(describeExit(error)), true);
+      if (outOfMemory) this.#events.crashed(running, remoteErrors.memoryExceeded(type, batch.pool.memoryLimitMb), false);
+      else this.#events.crashed(running, remoteErrors.workerDied(describeExit(error)), true);
     }
     // Every other job of the batch lost its report: those not complete run again.
     const lost = jids.filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running));

@@ -53,13 +53,20 @@ class LocalBackend implements CloudBackend {
     this.#simulator = true;
   }
 
-  /** False when nothing was ever started (or it is closed already). */
+  /** False when nothing was ever started (or it is closed already, or could not start). */
   async close(): Promise<boolean> {
-    return this.#engine ? (await this.#engine).close() : false;
+    const engine = await this.#engine?.catch(() => undefined);
+    return engine ? engine.close() : false;
   }
 
+  /** The engine, started by the first request; one that could not start (a damaged home) is tried again by the next. */
   #started(): Promise<LocalEngine> {
-    this.#engine ??= import('./local-engine.js').then(({ LocalEngine }) => new LocalEngine(this.#cloud, this.#config, this.#settings, this.files, this.#simulator));
+    this.#engine ??= import('./local-engine.js')
+      .then(({ LocalEngine }) => new LocalEngine(this.#cloud, this.#config, this.#settings, this.files, this.#simulator))
+      .catch((error: unknown) => {
+        this.#engine = undefined;
+        throw error;
+      });
     return this.#engine;
   }
 }

@@ -1,8 +1,8 @@
 /**
  * A home that cannot be used, or whose database is damaged, fails with a CloudError naming the
- * path and what to do, at `new Cloud(...)`, never with a raw fs error or SqliteError; the CLI
- * prints that message without a stack. What a home makes is private to the user. Reading
- * commands open the store read-only and write nothing.
+ * path and what to do (a bad path at `new Cloud(...)`, a damaged store at the first request), never
+ * with a raw fs error or SqliteError; the CLI prints that message without a stack. What a home
+ * makes is private to the user. Reading commands open the store read-only and write nothing.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
@@ -75,9 +75,11 @@ describe('a damaged jobs.sqlite', () => {
     }],
   ];
 
-  it.each(damages)('(%s) gives a CloudError naming the file and what to do, at construction', async (_, damage) => {
+  it.each(damages)('(%s) gives a CloudError naming the file and what to do, at the first request', async (_, damage) => {
     const home = await damagedHome(damage);
-    const error = constructionError(home);
+    const cloud = new Cloud({ home });
+    const error = await cloud.list().catch((e: unknown) => e);
+    expect(await cloud.close()).toBe(false);
     expect(error).toBeInstanceOf(CloudError);
     expect((error as Error).message).toContain(join(home, 'jobs.sqlite'));
     expect((error as Error).message).toContain('move it away');

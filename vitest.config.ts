@@ -13,6 +13,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // The shipping fixtures are loaded by Node itself, as a user's modules are: vitest's transform
     // would rewrite their imports, which is exactly what shipping reads.
-    server: { deps: { external: [/\/test\/fixtures\/shipping\//] } },
+    server: { deps: { external: [/\/test\/fixtures\/(shipping|worker)\//] } },
   },
 });

@@ -8,7 +8,7 @@ import {
   boolean, finiteNumber, must, nonNegativeInteger, nonNegativeNumber, oneOf, oneOrList, positiveInteger, positiveNumber,
   readList, readOptions, readPlainObject, string, type Check, type CheckTable,
 } from './option-reading.js';
-import { MAX_DELAY_MS } from './runtime/long-timer.js';
+import { MAX_DELAY_MS } from './platform/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
 import type { CloudConfig, Isolation, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 import { RESOURCE_TYPES } from './types/job-options.js';

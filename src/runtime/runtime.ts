@@ -15,7 +15,7 @@ import type { JobStatus } from '../types/job-status.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
-import { LongTimer } from './long-timer.js';
+import { LongTimer } from '../platform/long-timer.js';
 import { Scheduler, computeUnitsOf } from './scheduler.js';
 import { Waiters } from './waiters.js';
 

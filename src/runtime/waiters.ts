@@ -5,7 +5,7 @@
  */
 import type { JobFailure, JobResult, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { Code, type JobTable } from './job-table.js';
-import { LongTimer } from './long-timer.js';
+import { LongTimer } from '../platform/long-timer.js';
 
 interface Waiter {
   /** One of the jobs it waits on completed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LongTimer, MAX_DELAY_MS, MAX_TIMER_STEP_MS } from '../../../src/runtime/long-timer.js';
+import { LongTimer, MAX_DELAY_MS, MAX_TIMER_STEP_MS } from '../../../src/platform/long-timer.js';
 
 /** Resolves with the ms it took a LongTimer to fire. */
 function firing(delayMs: number, stepMs?: number): Promise<number> {

@@ -72,6 +72,7 @@ const CONFIG: Readonly<Record<keyof CloudConfig, Check>> = {
   maxRestarts: nonNegativeInteger,
   files: anything,
   home: string,
+  readOnly: boolean,
 };
 
 /** Every field `info` can pick, in the order `info` tells them. */

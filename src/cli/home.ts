@@ -4,9 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DATABASE_FILE } from '../store/home-dir.js';
 
 export const DEFAULT_HOME = '.nimbus';
+/** The file a home keeps its jobs in (README: Jobs that outlive the process). */
+const HOME_DATABASE = 'jobs.sqlite';
 
 export function resolveHome(option: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
   return resolve(cwd, option ?? (env.NIMBUS_HOME || DEFAULT_HOME));
@@ -17,5 +18,5 @@ const READING_COMMANDS: ReadonlySet<string> = new Set(['status', 'result', 'info
 
 /** True when `command` should open the home read-only: it only reads, and there is a store to read. */
 export function opensReadOnly(command: string, home: string): boolean {
-  return READING_COMMANDS.has(command) && existsSync(join(home, DATABASE_FILE));
+  return READING_COMMANDS.has(command) && existsSync(join(home, HOME_DATABASE));
 }

@@ -9,7 +9,6 @@ import { CloudError, CloudException } from '../errors.js';
 import type { CliCloud, CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT, EXIT_OF_CODE } from './exit-codes.js';
-import { createLocalBackend } from '../local/local-backend.js';
 import { opensReadOnly, resolveHome } from './home.js';
 import { renderFailure } from './job-text.js';
 import { toJson } from './json-output.js';
@@ -38,9 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
     }
     const context: CommandContext = {
-      cloud: io.cloud ?? (opened = opensReadOnly(invocation.command.name, home)
-        ? new Cloud({ home }, (cloud, config) => createLocalBackend(cloud, config, { readOnlyHome: true }))
-        : new Cloud({ home })),
+      cloud: io.cloud ?? (opened = new Cloud({ home, readOnly: opensReadOnly(invocation.command.name, home) })),
       values: invocation.values,
       positionals: invocation.positionals,
       json: invocation.values.json === true,

@@ -17,8 +17,8 @@ import type { BackendSettings, LocalEngine } from './local-engine.js';
 
 export type { BackendSettings } from './local-engine.js';
 
-export function createLocalBackend(cloud: Cloud, config: CloudConfig, settings: BackendSettings = {}): CloudBackend {
-  return new LocalBackend(cloud, config, settings);
+export function createLocalBackend(cloud: Cloud, config: CloudConfig): CloudBackend {
+  return new LocalBackend(cloud, config, { readOnlyHome: config.readOnly ?? false });
 }
 
 class LocalBackend implements CloudBackend {

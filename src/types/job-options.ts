@@ -58,6 +58,12 @@ export interface CloudConfig {
   maxRestarts?: number;
   /** The file store behind cloud.files: 'memory', { dir }, { s3: {...} } or a FileStore of your own. */
   files?: FilesConfig;
-  /** Durable job store directory (arrives with the job store; NIMBUS_HOME). */
+  /** Durable job store directory (NIMBUS_HOME): jobs outlive the process, and processes share them. */
   home?: string;
+  /**
+   * Open the home only to read its jobs: nothing is written (not even to recover a stopped
+   * process's jobs), and starting, killing or deleting a job rejects. The `nimbus` command's
+   * reading commands open a home so. Needs a `home` whose store exists.
+   */
+  readOnly?: boolean;
 }

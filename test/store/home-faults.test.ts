@@ -152,6 +152,21 @@ describe('a home opened to read', () => {
       chmodSync(home, 0o700);
     }
   });
+
+  it('new Cloud({ home, readOnly: true }) reads the jobs and refuses every write by its code', async () => {
+    const { home, hanging } = await orphanedHome();
+    const before = storedStatus(home, hanging);
+    const reader = new Cloud({ home, readOnly: true });
+    try {
+      expect(await reader.status(hanging as never)).toBe(before);
+      const refused = await reader.call(() => 1).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CloudError);
+      expect((refused as CloudError).code).toBe('ERR_HOME_READ_ONLY');
+      expect(storedStatus(home, hanging)).toBe(before);
+    } finally {
+      await reader.close();
+    }
+  });
 });
 
 /** Moves every page from the -wal into the file, so that damage to the file is what SQLite reads. */

@@ -12,16 +12,10 @@ import { MAX_DELAY_MS } from './platform/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
 import type { CloudConfig, Isolation, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 import { RESOURCE_TYPES } from './types/job-options.js';
+import { MIN_MEMORY_LIMIT_MB } from './types/resource-profiles.js';
 import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';
 import { JOB_STATUSES, type JobStatus } from './types/job-status.js';
 
-/** The smallest memory limit a job runs under, in MB, by where jobs run. */
-export const MIN_MEMORY_LIMIT_MB: Readonly<Record<Isolation, number>> = {
-  // A worker process is held to its resident size, and Node alone takes about 60 MB of it.
-  process: 100,
-  // A worker thread is held to its JS heap; below about 10 MB V8 cannot start a job in it.
-  thread: 32,
-};
 
 /** A delay nimbus waits with a timer: up to Number.MAX_SAFE_INTEGER ms (see LongTimer). */
 const delay = (check: Check): Check => {

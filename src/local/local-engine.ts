@@ -13,7 +13,7 @@ import { Runtime, type RuntimeSettings } from '../runtime/runtime.js';
 import type { CloudFiles } from '../files/cloud-files.js';
 import { FileChannelHost } from '../files/file-channel-host.js';
 import { jobFacingService } from './job-facing-service.js';
-import { computeUnitsOf } from '../runtime/scheduler.js';
+import { computeUnitsOf } from '../types/resource-profiles.js';
 import { nanoid } from 'nanoid';
 import { DurableService } from '../store/durable-service.js';
 import { SqliteJobStore } from '../store/sqlite-job-store.js';

@@ -6,14 +6,8 @@
 import { availableParallelism, totalmem } from 'node:os';
 import type { CloudConfig, Isolation, ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
+import { COMPUTE_UNITS_PER_CORE, RESOURCE_PROFILES } from '../types/resource-profiles.js';
 
-/** What one core offers, in compute units. */
-export const COMPUTE_UNITS_PER_CORE = 2.5;
-
-/** PiCloud's memory per type, in MB, for one core's worth; `cores: n` multiplies. */
-export const DEFAULT_MEMORY_LIMITS_MB: Readonly<Record<ResourceType, number>> = {
-  c1: 300, c2: 800, f2: 3840, m1: 8192, s1: 300,
-};
 
 /**
  * Jobs that may wait on other jobs with their slot lent out, at once. Each keeps its worker (a
@@ -57,7 +51,7 @@ function memoryLimits(configured: Partial<Record<ResourceType, number>>): Record
   const machineMb = Math.floor(totalmem() / (1024 * 1024));
   const limits = {} as Record<ResourceType, number>;
   for (const type of RESOURCE_TYPES) {
-    const wanted = configured[type] ?? DEFAULT_MEMORY_LIMITS_MB[type];
+    const wanted = configured[type] ?? RESOURCE_PROFILES[type].memoryMb;
     if (wanted > machineMb) {
       process.emitWarning(`nimbus: the ${type} memory limit of ${wanted} MB is more than this machine's ${machineMb} MB; using ${machineMb} MB`);
     }

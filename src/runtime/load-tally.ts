@@ -2,7 +2,7 @@
 import type { ResourceType } from '../types/job-options.js';
 import type { RuntimeLoad } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
-import { computeUnitsOf } from './scheduler.js';
+import { computeUnitsOf } from '../types/resource-profiles.js';
 
 export class LoadTally {
   readonly load: RuntimeLoad;

@@ -16,7 +16,8 @@ import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-tabl
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
 import { LongTimer } from '../platform/long-timer.js';
-import { Scheduler, computeUnitsOf } from './scheduler.js';
+import { Scheduler } from './scheduler.js';
+import { computeUnitsOf } from '../types/resource-profiles.js';
 import { Waiters } from './waiters.js';
 
 export interface RuntimeSettings {

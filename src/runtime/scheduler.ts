@@ -14,11 +14,6 @@ import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { ReadyQueue } from './ready-queue.js';
 import { move } from './transitions.js';
 
-/** What one job of each type reserves, in compute units (a core offers 2.5). */
-export const COMPUTE_UNITS: Readonly<Record<ResourceType, number>> = {
-  c1: 1, c2: 2.5, f2: 5.5, m1: 3.25, s1: 1,
-};
-
 export interface Batch {
   readonly type: ResourceType;
   readonly cores: number;
@@ -54,11 +49,6 @@ export interface Capacity {
    * nothing could ever run again. Default: no bound.
    */
   readonly maxParked?: number;
-}
-
-/** The pool's cost: compute units by type, times cores. */
-export function computeUnitsOf(type: ResourceType, cores: number): number {
-  return COMPUTE_UNITS[type] * cores;
 }
 
 export class Scheduler {

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { shipFunction } from '../../src/shipping/ship-function.js';
-import { computeUnitsOf } from '../../src/runtime/scheduler.js';
+import { computeUnitsOf } from '../../src/types/resource-profiles.js';
 import type { Executor, ExecutorEvents } from '../../src/types/executor.js';
 import type { ResolvedJobOptions } from '../../src/types/job-service.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { appendOutcome, emptyReport, toWireReport } from '../../src/worker/outcome-report.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { shipFunction } from '../../src/shipping/ship-function.js';
-import { computeUnitsOf } from '../../src/runtime/scheduler.js';
+import { computeUnitsOf } from '../../src/types/resource-profiles.js';
 import { DurableService } from '../../src/store/durable-service.js';
 import { MemoryJobStore } from '../../src/store/memory-job-store.js';
 import { JIDS_PER_UNIT, MAX_SLICE_UNITS } from '../../src/store/record-writer.js';

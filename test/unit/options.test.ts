@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/errors.js';
 import {
-  DEFAULT_PRIORITY, MIN_MEMORY_LIMIT_MB, checkConfig, checkInfoFields, checkJid, checkJids, checkJobOptions, checkWaitOptions,
+  DEFAULT_PRIORITY, checkConfig, checkInfoFields, checkJid, checkJids, checkJobOptions, checkWaitOptions,
   configFromEnvironment, resolveJobOptions,
 } from '../../src/options.js';
+import { MIN_MEMORY_LIMIT_MB } from '../../src/types/resource-profiles.js';
 import { eachReadOnce, twoFacedList, twoFacedObject, twoFacedProxy } from '../support/two-faced.js';
 
 const TYPES = "one of 'c1', 'c2', 'f2', 'm1', 's1'";
@@ -104,7 +105,7 @@ describe('Cloud config', () => {
     [{ memoryLimits: { x1: 300 } }, `memoryLimits key must be ${TYPES}, got "x1"`],
     [{ memoryLimits: { c1: 0 } }, 'memoryLimits.c1 must be a positive number of MB, got 0'],
     [{ home: 42 }, 'home must be a string, got 42'],
-    [{ workers: 4 }, "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, s1Concurrency, isolation, maxRestarts, files, home"],
+    [{ workers: 4 }, "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, s1Concurrency, isolation, maxRestarts, files, home, readOnly"],
     [{ isolation: 'vm' }, "isolation must be one of 'process', 'thread', got \"vm\""],
     [{ maxRestarts: -1 }, 'maxRestarts must be a whole number (0 or more), got -1'],
     [{ s1Concurrency: 0 }, 's1Concurrency must be a positive integer, got 0'],

@@ -16,7 +16,7 @@ import { toWire } from '../../wire/batch-args.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
-import { computeUnitsOf } from '../scheduler.js';
+import { computeUnitsOf } from '../../types/resource-profiles.js';
 import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, isRetiringReport, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from '../../wire/thread-protocol.js';
 
 /**

@@ -3,7 +3,8 @@
  * batches out. No worker, no clock: every time is a constant handed in.
  */
 import { describe, expect, it } from 'vitest';
-import { COMPUTE_UNITS, Scheduler, computeUnitsOf, type Capacity } from '../../../src/runtime/scheduler.js';
+import { Scheduler, type Capacity } from '../../../src/runtime/scheduler.js';
+import { RESOURCE_PROFILES, computeUnitsOf } from '../../../src/types/resource-profiles.js';
 import { TARGET_BATCH_MS } from '../../../src/runtime/batch-size.js';
 import { JobTable } from '../../../src/runtime/job-table.js';
 import type { JobOutcome, OutcomeReport, RemoteError } from '../../../src/types/job-outcome.js';
@@ -156,7 +157,8 @@ describe('priority', () => {
 
 describe('compute units', () => {
   it('charges each type its compute units, times its cores', () => {
-    expect(COMPUTE_UNITS).toEqual({ c1: 1, c2: 2.5, f2: 5.5, m1: 3.25, s1: 1 });
+    expect(Object.fromEntries(Object.entries(RESOURCE_PROFILES).map(([type, profile]) => [type, profile.computeUnits])))
+      .toEqual({ c1: 1, c2: 2.5, f2: 5.5, m1: 3.25, s1: 1 });
     expect(computeUnitsOf('c2', 1)).toBe(2.5);
     expect(computeUnitsOf('m1', 2)).toBe(6.5);
   });

@@ -10,7 +10,7 @@ import {
 } from './option-reading.js';
 import { MAX_DELAY_MS } from './platform/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
-import type { CloudConfig, Isolation, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
+import type { CloudConfig, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 import { RESOURCE_TYPES } from './types/job-options.js';
 import { MIN_MEMORY_LIMIT_MB } from './types/resource-profiles.js';
 import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { Cloud } from '../cloud.js';
 import { CloudError, CloudException } from '../errors.js';
-import type { CliCloud, CliIo, CommandContext } from './command.js';
+import type { CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT, EXIT_OF_CODE } from './exit-codes.js';
 import { opensReadOnly, resolveHome } from './home.js';

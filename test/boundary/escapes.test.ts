@@ -30,7 +30,7 @@ describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
   it.each(['leave-throw', 'leave-exit', 'leave-reject', 'reject-now'])('%s: the leaver is done, the job running when it goes off is done, the worker is retired', async (action) => {
     const leaver = await cloud.call(act, 1, action);
     const bystander = await cloud.call(act, 2, 'wait');
-    const [[one, leaverWorker], [two, bystanderWorker]] = await cloud.result([leaver, bystander]) as [number, string][];
+    const [[one, leaverWorker], [two, bystanderWorker]] = await cloud.result([leaver, bystander]) as [[number, string], [number, string]];
     expect([one, two]).toEqual([1, 2]);
     const [, later] = await cloud.result(await cloud.call(act, 3, 'none')) as [number, string];
     // The worker that had the escape runs nothing after the job it was running.

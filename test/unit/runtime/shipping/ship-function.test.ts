@@ -69,7 +69,7 @@ describe('forms of functions that ship', () => {
   });
 
   it('default, rest and destructured parameters', async () => {
-    const fn = (a = 1, { b, c: [d] }: { b: number; c: number[] } = { b: 2, c: [3] }, ...rest: number[]) => a + b + d + rest.length;
+    const fn = (a = 1, { b, c: [d] }: { b: number; c: [number] } = { b: 2, c: [3] }, ...rest: number[]) => a + b + d + rest.length;
     expect((await travel(fn))()).toBe(6);
     expect((await travel(fn))(10, { b: 20, c: [30] }, 0, 0)).toBe(62);
   });

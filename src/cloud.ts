@@ -151,13 +151,28 @@ export class Cloud {
     return asked.single ? values[0]! : values;
   }
 
-  /** Yields results in the order of `jids`, each as soon as it and those before it are ready. */
+  /**
+   * Yields results in the order of `jids`, each as soon as it and those before it are ready. One
+   * wait covers a window of the jobs ahead, and returns every one complete by then: a map of a
+   * hundred thousand jobs is read in a few dozen waits, not one per job. `timeout` bounds the wait
+   * for each next result.
+   */
   async *iresult<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): AsyncGenerator<R, void, undefined> {
-    const asked = checkJids(jids, 'iresult jid');
+    const order = checkJids(jids, 'iresult jid').jids;
     const checked = checkWaitOptions(options);
-    for (const jid of asked.jids) {
-      const verdict = this.#verdictOrThrow(await this.#wait([jid], { timeout: checked.timeout, ignoreErrors: true }, true, false));
-      yield this.#valueOrThrow(verdict.results![0]!, checked) as R;
+    const ready = new Map<number, JobResult>();
+    for (let next = 0; next < order.length; next++) {
+      const jid = order[next]!;
+      const deadline = checked.timeout === undefined ? undefined : Date.now() + checked.timeout;
+      while (!ready.has(jid)) {
+        const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+        const window = windowAhead(order, next, ready);
+        const verdict = this.#verdictOrThrow(await this.#wait(window, { timeout, ignoreErrors: true }, true, true));
+        for (let i = 0; i < verdict.jids.length; i++) ready.set(verdict.jids[i]!, verdict.results![i]!);
+      }
+      const result = ready.get(jid)!;
+      ready.delete(jid);
+      yield this.#valueOrThrow(result, checked) as R;
     }
   }
 
@@ -297,4 +312,16 @@ function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Parti
   const picked: Partial<Record<JobInfoField, unknown>> = {};
   for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
+}
+
+/** How many jobs ahead one wait of iresult covers: enough to read a big map in few waits, few enough that each wait is cheap. */
+const IRESULT_WINDOW = 4096; // jobs
+
+/** The jobs from `next` on that are not known complete yet, at most IRESULT_WINDOW, each once. */
+function windowAhead(order: readonly number[], next: number, ready: ReadonlyMap<number, unknown>): number[] {
+  const window = new Set<number>();
+  for (let i = next; i < order.length && window.size < IRESULT_WINDOW; i++) {
+    if (!ready.has(order[i]!)) window.add(order[i]!);
+  }
+  return [...window];
 }

@@ -138,6 +138,7 @@ export function simulate(plan, cores) {
   if (completed !== plan.jobs || scheduler.incomplete !== 0) {
     throw new Error(`simulated cluster of ${cores} cores: ${completed} of ${plan.jobs} jobs completed, ${scheduler.incomplete} left`);
   }
+  assertDependenciesHeld(plan, table, cores);
   const makespanMs = now - EPOCH_MS;
   return {
     cores,
@@ -150,4 +151,17 @@ export function simulate(plan, cores) {
     utilisation: busyUnitMs / (capacity * makespanMs),
     batches,
   };
+}
+
+/** A sanity check of the simulation: no job started before a job it depends on had finished. */
+function assertDependenciesHeld(plan, table, cores) {
+  let jid = 1;
+  for (const { argsList, options } of plan.submissions) {
+    for (const dependency of options.dependsOn) {
+      if (table.started[jid] < table.finished[dependency]) {
+        throw new Error(`simulated cluster of ${cores} cores: job ${jid} started before its dependency ${dependency} finished`);
+      }
+    }
+    jid += argsList.length;
+  }
 }

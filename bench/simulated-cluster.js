@@ -13,7 +13,7 @@ export const name = 'simulated-cluster';
 export const title = 'Simulated cluster: scheduler overhead per job at 16, 64 and 256 cores (fake clock)';
 
 const CORE_COUNTS = [16, 64, 256];
-const FULL = { jobs: 200_000, chains: 8, chainLength: 100, rounds: 3 };
+const FULL = { jobs: 200_000, chains: 8, chainLength: 100, rounds: 5 };
 const QUICK = { jobs: 20_000, chains: 4, chainLength: 25, rounds: 1 };
 const WORKLOAD = { meanMs: 50, seed: 14 };
 /** Untimed first at every size, so that the scheduler's code is compiled before any size is timed. */

@@ -9,6 +9,7 @@ export const count = (n) => grouped.format(n);
 export const jobsPerSecond = (rate) => `${grouped.format(rate)} jobs/s`;
 export const micros = (us) => `${oneDecimal.format(us)} µs`;
 export const millis = (ms) => `${oneDecimal.format(ms)} ms`;
+export const seconds = (ms) => `${oneDecimal.format(ms / 1000)} s`;
 export const bytes = (b) => `${oneDecimal.format(b)} B`;
 /** Two decimals, or three significant digits below 0.1, so that a tiny ratio does not print as 0.00x. */
 export const ratio = (r) => `${r < 0.1 ? r.toPrecision(3) : twoDecimals.format(r)}x`;

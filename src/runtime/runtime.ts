@@ -13,6 +13,7 @@ import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
 import type { HostRuntime, JobRecord } from '../types/host-runtime.js';
 import type { JobFilter, JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
+import type { UnfinishedCount } from '../types/job-store.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
@@ -190,6 +191,12 @@ export class Runtime implements HostRuntime {
       const code = t.status[jid]!;
       if (code !== Code.None && !isCompleteCode(code)) tally.add(STATUS_OF_CODE[code]!, t.typeOf(jid), t.cores[jid]!);
     }
+    return tally.load;
+  }
+
+  loadOf(counts: readonly UnfinishedCount[]): RuntimeLoad {
+    const tally = new LoadTally(this.#settings.computeUnits);
+    for (const { status, type, cores, count } of counts) tally.add(status, type, cores, count);
     return tally.load;
   }
 

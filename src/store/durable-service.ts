@@ -16,7 +16,6 @@ import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
-import { LoadTally } from '../runtime/load-tally.js';
 import { JidMap } from './jid-map.js';
 import { RecordWriter } from './record-writer.js';
 import { isBusy } from './store-errors.js';
@@ -222,9 +221,7 @@ export class DurableService implements JobService {
   /** The load of every runtime using this home: what the store holds unfinished. */
   async load(): Promise<RuntimeLoad> {
     await this.#writer.drain();
-    const tally = new LoadTally((await this.#runtime.load()).computeUnits.total);
-    for (const { status, type, cores, count } of await this.#store.unfinishedCounts()) tally.add(status, type, cores, count);
-    return tally.load;
+    return this.#runtime.loadOf(await this.#store.unfinishedCounts());
   }
 
   /** Stops the runtime, writes what changed, and gives the lease up; the store stays open for the next start. */

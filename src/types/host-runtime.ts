@@ -6,7 +6,8 @@
  */
 import type { JobInfo } from './job-info.js';
 import type { Packed } from './job-outcome.js';
-import type { JobRequests, JobService, Submission } from './job-service.js';
+import type { JobRequests, JobService, RuntimeLoad, Submission } from './job-service.js';
+import type { UnfinishedCount } from './job-store.js';
 import type { ShippedFunction } from './shipped-function.js';
 
 /** A job's record as the runtime holds it now. */
@@ -36,4 +37,6 @@ export interface HostRuntime extends JobService {
   exposeToJobs(service: JobRequests): void;
   /** A job's record as it is now; a deleted job's has an undefined status. */
   recordOf(jid: number): JobRecord;
+  /** The load these unfinished jobs (of any runtime: a store's counts) make, against this runtime's compute units. */
+  loadOf(counts: readonly UnfinishedCount[]): RuntimeLoad;
 }

@@ -1,6 +1,6 @@
 /**
  * The public `Cloud`: checks every argument where it enters, ships functions and packs
- * arguments, then hands plain requests to a JobService. It decides nothing about scheduling and
+ * arguments, then hands plain requests to a JobService (JobRequests). It decides nothing about scheduling and
  * holds no job state, so the same class serves the main thread, the simulator and a running job.
  */
 import { CloudException, CloudTimeoutError, errors } from './errors.js';
@@ -16,13 +16,13 @@ import type { Jid } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
 import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
-import type { JobResult, JobService, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
+import type { JobRequests, JobResult, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
 
 /** Where a Cloud sends its requests, and how it starts and stops them. */
 export interface CloudBackend {
   /** The service; the first request may start it (load the runtime, open the home). */
-  service(): JobService | Promise<JobService>;
+  service(): JobRequests | Promise<JobRequests>;
   readonly files: CloudFiles;
   readonly isSimulator: boolean;
   startSimulator(): Promise<void>;
@@ -238,7 +238,7 @@ export class Cloud {
     return closed;
   }
 
-  async #service(): Promise<JobService> {
+  async #service(): Promise<JobRequests> {
     return this.#backend.service();
   }
 

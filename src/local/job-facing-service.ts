@@ -4,12 +4,12 @@
  */
 import type { FileChannel } from '../types/file-channel.js';
 import { FILE_CHANNEL_METHODS } from '../types/file-channel.js';
-import type { JobService } from '../types/job-service.js';
+import type { JobRequests } from '../types/job-service.js';
 import { JOB_SERVICE_METHODS } from '../types/job-service.js';
 
-export type JobFacingService = JobService & FileChannel;
+export type JobFacingService = JobRequests & FileChannel;
 
-export function jobFacingService(jobs: JobService, files: FileChannel): JobFacingService {
+export function jobFacingService(jobs: JobRequests, files: FileChannel): JobFacingService {
   const facing: Record<string, unknown> = {};
   for (const method of JOB_SERVICE_METHODS) facing[method] = jobs[method].bind(jobs);
   for (const method of FILE_CHANNEL_METHODS) facing[method] = files[method].bind(files);

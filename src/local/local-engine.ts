@@ -20,6 +20,7 @@ import { SqliteJobStore } from '../store/sqlite-job-store.js';
 import { SimulatorExecutor } from '../simulator/simulator-executor.js';
 import type { CloudConfig } from '../types/job-options.js';
 import type { JobService } from '../types/job-service.js';
+import type { JobStore } from '../types/job-store.js';
 
 /** Internal settings, not CloudConfig: how the CLI opens a home only to read it. */
 export interface BackendSettings {
@@ -32,7 +33,7 @@ export class LocalEngine {
   readonly #plan: ResourcePlan;
   #simulator: boolean;
   /** The home's store, opened (and checked) with the engine, at the Cloud's first request. */
-  readonly #store: SqliteJobStore | undefined;
+  readonly #store: JobStore | undefined;
   readonly #files: CloudFiles;
   #runtime: Runtime | undefined;
   /** The runtime as jobs and the Cloud see it: itself, or made durable by a home. */
@@ -59,7 +60,7 @@ export class LocalEngine {
     return this.#service;
   }
 
-  #durable(runtime: Runtime, store: SqliteJobStore): DurableService {
+  #durable(runtime: Runtime, store: JobStore): DurableService {
     const durable = new DurableService(runtime, store, { maxRestarts: this.#plan.maxRestarts });
     durable.recover().catch((error: unknown) => process.emitWarning(`nimbus: could not recover the jobs of a runtime that stopped: ${String(error)}`));
     return durable;
@@ -74,7 +75,7 @@ export class LocalEngine {
   }
 
   async close(): Promise<boolean> {
-    return (await (this.#service as Runtime | DurableService | undefined)?.close()) ?? false;
+    return (await this.#service?.close()) ?? false;
   }
 
   #settings(): RuntimeSettings {

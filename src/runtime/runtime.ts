@@ -3,15 +3,17 @@
  * scheduler's "start these" into executor batches and the executor's reports into scheduler
  * events, and owns the clocks (maxRuntime). It trusts its inputs' types (the Cloud facade checked
  * them) and checks only what needs the table: that jids exist and that jobs can ever fit.
+ * It is the HostRuntime a durable service wraps.
  */
 import { errors, remoteErrors } from '../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
-import type { OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
-import type { ShippedFunction } from '../types/shipped-function.js';
-import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
+import type { HostRuntime, JobRecord } from '../types/host-runtime.js';
+import type { JobFilter, JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
+import type { UnfinishedCount } from '../types/job-store.js';
 import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
@@ -35,21 +37,30 @@ export interface RuntimeSettings {
   maxRestarts: number;
   /** The memory limit a job of this profile is held to, in MB; undefined where none is. */
   memoryLimitOf: (type: ResourceType, cores: number) => number | undefined;
-  createExecutor: (events: ExecutorEvents, service: JobService) => Executor;
+  createExecutor: (events: ExecutorEvents, service: JobRequests) => Executor;
 }
 
-export class Runtime implements JobService {
+/** After an executor's start failed: when it is tried again (its jobs stay queued meanwhile). */
+const START_RETRY_MS = 1_000;
+
+export class Runtime implements HostRuntime {
   #settings: RuntimeSettings;
   readonly #table = new JobTable();
   readonly #waiters = new Waiters(this.#table);
   #scheduler: Scheduler;
   readonly #maxRuntimeTimers = new Map<number, LongTimer>();
+  /** Made when the first job is queued; batches go to it only once its start resolved. */
   #executor: Executor | undefined;
+  #started = false;
+  #starting: Promise<void> | undefined;
+  #startRetry: NodeJS.Timeout | undefined;
+  /** Start failures already warned of: each message is said once. */
+  readonly #startFailures = new Set<string>();
   #dispatchPending = false;
   /** Told of every job whose record changed (a durable store writes it). */
   #onChanged: ((jid: number) => void) | undefined;
   /** What jobs that start jobs talk to: this runtime, or a service wrapping it. */
-  #serviceForJobs: JobService = this;
+  #serviceForJobs: JobRequests = this;
 
   readonly #events: ExecutorEvents = {
     finished: (report: OutcomeReport) => {
@@ -84,6 +95,18 @@ export class Runtime implements JobService {
 
   get running(): boolean {
     return this.#executor !== undefined;
+  }
+
+  /**
+   * What the runtime offers from now on, in the units of `costOf` (workers joined or left). Jobs
+   * running keep what they hold: below what is in use, nothing new starts until enough of them
+   * finish; above it, queued jobs that now fit start at once. The bound that refuses a job too
+   * big for any machine (`computeUnits`) stays as it is.
+   */
+  setCapacity(capacity: number): void {
+    this.#scheduler.setCapacity(capacity);
+    this.#settings = { ...this.#settings, capacity };
+    this.#scheduleDispatch();
   }
 
   get unfinished(): number {
@@ -172,18 +195,24 @@ export class Runtime implements JobService {
     return tally.load;
   }
 
+  loadOf(counts: readonly UnfinishedCount[]): RuntimeLoad {
+    const tally = new LoadTally(this.#settings.computeUnits);
+    for (const { status, type, cores, count } of counts) tally.add(status, type, cores, count);
+    return tally.load;
+  }
+
   /** Calls `listener` with each job whose record changed: accepted, dispatched, returned, complete. */
   watchChanges(listener: (jid: number) => void): void {
     this.#onChanged = listener;
   }
 
   /** Jobs that start jobs reach `service` (a wrapper of this runtime) instead of this runtime. */
-  exposeToJobs(service: JobService): void {
+  exposeToJobs(service: JobRequests): void {
     this.#serviceForJobs = service;
   }
 
   /** A job's record as it is now, with its result and, while it may still run, its inputs. */
-  recordOf(jid: number): { info: JobInfo; value: Packed; inputs: { fn: ShippedFunction; args: Packed } | undefined; restartable: boolean } {
+  recordOf(jid: number): JobRecord {
     const t = this.#table;
     const fn = t.fn[jid];
     return {
@@ -194,13 +223,19 @@ export class Runtime implements JobService {
     };
   }
 
-  /** Kills what is unfinished and stops the executor; the table stays readable. */
+  /** Kills what is unfinished and stops the executor, resolving once its workers are gone; the table stays readable. */
   async close(): Promise<boolean> {
     const executor = this.#executor;
     if (!executor) return false;
     await this.kill(undefined);
     this.#waiters.abandonAll();
-    this.#executor = undefined;
+    const starting = this.#starting;
+    this.#executor = this.#starting = undefined;
+    this.#started = false;
+    clearTimeout(this.#startRetry);
+    this.#startRetry = undefined;
+    // A start in flight ends first: close is the last call an executor gets.
+    await starting?.catch(() => {});
     await executor.close();
     return true;
   }
@@ -243,9 +278,11 @@ export class Runtime implements JobService {
   }
 
   #dispatch(): void {
+    // Until the executor has started, batches wait in the queues; once it has, no await here.
+    if (!this.#started) return this.#startExecutor();
+    const executor = this.#executor!;
     const batches = this.#scheduler.takeBatches(Date.now());
     if (batches.length === 0) return;
-    const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this.#serviceForJobs));
     const t = this.#table;
     for (const batch of batches) {
       const first = batch.jids[0]!;
@@ -254,6 +291,39 @@ export class Runtime implements JobService {
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);
       if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
     }
+  }
+
+  /**
+   * Makes the executor when jobs are queued and none is there, and starts it (again, after a
+   * failed start, when the retry timer says so); a start that resolves dispatches.
+   */
+  #startExecutor(): void {
+    if (this.#starting !== undefined || this.#startRetry !== undefined || !this.#scheduler.hasQueued) return;
+    const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this.#serviceForJobs));
+    const starting = executor.start();
+    this.#starting = starting;
+    starting.then(() => {
+      if (this.#starting !== starting) return;
+      this.#starting = undefined;
+      this.#started = true;
+      this.#scheduleDispatch();
+    }, (error: unknown) => {
+      if (this.#starting !== starting) return;
+      this.#starting = undefined;
+      this.#warnOnce(error);
+      // The jobs stay queued (a wait may time out, a kill ends them); the start is tried again.
+      this.#startRetry = setTimeout(() => {
+        this.#startRetry = undefined;
+        this.#scheduleDispatch();
+      }, START_RETRY_MS);
+    });
+  }
+
+  #warnOnce(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.#startFailures.has(message)) return;
+    this.#startFailures.add(message);
+    process.emitWarning(`nimbus: the executor could not start, its jobs wait: ${message}`);
   }
 
   /** Starts a job's maxRuntime clock; jobs with one always travel alone, so dispatch is start. */

@@ -53,8 +53,8 @@ export interface Capacity {
 
 export class Scheduler {
   readonly table: JobTable;
-  /** Compute units this runtime offers. */
-  readonly capacity: number;
+  /** Compute units this runtime offers now (see setCapacity). */
+  #capacity: number;
   #freeComputeUnits: number;
   #incomplete = 0;
   readonly #queues: ReadyQueue[];
@@ -78,7 +78,7 @@ export class Scheduler {
 
   constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener) {
     this.table = table;
-    this.capacity = capacity;
+    this.#capacity = capacity;
     this.#costOf = costOf;
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#freeComputeUnits = capacity;
@@ -91,6 +91,25 @@ export class Scheduler {
   /** Jobs accepted and not complete yet. */
   get incomplete(): number {
     return this.#incomplete;
+  }
+
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /**
+   * What the runtime offers from now on (workers joined or left). Batches running keep the units
+   * they hold: the free units may go below zero, and then nothing starts until enough finish.
+   * The caller dispatches (takeBatches) to start what fits a larger capacity.
+   */
+  setCapacity(capacity: number): void {
+    this.#freeComputeUnits += capacity - this.#capacity;
+    this.#capacity = capacity;
+  }
+
+  /** True when some job is queued (ready to run, whether or not it fits now). */
+  get hasQueued(): boolean {
+    return this.#queues.some((queue) => queue.peek() !== undefined);
   }
 
   /** Batches parked now: each keeps a worker beyond the slots. */
@@ -276,7 +295,7 @@ export class Scheduler {
     const travelsAlone = (jid: number) => t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
     if (!travelsAlone(first)) {
       const fn = t.fn[first]!;
-      const slots = Math.max(1, Math.floor(this.capacity / computeUnits));
+      const slots = Math.max(1, Math.floor(this.#capacity / computeUnits));
       const size = batchSize(this.#meanDuration.get(fn.id), queue.size + 1, slots);
       for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
         if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || travelsAlone(next)) break;

@@ -21,7 +21,6 @@ interface BatchRun {
 }
 
 export class SimulatorExecutor implements Executor {
-  readonly traits = { stopsRunningCode: false, measuresMemory: false };
   readonly #events: ExecutorEvents;
   readonly #functions: FunctionCache;
   readonly #runs = new Map<number, BatchRun>();
@@ -33,7 +32,11 @@ export class SimulatorExecutor implements Executor {
     this.#functions = new FunctionCache(cloud);
   }
 
+  /** Nothing to connect or spawn: jobs run in this thread. */
+  async start(): Promise<void> {}
+
   run(batch: BatchSpec): void {
+    if (this.#closed) return;
     const run: BatchRun = { batch, next: 0, abandoned: false };
     for (const jid of batch.jids) this.#runs.set(jid, run);
     // Later, not now: `call` resolves with the jid before its job runs, as with workers.
@@ -51,6 +54,10 @@ export class SimulatorExecutor implements Executor {
     if (rest.length > 0) this.#events.returned(rest);
   }
 
+  /**
+   * No worker to end: the batches not started never run, and the job running now (code in this
+   * thread cannot be ended) goes on unheard, its outcome dropped. Resolves at once.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     this.#runs.clear();

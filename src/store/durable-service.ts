@@ -1,25 +1,23 @@
 /**
- * A runtime made durable: the JobService a Cloud with a home talks to. It wraps the local
- * runtime, gives its jobs jids from the shared store, has a RecordWriter write their records
+ * A runtime made durable: the JobService a Cloud with a home talks to. It wraps a host runtime
+ * (the HostRuntime contract, not the class), gives its jobs jids from the shared store, has a RecordWriter write their records
  * there in bounded slices, keeps this runtime's lease alive, and answers for jobs of other
  * processes (past or present) from the store, taking over the jobs of a runtime that is gone
  * when it waits on one. The runtime underneath knows nothing of it: it only reports which of its
- * jobs changed. No timer here lets an error escape: a locked or failing store is tried again.
+ * jobs changed. It knows the store by its contract only (JobStore: asynchronous, so it may live
+ * across a network). No timer here lets an error escape: a locked or failing store is tried again.
  */
 import { deserialize, serialize } from 'node:v8';
 import { errors, remoteErrors } from '../errors.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { HostRuntime } from '../types/host-runtime.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { JobFailure, JobFilter, JobResult, JobService, ResolvedJobOptions, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
-import { LoadTally } from '../runtime/load-tally.js';
 import { JidMap } from './jid-map.js';
-import { leaseSettings } from './lease.js';
 import { RecordWriter } from './record-writer.js';
-import { MAX_STORED_RESULT_BYTES } from './sqlite-job-store.js';
 import { isBusy } from './store-errors.js';
 
 /** How often a wait on another process's jobs reads the store again. */
@@ -36,7 +34,7 @@ export const RUNTIME_STOPPED = remoteErrors.runtimeStopped();
 export interface DurableSettings {
   /** Runs of a restartable job beyond the first, counted across the runtimes that ran it. */
   maxRestarts: number;
-  /** Internal: how often the lease is renewed (default from lease.ts, NIMBUS_LEASE_MS). */
+  /** Internal: how often the lease is renewed (default: the store's heartbeatMs). */
   heartbeatMs?: number;
 }
 
@@ -49,7 +47,7 @@ interface RestartPayload {
 }
 
 export class DurableService implements JobService {
-  readonly #runtime: Runtime;
+  readonly #runtime: HostRuntime;
   readonly #store: JobStore;
   readonly #settings: DurableSettings;
   readonly #jids = new JidMap();
@@ -65,7 +63,7 @@ export class DurableService implements JobService {
   readonly #reported = new Set<string>();
 
   /** @param store where the records go: the SQLite store of a home, or any other JobStore */
-  constructor(runtime: Runtime, store: JobStore, settings: DurableSettings = { maxRestarts: 0 }) {
+  constructor(runtime: HostRuntime, store: JobStore, settings: DurableSettings = { maxRestarts: 0 }) {
     this.#runtime = runtime;
     this.#store = store;
     this.#settings = settings;
@@ -85,7 +83,7 @@ export class DurableService implements JobService {
   }
 
   async #recover(): Promise<void> {
-    for (const job of this.#store.recover(RUNTIME_STOPPED, this.#settings.maxRestarts)) {
+    for (const job of await this.#store.recover(RUNTIME_STOPPED, this.#settings.maxRestarts)) {
       const { fn, args, maxRuntime, dependsOnErrors } = deserialize(job.payload) as RestartPayload;
       const { info } = job;
       // Its dependencies were done when it first ran, so it runs again at once, as it was submitted.
@@ -104,10 +102,10 @@ export class DurableService implements JobService {
   }
 
   async submit(submission: Submission): Promise<number> {
-    const dependsOn = this.#localDependencies(submission.options.dependsOn, submission.options.dependsOnErrors);
+    const dependsOn = await this.#localDependencies(submission.options.dependsOn, submission.options.dependsOnErrors);
     const count = submission.argsList.length;
     // The jids come first: the runtime reports the new jobs as changed, and they need their jids.
-    const global = this.#store.reserve(count);
+    const global = await this.#store.reserve(count);
     this.#startTimers();
     let first = 0;
     this.#accepting = true;
@@ -121,7 +119,7 @@ export class DurableService implements JobService {
       this.#accepting = false;
     }
     await accepted;
-    this.#addNew(first, global, count, submission.options);
+    await this.#addNew(first, global, count, submission.options);
     return global;
   }
 
@@ -130,7 +128,7 @@ export class DurableService implements JobService {
    * restartable): at once when few, so that other processes know their jids when `call`
    * returns; a large map's rest through the writer, in slices.
    */
-  #addNew(first: number, global: number, count: number, options: ResolvedJobOptions): void {
+  async #addNew(first: number, global: number, count: number, options: ResolvedJobOptions): Promise<void> {
     const record = this.#runtime.recordOf(first);
     const info = this.#globalInfo(record.info);
     // What info does not keep of the options travels with the inputs, so that a rerun keeps them.
@@ -139,7 +137,7 @@ export class DurableService implements JobService {
       ? Array.from({ length: count }, (_, i) => serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors } satisfies RestartPayload))
       : undefined;
     const now = Math.min(count, ADD_AT_ONCE);
-    this.#store.add({ first: global, count: now, info, payloads: payloads?.slice(0, now) });
+    await this.#store.add({ first: global, count: now, info, payloads: payloads?.slice(0, now) });
     if (count > now) this.#writer.add({ first: global + now, count: count - now, info, payloads: payloads?.slice(now) });
     // Jobs that did not stay queued (stalled at once on a failed dependency) are written as they are.
     if (record.info.status !== 'queued') for (let i = 0; i < count; i++) this.#writer.changed(first + i);
@@ -157,8 +155,9 @@ export class DurableService implements JobService {
   async #answer<T>(jids: number[], fromRuntime: (locals: number[]) => Promise<T[]>, fromStore: (job: StoredJob) => T): Promise<T[]> {
     const locals = jids.map((jid) => this.#jids.toLocal(jid));
     const own = await fromRuntime(locals.filter((local) => local !== undefined));
+    const stored = await Promise.all(jids.map((jid, i) => (locals[i] === undefined ? this.#stored(jid) : undefined)));
     let next = 0;
-    return jids.map((jid, i) => (locals[i] !== undefined ? own[next++]! : fromStore(this.#stored(jid))));
+    return jids.map((_, i) => (locals[i] !== undefined ? own[next++]! : fromStore(stored[i]!)));
   }
 
   async wait(request: WaitRequest): Promise<WaitVerdict> {
@@ -169,7 +168,7 @@ export class DurableService implements JobService {
       await this.#writer.drain();
       return this.#globalVerdict(verdict);
     }
-    for (const [i, local] of locals.entries()) if (local === undefined) this.#stored(request.jids[i]!);
+    for (const [i, local] of locals.entries()) if (local === undefined) await this.#stored(request.jids[i]!);
     return this.#pollWait(request);
   }
 
@@ -180,7 +179,7 @@ export class DurableService implements JobService {
     for (const jid of jids) {
       const local = this.#jids.toLocal(jid);
       if (local !== undefined) locals.push(local);
-      else if (!isComplete(this.#stored(jid).info.status)) remote.push(jid);
+      else if (!isComplete((await this.#stored(jid)).info.status)) remote.push(jid);
     }
     await this.#runtime.kill(locals);
     if (remote.length > 0) await this.#killRemote(remote);
@@ -188,11 +187,16 @@ export class DurableService implements JobService {
 
   /** Asks the owners to kill, then waits (a while) until they have, so the kill is seen done. */
   async #killRemote(jids: number[]): Promise<void> {
-    this.#store.requestKill(jids);
+    await this.#store.requestKill(jids);
     const deadline = Date.now() + REMOTE_KILL_WAIT_MS;
-    while (Date.now() < deadline && jids.some((jid) => !isComplete(this.#stored(jid).info.status))) {
+    while (Date.now() < deadline && !(await this.#allComplete(jids))) {
       await new Promise((resolve) => setTimeout(resolve, REMOTE_POLL_MS));
     }
+  }
+
+  async #allComplete(jids: number[]): Promise<boolean> {
+    const jobs = await Promise.all(jids.map((jid) => this.#stored(jid)));
+    return jobs.every((job) => isComplete(job.info.status));
   }
 
   async delete(jids: number[]): Promise<void> {
@@ -200,26 +204,24 @@ export class DurableService implements JobService {
     for (const jid of jids) {
       const local = this.#jids.toLocal(jid);
       if (local !== undefined) locals.push(local);
-      else if (!isComplete(this.#stored(jid).info.status)) throw errors.deleteUnfinished(jid);
+      else if (!isComplete((await this.#stored(jid)).info.status)) throw errors.deleteUnfinished(jid);
     }
     await this.#runtime.delete(locals);
     // Their rows may not be written yet: written first, then deleted, none is left behind.
     await this.#writer.drain();
     for (const local of locals) this.#writer.forget(local);
-    this.#store.delete(jids);
+    await this.#store.delete(jids);
   }
 
   async list(filter: JobFilter): Promise<JobInfo[]> {
     await this.#writer.drain();
-    return this.#store.list(filter);
+    return await this.#store.list(filter);
   }
 
   /** The load of every runtime using this home: what the store holds unfinished. */
   async load(): Promise<RuntimeLoad> {
     await this.#writer.drain();
-    const tally = new LoadTally((await this.#runtime.load()).computeUnits.total);
-    for (const { status, type, cores, count } of this.#store.unfinishedCounts()) tally.add(status, type, cores, count);
-    return tally.load;
+    return this.#runtime.loadOf(await this.#store.unfinishedCounts());
   }
 
   /** Stops the runtime, writes what changed, and gives the lease up; the store stays open for the next start. */
@@ -227,16 +229,17 @@ export class DurableService implements JobService {
     const closed = await this.#runtime.close();
     this.#stopTimers();
     await this.#writer.drain();
-    if (!this.#store.readOnly) this.#inTimer(() => this.#store.releaseLease());
+    if (!this.#store.readOnly) await this.#store.releaseLease().catch((error: unknown) => this.#report(error));
     return closed;
   }
 
   /** The lease and the kill-request poll, while this runtime may own jobs (a read-only one never does). */
   #startTimers(): void {
     if (this.#store.readOnly || this.#heartbeat !== undefined) return;
-    this.#store.renewLease();
-    const heartbeatMs = this.#settings.heartbeatMs ?? leaseSettings().heartbeatMs;
-    this.#heartbeat = setInterval(() => this.#inTimer(() => this.#store.quickly(() => this.#store.renewLease())), heartbeatMs);
+    // A lease taken now (an add takes it too, whatever happens to this first renewal).
+    this.#inTimer(() => this.#store.renewLease());
+    const heartbeatMs = this.#settings.heartbeatMs ?? this.#store.heartbeatMs;
+    this.#heartbeat = setInterval(() => this.#inTimer(() => this.#store.renewLease()), heartbeatMs);
     // The lease alone must not keep a process alive; a busy runtime's workers and writer do.
     this.#heartbeat.unref();
     this.#killPoll = setInterval(() => this.#inTimer(() => this.#applyKillRequests()), KILL_POLL_MS);
@@ -249,14 +252,9 @@ export class DurableService implements JobService {
     this.#heartbeat = this.#killPoll = undefined;
   }
 
-  /** Runs a timer's work: a lock held by another process is waited out on the next tick of the timer. */
-  #inTimer(work: () => unknown): void {
-    try {
-      const done = work();
-      if (done instanceof Promise) done.catch((error: unknown) => this.#report(error));
-    } catch (error) {
-      this.#report(error);
-    }
+  /** Runs a timer's work: a lock held by another client is waited out on the next tick of the timer. */
+  #inTimer(work: () => Promise<unknown>): void {
+    work().catch((error: unknown) => this.#report(error));
   }
 
   /** A failure no caller can receive: said once as a process warning; a lock held elsewhere is not one. */
@@ -276,14 +274,14 @@ export class DurableService implements JobService {
   }
 
   /** A job of another process, from the store; unknown is an error. */
-  #stored(jid: number): StoredJob {
-    const job = this.#store.get(jid);
+  async #stored(jid: number): Promise<StoredJob> {
+    const job = await this.#store.get(jid);
     if (!job) throw errors.unknownJid(jid);
     return job;
   }
 
   /** Dependencies must be this runtime's jobs, or finished ones (which then need no waiting). */
-  #localDependencies(dependsOn: number[], onErrors: 'abort' | 'ignore'): number[] {
+  async #localDependencies(dependsOn: number[], onErrors: 'abort' | 'ignore'): Promise<number[]> {
     const locals: number[] = [];
     for (const jid of dependsOn) {
       const local = this.#jids.toLocal(jid);
@@ -291,7 +289,7 @@ export class DurableService implements JobService {
         locals.push(local);
         continue;
       }
-      const { status } = this.#stored(jid).info;
+      const { status } = (await this.#stored(jid)).info;
       if (status === 'done' || (isComplete(status) && onErrors === 'ignore')) continue;
       throw errors.foreignDependency(jid, status);
     }
@@ -347,7 +345,8 @@ export class DurableService implements JobService {
   async #resultsNow(jids: number[]): Promise<(JobResult | undefined)[] | undefined> {
     try {
       const results = await Promise.all(jids.map((jid) => this.#resultNow(jid)));
-      const orphans = jids.filter((jid, i) => results[i] === undefined && this.#jids.toLocal(jid) === undefined && this.#store.isOrphaned(jid));
+      const orphaned = await Promise.all(jids.map((jid, i) => results[i] === undefined && this.#jids.toLocal(jid) === undefined && this.#store.isOrphaned(jid)));
+      const orphans = jids.filter((_, i) => orphaned[i]);
       if (orphans.length === 0) return results;
       if (this.#store.readOnly) return results.map((result, i) => result ?? (orphans.includes(jids[i]!) ? stoppedResult(jids[i]!) : undefined));
       await this.recover();
@@ -361,20 +360,21 @@ export class DurableService implements JobService {
   /** A job's result if it is complete now, else undefined. */
   async #resultNow(jid: number): Promise<JobResult | undefined> {
     const local = this.#jids.toLocal(jid);
-    const stored = local === undefined ? this.#stored(jid) : undefined;
+    const stored = local === undefined ? await this.#stored(jid) : undefined;
     const info = stored ? stored.info : (await this.info([jid]))[0]!;
     if (!isComplete(info.status)) return undefined;
     if (info.status === 'done') {
-      if (stored?.droppedBytes !== undefined) throw errors.resultNotKept(jid, stored.droppedBytes, MAX_STORED_RESULT_BYTES);
+      if (stored?.droppedBytes !== undefined) throw errors.resultNotKept(jid, stored.droppedBytes, this.#store.maxResultBytes);
       const value = stored ? stored.value : this.#runtime.recordOf(local!).value;
       return { ok: true, value };
     }
     return { ok: false, failure: { jid, status: info.status as JobFailure['status'], error: info.exception } };
   }
 
-  #applyKillRequests(): Promise<void> | undefined {
-    const locals = this.#store.quickly(() => this.#store.takeKillRequests()).map((jid) => this.#jids.toLocal(jid)).filter((local) => local !== undefined);
-    return locals.length > 0 ? this.#runtime.kill(locals) : undefined;
+  async #applyKillRequests(): Promise<void> {
+    const jids = await this.#store.takeKillRequests();
+    const locals = jids.map((jid) => this.#jids.toLocal(jid)).filter((local) => local !== undefined);
+    if (locals.length > 0) await this.#runtime.kill(locals);
   }
 }
 

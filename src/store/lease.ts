@@ -10,6 +10,8 @@ import { hostname } from 'node:os';
 export const LEASE_MS = 10_000;
 /** How often an owner renews its lease: several renewals fit in one lease. */
 export const HEARTBEAT_FRACTION = 5;
+/** The shortest renewal period, whatever the lease. */
+const MIN_HEARTBEAT_MS = 20;
 
 /**
  * Internal, not public API: NIMBUS_LEASE_MS shortens the lease (and with it the heartbeat), so
@@ -18,7 +20,12 @@ export const HEARTBEAT_FRACTION = 5;
 export function leaseSettings(env: NodeJS.ProcessEnv = process.env): { leaseMs: number; heartbeatMs: number } {
   const asked = Number(env.NIMBUS_LEASE_MS);
   const leaseMs = Number.isInteger(asked) && asked >= 100 ? asked : LEASE_MS;
-  return { leaseMs, heartbeatMs: Math.max(20, Math.floor(leaseMs / HEARTBEAT_FRACTION)) };
+  return { leaseMs, heartbeatMs: heartbeatOf(leaseMs) };
+}
+
+/** How often an owner renews a lease of `leaseMs`: several renewals fit in one lease. */
+export function heartbeatOf(leaseMs: number): number {
+  return Math.max(MIN_HEARTBEAT_MS, Math.floor(leaseMs / HEARTBEAT_FRACTION));
 }
 
 export interface Lease {

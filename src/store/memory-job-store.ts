@@ -3,68 +3,91 @@
  * durable store's semantics (shared jids, records readable by other runtimes, kill requests)
  * without a file. Nothing outlives the process, so no runtime is ever "gone" and `recover` has
  * nothing to do. It serves tests, and runtimes in one process that should see each other's jobs.
+ * Each method does its work at once and answers through a promise, as the contract asks.
  */
-import type { ResourceType } from '../types/job-options.js';
+import { serialize } from 'node:v8';
 import type { JobInfo } from '../types/job-info.js';
-import type { RemoteError } from '../types/job-outcome.js';
+import type { Packed, RemoteError } from '../types/job-outcome.js';
 import type { JobFilter } from '../types/job-service.js';
-import type { JobStatus } from '../types/job-status.js';
-import type { JobStore, NewJobs, RecoveredJob, StoredJob } from '../types/job-store.js';
+import type { JobStore, NewJobs, RecoveredJob, StoredJob, UnfinishedCount } from '../types/job-store.js';
 import { UNFINISHED } from '../types/job-store.js';
+
+interface Entry {
+  job: StoredJob;
+  owner: string;
+  killRequested: boolean;
+}
 
 interface Shared {
   nextJid: number;
-  readonly jobs: Map<number, { job: StoredJob; owner: string; killRequested: boolean }>;
+  readonly jobs: Map<number, Entry>;
 }
+
+/** Results larger than this are not kept, as in a home. */
+const MAX_RESULT_BYTES = 256 * 1024 * 1024;
+/** No lease is ever taken: renewals only need to be rare. */
+const HEARTBEAT_MS = 10_000;
 
 export class MemoryJobStore implements JobStore {
   readonly readOnly = false;
+  readonly maxResultBytes: number;
+  readonly heartbeatMs = HEARTBEAT_MS;
   readonly #shared: Shared;
   readonly #owner: string;
 
   /** A store of its own; `joining` another makes this runtime's view of that one's records. */
-  constructor(owner: string, joining?: MemoryJobStore) {
+  /** @param maxResultBytes results larger than this are not kept (tests make it small) */
+  constructor(owner: string, joining?: MemoryJobStore, maxResultBytes = MAX_RESULT_BYTES) {
     this.#shared = joining ? joining.#shared : { nextJid: 1, jobs: new Map() };
     this.#owner = owner;
+    this.maxResultBytes = maxResultBytes;
   }
 
-  reserve(count: number): number {
+  async reserve(count: number): Promise<number> {
     const first = this.#shared.nextJid;
     this.#shared.nextJid += count;
     return first;
   }
 
-  add({ first, count, info, payloads }: NewJobs): void {
+  async add(jobs: NewJobs): Promise<void> {
+    this.#add(jobs);
+  }
+
+  #add({ first, count, info, payloads }: NewJobs): void {
     for (let i = 0; i < count; i++) {
+      // As SQLite's INSERT OR IGNORE: a record saved before its add stays as it was saved.
+      if (this.#shared.jobs.has(first + i)) continue;
       const job = { info: { ...info, jid: first + i }, value: undefined, payload: payloads?.[i] };
       this.#shared.jobs.set(first + i, { job: structuredClone(job), owner: this.#owner, killRequested: false });
     }
   }
 
-  /** As in SQLite: a complete record never changes, nor one another runtime owns. */
-  save(jobs: readonly StoredJob[]): void {
-    for (const job of jobs) {
-      const entry = this.#shared.jobs.get(job.info.jid);
-      if (entry && (entry.owner !== this.#owner || !UNFINISHED.includes(entry.job.info.status))) continue;
-      const payload = UNFINISHED.includes(job.info.status) ? job.payload ?? entry?.job.payload : undefined;
-      this.#shared.jobs.set(job.info.jid, { job: structuredClone({ ...job, payload }), owner: this.#owner, killRequested: entry?.killRequested ?? false });
-    }
+  /** All or nothing: every record is copied (which is what can fail) before any is stored. */
+  async write(adds: readonly NewJobs[], saves: readonly StoredJob[]): Promise<void> {
+    const saved = saves.map((job) => this.#saved(job));
+    for (const jobs of adds) this.#add(jobs);
+    for (const entry of saved) if (entry) this.#shared.jobs.set(entry.job.info.jid, entry);
   }
 
-  batch(write: () => void): void {
-    write();
+  /**
+   * The entry a save makes, or undefined when it changes nothing: as in SQLite, a complete record
+   * never changes, nor one another runtime owns; a result too large is not kept, only its size.
+   */
+  #saved(job: StoredJob): Entry | undefined {
+    const entry = this.#shared.jobs.get(job.info.jid);
+    if (entry && (entry.owner !== this.#owner || !UNFINISHED.includes(entry.job.info.status))) return undefined;
+    const payload = UNFINISHED.includes(job.info.status) ? job.payload ?? entry?.job.payload : undefined;
+    const size = job.info.status === 'done' ? packedBytes(job.value) : 0;
+    const kept = size > this.maxResultBytes ? { ...job, value: undefined, droppedBytes: size } : job;
+    return { job: structuredClone({ ...kept, payload }), owner: this.#owner, killRequested: entry?.killRequested ?? false };
   }
 
-  quickly<T>(work: () => T): T {
-    return work();
-  }
-
-  get(jid: number): StoredJob | undefined {
+  async get(jid: number): Promise<StoredJob | undefined> {
     const entry = this.#shared.jobs.get(jid);
     return entry && structuredClone(entry.job);
   }
 
-  list(filter: JobFilter): JobInfo[] {
+  async list(filter: JobFilter): Promise<JobInfo[]> {
     return [...this.#shared.jobs.values()]
       .map((entry) => entry.job.info)
       .filter((info) => (!filter.status || filter.status.includes(info.status)) && (filter.label === undefined || info.label === filter.label))
@@ -73,12 +96,12 @@ export class MemoryJobStore implements JobStore {
       .map((info) => structuredClone(info));
   }
 
-  delete(jids: readonly number[]): void {
+  async delete(jids: readonly number[]): Promise<void> {
     for (const jid of jids) this.#shared.jobs.delete(jid);
   }
 
-  unfinishedCounts(): { status: JobStatus; type: ResourceType; cores: number; count: number }[] {
-    const counts = new Map<string, { status: JobStatus; type: ResourceType; cores: number; count: number }>();
+  async unfinishedCounts(): Promise<UnfinishedCount[]> {
+    const counts = new Map<string, UnfinishedCount>();
     for (const { job: { info } } of this.#shared.jobs.values()) {
       if (!UNFINISHED.includes(info.status)) continue;
       const key = `${info.status}/${info.type}/${info.cores}`;
@@ -89,14 +112,14 @@ export class MemoryJobStore implements JobStore {
     return [...counts.values()];
   }
 
-  requestKill(jids: readonly number[]): void {
+  async requestKill(jids: readonly number[]): Promise<void> {
     for (const jid of jids) {
       const entry = this.#shared.jobs.get(jid);
       if (entry) entry.killRequested = true;
     }
   }
 
-  takeKillRequests(): number[] {
+  async takeKillRequests(): Promise<number[]> {
     const jids: number[] = [];
     for (const [jid, entry] of this.#shared.jobs) {
       if (entry.owner !== this.#owner || !entry.killRequested || !UNFINISHED.includes(entry.job.info.status)) continue;
@@ -107,17 +130,24 @@ export class MemoryJobStore implements JobStore {
   }
 
   /** Every runtime sharing this store lives in this process: none is gone. */
-  recover(_reason: RemoteError, _maxRestarts: number): RecoveredJob[] {
+  async recover(_reason: RemoteError, _maxRestarts: number): Promise<RecoveredJob[]> {
     return [];
   }
 
-  isOrphaned(_jid: number): boolean {
+  async isOrphaned(_jid: number): Promise<boolean> {
     return false;
   }
 
-  renewLease(): void {}
+  async renewLease(): Promise<void> {}
 
-  releaseLease(): void {}
+  async releaseLease(): Promise<void> {}
 
-  close(): void {}
+  async close(): Promise<void> {}
+}
+
+/** A result's size as a store keeps it: a string's bytes, anything else serialised (a number costs nothing). */
+function packedBytes(value: Packed): number {
+  if (value === undefined || typeof value === 'number') return 0;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  return serialize(value).length;
 }

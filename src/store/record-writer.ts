@@ -2,9 +2,12 @@
  * Writes a runtime's job records to its store off the hot path. New jobs go as lean ranges;
  * changed ones are coalesced (a job that changes several times before its turn is written once,
  * as it is then) and wait COALESCE_MS, so a short job is usually written only when complete.
- * Writing happens in slices: one transaction each, filled a chunk at a time until the clock says
- * SLICE_TARGET_MS has passed, with the event loop free between slices. A slice that meets
- * another process's lock is kept and tried again later: nothing is dropped, no error escapes.
+ * Writing happens in slices: one atomic `write` call each, one at a time, with the event loop
+ * free between slices. A slice is filled a chunk at a time while the clock allows: what it took
+ * to fill plus what the last write held the event loop for, per unit, stays under
+ * SLICE_TARGET_MS (a store synchronous underneath, SQLite, holds it for the whole write; one
+ * across a network only to send it). A slice that meets another client's lock is kept and tried
+ * again later: nothing is dropped, no error escapes.
  */
 import type { JobStore, NewJobs, StoredJob } from '../types/job-store.js';
 import { isBusy } from './store-errors.js';
@@ -26,8 +29,10 @@ const ERROR_RETRY_MS = 1_000;
 
 interface Taken {
   adds: NewJobs[];
-  /** Local ids whose records the slice wrote (or found gone). */
+  /** Local ids whose records the slice writes (or found gone). */
   locals: number[];
+  records: StoredJob[];
+  units: number;
 }
 
 export class RecordWriter {
@@ -44,6 +49,10 @@ export class RecordWriter {
   #queued = new Uint8Array(1_024);
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
+  /** True while a slice's write is in flight: the next slice waits for it. */
+  #writing = false;
+  /** What a write holds the event loop for, per unit, in ms: learned, from a guess that fills a quarter of the bound. */
+  #msPerUnit = (4 * SLICE_TARGET_MS) / MAX_SLICE_UNITS;
   /** Callers of drain() waiting for everything to be written. */
   #drainers: (() => void)[] = [];
 
@@ -55,7 +64,7 @@ export class RecordWriter {
   }
 
   get pending(): boolean {
-    return this.#adds.length > 0 || this.#head < this.#queue.length;
+    return this.#writing || this.#adds.length > 0 || this.#head < this.#queue.length;
   }
 
   add(jobs: NewJobs): void {
@@ -86,7 +95,7 @@ export class RecordWriter {
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined || this.#immediate !== undefined) return;
+    if (this.#writing || this.#timer !== undefined || this.#immediate !== undefined) return;
     if (!this.pending) {
       for (const resolve of this.#drainers.splice(0)) resolve();
       return;
@@ -97,52 +106,67 @@ export class RecordWriter {
 
   /** Runs the next slice after `delayMs`, replacing any slice already planned. */
   #reschedule(delayMs: number): void {
+    // A write in flight schedules the next slice when it ends.
+    if (this.#writing) return;
     clearTimeout(this.#timer);
     if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#timer = this.#immediate = undefined;
-    if (delayMs <= 0) this.#immediate = setImmediate(() => this.#slice());
-    else this.#timer = setTimeout(() => this.#slice(), delayMs);
+    if (delayMs <= 0) this.#immediate = setImmediate(() => void this.#slice());
+    else this.#timer = setTimeout(() => void this.#slice(), delayMs);
   }
 
-  #slice(): void {
+  /** Never rejects: a failed write puts everything it took back, and is tried again later. */
+  async #slice(): Promise<void> {
     this.#timer = this.#immediate = undefined;
     this.#compact();
-    const start = performance.now();
     const headBefore = this.#head;
-    const taken: Taken = { adds: [], locals: [] };
+    const taken = this.#fill(performance.now());
+    if (taken.units === 0) return this.#schedule();
+    this.#writing = true;
     try {
-      this.#store.batch(() => this.#fill(taken, start));
+      const before = performance.now();
+      const written = this.#store.write(taken.adds, taken.records);
+      this.#learnCost((performance.now() - before) / taken.units);
+      await written;
     } catch (error) {
       // Nothing was written: everything taken goes back where it was, to be tried again.
       this.#adds.unshift(...taken.adds);
       for (const local of taken.locals) this.#queued[local] = 1;
       this.#head = headBefore;
+      this.#writing = false;
       if (!isBusy(error)) this.#onError(error);
       this.#reschedule(isBusy(error) ? BUSY_RETRY_MS : ERROR_RETRY_MS);
       return;
     }
+    this.#writing = false;
     this.#schedule();
   }
 
-  /** Inside the slice's transaction: chunk after chunk, until the clock or the unit bound says stop. */
-  #fill(taken: Taken, start: number): void {
-    let units = 0;
-    while (units < MAX_SLICE_UNITS && performance.now() - start < SLICE_TARGET_MS) {
-      const chunk = Math.min(CHUNK_UNITS, MAX_SLICE_UNITS - units);
+  /** A dearer write counts at once, a cheaper one half: one cheap slice must not make the next one block. */
+  #learnCost(msPerUnit: number): void {
+    this.#msPerUnit = Math.max(msPerUnit, (this.#msPerUnit + msPerUnit) / 2);
+  }
+
+  /** What the next write carries: chunk after chunk, until the clock or the unit bound says stop. */
+  #fill(start: number): Taken {
+    const taken: Taken = { adds: [], locals: [], records: [], units: 0 };
+    const spent = () => performance.now() - start + taken.units * this.#msPerUnit;
+    while (taken.units < MAX_SLICE_UNITS && spent() < SLICE_TARGET_MS) {
+      const chunk = Math.min(CHUNK_UNITS, MAX_SLICE_UNITS - taken.units);
       const adds = this.#takeAdds(chunk);
       if (adds.length > 0) {
         taken.adds.push(...adds);
-        for (const jobs of adds) this.#store.add(jobs);
-        units += adds.reduce((sum, jobs) => sum + Math.ceil(jobs.count / JIDS_PER_UNIT), 0);
+        taken.units += adds.reduce((sum, jobs) => sum + Math.ceil(jobs.count / JIDS_PER_UNIT), 0);
         continue;
       }
-      // New jobs are written first: a change is saved only once its job's row exists.
+      // New jobs are written first (a write adds before it saves): a change is saved once its job's row exists.
       const { locals, records } = this.#takeChanged(chunk, start);
-      if (locals.length === 0) return;
+      if (locals.length === 0) break;
       taken.locals.push(...locals);
-      if (records.length > 0) this.#store.save(records);
-      units += locals.length;
+      taken.records.push(...records);
+      taken.units += locals.length;
     }
+    return taken;
   }
 
   /** New jobs worth at most `units`; a large range is split, its rest stays first in line. */

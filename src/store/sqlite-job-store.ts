@@ -4,19 +4,20 @@
  * so two processes never hand out the same one; each runtime owns the jobs it accepted while its
  * lease lives, and the jobs of a runtime whose lease ran out are ended, or taken over when
  * restartable, by exactly one other runtime. Every SQLite failure leaves as a CloudError.
+ * better-sqlite3 is synchronous: each method does its work at once and answers through a
+ * promise, as the JobStore contract (made for stores across a network too) asks.
  */
 import Database from 'better-sqlite3';
 import { errors } from '../errors.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { RemoteError } from '../types/job-outcome.js';
 import type { JobFilter } from '../types/job-service.js';
-import type { ResourceType } from '../types/job-options.js';
 import type { JobStatus } from '../types/job-status.js';
-import type { JobStore, NewJobs, RecoveredJob, StoredJob } from '../types/job-store.js';
+import type { JobStore, NewJobs, RecoveredJob, StoredJob, UnfinishedCount } from '../types/job-store.js';
 import { UNFINISHED } from '../types/job-store.js';
 import { prepareHome } from './home-dir.js';
 import { JOB_COLUMNS, commonOf, rowToInfo, rowToJob, updateParams, type JobRow } from './job-row.js';
-import { THIS_HOST, isGone, leaseSettings, type Lease } from './lease.js';
+import { THIS_HOST, heartbeatOf, isGone, leaseSettings, type Lease } from './lease.js';
 import { UNFINISHED_SQL, checkReadable, initialise, probe } from './schema.js';
 import { storeError } from './store-errors.js';
 
@@ -37,20 +38,23 @@ export interface SqliteStoreOptions {
 
 export class SqliteJobStore implements JobStore {
   readonly readOnly: boolean;
+  readonly maxResultBytes: number;
+  readonly heartbeatMs: number;
   readonly #file: string;
   readonly #db: Database.Database;
   /** This runtime: its process id, and an id of its own among the runtimes of that process. */
   readonly #owner: string;
   readonly #leaseMs: number;
-  readonly #maxResultBytes: number;
   readonly #statements;
   #busyTimeoutMs = BUSY_TIMEOUT_MS;
 
   /** @param maxResultBytes results larger than this are not kept (tests make it small) */
   constructor(home: string, runtimeId: string, maxResultBytes = MAX_STORED_RESULT_BYTES, options: SqliteStoreOptions = {}) {
     this.readOnly = options.readOnly ?? false;
-    this.#maxResultBytes = maxResultBytes;
-    this.#leaseMs = options.leaseMs ?? leaseSettings().leaseMs;
+    this.maxResultBytes = maxResultBytes;
+    const lease = leaseSettings();
+    this.#leaseMs = options.leaseMs ?? lease.leaseMs;
+    this.heartbeatMs = options.leaseMs === undefined ? lease.heartbeatMs : heartbeatOf(options.leaseMs);
     this.#owner = `${process.pid}:${runtimeId}`;
     this.#file = prepareHome(home, this.readOnly);
     this.#db = this.#open();
@@ -106,7 +110,7 @@ export class SqliteJobStore implements JobStore {
       killNow: db.prepare<[number, number]>(`UPDATE jobs SET status = 'killed', finished = ?, payload = NULL WHERE jid = ? AND ${unfinished}`),
       killRequests: db.prepare<[string], { jid: number }>(`SELECT jid FROM jobs WHERE owner = ? AND kill_requested = 1 AND ${unfinished}`),
       clearKill: db.prepare<[number]>('UPDATE jobs SET kill_requested = 0 WHERE jid = ?'),
-      counts: db.prepare<[], { status: JobStatus; type: ResourceType; cores: number; count: number }>(
+      counts: db.prepare<[], UnfinishedCount>(
         `SELECT j.status, s.type, s.cores, COUNT(*) AS count FROM jobs j JOIN submissions s ON s.id = j.sub
          WHERE ${unfinished} GROUP BY 1, 2, 3`),
       unfinishedOf: db.prepare<[string], { jid: number; status: JobStatus; attempts: number; restartable: number }>(
@@ -120,7 +124,7 @@ export class SqliteJobStore implements JobStore {
     };
   }
 
-  reserve(count: number): number {
+  async reserve(count: number): Promise<number> {
     return this.#write(() => this.#db.transaction(() => {
       const first = this.#statements.nextJid.get()!.value;
       this.#statements.advance.run(count);
@@ -128,7 +132,7 @@ export class SqliteJobStore implements JobStore {
     }).immediate());
   }
 
-  add(jobs: NewJobs): void {
+  async add(jobs: NewJobs): Promise<void> {
     this.#write(() => this.#db.transaction(() => this.#add(jobs)).immediate());
   }
 
@@ -144,16 +148,13 @@ export class SqliteJobStore implements JobStore {
     for (let i = 0; i < count; i++) s.addOne.run(first + i, first, this.#owner, 'queued', payloads[i] ?? null);
   }
 
-  save(jobs: readonly StoredJob[]): void {
-    this.#write(() => this.#db.transaction(() => this.#save(jobs)).immediate());
-  }
 
   #save(jobs: readonly StoredJob[]): void {
     const s = this.#statements;
     for (const job of jobs) {
       const live = UNFINISHED.includes(job.info.status);
       const update = live ? s.updateLive : s.updateFinal;
-      const params = updateParams(job, this.#owner, this.#maxResultBytes, live);
+      const params = updateParams(job, this.#owner, this.maxResultBytes, live);
       if (update.run(...params).changes > 0 || s.exists.get(job.info.jid)) continue;
       // Not there yet (a record saved without being added): its own submission, then the update.
       this.#add({ first: job.info.jid, count: 1, info: job.info, payloads: job.payload ? [job.payload] : undefined });
@@ -161,11 +162,15 @@ export class SqliteJobStore implements JobStore {
     }
   }
 
-  batch(write: () => void): void {
-    this.quickly(() => this.#write(() => this.#db.transaction(write).immediate()));
+  async write(adds: readonly NewJobs[], saves: readonly StoredJob[]): Promise<void> {
+    this.#quickly(() => this.#write(() => this.#db.transaction(() => {
+      for (const jobs of adds) this.#add(jobs);
+      this.#save(saves);
+    }).immediate()));
   }
 
-  quickly<T>(work: () => T): T {
+  /** Runs `work` waiting only briefly for other processes' locks: for timers, which must not block. */
+  #quickly<T>(work: () => T): T {
     if (this.#busyTimeoutMs === QUICK_BUSY_TIMEOUT_MS) return work();
     this.#setBusyTimeout(QUICK_BUSY_TIMEOUT_MS);
     try {
@@ -180,14 +185,14 @@ export class SqliteJobStore implements JobStore {
     this.#busyTimeoutMs = ms;
   }
 
-  get(jid: number): StoredJob | undefined {
+  async get(jid: number): Promise<StoredJob | undefined> {
     return this.#guard(() => {
       const row = this.#statements.get.get(jid);
       return row && rowToJob(row);
     });
   }
 
-  list(filter: JobFilter): JobInfo[] {
+  async list(filter: JobFilter): Promise<JobInfo[]> {
     return this.#guard(() => {
       const where: string[] = [];
       const params: unknown[] = [];
@@ -205,17 +210,17 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
-  delete(jids: readonly number[]): void {
+  async delete(jids: readonly number[]): Promise<void> {
     this.#write(() => this.#db.transaction(() => {
       for (const jid of jids) this.#statements.delete.run(jid);
     }).immediate());
   }
 
-  unfinishedCounts(): { status: JobStatus; type: ResourceType; cores: number; count: number }[] {
+  async unfinishedCounts(): Promise<UnfinishedCount[]> {
     return this.#guard(() => this.#statements.counts.all());
   }
 
-  requestKill(jids: readonly number[]): void {
+  async requestKill(jids: readonly number[]): Promise<void> {
     this.#write(() => this.#db.transaction(() => {
       const now = Date.now();
       for (const jid of jids) {
@@ -226,15 +231,15 @@ export class SqliteJobStore implements JobStore {
     }).immediate());
   }
 
-  takeKillRequests(): number[] {
-    return this.#write(() => this.#db.transaction(() => {
+  async takeKillRequests(): Promise<number[]> {
+    return this.#quickly(() => this.#write(() => this.#db.transaction(() => {
       const jids = this.#statements.killRequests.all(this.#owner).map((row) => row.jid);
       for (const jid of jids) this.#statements.clearKill.run(jid);
       return jids;
-    }).immediate());
+    }).immediate()));
   }
 
-  recover(reason: RemoteError, maxRestarts: number): RecoveredJob[] {
+  async recover(reason: RemoteError, maxRestarts: number): Promise<RecoveredJob[]> {
     return this.#write(() => this.#db.transaction(() => this.#recover(JSON.stringify(reason), maxRestarts)).immediate());
   }
 
@@ -263,7 +268,7 @@ export class SqliteJobStore implements JobStore {
     return recovered;
   }
 
-  isOrphaned(jid: number): boolean {
+  async isOrphaned(jid: number): Promise<boolean> {
     return this.#guard(() => this.#orphaned(jid, Date.now()));
   }
 
@@ -275,15 +280,15 @@ export class SqliteJobStore implements JobStore {
     return isGone({ owner: row.owner, host: row.host!, pid: row.pid!, expires: row.expires }, now);
   }
 
-  renewLease(): void {
-    this.#write(() => this.#statements.lease.run(this.#owner, THIS_HOST, process.pid, Date.now() + this.#leaseMs));
+  async renewLease(): Promise<void> {
+    this.#quickly(() => this.#write(() => this.#statements.lease.run(this.#owner, THIS_HOST, process.pid, Date.now() + this.#leaseMs)));
   }
 
-  releaseLease(): void {
+  async releaseLease(): Promise<void> {
     this.#write(() => this.#statements.release.run(this.#owner));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#db.close();
   }
 

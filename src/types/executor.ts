@@ -13,7 +13,7 @@ export interface BatchSpec {
   readonly type: ResourceType;
   readonly cores: number;
   readonly jids: readonly number[];
-  /** The jobs' packed arguments, by index (see runtime/batch-args.ts). */
+  /** The jobs' packed arguments, by index (see wire/batch-args.ts). */
   readonly args: BatchArgs;
 }
 
@@ -44,22 +44,38 @@ export interface ExecutorEvents {
   crashed(jid: number, error: RemoteError, retryable: boolean): void;
 }
 
-export interface ExecutorTraits {
-  /** Can `stop` end a job whose code never yields (an endless loop)? */
-  readonly stopsRunningCode: boolean;
-  /** Are memory limits enforced and peaks measured? */
-  readonly measuresMemory: boolean;
-}
+/*
+ * No `traits` (which executor can stop code that never yields, which measures memory): the
+ * runtime must not branch on the kind of executor it drives, and nothing read them. What differs
+ * is said where it is used: memory limits come with the runtime's settings (memoryLimitOf), and
+ * `stop` means the same for every executor (the job is complete already when it is called; its
+ * outcome is never reported). That the simulator cannot end an endless loop is its own doc's
+ * business, not the runtime's.
+ */
 
+/**
+ * The life of an executor: `start` once, then `run`/`stop` any number of times, then `close`
+ * once. The runtime calls `start` before the first batch and runs none until it resolved.
+ */
 export interface Executor {
-  readonly traits: ExecutorTraits;
-  /** Start running a batch, in order. Never throws: failures arrive through the events. */
+  /**
+   * Gets ready to take batches: where a networked executor connects. A local one spawns nothing
+   * yet (its workers start with the first batch of their profile). Rejects when the executor
+   * cannot run anything now; the runtime keeps the jobs queued and calls `start` again later.
+   */
+  start(): Promise<void>;
+  /** Starts running a batch, in order. Never throws: failures arrive through the events. */
   run(batch: BatchSpec): void;
   /**
-   * Stop a dispatched job now: its outcome is never reported. Jobs of its batch that had not
+   * Stops a dispatched job now: its outcome is never reported. Jobs of its batch that had not
    * finished are reported through `returned`.
    */
   stop(jid: number): void;
-  /** Stop everything; no event is reported afterwards. */
+  /**
+   * Takes no more batches and ends the work in flight: running jobs are stopped (their code
+   * ended where the executor can end it), none of them is reported, and no event at all is
+   * reported once close was called. Resolves when every worker the executor started (process,
+   * thread, connection) is gone: for processes, when their pids no longer exist.
+   */
   close(): Promise<void>;
 }

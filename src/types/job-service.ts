@@ -76,7 +76,12 @@ export interface RuntimeLoad {
   waiting: number;
 }
 
-export interface JobService {
+/**
+ * The requests a caller makes of a runtime: what the Cloud facade asks, and what a job's own
+ * `cloud` asks over its worker's channel (JOB_SERVICE_METHODS cross it). No `close` among them:
+ * a job can never close the runtime it runs in.
+ */
+export interface JobRequests {
   /** Accepts the jobs and returns the first jid; the others follow it one by one. */
   submit(submission: Submission): Promise<number>;
   status(jids: number[]): Promise<JobStatus[]>;
@@ -89,6 +94,17 @@ export interface JobService {
   load(): Promise<RuntimeLoad>;
 }
 
+/** A service as its owner holds it: the requests, and the end of it. */
+export interface JobService extends JobRequests {
+  /**
+   * Kills this service's unfinished jobs, ends every wait with 'closed', stops its workers and
+   * resolves when they are gone (and, when durable, when its records are written). Resolves false
+   * when there was nothing to close (never started, or closed already). Records stay readable;
+   * the next request starts it again.
+   */
+  close(): Promise<boolean>;
+}
+
 export const JOB_SERVICE_METHODS = [
   'submit', 'status', 'wait', 'kill', 'delete', 'info', 'list', 'load',
-] as const satisfies readonly (keyof JobService)[];
+] as const satisfies readonly (keyof JobRequests)[];

@@ -1,7 +1,7 @@
 /**
  * Where job records live beyond one runtime's memory: jids that keep increasing across the
- * processes sharing a store, and every job's record, result and output, readable by any of them.
- * Contracts only.
+ * clients sharing a store (processes on one machine, or machines on a network), and every job's
+ * record, result and output, readable by any of them. Contracts only.
  */
 import type { JobInfo } from './job-info.js';
 import type { Packed, RemoteError } from './job-outcome.js';
@@ -40,51 +40,66 @@ export interface RecoveredJob {
   info: JobInfo;
 }
 
+/**
+ * Every method answers asynchronously, so that a store may live across a network (Redis next);
+ * a store that is synchronous underneath (SQLite) answers on the next microtask. Failures reject
+ * as CloudErrors: a store held by another client longer than the call may wait rejects with code
+ * 'ERR_HOME_LOCKED' (see store-errors isBusy) and has changed nothing; the caller tries again.
+ * The calls a runtime's timers make (`write`, `renewLease`, `takeKillRequests`) wait only briefly
+ * for such a client; the others wait as long as a user's call may.
+ */
 export interface JobStore {
-  /** True when opened only to read: every write throws a CloudError saying so. */
+  /** True when opened only to read: every write rejects with a CloudError saying so. */
   readonly readOnly: boolean;
-  /** Reserves `count` new jids, unique across every process using this store; returns the first. */
-  reserve(count: number): number;
-  /** Records new queued jobs of this runtime. */
-  add(jobs: NewJobs): void;
+  /** Results larger than this many bytes (packed) are not kept: a save stores their size instead. */
+  readonly maxResultBytes: number;
+  /** How often an owner renews its lease (renewLease), in ms: several renewals fit in one lease. */
+  readonly heartbeatMs: number;
+  /** Reserves `count` new jids, unique across every client of this store; resolves with the first. */
+  reserve(count: number): Promise<number>;
+  /** Records new queued jobs of this runtime, and takes or renews its lease (whoever owns jobs holds one). */
+  add(jobs: NewJobs): Promise<void>;
   /**
-   * Writes these jobs' records as they are now. Only this runtime's unfinished records change:
-   * a complete record never changes, nor one another runtime has taken over; a missing one is added.
+   * One atomic write, all or nothing: records new queued jobs (`adds`, first), then writes these
+   * jobs' records as they are now (`saves`). Only this runtime's unfinished records change: a
+   * complete record never changes, nor one another runtime has taken over; a missing one is
+   * added. A timer's call: it waits only briefly for another client.
    */
-  save(jobs: readonly StoredJob[]): void;
-  /**
-   * Runs `write` (adds and saves) as one transaction, waiting only briefly for another process's
-   * lock: a lock held longer throws (see store-errors isBusy) and nothing is written.
-   */
-  batch(write: () => void): void;
-  /** Runs `work` waiting only briefly for other processes' locks: for timers, which must not block. */
-  quickly<T>(work: () => T): T;
-  get(jid: number): StoredJob | undefined;
-  list(filter: JobFilter): JobInfo[];
-  delete(jids: readonly number[]): void;
-  /** How many unfinished jobs there are, by status, type and cores, across every process. */
-  unfinishedCounts(): { status: JobStatus; type: ResourceType; cores: number; count: number }[];
+  write(adds: readonly NewJobs[], saves: readonly StoredJob[]): Promise<void>;
+  get(jid: number): Promise<StoredJob | undefined>;
+  list(filter: JobFilter): Promise<JobInfo[]>;
+  delete(jids: readonly number[]): Promise<void>;
+  /** How many unfinished jobs there are, by status, type and cores, across every client. */
+  unfinishedCounts(): Promise<UnfinishedCount[]>;
   /**
    * Asks the runtime that owns these jobs to kill them; it reads the request on its next look.
    * A job whose runtime is gone is marked killed at once.
    */
-  requestKill(jids: readonly number[]): void;
-  /** This runtime's unfinished jobs that another process asked to kill; the requests are consumed. */
-  takeKillRequests(): number[];
+  requestKill(jids: readonly number[]): Promise<void>;
+  /** This runtime's unfinished jobs that another client asked to kill; the requests are consumed. A timer's call. */
+  takeKillRequests(): Promise<number[]>;
   /**
-   * Ends the unfinished jobs of runtimes that are gone (their lease ran out), in one transaction
-   * that takes each over once, however many processes recover at the same moment: restartable
-   * ones whose payload was kept, run at most `maxRestarts` times again, are returned (now owned by
-   * this runtime) to run again; the others end 'error' with `reason`.
+   * Ends the unfinished jobs of runtimes that are gone (their lease ran out), atomically, taking
+   * each over once however many clients recover at the same moment: restartable ones whose
+   * payload was kept, run at most `maxRestarts` times again, are returned (now owned by this
+   * runtime) to run again; the others end 'error' with `reason`.
    */
-  recover(reason: RemoteError, maxRestarts: number): RecoveredJob[];
+  recover(reason: RemoteError, maxRestarts: number): Promise<RecoveredJob[]>;
   /** True when this job is unfinished and its runtime is gone: `recover` would take it. */
-  isOrphaned(jid: number): boolean;
-  /** Renews this runtime's lease on its jobs; the first call takes it. */
-  renewLease(): void;
+  isOrphaned(jid: number): Promise<boolean>;
+  /** Renews this runtime's lease on its jobs; the first call takes it. A timer's call. */
+  renewLease(): Promise<void>;
   /** Gives the lease up: this runtime owns no unfinished job any more. */
-  releaseLease(): void;
-  close(): void;
+  releaseLease(): Promise<void>;
+  /** Lets the store go (a connection, a file); nothing is called after. */
+  close(): Promise<void>;
+}
+
+export interface UnfinishedCount {
+  status: JobStatus;
+  type: ResourceType;
+  cores: number;
+  count: number;
 }
 
 export const UNFINISHED: readonly JobStatus[] = ['queued', 'processing', 'waiting'];

@@ -1,6 +1,6 @@
 /**
  * The channel between a running job's `cloud` and the runtime, over comlink: a MessagePort for
- * worker threads, the IPC channel for child processes. The runtime's JobService is exposed as
+ * worker threads, the IPC channel for child processes. The runtime's JobRequests are exposed as
  * it is; what crosses is plain data. Errors keep their class and code: a CloudError thrown by the
  * runtime is a CloudError with the same code in the job that caused it.
  */
@@ -8,16 +8,16 @@ import { expose, transferHandlers, wrap, type Endpoint, type TransferHandler } f
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
 import { CloudError, CloudTimeoutError, type ErrorCode } from '../errors.js';
-import type { JobService } from '../types/job-service.js';
+import type { JobRequests } from '../types/job-service.js';
 
-export function exposeService(service: JobService, endpoint: Endpoint): void {
+export function exposeService(service: JobRequests, endpoint: Endpoint): void {
   keepCloudErrorClasses();
   expose(service, endpoint);
 }
 
-export function connectService(endpoint: Endpoint): JobService {
+export function connectService(endpoint: Endpoint): JobRequests {
   keepCloudErrorClasses();
-  return wrap<JobService>(endpoint) as unknown as JobService;
+  return wrap<JobRequests>(endpoint) as unknown as JobRequests;
 }
 
 /** A MessagePort as a comlink endpoint that never keeps its process alive by itself. */

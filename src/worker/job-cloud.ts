@@ -9,7 +9,7 @@ import { CloudFiles } from '../files/cloud-files.js';
 import { RoutedFileStore } from '../files/routed-store.js';
 import type { JobFacingService } from '../local/job-facing-service.js';
 import { connectService } from '../wire/nested-channel.js';
-import type { JobService } from '../types/job-service.js';
+import type { JobRequests } from '../types/job-service.js';
 
 let instance: Cloud | undefined;
 
@@ -31,14 +31,14 @@ export function isJobWorker(): boolean {
 class JobBackend implements CloudBackend {
   readonly isSimulator = false;
   readonly files: CloudFiles;
-  readonly #service: JobService;
+  readonly #service: JobRequests;
 
   constructor(service: JobFacingService) {
     this.#service = service;
     this.files = new CloudFiles(new RoutedFileStore(service));
   }
 
-  service(): JobService {
+  service(): JobRequests {
     return this.#service;
   }
 

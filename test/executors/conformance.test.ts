@@ -1,8 +1,9 @@
 /**
  * The one executor contract (src/types/executor.ts), specified once and passed by every executor:
  * worker processes, worker threads and the simulator. The executor is driven directly, with no
- * scheduler: batches in, events out.
+ * scheduler: start first, then batches in, events out, and close last.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeBatchArgs } from '../../dist/wire/batch-args.js';
 import { packArguments } from '../../dist/wire/payload.js';
@@ -82,19 +83,49 @@ function batchOf(fn: (...args: never[]) => unknown, argsList: unknown[][]): Batc
 const double = (x: number) => x * 2;
 const hang = () => new Promise(() => {});
 
+/** This process's children that are running (a zombie is not): the worker processes (vitest runs each file in a process of its own). */
+function childPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) === process.pid && state !== 'Z') pids.push(Number(entry));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return pids;
+}
+
+/** The OS threads of this process now: each worker thread is one. */
+function osThreads(): number {
+  return Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+}
+
 describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
   let executor: Executor;
   let events: Recorder;
-  const start = () => {
+  /** Every test starts its executor first, as the runtime does. */
+  const start = async () => {
     events = new Recorder();
     executor = EXECUTORS[name]!(events);
+    await executor.start();
   };
   afterEach(async () => {
     await executor?.close();
   });
 
+  it('starts without spawning anything yet: workers come with the first batch', async () => {
+    const [pids, threads] = [childPids(), osThreads()];
+    await start();
+    expect(childPids()).toEqual(pids);
+    expect(osThreads()).toBeLessThanOrEqual(threads);
+  });
+
   it('runs a batch in order and reports each job once, with its value', async () => {
-    start();
+    await start();
     const batch = batchOf(double, [[1], [2], [3], [4]]);
     executor.run(batch);
     await events.until((all) => all.length === 4);
@@ -102,7 +133,7 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
   });
 
   it('reports every job of concurrent batches exactly once', async () => {
-    start();
+    await start();
     const batches = Array.from({ length: 6 }, (_, b) => batchOf(double, Array.from({ length: 50 }, (_, i) => [b * 50 + i])));
     for (const batch of batches) executor.run(batch);
     const jids = batches.flatMap((batch) => batch.jids);
@@ -112,7 +143,7 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
   });
 
   it('reports a thrown error as that job\'s outcome and goes on with the batch', async () => {
-    start();
+    await start();
     const batch = batchOf((x: number) => { if (x === 2) throw new RangeError('two'); return x; }, [[1], [2], [3]]);
     executor.run(batch);
     await events.until((all) => all.length === 3);
@@ -120,7 +151,7 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
   });
 
   it('stops a running job: it is never reported, and the rest of its batch comes back', async () => {
-    start();
+    await start();
     const batch = batchOf((x: number) => (x === 0 ? new Promise(() => {}) : x), [[0], [1], [2]]);
     executor.run(batch);
     // The first job hangs. Whether the stop comes before or after it starts, the contract is the same.
@@ -135,8 +166,16 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
     expect(accounted.filter((jid) => jid === batch.jids[2]).length).toBe(1);
   });
 
+  it('takes no batch once closed: nothing runs, nothing is reported', async () => {
+    await start();
+    await executor.close();
+    executor.run(batchOf(double, [[1], [2]]));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events.events).toEqual([]);
+  });
+
   it('closes with work in flight: close resolves, and nothing is reported afterwards', async () => {
-    start();
+    await start();
     executor.run(batchOf(hang, [[], []]));
     executor.run(batchOf(double, Array.from({ length: 20 }, (_, i) => [i])));
     await executor.close();
@@ -150,6 +189,27 @@ describe.each(['process', 'thread'])('the executor contract for workers that can
   let executor: Executor;
   afterEach(async () => {
     await executor?.close();
+  });
+
+  it('close resolves only once every worker is gone, busy or idle (processes: their pids no longer exist)', async () => {
+    const [pidsBefore, threadsBefore] = [childPids(), osThreads()];
+    const events = new Recorder();
+    executor = EXECUTORS[name]!(events);
+    await executor.start();
+    // Workers of three profiles: a c1 one left idle after its batch, a c2 and an m1 one busy in
+    // jobs that never end.
+    const idle = batchOf(double, [[1]]);
+    executor.run(idle);
+    await events.until(() => events.accounted().includes(idle.jids[0]!));
+    executor.run({ ...batchOf(hang, [[]]), type: 'c2' });
+    executor.run({ ...batchOf(hang, [[]]), type: 'm1' });
+    const workers = childPids().filter((pid) => !pidsBefore.includes(pid));
+    if (name === 'process') expect(workers.length).toBe(3);
+    else expect(osThreads()).toBeGreaterThan(threadsBefore);
+    await executor.close();
+    // Looked at once, no polling: close has waited for them.
+    expect(childPids().filter((pid) => workers.includes(pid))).toEqual([]);
+    expect(osThreads()).toBeLessThanOrEqual(threadsBefore);
   });
 
   it("a dead worker's batch is accounted for: the jobs before report, the one at fault or its neighbours come back, none twice", async () => {

@@ -14,7 +14,7 @@ import type { ResolvedJobOptions } from '../../src/types/job-service.js';
 /** Every batch's worker dies at once, on the next turn of the event loop. */
 function dyingExecutor(events: ExecutorEvents): Executor {
   return {
-    traits: { stopsRunningCode: true, measuresMemory: false },
+    start: async () => {},
     run(batch) {
       setImmediate(() => events.crashed(batch.jids[0]!, { name: 'WorkerCrashed', message: 'worker exited (signal SIGKILL)', stack: undefined }, true));
     },

@@ -144,10 +144,10 @@ describe('a home opened to read', () => {
     chmodSync(home, 0o500);
     try {
       const store = new SqliteJobStore(home, 'reader', undefined, { readOnly: true });
-      expect(store.get(hanging)?.info.status).toBe(storedStatus(home, hanging));
-      expect(() => store.renewLease()).toThrow(/is opened read-only/);
-      expect(() => store.recover({ name: 'x', message: 'x', stack: undefined }, 3)).toThrow(CloudError);
-      store.close();
+      expect((await store.get(hanging))?.info.status).toBe(storedStatus(home, hanging));
+      await expect(store.renewLease()).rejects.toThrow(/is opened read-only/);
+      await expect(store.recover({ name: 'x', message: 'x', stack: undefined }, 3)).rejects.toThrow(CloudError);
+      await store.close();
     } finally {
       chmodSync(home, 0o700);
     }

@@ -2,7 +2,7 @@
  * A home writes its records off the hot path, in slices: a large map reaches the store in many
  * transactions, none larger than the writer's bound, never as one transaction of every record;
  * and each job is written complete in the end. The store is the memory JobStore, told to note
- * each transaction; the runtime's executor finishes every job at once.
+ * each write; the runtime's executor finishes every job at once.
  */
 import { describe, expect, it } from 'vitest';
 import { appendOutcome, emptyReport, toWireReport } from '../../src/worker/outcome-report.js';
@@ -20,7 +20,7 @@ const JOBS = 60_000;
 /** Every job ends done with its argument as value, on the next turn of the event loop. */
 function instantExecutor(events: ExecutorEvents): Executor {
   return {
-    traits: { stopsRunningCode: true, measuresMemory: false },
+    start: async () => {},
     run(batch) {
       setImmediate(() => {
         const report = emptyReport();
@@ -36,26 +36,13 @@ function instantExecutor(events: ExecutorEvents): Executor {
   };
 }
 
-/** Notes, for each transaction of the writer, how many jobs it added and how many records it saved. */
+/** Notes, for each write of the writer (one atomic call), how many jobs it added and how many records it saved. */
 class NotingStore extends MemoryJobStore {
   readonly transactions: { added: number; saved: number }[] = [];
-  #current: { added: number; saved: number } | undefined;
 
-  override batch(write: () => void): void {
-    this.#current = { added: 0, saved: 0 };
-    write();
-    this.transactions.push(this.#current);
-    this.#current = undefined;
-  }
-
-  override add(jobs: NewJobs): void {
-    if (this.#current) this.#current.added += jobs.count;
-    super.add(jobs);
-  }
-
-  override save(jobs: readonly StoredJob[]): void {
-    if (this.#current) this.#current.saved += jobs.length;
-    super.save(jobs);
+  override async write(adds: readonly NewJobs[], saves: readonly StoredJob[]): Promise<void> {
+    this.transactions.push({ added: adds.reduce((sum, jobs) => sum + jobs.count, 0), saved: saves.length });
+    await super.write(adds, saves);
   }
 }
 
@@ -79,9 +66,9 @@ describe('the records of a large map', () => {
     const { transactions } = store;
     expect(transactions.length).toBeGreaterThan(JOBS / MAX_SLICE_UNITS);
     for (const { added, saved } of transactions) expect(Math.ceil(added / JIDS_PER_UNIT) + saved).toBeLessThanOrEqual(MAX_SLICE_UNITS);
-    expect(store.unfinishedCounts()).toEqual([]);
-    expect(store.list({ status: ['done'], label: undefined, limit: JOBS }).length).toBe(JOBS);
-    expect(store.get(first + JOBS - 1)?.value).toBe(JOBS);
+    expect(await store.unfinishedCounts()).toEqual([]);
+    expect((await store.list({ status: ['done'], label: undefined, limit: JOBS })).length).toBe(JOBS);
+    expect((await store.get(first + JOBS - 1))?.value).toBe(JOBS);
     await service.close();
   });
 });

@@ -7,7 +7,7 @@
  */
 import { remoteErrors } from '../../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
-import type { JobService } from '../../types/job-service.js';
+import type { JobRequests } from '../../types/job-service.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
 import { WorkerProcess, type BatchEnd } from './worker-process.js';
 
@@ -35,27 +35,32 @@ interface IdleWorker {
 }
 
 export class ProcessExecutor implements Executor {
-  readonly traits = { stopsRunningCode: true, measuresMemory: true };
   readonly #events: ExecutorEvents;
-  readonly #service: JobService;
+  readonly #service: JobRequests;
   readonly #plan: ResourcePlan;
   readonly #idle = new Map<string, IdleWorker[]>();
   readonly #running = new Map<number, Running>();
   readonly #busy = new Set<WorkerProcess>();
+  /** Every process started and not exited yet, busy, idle or being killed: what close waits for. */
+  readonly #workers = new Set<WorkerProcess>();
   /** Jobs whose batch came back unstarted, with how often: empty while no process dies idle. */
   readonly #unstartedReturns = new Map<number, number>();
   #watch: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(events: ExecutorEvents, service: JobService, plan: ResourcePlan) {
+  constructor(events: ExecutorEvents, service: JobRequests, plan: ResourcePlan) {
     this.#events = events;
     this.#service = service;
     this.#plan = plan;
   }
 
+  /** Nothing to connect: each profile's processes start with its first batch. */
+  async start(): Promise<void> {}
+
   run(batch: BatchSpec): void {
+    if (this.#closed) return;
     const profile = `${batch.type}x${batch.cores}`;
-    const worker = this.#takeIdle(profile) ?? new WorkerProcess(memoryLimitMb(this.#plan, batch.type, batch.cores), this.#service);
+    const worker = this.#takeIdle(profile) ?? this.#spawn(batch);
     const running: Running = { batch, worker, stopped: new Set() };
     for (const jid of batch.jids) this.#running.set(jid, running);
     this.#busy.add(worker);
@@ -74,17 +79,22 @@ export class ProcessExecutor implements Executor {
     running.worker.kill('stop');
   }
 
+  /** Kills every process (and what its jobs left in its group); resolves once each has exited. */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#watch);
-    for (const worker of this.#busy) worker.kill('stop');
-    for (const idle of this.#idle.values()) {
-      for (const { worker, timer } of idle) {
-        clearTimeout(timer);
-        worker.kill('stop');
-      }
-    }
+    for (const idle of this.#idle.values()) for (const { timer } of idle) clearTimeout(timer);
     this.#idle.clear();
+    const workers = [...this.#workers];
+    for (const worker of workers) worker.kill('stop');
+    await Promise.all(workers.map((worker) => worker.exited));
+  }
+
+  #spawn(batch: BatchSpec): WorkerProcess {
+    const worker = new WorkerProcess(memoryLimitMb(this.#plan, batch.type, batch.cores), this.#service);
+    this.#workers.add(worker);
+    void worker.exited.then(() => this.#workers.delete(worker));
+    return worker;
   }
 
   #onBatchEnd(running: Running, profile: string, end: BatchEnd): void {

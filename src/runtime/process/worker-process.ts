@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
-import type { JobService } from '../../types/job-service.js';
+import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
 import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
 import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type ToChild } from '../../wire/process-protocol.js';
@@ -52,9 +52,13 @@ export class WorkerProcess {
   /** How it exited, once it has; the batch ends when the channel has closed too. */
   #exit: string | undefined;
   #disconnected = false;
+  /** Resolves once the process has exited (its pid is gone): what a close waits for. */
+  readonly exited: Promise<void>;
+  #markExited!: () => void;
 
-  constructor(memoryLimitMb: number, service: JobService) {
+  constructor(memoryLimitMb: number, service: JobRequests) {
     this.memoryLimitBytes = memoryLimitMb * 1024 * 1024;
+    this.exited = new Promise((resolve) => (this.#markExited = resolve));
     this.#child = fork(PROCESS_ENTRY, [], {
       serialization: 'advanced',
       execArgv: [`--max-old-space-size=${memoryLimitMb}`],
@@ -111,6 +115,8 @@ export class WorkerProcess {
     this.#killedFor ??= reason;
     const pid = this.#child.pid;
     if (pid === undefined || this.#exit !== undefined) return;
+    // Until it has exited, the process keeps ours alive: a close waits for that exit.
+    this.#child.ref();
     // Descendants that left the group (detached) while their parent lived, then the group.
     if (this.#batch) killAll(leftBehind([pid], []));
     if (!killGroup(pid)) this.#child.kill('SIGKILL');
@@ -173,6 +179,7 @@ export class WorkerProcess {
   #onExit(code: number | null, signal: NodeJS.Signals | null, neverStarted: boolean): void {
     if (this.#exit !== undefined) return;
     this.#exit = signal ? `signal ${signal}` : `code ${code}`;
+    this.#markExited();
     if (neverStarted) this.#disconnected = true;
     // Children its jobs left in its group die with it (a group outlives its leader).
     else if (this.#child.pid !== undefined) killGroup(this.#child.pid);

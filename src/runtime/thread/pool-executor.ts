@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { remoteErrors } from '../../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
-import type { JobService } from '../../types/job-service.js';
+import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
@@ -53,22 +53,25 @@ interface ProfilePool {
 }
 
 export class PoolExecutor implements Executor {
-  readonly traits = { stopsRunningCode: true, measuresMemory: false };
   readonly #events: ExecutorEvents;
-  readonly #service: JobService;
+  readonly #service: JobRequests;
   readonly #plan: ResourcePlan;
   readonly #pools = new Map<string, ProfilePool>();
   readonly #inFlight = new Map<number, InFlight>();
   readonly #children = new JobChildReaper();
   #closed = false;
 
-  constructor(events: ExecutorEvents, service: JobService, plan: ResourcePlan) {
+  constructor(events: ExecutorEvents, service: JobRequests, plan: ResourcePlan) {
     this.#events = events;
     this.#service = service;
     this.#plan = plan;
   }
 
+  /** Nothing to connect: each profile's pool starts with its first batch. */
+  async start(): Promise<void> {}
+
   run(spec: BatchSpec): void {
+    if (this.#closed) return;
     const pool = this.#poolFor(spec);
     const slot = pool.freeSlots.pop()!;
     Atomics.store(pool.progress, slot, 0);
@@ -88,6 +91,7 @@ export class PoolExecutor implements Executor {
     batch.abort.abort();
   }
 
+  /** Ends every thread (piscina's destroy resolves once they have exited) and the children jobs left. */
   async close(): Promise<void> {
     this.#closed = true;
     const pools = [...this.#pools.values()];

@@ -228,6 +228,56 @@ describe('compute units', () => {
   });
 });
 
+describe('capacity that changes while it runs (workers join and leave)', () => {
+  it('dispatches at once what fits a higher capacity', () => {
+    const s = createScheduler();
+    const jids = s.submit({}, s.work, 8);
+    expect(s.take()).toEqual(jids.slice(0, 5).map((jid) => [jid]));
+    s.scheduler.setCapacity(7);
+    expect(s.scheduler.capacity).toBe(7);
+    expect(s.take()).toEqual([[jids[5]], [jids[6]]]);
+    expect(s.status(jids[7]!)).toBe('queued');
+  });
+
+  it('lets running jobs keep their units below a lower capacity, and starts nothing until enough finish', () => {
+    const s = createScheduler();
+    const jids = s.submit({}, s.work, 8);
+    s.take();
+    s.scheduler.setCapacity(2);
+    expect(jids.slice(0, 5).map((jid) => s.status(jid))).toEqual(Array(5).fill('processing'));
+    expect(s.take()).toEqual([]);
+    // 5 units in use against 2: the third to finish brings use down to 2, the fourth frees one.
+    for (const jid of jids.slice(0, 3)) {
+      s.finish(jid);
+      expect(s.take()).toEqual([]);
+    }
+    s.finish(jids[3]!);
+    expect(s.take()).toEqual([[jids[5]]]);
+    expect(s.take()).toEqual([]);
+  });
+
+  it('starts nothing while no capacity is left (every worker left), and goes on when some joins', () => {
+    const s = createScheduler();
+    const [first, ...rest] = s.submit({ type: 'c2' }, s.work, 3);
+    s.scheduler.setCapacity(0);
+    expect(s.take()).toEqual([]);
+    s.scheduler.setCapacity(2.5);
+    expect(s.take()).toEqual([[first]]);
+    expect(rest.map((jid) => s.status(jid))).toEqual(['queued', 'queued']);
+  });
+
+  it('frees what a job held at the capacity it started under, into the new capacity', () => {
+    const s = createScheduler();
+    const [m1, c1] = [...s.submit({ type: 'm1' }), ...s.submit({ type: 'c1' })];
+    expect(s.take()).toEqual([[m1], [c1]]); // 4.25 of 5
+    s.scheduler.setCapacity(10);
+    const c2s = s.submit({ type: 'c2' }, s.work, 3);
+    expect(s.take()).toEqual([[c2s[0]], [c2s[1]]]); // 9.25 of 10
+    s.finish(m1!); // 6 of 10: one more c2 fits
+    expect(s.take()).toEqual([[c2s[2]]]);
+  });
+});
+
 describe('dependencies', () => {
   it('makes a job wait for an unfinished dependency', () => {
     const s = createScheduler();

@@ -3,18 +3,18 @@ import { Cloud } from 'nimbus';
 import { describe, expect, it } from 'vitest';
 import { createLocalBackend } from '../../dist/local/local-backend.js';
 import type { CloudBackend } from '../../dist/cloud.js';
-import type { JobService } from '../../dist/types/job-service.js';
+import type { JobRequests } from '../../dist/types/job-service.js';
 
 /** A cloud of the real local backend whose service counts the waits asked of it. */
 function countingCloud(): { cloud: Cloud; waits: () => number } {
   let waits = 0;
   const cloud = new Cloud({ cores: 2, isolation: 'thread' }, (self, config) => {
     const real: CloudBackend = createLocalBackend(self, config);
-    const counted = async (): Promise<JobService> => {
+    const counted = async (): Promise<JobRequests> => {
       const service = await real.service();
       return new Proxy(service, {
         get: (target, key) => {
-          if (key === 'wait') return (...args: Parameters<JobService['wait']>) => { waits++; return target.wait(...args); };
+          if (key === 'wait') return (...args: Parameters<JobRequests['wait']>) => { waits++; return target.wait(...args); };
           const value: unknown = Reflect.get(target, key);
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../../src/runtime/runtime.js';
-import { computeUnitsOf } from '../../../src/runtime/scheduler.js';
+import { computeUnitsOf } from '../../../src/types/resource-profiles.js';
 import { shipFunction } from '../../../src/shipping/ship-function.js';
 import { appendOutcome, emptyReport } from '../../../src/worker/outcome-report.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../../src/types/executor.js';

@@ -55,7 +55,12 @@ export async function run({ quick, cloudConfig }) {
     ['nimbus c2', String(SLOTS.c2), c2Figures],
   ];
   const rows = runs.map(([runner, atOnce, f]) => [
-    runner, atOnce, show.millis(f.ms), show.millis(f.slowestMs), show.ratio(f.speedup), show.fraction(f.efficiency),
+    runner,
+    atOnce,
+    show.millis(f.ms),
+    show.millis(f.slowestMs),
+    show.ratio(f.speedup),
+    show.fraction(f.efficiency),
   ]);
   return {
     config: { jobs, jobMs, iterationsPerJob: iterations, cores: CORES, rounds: ROUNDS },

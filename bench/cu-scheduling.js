@@ -23,7 +23,7 @@ export async function run({ quick, cloudConfig }) {
   let measured;
   try {
     // Untimed: start both profiles' workers and compile burn() in them.
-    await cloud.result([...await cloud.map(burn, [1000]), ...await cloud.with({ type: 'c2' }).map(burn, [1000])]);
+    await cloud.result([...(await cloud.map(burn, [1000])), ...(await cloud.with({ type: 'c2' }).map(burn, [1000]))]);
     measured = await timed(async () => {
       const c1Jobs = await cloud.map(burn, new Array(c1).fill(iterations));
       const c2Jobs = await cloud.with({ type: 'c2' }).map(burn, new Array(c2).fill(iterations));

@@ -44,7 +44,7 @@ export async function run({ quick, cloudConfig }) {
       rows: [row('chain (each dependsOn the previous)', jobs, chain), row(`fan-in (${show.count(jobs)} -> 1)`, jobs + 1, fanIn)],
     },
     notes: [
-      'Timed from the first submission until the last job\'s result is in hand, which it can only be once all are done.',
+      "Timed from the first submission until the last job's result is in hand, which it can only be once all are done.",
       `${ROUNDS} rounds, chain and fan-in taking turns; throughput from the fastest round.`,
     ],
     measurements: { chain, fanIn },
@@ -59,7 +59,10 @@ async function runChain(cloud, jobs) {
 }
 
 async function runFanIn(cloud, jobs) {
-  const inputs = await cloud.map(addTwo, Array.from({ length: jobs }, (_, i) => i));
+  const inputs = await cloud.map(
+    addTwo,
+    Array.from({ length: jobs }, (_, i) => i),
+  );
   const last = await cloud.with({ dependsOn: inputs }).call(addTwo, jobs);
   await expectResult(cloud, last, addTwo(jobs));
 }

@@ -16,7 +16,11 @@ import { UndisturbedTimer } from './undisturbed-timer.js';
 /** Any epoch ms: the scheduler stores the times it is given and never reads a clock. */
 const EPOCH_MS = 1_700_000_000_000;
 /** The job mix of the maps, by resource type (the chains' links are c1). */
-const TYPE_MIX = [['c1', 0.85], ['c2', 0.1], ['m1', 0.05]];
+const TYPE_MIX = [
+  ['c1', 0.85],
+  ['c2', 0.1],
+  ['m1', 0.05],
+];
 /** A map's size is drawn between these, like users' maps: many small, some large. */
 const MAP_JOBS = { min: 20, max: 2_000 };
 /** Batch ends per timed stretch: long enough for the CPU clock's microsecond, short enough to fall between preemptions. */

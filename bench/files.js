@@ -39,20 +39,30 @@ const { CloudFiles, createFileStore } = await import('../dist/files/index.js').c
 /** `size` bytes of incompressible content, 1 MB a chunk, each chunk numbered. */
 function generated(size) {
   const block = randomBytes(MB);
-  return Readable.from((function* () {
-    for (let offset = 0, index = 0; offset < size; offset += MB, index++) {
-      const chunk = Buffer.from(block.subarray(0, Math.min(MB, size - offset)));
-      chunk.writeUInt32BE(index, 0);
-      yield chunk;
-    }
-  })(), { objectMode: false });
+  return Readable.from(
+    (function* () {
+      for (let offset = 0, index = 0; offset < size; offset += MB, index++) {
+        const chunk = Buffer.from(block.subarray(0, Math.min(MB, size - offset)));
+        chunk.writeUInt32BE(index, 0);
+        yield chunk;
+      }
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** The highest RSS seen from now until `stop()`, sampled every SAMPLE_MS. */
 function sampleRss() {
   let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, SAMPLE_MS);
-  return { stop: () => { clearInterval(timer); return Math.max(peak, process.memoryUsage.rss()); } };
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, SAMPLE_MS);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
 }
 
 /** MB/s of `what` over SIZE bytes, timed from a clean start: the writes before it flushed. */
@@ -103,7 +113,9 @@ try {
   await files.put(join(dir, 'warm.bin'));
   await files.get('warm.bin', join(dir, 'warm-copy.bin'));
 
-  const plainCopy = await rateOf(() => pipeline(createReadStream(source, { highWaterMark: MB }), createWriteStream(join(dir, 'plain.bin'), { highWaterMark: 4 * MB })));
+  const plainCopy = await rateOf(() =>
+    pipeline(createReadStream(source, { highWaterMark: MB }), createWriteStream(join(dir, 'plain.bin'), { highWaterMark: 4 * MB })),
+  );
   await rm(join(dir, 'plain.bin'));
   const md5InMemory = md5Rate();
 
@@ -126,10 +138,16 @@ try {
   console.log(`files: put and get of a ${SIZE / MB} MB generated file through the disk store, ${RUNS} runs (${dir})`);
   console.log(`  put  ${mbps(puts)}  ${verdict(median(puts) >= GOAL_MB_PER_S, `>= ${GOAL_MB_PER_S} MB/s`)}`);
   console.log(`  get  ${mbps(gets)}  ${verdict(median(gets) >= GOAL_MB_PER_S, `>= ${GOAL_MB_PER_S} MB/s`)}`);
-  console.log(`  peak RSS growth ${(growth / MB).toFixed(1)} MB over ${(before / MB).toFixed(0)} MB, sampled every ${SAMPLE_MS} ms  ${verdict(growth < GOAL_RSS_GROWTH, `< ${GOAL_RSS_GROWTH / MB} MB`)}`);
+  console.log(
+    `  peak RSS growth ${(growth / MB).toFixed(1)} MB over ${(before / MB).toFixed(0)} MB, sampled every ${SAMPLE_MS} ms  ${verdict(growth < GOAL_RSS_GROWTH, `< ${GOAL_RSS_GROWTH / MB} MB`)}`,
+  );
   console.log(`  round trip verified: MD5 ${stored}`);
-  console.log(`  reference on this machine now: plain stream copy ${plainCopy.toFixed(0)} MB/s, MD5 in memory ${md5InMemory.toFixed(0)} MB/s,`
-    + ` load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+  console.log(
+    `  reference on this machine now: plain stream copy ${plainCopy.toFixed(0)} MB/s, MD5 in memory ${md5InMemory.toFixed(0)} MB/s,` +
+      ` load average ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -26,7 +26,12 @@ process.stdout.write(`${JSON.stringify({ jobs, before, after })}\n`);
 
 /** Maps N jobs, fetches every result, and lets go of jids and results alike. */
 async function runAndDrop(count) {
-  const results = await cloud.result(await cloud.map(addTwo, Array.from({ length: count }, (_, i) => i)));
+  const results = await cloud.result(
+    await cloud.map(
+      addTwo,
+      Array.from({ length: count }, (_, i) => i),
+    ),
+  );
   if (results.length !== count || results[count - 1] !== addTwo(count - 1)) throw new Error('wrong results');
 }
 

@@ -50,7 +50,10 @@ export async function run({ quick, cloudConfig }) {
   let times;
   try {
     for (const r of runners) await roundTrips(r.run, WARM_UP_ROUND_TRIPS);
-    times = await timeInTurns(ROUNDS, runners.map((r) => () => roundTrips(r.run, perRound)));
+    times = await timeInTurns(
+      ROUNDS,
+      runners.map((r) => () => roundTrips(r.run, perRound)),
+    );
   } finally {
     await Promise.all(runners.map((r) => r.close()));
   }
@@ -61,8 +64,13 @@ export async function run({ quick, cloudConfig }) {
   });
   const by = Object.fromEntries(figures.map((f) => [f.key, f]));
   const rows = figures.map((r) => [
-    r.runner, show.micros(r.fastest), show.micros(r.median), show.micros(Math.max(...r.rounds)),
-    show.ratio(r.fastest / by.raw.fastest), show.ratio(r.fastest / by.ipc.fastest), show.ratio(r.median / by.ipc.median),
+    r.runner,
+    show.micros(r.fastest),
+    show.micros(r.median),
+    show.micros(Math.max(...r.rounds)),
+    show.ratio(r.fastest / by.raw.fastest),
+    show.ratio(r.fastest / by.ipc.fastest),
+    show.ratio(r.median / by.ipc.median),
   ]);
   return {
     config: { roundTrips: perRound * ROUNDS, rounds: ROUNDS, warmUpRoundTrips: WARM_UP_ROUND_TRIPS, isolation },
@@ -73,9 +81,11 @@ export async function run({ quick, cloudConfig }) {
     notes: [
       `${show.count(perRound * ROUNDS)} round trips per runner in ${ROUNDS} interleaved rounds; the targets compare the fastest rounds.`,
       'Each round trip awaits its answer before the next starts; each answer is checked.',
-      `Targets for ${isolation} mode: ${isolation === 'process'
-        ? `nimbus <= ${PROCESS_VS_IPC}x the raw child-process IPC ping-pong (run with --isolation=thread for the thread-mode targets)`
-        : `nimbus <= ${THREAD_VS_PISCINA}x an awaited piscina run and <= ${THREAD_VS_POST_MESSAGE}x the raw postMessage ping-pong`}.`,
+      `Targets for ${isolation} mode: ${
+        isolation === 'process'
+          ? `nimbus <= ${PROCESS_VS_IPC}x the raw child-process IPC ping-pong (run with --isolation=thread for the thread-mode targets)`
+          : `nimbus <= ${THREAD_VS_PISCINA}x an awaited piscina run and <= ${THREAD_VS_POST_MESSAGE}x the raw postMessage ping-pong`
+      }.`,
     ],
     measurements: Object.fromEntries(figures.map((f) => [f.key, { fastestMicros: f.fastest, medianMicros: f.median, roundMicros: f.rounds }])),
     targets: targetsFor(isolation, by),

@@ -39,7 +39,7 @@ export async function run({ quick, cloudConfig }) {
     notes: [
       `Measured in a child \`node --expose-gc\`: ${show.count(jobs)} jobs of x => x + 2 mapped, results fetched and dropped,`,
       'then process.memoryUsage() after gc() (3 times, a turn of the event loop between), minus the same reading taken',
-      'before the map (after a 1,000-job warm-up). heapUsed leaves out typed arrays\' backing stores, counted in ArrayBuffers.',
+      "before the map (after a 1,000-job warm-up). heapUsed leaves out typed arrays' backing stores, counted in ArrayBuffers.",
     ],
     measurements: { before, after, heapBytesPerJob: heapPerJob, arrayBufferBytesPerJob: arrayBuffersPerJob },
     targets: [

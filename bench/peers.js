@@ -37,10 +37,11 @@ export function startWorkerpool() {
 /** One bare worker answering one message at a time: `run` is a single postMessage round trip. */
 export function startRawWorker() {
   const worker = new Worker(workerFile('raw-add-two.js'));
-  const run = (x) => new Promise((resolve) => {
-    worker.once('message', resolve);
-    worker.postMessage(x);
-  });
+  const run = (x) =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage(x);
+    });
   return { run, close: () => worker.terminate() };
 }
 
@@ -50,10 +51,11 @@ export function startRawWorker() {
  */
 export function startRawChildProcess() {
   const child = fork(fileURLToPath(workerFile('ipc-add-two.js')), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const run = (x) => new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send(x);
-  });
+  const run = (x) =>
+    new Promise((resolve) => {
+      child.once('message', resolve);
+      child.send(x);
+    });
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');

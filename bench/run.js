@@ -69,7 +69,12 @@ async function runScenarios(scenarios) {
   }
 
   console.log(`\n== summary: the performance targets${quick ? ' (quick sizes: indicative only)' : ''}\n`);
-  console.log(table(['target', 'measured', 'goal', 'verdict'], targets.map((t) => [t.what, t.measured, t.goal, t.met ? 'met' : 'MISSED'])));
+  console.log(
+    table(
+      ['target', 'measured', 'goal', 'verdict'],
+      targets.map((t) => [t.what, t.measured, t.goal, t.met ? 'met' : 'MISSED']),
+    ),
+  );
 }
 
 function describeMachine() {

@@ -64,8 +64,14 @@ export async function run({ quick, cloudConfig }) {
   const rows = [
     ['main-thread loop (sequential)', '-', show.millis(sequentialMs), show.millis(Math.max(...times[0])), '-', '1.00x', '-', '-'],
     ...figures.map((f) => [
-      `nimbus, cores: ${f.cores} (c2 jobs)`, String(f.cores), show.millis(f.ms), show.millis(f.slowestMs),
-      show.millis(f.idealMs), show.ratio(f.speedup), show.fraction(f.efficiency), show.fraction(f.occupancy),
+      `nimbus, cores: ${f.cores} (c2 jobs)`,
+      String(f.cores),
+      show.millis(f.ms),
+      show.millis(f.slowestMs),
+      show.millis(f.idealMs),
+      show.ratio(f.speedup),
+      show.fraction(f.efficiency),
+      show.fraction(f.occupancy),
     ]),
   ];
   return {
@@ -74,7 +80,7 @@ export async function run({ quick, cloudConfig }) {
     notes: [
       `${jobs} c2 jobs of burn(${show.count(iterations)}), about ${jobMs} ms each in the main thread; ideal = sequential / cores, efficiency = ideal / makespan.`,
       `${rounds} rounds, the runners taking turns; makespan = the fastest round. A busy machine lowers the 2-core figure first: read it beside the load average.`,
-      'slots busy = the jobs\' runtimes (start to end, in the worker) / (cores x makespan): near 1 with a low efficiency means the jobs ran slowly (a busy machine), not that slots idled.',
+      "slots busy = the jobs' runtimes (start to end, in the worker) / (cores x makespan): near 1 with a low efficiency means the jobs ran slowly (a busy machine), not that slots idled.",
       'Beyond the cores this machine has, see the simulated-cluster scenario: the scheduler alone, on a fake clock.',
     ],
     measurements: { sequentialMs, sequentialRoundsMs: times[0], byCores: figures },

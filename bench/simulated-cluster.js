@@ -45,15 +45,31 @@ export async function run({ quick }) {
     // The scheduler's share of one core while the cluster runs these jobs at its simulated rate.
     const jobsPerSecond = plan.jobs / (f.makespanMs / 1000);
     return [
-      String(f.cores), show.count(f.capacity), show.seconds(f.makespanMs), show.fraction(f.utilisation),
-      show.micros(f.acceptMicrosPerJob), show.micros(f.dispatchMicrosPerJob), show.micros(f.totalMicrosPerJob),
-      show.ratio(f.totalMicrosPerJob / smallest.totalMicrosPerJob), show.fraction((f.totalMicrosPerJob * jobsPerSecond) / 1e6),
+      String(f.cores),
+      show.count(f.capacity),
+      show.seconds(f.makespanMs),
+      show.fraction(f.utilisation),
+      show.micros(f.acceptMicrosPerJob),
+      show.micros(f.dispatchMicrosPerJob),
+      show.micros(f.totalMicrosPerJob),
+      show.ratio(f.totalMicrosPerJob / smallest.totalMicrosPerJob),
+      show.fraction((f.totalMicrosPerJob * jobsPerSecond) / 1e6),
     ];
   });
   return {
     config: { ...sizes, ...WORKLOAD, coreCounts: CORE_COUNTS, rounds, submissions: plan.submissions.length },
     table: {
-      header: ['cores', 'compute units', 'simulated makespan', 'CU busy', 'accept / job', 'dispatch + finish / job', 'scheduler / job', '/ 16 cores', 'share of a core'],
+      header: [
+        'cores',
+        'compute units',
+        'simulated makespan',
+        'CU busy',
+        'accept / job',
+        'dispatch + finish / job',
+        'scheduler / job',
+        '/ 16 cores',
+        'share of a core',
+      ],
       rows,
     },
     notes: [
@@ -63,7 +79,14 @@ export async function run({ quick }) {
       'CU busy falls with size because of the chains: a link that becomes ready joins the back of its queue, so the last links run one by one after the maps (without chains it is 0.997 at every size).',
     ],
     measurements: { byCores: figures },
-    targets: [atMost(`simulated-cluster: scheduler time per job, ${largest.cores} / ${smallest.cores} cores`, largest.totalMicrosPerJob / smallest.totalMicrosPerJob, MAX_GROWTH, show.ratio)],
+    targets: [
+      atMost(
+        `simulated-cluster: scheduler time per job, ${largest.cores} / ${smallest.cores} cores`,
+        largest.totalMicrosPerJob / smallest.totalMicrosPerJob,
+        MAX_GROWTH,
+        show.ratio,
+      ),
+    ],
   };
 }
 

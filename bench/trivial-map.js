@@ -39,9 +39,7 @@ export async function run({ quick, cloudConfig }) {
     ['workerpool exec per item', String(PEER_THREADS), workerpool.ms],
     ['main-thread loop', '0', loop.ms],
   ];
-  const rows = runs.map(([runner, workers, ms]) => [
-    runner, workers, show.millis(ms), show.jobsPerSecond(rateOf(ms)), show.ratio(ms / nimbus.ms),
-  ]);
+  const rows = runs.map(([runner, workers, ms]) => [runner, workers, show.millis(ms), show.jobsPerSecond(rateOf(ms)), show.ratio(ms / nimbus.ms)]);
 
   const nimbusRate = rateOf(nimbus.ms);
   return {

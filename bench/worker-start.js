@@ -13,7 +13,7 @@ import * as show from './format.js';
 import { atMost } from './target.js';
 
 export const name = 'worker-start';
-export const title = 'Worker start: spawn to first job run, and an idle worker\'s memory';
+export const title = "Worker start: spawn to first job run, and an idle worker's memory";
 
 const STARTS = 10;
 const QUICK_STARTS = 3;
@@ -70,7 +70,7 @@ export async function run({ quick }) {
     table: { header: ['isolation', 'spawn to first job, median', 'fastest', 'idle worker RSS', 'host-only packages loaded'], rows },
     notes: [
       `${starts} fresh clouds of one core per isolation, one trivial job each; the first start is not timed.`,
-      'Thread mode\'s memory is this process\'s growth when the pool\'s first thread starts.',
+      "Thread mode's memory is this process's growth when the pool's first thread starts.",
     ],
     measurements,
     targets,

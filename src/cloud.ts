@@ -30,10 +30,7 @@ export interface CloudBackend {
 }
 
 /** The value a job whose function returns `R` ends with: awaited, a generator's yields in an array. */
-export type JobValue<R> =
-  R extends Generator<infer Y, unknown, never> ? Y[]
-    : R extends AsyncGenerator<infer Y, unknown, never> ? Y[]
-      : Awaited<R>;
+export type JobValue<R> = R extends Generator<infer Y, unknown, never> ? Y[] : R extends AsyncGenerator<infer Y, unknown, never> ? Y[] : Awaited<R>;
 
 interface View {
   backend: CloudBackend;
@@ -96,8 +93,10 @@ export class Cloud {
     const shipped = shipFunction(checkFunction(fn));
     const packed = packArguments(args);
     if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
-    const first = await (await this.#service()).submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
-    return first as Jid<JobValue<R>>;
+    const first = await (
+      await this.#service()
+    ).submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    return first;
   }
 
   /**
@@ -109,12 +108,14 @@ export class Cloud {
     if (iterables.length === 0) throw errors.badOption('map', 'no iterable', 'given at least one iterable after the function');
     const columns = iterables.map((iterable, i) => {
       if (typeof iterable !== 'object' || iterable === null || !(Symbol.iterator in iterable)) throw errors.notIterable(i, iterable);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type; the assertion states what the value is
       return Array.isArray(iterable) ? iterable : [...(iterable as Iterable<unknown>)];
     });
     const count = Math.max(...columns.map((column) => column.length));
     if (count === 0) return [];
     const argsList = new Array<Packed>(count);
     for (let i = 0; i < count; i++) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type
       const packed = packArguments(columns.map((column) => column[i]));
       if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
@@ -232,7 +233,11 @@ export class Cloud {
   close(): Promise<boolean> {
     const backend = this.#backend;
     const pending = closing.get(backend);
-    if (pending) return pending.then(() => false, () => false);
+    if (pending)
+      return pending.then(
+        () => false,
+        () => false,
+      );
     const closed = backend.close().finally(() => closing.delete(backend));
     closing.set(backend, closed);
     return closed;
@@ -245,7 +250,9 @@ export class Cloud {
   /** @param options checked already: a user's options are read once, where they enter */
   async #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean): Promise<WaitVerdict> {
     const request: WaitRequest = {
-      jids, values, any,
+      jids,
+      values,
+      any,
       timeout: options.timeout,
       ignoreErrors: options.ignoreErrors ?? false,
       caller: currentJob()?.jid,
@@ -281,10 +288,14 @@ export class Cloud {
 
   #verdictOrThrow(verdict: WaitVerdict): Extract<WaitVerdict, { kind: 'complete' }> {
     switch (verdict.kind) {
-      case 'complete': return verdict;
-      case 'failed': throw new CloudException(verdict.failure);
-      case 'timeout': throw new CloudTimeoutError(verdict.after);
-      case 'closed': throw errors.closedDuringWait();
+      case 'complete':
+        return verdict;
+      case 'failed':
+        throw new CloudException(verdict.failure);
+      case 'timeout':
+        throw new CloudTimeoutError(verdict.after);
+      case 'closed':
+        throw errors.closedDuringWait();
     }
   }
 

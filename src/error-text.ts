@@ -58,8 +58,11 @@ const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
 
 /** The name of the class an object was made by, read without running any getter. */
 function constructorName(value: object): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
   for (let proto: object | null = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
     const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- a value of the user's, whatever its type
     if (typeof ctor === 'function') return ownData(ctor, 'name');
   }
   return undefined;
@@ -67,6 +70,7 @@ function constructorName(value: object): string | undefined {
 
 /** A string-valued data property of the object or its prototypes; a getter is not run. */
 function ownData(value: object, key: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
   for (let proto: object | null = value; proto !== null; proto = Object.getPrototypeOf(proto)) {
     const descriptor = Object.getOwnPropertyDescriptor(proto, key);
     if (descriptor) return typeof descriptor.value === 'string' ? descriptor.value : undefined;

@@ -60,10 +60,12 @@ export const string = must((value) => typeof value === 'string', 'a string');
 export const nonEmptyString = must((value) => typeof value === 'string' && value.length > 0, 'a non-empty string');
 
 /** One item, or a list of them copied item by item. */
-export const oneOrList = (check: Check): Check => (value, name) => {
-  if (!Array.isArray(value)) return check(value, name);
-  return readList(value, name).map((item, i) => check(item, `${name}[${i}]`));
-};
+export const oneOrList =
+  (check: Check): Check =>
+  (value, name) => {
+    if (!Array.isArray(value)) return check(value, name);
+    return readList(value, name).map((item, i) => check(item, `${name}[${i}]`));
+  };
 
 /** A plain object's own enumerable string-keyed entries, each read once, in order. */
 export function readPlainObject(value: unknown, where: string, allowed = 'a plain object'): [string, unknown][] {

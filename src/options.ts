@@ -5,8 +5,21 @@
  */
 import { errors } from './errors.js';
 import {
-  boolean, finiteNumber, must, nonNegativeInteger, nonNegativeNumber, oneOf, oneOrList, positiveInteger, positiveNumber,
-  readList, readOptions, readPlainObject, string, type Check, type CheckTable,
+  boolean,
+  finiteNumber,
+  must,
+  nonNegativeInteger,
+  nonNegativeNumber,
+  oneOf,
+  oneOrList,
+  positiveInteger,
+  positiveNumber,
+  readList,
+  readOptions,
+  readPlainObject,
+  string,
+  type Check,
+  type CheckTable,
 } from './option-reading.js';
 import { MAX_DELAY_MS } from './platform/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
@@ -15,7 +28,6 @@ import { RESOURCE_TYPES } from './types/job-options.js';
 import { MIN_MEMORY_LIMIT_MB } from './types/resource-profiles.js';
 import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';
 import { JOB_STATUSES, type JobStatus } from './types/job-status.js';
-
 
 /** A delay nimbus waits with a timer: up to Number.MAX_SAFE_INTEGER ms (see LongTimer). */
 const delay = (check: Check): Check => {
@@ -71,8 +83,25 @@ const CONFIG: Readonly<Record<keyof CloudConfig, Check>> = {
 
 /** Every field `info` can pick, in the order `info` tells them. */
 const JOB_INFO_FIELDS = Object.keys({
-  jid: 0, status: 0, type: 0, cores: 0, priority: 0, label: 0, fn: 0, created: 0, started: 0, finished: 0,
-  runtime: 0, cputime: 0, memory: 0, memoryLimit: 0, stdout: 0, stderr: 0, exception: 0, dependsOn: 0, attempts: 0,
+  jid: 0,
+  status: 0,
+  type: 0,
+  cores: 0,
+  priority: 0,
+  label: 0,
+  fn: 0,
+  created: 0,
+  started: 0,
+  finished: 0,
+  runtime: 0,
+  cputime: 0,
+  memory: 0,
+  memoryLimit: 0,
+  stdout: 0,
+  stderr: 0,
+  exception: 0,
+  dependsOn: 0,
+  attempts: 0,
 } satisfies Record<JobInfoField, 0>) as JobInfoField[];
 
 /** The options as checked by the table; undefined options are no options. */

@@ -23,7 +23,7 @@ let nap: Jid<number>;
 describe('README', () => {
   it('A first job', async () => {
     const add = (x: number, y: number) => x + y;
-    const jid = await cloud.call(add, 1, 2);   // a Jid<number>, as soon as the job is accepted
+    const jid = await cloud.call(add, 1, 2); // a Jid<number>, as soon as the job is accepted
     expect(await cloud.result(jid)).toBe(3);
   });
 
@@ -51,7 +51,9 @@ describe('README', () => {
     expect((timedOut as CloudTimeoutError).message).toBe('timed out after 100 ms; the jobs go on');
     expect(await cloud.status([nap, long])).toEqual(['done', 'processing']);
 
-    const fails = await cloud.call((what: string) => { throw new RangeError(`no ${what}`); }, 'cheese');
+    const fails = await cloud.call((what: string) => {
+      throw new RangeError(`no ${what}`);
+    }, 'cheese');
     let failure: unknown;
     try {
       await cloud.result(fails);
@@ -87,7 +89,9 @@ describe('README', () => {
   });
 
   it('kill and delete', async () => {
-    const forever = await cloud.call(() => { for (;;); });
+    const forever = await cloud.call(() => {
+      for (;;);
+    });
     await cloud.kill(forever);
     expect(await cloud.status(forever)).toBe('killed');
 
@@ -102,8 +106,12 @@ describe('README', () => {
       return name.length;
     }, 'world');
     await cloud.join(greeting);
-    expect(await cloud.info(greeting, ['status', 'fn', 'label', 'stdout']))
-      .toEqual({ status: 'done', fn: 'greet', label: 'greeting', stdout: 'hello world\n' });
+    expect(await cloud.info(greeting, ['status', 'fn', 'label', 'stdout'])).toEqual({
+      status: 'done',
+      fn: 'greet',
+      label: 'greeting',
+      stdout: 'hello world\n',
+    });
   });
 
   it('with and job options', async () => {
@@ -113,16 +121,19 @@ describe('README', () => {
     expect(await cloud.status(second)).toBe('waiting');
     expect(await cloud.result(second)).toBe('after first');
 
-    const broken = await cloud.call(() => { throw new Error('no'); });
+    const broken = await cloud.call(() => {
+      throw new Error('no');
+    });
     const stalls = await cloud.with({ dependsOn: broken }).call(() => 1);
     const anyway = await cloud.with({ dependsOn: broken, dependsOnErrors: 'ignore' }).call(() => 2);
     await cloud.join([stalls, anyway], { ignoreErrors: true });
     expect(await cloud.status([broken, stalls, anyway])).toEqual(['error', 'stalled', 'done']);
 
-    const runaway = await cloud.with({ maxRuntime: 200 }).call(() => { for (;;); });
+    const runaway = await cloud.with({ maxRuntime: 200 }).call(() => {
+      for (;;);
+    });
     await expect(cloud.result(runaway)).rejects.toThrow(CloudException);
-    await expect(cloud.result(runaway)).rejects
-      .toThrow(`Job ${runaway}: job ${runaway} exceeded its maxRuntime of 200 ms and was stopped`);
+    await expect(cloud.result(runaway)).rejects.toThrow(`Job ${runaway}: job ${runaway} exceeded its maxRuntime of 200 ms and was stopped`);
   });
 
   it('with: a bad option throws at once, naming it', () => {
@@ -137,7 +148,10 @@ describe('README', () => {
 
   it('Jobs that start jobs', async () => {
     const sumOfSquares = async (n: number) => {
-      const jids = await cloud.map((i: number) => i * i, Array.from({ length: n }, (_, i) => i + 1));
+      const jids = await cloud.map(
+        (i: number) => i * i,
+        Array.from({ length: n }, (_, i) => i + 1),
+      );
       const squares = await cloud.result(jids);
       return squares.reduce((sum, square) => sum + square, 0);
     };
@@ -147,7 +161,9 @@ describe('README', () => {
 
   it('list and load', async () => {
     const mine = new Cloud({ cores: 2 });
-    const failed = await mine.with({ label: 'nightly' }).call(() => { throw new Error('x'); });
+    const failed = await mine.with({ label: 'nightly' }).call(() => {
+      throw new Error('x');
+    });
     await mine.join(failed, { ignoreErrors: true });
     const failures = await mine.list({ status: 'error', label: 'nightly', limit: 10 });
     expect(failures.map((info) => info.jid)).toEqual([failed]);
@@ -185,7 +201,7 @@ describe('README', () => {
   });
 
   it('new Cloud(config)', async () => {
-    const small = new Cloud({ cores: 1 });   // 2.5 compute units: two c1 jobs at once, or one c2 job
+    const small = new Cloud({ cores: 1 }); // 2.5 compute units: two c1 jobs at once, or one c2 job
     const squares = await small.map((n: number) => n * n, [1, 2, 3]);
     expect(await small.result(squares)).toEqual([1, 4, 9]);
     await small.close();
@@ -193,14 +209,16 @@ describe('README', () => {
 
   it('What can be shipped', async () => {
     const SALT = 'pepper';
-    const digest = (text: string) => createHash('sha256').update(SALT + text).digest('hex');
+    const digest = (text: string) =>
+      createHash('sha256')
+        .update(SALT + text)
+        .digest('hex');
     const jids = await cloud.map((word: string) => digest(word).slice(0, 8), ['a', 'b']);
     expect(await cloud.result(jids)).toEqual(['a', 'b'].map((word) => digest(word).slice(0, 8)));
 
     const socket = new net.Socket();
     await expect(cloud.call(() => socket.remotePort)).rejects.toThrow(CloudError);
-    await expect(cloud.call(() => socket.remotePort)).rejects.toThrow(
-      "cannot ship function (anonymous): 'socket' is a Socket, an object of a class: ");
+    await expect(cloud.call(() => socket.remotePort)).rejects.toThrow("cannot ship function (anonymous): 'socket' is a Socket, an object of a class: ");
     socket.destroy();
   });
 
@@ -209,12 +227,12 @@ describe('README', () => {
     // job of 'status, join, result' may still be running.
     await cloud.kill();
 
-    await cloud.startSimulator();   // from now on, this cloud's jobs run in this thread
+    await cloud.startSimulator(); // from now on, this cloud's jobs run in this thread
     expect(cloud.isSimulator).toBe(true);
     const naps = await cloud.map(sleep, [300, 100, 200]);
     const finished: number[] = [];
     for await (const [, ms] of cloud.iresultUnordered(naps)) finished.push(ms);
-    expect(finished).toEqual([300, 100, 200]);   // one at a time
+    expect(finished).toEqual([300, 100, 200]); // one at a time
   });
 
   it('close', async () => {

@@ -9,9 +9,7 @@ import { COMMANDS, GLOBAL_OPTIONS, GROUPS } from './commands.js';
 import { commandHelp, groupHelp, mainHelp, usageLine } from './help.js';
 import { UsageError } from './usage-error.js';
 
-export type Invocation =
-  | { kind: 'help'; text: string }
-  | { kind: 'run'; command: Command; values: OptionValues; positionals: string[] };
+export type Invocation = { kind: 'help'; text: string } | { kind: 'run'; command: Command; values: OptionValues; positionals: string[] };
 
 const HELP_FLAGS = ['-h', '--help'];
 const SEE_HELP = "'nimbus --help' lists the commands.";
@@ -60,6 +58,7 @@ function helpOf(words: readonly string[]): Invocation {
 }
 
 function parseArgsOptions(options: Readonly<Record<string, CliOption>>): NonNullable<ParseArgsConfig['options']> {
-  return Object.fromEntries(Object.entries(options).map(([name, { type, short, multiple }]) =>
-    [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]));
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { type, short, multiple }]) => [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]),
+  );
 }

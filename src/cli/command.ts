@@ -7,9 +7,10 @@ import type { DashboardCloud } from '../dashboard/dashboard-cloud.js';
 import type { CloudFiles } from '../files/index.js';
 
 /** The Cloud methods the commands use: public ones only. */
-export type CliCloud = DashboardCloud & Pick<Cloud, 'status' | 'kill' | 'join'> & {
-  readonly files: Pick<CloudFiles, 'list' | 'put' | 'get' | 'delete' | 'md5'>;
-};
+export type CliCloud = DashboardCloud &
+  Pick<Cloud, 'status' | 'kill' | 'join'> & {
+    readonly files: Pick<CloudFiles, 'list' | 'put' | 'get' | 'delete' | 'md5'>;
+  };
 
 /** Where the command line runs: its streams and environment, given so that tests run it in-process. */
 export interface CliIo {

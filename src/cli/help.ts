@@ -52,12 +52,19 @@ function listCommands(commands: readonly Command[]): string {
 }
 
 function listOptions(options: Readonly<Record<string, CliOption>>): string {
-  return indent(renderTable(Object.entries(options).map(([name, option]) => {
-    const flag = `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` <${option.value}>` : ''}`;
-    return [flag, option.description];
-  })));
+  return indent(
+    renderTable(
+      Object.entries(options).map(([name, option]) => {
+        const flag = `${option.short ? `-${option.short}, ` : ''}--${name}${option.value ? ` <${option.value}>` : ''}`;
+        return [flag, option.description];
+      }),
+    ),
+  );
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

@@ -25,10 +25,18 @@ export function printStatuses(context: CommandContext, jids: readonly Jid[], sta
 }
 
 export function renderJobTable(jobs: readonly JobInfo[]): string {
-  return renderTable(jobs.map((job) => [
-    String(job.jid), job.status, job.fn || '(anonymous)', job.label ?? '-', job.type,
-    formatTimestamp(job.created), formatDuration(job.runtime),
-  ]), JOB_COLUMNS);
+  return renderTable(
+    jobs.map((job) => [
+      String(job.jid),
+      job.status,
+      job.fn || '(anonymous)',
+      job.label ?? '-',
+      job.type,
+      formatTimestamp(job.created),
+      formatDuration(job.runtime),
+    ]),
+    JOB_COLUMNS,
+  );
 }
 
 /** Every field of one job, then its output and its exception, each under its own heading. */
@@ -66,5 +74,9 @@ export function renderFailure(exception: CloudException): string {
 }
 
 function indent(text: string): string {
-  return text.replace(/\n$/, '').split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

@@ -22,6 +22,7 @@ export function renderTable(rows: readonly (readonly string[])[], columns?: read
         if (columns?.[i]?.align === 'right') return cell.padStart(widths[i]!);
         return last ? cell : cell.padEnd(widths[i]!);
       })
-      .join('  '));
+      .join('  '),
+  );
   return lines.join('\n');
 }

@@ -10,8 +10,10 @@
  * reads: bidi embeddings, overrides and isolates (U+061C, U+200E-F, U+202A-E, U+2066-9) and the
  * line and paragraph separators (U+2028-9).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 /** The same, but a line feed or a tab passes. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const CONTROLS_BUT_LINES = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 /** One line: a cell of a table, a name. Every control is escaped, line feeds and tabs too. */

@@ -16,7 +16,10 @@ export function checkByteRange(range: unknown): ByteRange | undefined {
     if (key !== 'start' && key !== 'end') throw errors.unknownOption('range', key, ['start', 'end']);
   }
   const { start, end } = range as { start?: unknown; end?: unknown };
-  for (const [bound, value] of [['start', start], ['end', end]] as const) {
+  for (const [bound, value] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 0)) {
       throw errors.badOption(`range.${bound}`, value, 'a byte offset (an integer, 0 or more)');
     }
@@ -24,7 +27,7 @@ export function checkByteRange(range: unknown): ByteRange | undefined {
   if (end !== undefined && (end as number) < ((start as number | undefined) ?? 0)) {
     throw errors.badOption('range.end', end, `at least range.start (${(start as number | undefined) ?? 0}); end is inclusive`);
   }
-  return range as ByteRange;
+  return range;
 }
 
 /** The HTTP Range header asking for `range`; undefined when it is the whole file. */

@@ -147,7 +147,12 @@ export class CloudFiles {
       throw errors.fileTooLarge(key, size, max);
     }
     const limit = new ByteLimit(max, () => errors.fileTooLarge(key, undefined, max));
-    await transfer(source, (input) => this.#store.write(key, input), (error) => errors.sourceFailed(key, error), limit);
+    await transfer(
+      source,
+      (input) => this.#store.write(key, input),
+      (error) => errors.sourceFailed(key, error),
+      limit,
+    );
   }
 
   async #download(key: string, local: string, range: ByteRange | undefined): Promise<void> {

@@ -17,8 +17,10 @@ const ALLOWED = "'memory', { dir: string }, { s3: { bucket, prefix?, endpoint?, 
 const url = must((value) => typeof value === 'string' && /^https?:\/\/[^/]/.test(value), "a URL such as 'http://127.0.0.1:4568'");
 
 /** A table nested in the files config: its options are named by their path ('files.s3.bucket'). */
-const nested = (table: CheckTable, required: readonly string[]): Check => (value, where) =>
-  readOptions(table, value, where, { name: (key) => `${where}.${key}`, required, allowed: 'an object' });
+const nested =
+  (table: CheckTable, required: readonly string[]): Check =>
+  (value, where) =>
+    readOptions(table, value, where, { name: (key) => `${where}.${key}`, required, allowed: 'an object' });
 
 const CREDENTIALS: CheckTable = { accessKeyId: nonEmptyString, secretAccessKey: nonEmptyString, sessionToken: string };
 

@@ -123,7 +123,7 @@ export class FsStore implements FileStore {
     let entries;
     try {
       // Only the first folder a prefix names can be a link: the walk itself never enters one.
-      if (folder !== '' && await firstLinkedFolder(fs, this.#root, this.#pathOf(folder.slice(0, -1)))) return;
+      if (folder !== '' && (await firstLinkedFolder(fs, this.#root, this.#pathOf(folder.slice(0, -1))))) return;
       entries = await fs.promises.readdir(folder === '' ? this.#root : this.#pathOf(folder.slice(0, -1)), { withFileTypes: true });
     } catch (error) {
       if (hasCode(error, 'ENOENT', 'ENOTDIR')) return;
@@ -168,7 +168,7 @@ export class FsStore implements FileStore {
   /** A stored file, or a link at its name; never something reached through a linked folder. */
   async #isRemovable(fs: FsLike, name: string, path: string): Promise<boolean> {
     try {
-      if (await firstLinkedFolder(fs, this.#root, dirname(path)) !== undefined) return false;
+      if ((await firstLinkedFolder(fs, this.#root, dirname(path))) !== undefined) return false;
       const stats = await fs.promises.lstat(path);
       return stats.isFile() || stats.isSymbolicLink();
     } catch (error) {

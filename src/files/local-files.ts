@@ -29,7 +29,10 @@ export async function openLocalFile(path: string): Promise<LocalFile | undefined
     throw errors.localFailed(path, error);
   }
   if (file) return { size: file.stats.size, stream: readOpenFile(nodeFs, path, file) };
-  const isDirectory = await fs.promises.stat(path).then((stats) => stats.isDirectory(), () => false);
+  const isDirectory = await fs.promises.stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
   if (isDirectory) throw errors.localNotFile(path);
   return undefined;
 }

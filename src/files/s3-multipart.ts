@@ -36,7 +36,14 @@ export class MultipartUpload {
     this.#parts.push(part);
     const sending = this.#s3.client
       .send(new this.#s3.sdk.UploadPartCommand({ Bucket: this.#s3.bucket, Key: this.#stagingKey, UploadId: this.#uploadId, PartNumber, Body: body }))
-      .then(({ ETag }) => { part.ETag = ETag; }, (error: unknown) => { this.#failure ??= { error }; })
+      .then(
+        ({ ETag }) => {
+          part.ETag = ETag;
+        },
+        (error: unknown) => {
+          this.#failure ??= { error };
+        },
+      )
       .finally(() => this.#inFlight.delete(sending));
     this.#inFlight.add(sending);
     while (this.#inFlight.size >= PARTS_IN_FLIGHT) await Promise.race(this.#inFlight);
@@ -48,14 +55,25 @@ export class MultipartUpload {
     const { sdk, client, bucket } = this.#s3;
     await Promise.all(this.#inFlight);
     this.#throwIfFailed();
-    await client.send(new sdk.CompleteMultipartUploadCommand({
-      Bucket: bucket, Key: this.#stagingKey, UploadId: this.#uploadId, MultipartUpload: { Parts: this.#parts },
-    }));
+    await client.send(
+      new sdk.CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: this.#stagingKey,
+        UploadId: this.#uploadId,
+        MultipartUpload: { Parts: this.#parts },
+      }),
+    );
     this.#completed = true;
     // One copy replaces the name's object whole: before it, readers see the previous version.
-    await client.send(new sdk.CopyObjectCommand({
-      Bucket: bucket, Key: key, CopySource: `${bucket}/${encodeKey(this.#stagingKey)}`, Metadata: metadata, MetadataDirective: 'REPLACE',
-    }));
+    await client.send(
+      new sdk.CopyObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        CopySource: `${bucket}/${encodeKey(this.#stagingKey)}`,
+        Metadata: metadata,
+        MetadataDirective: 'REPLACE',
+      }),
+    );
     await this.abandon();
   }
 

@@ -80,7 +80,9 @@ export class S3Store implements FileStore {
     do {
       const page = await s3.client
         .send(new s3.sdk.ListObjectsV2Command({ Bucket: s3.bucket, Prefix: this.#prefix + prefix, ContinuationToken }))
-        .catch((error: unknown) => { throw s3Failure(error, 'listing the names that start with', prefix, this.description); });
+        .catch((error: unknown) => {
+          throw s3Failure(error, 'listing the names that start with', prefix, this.description);
+        });
       for (const { Key } of page.Contents ?? []) {
         const name = Key!.slice(this.#prefix.length);
         if (!isReservedName(name)) names.push(name);

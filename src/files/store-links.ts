@@ -14,7 +14,9 @@ import type { FsLike } from './file-system.js';
  * yet are not links: a write makes them.
  */
 export async function firstLinkedFolder(fs: FsLike, root: string, folder: string): Promise<string | undefined> {
-  const parts = relative(root, folder).split(sep).filter((part) => part !== '');
+  const parts = relative(root, folder)
+    .split(sep)
+    .filter((part) => part !== '');
   let path = root;
   for (const part of parts) {
     path = `${path}${sep}${part}`;
@@ -34,6 +36,7 @@ export async function firstLinkedFolder(fs: FsLike, root: string, folder: string
  * Where `path` really is, links resolved, when that is inside `root`; `'outside'` when a link
  * leads out of it; undefined when there is nothing at `path`.
  */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the literal documents the one special value
 export async function resolveInside(fs: FsLike, root: string, path: string): Promise<string | 'outside' | undefined> {
   let real: string;
   let realRoot: string;

@@ -8,7 +8,6 @@ import type { CloudConfig, Isolation, ResourceType } from '../types/job-options.
 import { RESOURCE_TYPES } from '../types/job-options.js';
 import { COMPUTE_UNITS_PER_CORE, RESOURCE_PROFILES } from '../types/resource-profiles.js';
 
-
 /**
  * Jobs that may wait on other jobs with their slot lent out, at once. Each keeps its worker (a
  * process of ~50 MB, or a thread), so this bounds the workers beyond the slots; past it, a waiting

@@ -11,13 +11,18 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 
 /** Status codes as stored; 0 marks a jid that does not exist (never created, or deleted). */
 export const Code = {
-  None: 0, Queued: 1, Processing: 2, Waiting: 3, Done: 4, Error: 5, Killed: 6, Stalled: 7,
+  None: 0,
+  Queued: 1,
+  Processing: 2,
+  Waiting: 3,
+  Done: 4,
+  Error: 5,
+  Killed: 6,
+  Stalled: 7,
 } as const;
 export type Code = (typeof Code)[keyof typeof Code];
 
-export const STATUS_OF_CODE: readonly (JobStatus | undefined)[] = [
-  undefined, 'queued', 'processing', 'waiting', 'done', 'error', 'killed', 'stalled',
-];
+export const STATUS_OF_CODE: readonly (JobStatus | undefined)[] = [undefined, 'queued', 'processing', 'waiting', 'done', 'error', 'killed', 'stalled'];
 
 export function isCompleteCode(code: number): boolean {
   return code >= Code.Done;
@@ -52,11 +57,11 @@ export class JobTable {
   pendingDependencies = new Int32Array(INITIAL_CAPACITY);
   priority = new Float64Array(INITIAL_CAPACITY);
   maxRuntime = new Float64Array(INITIAL_CAPACITY); // ms, 0 = none
-  created = new Float64Array(INITIAL_CAPACITY);    // epoch ms
-  started = new Float64Array(INITIAL_CAPACITY);    // epoch ms, 0 = not yet
-  finished = new Float64Array(INITIAL_CAPACITY);   // epoch ms, 0 = not yet
-  cputime = new Float64Array(INITIAL_CAPACITY);    // ms, NaN = unknown
-  memory = new Float64Array(INITIAL_CAPACITY);     // bytes, NaN = unknown
+  created = new Float64Array(INITIAL_CAPACITY); // epoch ms
+  started = new Float64Array(INITIAL_CAPACITY); // epoch ms, 0 = not yet
+  finished = new Float64Array(INITIAL_CAPACITY); // epoch ms, 0 = not yet
+  cputime = new Float64Array(INITIAL_CAPACITY); // ms, NaN = unknown
+  memory = new Float64Array(INITIAL_CAPACITY); // bytes, NaN = unknown
 
   // Columns of references. Most stay holes: only jobs that have one get an entry.
   fn: (ShippedFunction | undefined)[] = [];

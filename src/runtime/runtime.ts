@@ -286,7 +286,13 @@ export class Runtime implements HostRuntime {
     const t = this.#table;
     for (const batch of batches) {
       const first = batch.jids[0]!;
-      const spec: BatchSpec = { fn: t.fn[first]!, type: batch.type, cores: batch.cores, jids: batch.jids, args: encodeBatchArgs(batch.jids.map((jid) => t.args[jid])) };
+      const spec: BatchSpec = {
+        fn: t.fn[first]!,
+        type: batch.type,
+        cores: batch.cores,
+        jids: batch.jids,
+        args: encodeBatchArgs(batch.jids.map((jid) => t.args[jid])),
+      };
       executor.run(spec);
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);
       if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
@@ -302,21 +308,24 @@ export class Runtime implements HostRuntime {
     const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this.#serviceForJobs));
     const starting = executor.start();
     this.#starting = starting;
-    starting.then(() => {
-      if (this.#starting !== starting) return;
-      this.#starting = undefined;
-      this.#started = true;
-      this.#scheduleDispatch();
-    }, (error: unknown) => {
-      if (this.#starting !== starting) return;
-      this.#starting = undefined;
-      this.#warnOnce(error);
-      // The jobs stay queued (a wait may time out, a kill ends them); the start is tried again.
-      this.#startRetry = setTimeout(() => {
-        this.#startRetry = undefined;
+    starting.then(
+      () => {
+        if (this.#starting !== starting) return;
+        this.#starting = undefined;
+        this.#started = true;
         this.#scheduleDispatch();
-      }, START_RETRY_MS);
-    });
+      },
+      (error: unknown) => {
+        if (this.#starting !== starting) return;
+        this.#starting = undefined;
+        this.#warnOnce(error);
+        // The jobs stay queued (a wait may time out, a kill ends them); the start is tried again.
+        this.#startRetry = setTimeout(() => {
+          this.#startRetry = undefined;
+          this.#scheduleDispatch();
+        }, START_RETRY_MS);
+      },
+    );
   }
 
   #warnOnce(error: unknown): void {

@@ -124,8 +124,7 @@ export class Scheduler {
   accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): void {
     const t = this.table;
     const typeIndex = RESOURCE_TYPES.indexOf(options.type);
-    const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0)
-      | (options.restartable ? Flag.Restartable : 0);
+    const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) | (options.restartable ? Flag.Restartable : 0);
     const depth = parent === undefined ? 0 : Math.min(255, t.depth[parent]! + 1);
     this.#incomplete += argsList.length;
     for (let i = 0; i < argsList.length; i++) {

@@ -10,7 +10,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import { show } from '../errors.js';
-import type { Bindings, ImportNode, ShippedNode } from '../types/shipped-function.js';
+import type { ImportNode, ShippedNode } from '../types/shipped-function.js';
 import { pack } from '../wire/payload.js';
 import { isCloudClient, isData, isModuleNamespace, isPlainContainer } from './captured-data.js';
 import { readSourceFacts, type SourceFacts } from './free-variables.js';
@@ -35,7 +35,10 @@ const NIMBUS_ENTRY = new URL('../index.js', import.meta.url).href;
  * `helper → conn`), '' for the function itself, undefined when `reason` says it all.
  */
 export class Refusal extends Error {
-  constructor(readonly subject: string | undefined, readonly reason: string) {
+  constructor(
+    readonly subject: string | undefined,
+    readonly reason: string,
+  ) {
     super(subject === undefined ? reason : subject === '' ? `it ${reason}` : `'${subject}' ${reason}`);
   }
 }
@@ -69,10 +72,14 @@ export class Capture {
   /** @param path how the value is reached, for messages: `config.db`, `helper → conn` */
   value(value: unknown, path: string): number {
     switch (typeof value) {
-      case 'function': return this.function(value, path);
-      case 'symbol': return this.#symbol(value, path);
-      case 'object': return value === null ? this.#add({ kind: 'primitive', value: null }) : this.#object(value, path);
-      default: return this.#add({ kind: 'primitive', value: value as string | number | boolean | bigint | undefined });
+      case 'function':
+        return this.function(value, path);
+      case 'symbol':
+        return this.#symbol(value, path);
+      case 'object':
+        return value === null ? this.#add({ kind: 'primitive', value: null }) : this.#object(value, path);
+      default:
+        return this.#add({ kind: 'primitive', value: value as string | number | boolean | bigint | undefined });
     }
   }
 
@@ -108,19 +115,30 @@ export class Capture {
     const builtin = builtinExportOf(fn);
     if (builtin) return this.#remember(fn, { kind: 'import', url: builtin.url, name: builtin.name, attributes: undefined });
     if (native) {
-      throw new Refusal(path, `is a native function (${show(fn)}): its code is not JavaScript, and it is no export of a module nimbus can import; call it inside the job, from an import`);
+      throw new Refusal(
+        path,
+        `is a native function (${show(fn)}): its code is not JavaScript, and it is no export of a module nimbus can import; call it inside the job, from an import`,
+      );
     }
-    throw new Refusal(path, `is ${show(fn)}, internal to Node (${script!.url}) and no export of its modules; import what you need in the function's module instead`);
+    throw new Refusal(
+      path,
+      `is ${show(fn)}, internal to Node (${script!.url}) and no export of its modules; import what you need in the function's module instead`,
+    );
   }
 
   #source(fn: Function, facts: FunctionFacts, script: ScriptInfo | undefined, path: string): number {
     const name = fn.name;
     const source = readFunctionSource(Function.prototype.toString.call(fn), name);
-    if (source === 'accessor') throw new Refusal(path, 'is a getter, a setter or a method with a computed name, which cannot be shipped; wrap the call in an arrow function');
-    if (!source) throw new Refusal(path, 'has a source that could not be parsed as JavaScript (a method using a private field #x cannot travel without its class)');
+    if (source === 'accessor')
+      throw new Refusal(path, 'is a getter, a setter or a method with a computed name, which cannot be shipped; wrap the call in an arrow function');
+    if (!source)
+      throw new Refusal(path, 'has a source that could not be parsed as JavaScript (a method using a private field #x cannot travel without its class)');
     const sourceFacts = readSourceFacts(source.ast, source.wrapper);
     if (sourceFacts.lexicalContext) {
-      throw new Refusal(path, `uses the \`${sourceFacts.lexicalContext}\` of the code around it, which does not travel with it; use a regular function, or pass what it needs as an argument`);
+      throw new Refusal(
+        path,
+        `uses the \`${sourceFacts.lexicalContext}\` of the code around it, which does not travel with it; use a regular function, or pass what it needs as an argument`,
+      );
     }
     const index = this.#reserve(fn);
     const bindings: [string, number][] = [];
@@ -135,8 +153,12 @@ export class Capture {
       bindings.push([IMPORTER_BINDING, this.#add({ kind: 'importer', module: script?.module })]);
     }
     this.nodes[index] = {
-      kind: 'source', name, expression, bindings: bindings as Bindings,
-      strict: source.isClass || (script?.strict ?? false), module: script?.module,
+      kind: 'source',
+      name,
+      expression,
+      bindings: bindings,
+      strict: source.isClass || (script?.strict ?? false),
+      module: script?.module,
     };
     return index;
   }
@@ -203,12 +225,18 @@ export class Capture {
       throw new Refusal(path, 'is a module namespace held in a variable; import the module in the function’s own module instead');
     }
     if (!isPlainContainer(object)) {
-      throw new Refusal(path, `is ${show(object)}, an object of a class: it cannot be shipped (a copy would lose its class and any native handle it holds, such as a socket, a file or a stream); create it inside the job, or pass its data`);
+      throw new Refusal(
+        path,
+        `is ${show(object)}, an object of a class: it cannot be shipped (a copy would lose its class and any native handle it holds, such as a socket, a file or a stream); create it inside the job, or pass its data`,
+      );
     }
-    if (object instanceof Map || object instanceof Set) throw new Refusal(path, `is ${show(object)} holding a function or an object of a class, which cannot be shipped`);
+    if (object instanceof Map || object instanceof Set)
+      throw new Refusal(path, `is ${show(object)} holding a function or an object of a class, which cannot be shipped`);
     const index = this.#reserve(object);
     const array = Array.isArray(object);
-    const entries = Object.keys(object).map((key) => [key, this.value((object as Record<string, unknown>)[key], array ? `${path}[${key}]` : `${path}.${key}`)] as const);
+    const entries = Object.keys(object).map(
+      (key) => [key, this.value((object as Record<string, unknown>)[key], array ? `${path}[${key}]` : `${path}.${key}`)] as const,
+    );
     this.nodes[index] = { kind: 'object', array, entries };
     return index;
   }

@@ -5,9 +5,9 @@
  * fields or the native handle it may hold, so it is never treated as data.
  */
 
-const ERROR_PROTOTYPES = new Set<object>([
-  Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, AggregateError,
-].map((type) => type.prototype));
+const ERROR_PROTOTYPES = new Set<object>(
+  [Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError, AggregateError].map((type) => type.prototype),
+);
 
 /** Objects a structured clone carries as what they are, by their exact prototype (a subclass's would be lost). */
 const CLONED_AS_THEMSELVES = new Set<object>([Date, RegExp, ArrayBuffer, SharedArrayBuffer, DataView, Boolean, Number, String].map((type) => type.prototype));
@@ -55,9 +55,13 @@ export function isData(value: unknown): boolean {
 
 /** A nimbus Cloud (of any copy of nimbus loaded in this thread): recognised by its class's shape. */
 export function isCloudClient(value: object): boolean {
-  for (let prototype = Object.getPrototypeOf(value) as Record<string, unknown> | null; prototype; prototype = Object.getPrototypeOf(prototype) as Record<string, unknown> | null) {
+  for (
+    let prototype = Object.getPrototypeOf(value) as Record<string, unknown> | null;
+    prototype;
+    prototype = Object.getPrototypeOf(prototype) as Record<string, unknown> | null
+  ) {
     const constructor = prototype.constructor as Function | undefined;
-    if (constructor?.name === 'Cloud' && ['call', 'map', 'result', 'iresult', 'with'].every((name) => name in prototype!)) return true;
+    if (constructor?.name === 'Cloud' && ['call', 'map', 'result', 'iresult', 'with'].every((name) => name in prototype)) return true;
   }
   return false;
 }

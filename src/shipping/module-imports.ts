@@ -57,9 +57,12 @@ export function readModuleFacts(source: string, isModule: boolean): ModuleFacts 
 
 function importedName(specifier: ImportSpecifier): string {
   switch (specifier.type) {
-    case 'ImportDefaultSpecifier': return 'default';
-    case 'ImportNamespaceSpecifier': return '*';
-    default: return nameOf(specifier.imported!);
+    case 'ImportDefaultSpecifier':
+      return 'default';
+    case 'ImportNamespaceSpecifier':
+      return '*';
+    default:
+      return nameOf(specifier.imported!);
   }
 }
 
@@ -71,7 +74,7 @@ function readAttributes(attributes: Attribute[] | undefined): Record<string, str
 function declaredNames(declaration: Declaration | null | undefined): string[] {
   if (!declaration) return [];
   if (declaration.type === 'VariableDeclaration') {
-    return declaration.declarations.flatMap((declarator) => declarator.id.type === 'Identifier' ? [declarator.id.name] : []);
+    return declaration.declarations.flatMap((declarator) => (declarator.id.type === 'Identifier' ? [declarator.id.name] : []));
   }
   return declaration.id ? [declaration.id.name] : [];
 }
@@ -89,7 +92,9 @@ function nameOf(node: { type: string; name?: string; value?: unknown }): string 
 }
 
 // The few ESTree shapes read here (acorn's own types are looser than these reads need).
-interface Program extends Node { body: Statement[] }
+interface Program extends Node {
+  body: Statement[];
+}
 type Statement = Node & {
   type: string;
   directive?: string;
@@ -103,5 +108,8 @@ interface ImportSpecifier {
   local: { name: string };
   imported?: { type: string; name?: string; value?: unknown };
 }
-interface Attribute { key: { type: string; name?: string; value?: unknown }; value: { value: unknown } }
+interface Attribute {
+  key: { type: string; name?: string; value?: unknown };
+  value: { value: unknown };
+}
 type Declaration = { type: string; id?: { name: string } | null; declarations: { id: { type: string; name: string } }[] };

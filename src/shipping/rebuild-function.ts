@@ -41,7 +41,7 @@ export class FunctionCache {
 
 async function rebuildFunction(shipped: ShippedFunction, cloud: unknown): Promise<JobFunction> {
   const imported = await importAll(shipped);
-  const data = shipped.data ? deserialize(shipped.data) as unknown[] : [];
+  const data = shipped.data ? (deserialize(shipped.data) as unknown[]) : [];
   return new Rebuild(shipped, imported, data, cloud).valueOf(shipped.root) as JobFunction;
 }
 
@@ -56,9 +56,11 @@ async function importAll(shipped: ShippedFunction): Promise<Map<number, unknown>
     }
     return module;
   };
-  const entries = await Promise.all(shipped.nodes.flatMap((node, index) => node.kind !== 'import' ? [] : [
-    load(node).then((module) => [index, node.name === '*' ? module : module[node.name]] as const),
-  ]));
+  const entries = await Promise.all(
+    shipped.nodes.flatMap((node, index) =>
+      node.kind !== 'import' ? [] : [load(node).then((module) => [index, node.name === '*' ? module : module[node.name]] as const)],
+    ),
+  );
   return new Map(entries);
 }
 
@@ -101,17 +103,35 @@ class Rebuild {
     const node = this.#shipped.nodes[index]!;
     let value: unknown;
     switch (node.kind) {
-      case 'primitive': value = node.value; break;
-      case 'data': value = this.#data[node.index]; break;
-      case 'import': value = this.#imported.get(index); break;
-      case 'cloud': value = this.#cloud; break;
-      case 'symbol': value = Symbol.for(node.key); break;
-      case 'global': value = node.path.reduce<any>((object, key) => object[key], globalThis); break;
-      case 'importer': value = importerFrom(node.module); break;
+      case 'primitive':
+        value = node.value;
+        break;
+      case 'data':
+        value = this.#data[node.index];
+        break;
+      case 'import':
+        value = this.#imported.get(index);
+        break;
+      case 'cloud':
+        value = this.#cloud;
+        break;
+      case 'symbol':
+        value = Symbol.for(node.key);
+        break;
+      case 'global':
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type
+        value = node.path.reduce<any>((object, key) => object[key], globalThis);
+        break;
+      case 'importer':
+        value = importerFrom(node.module);
+        break;
       case 'object': {
-        const object: Record<string, unknown> = node.array ? [] as unknown as Record<string, unknown> : {};
+        const object: Record<string, unknown> = node.array ? ([] as unknown as Record<string, unknown>) : {};
         this.#set(index, object);
-        for (const [key, member] of node.entries) this.#whenMade(member, (memberValue) => { object[key] = memberValue; });
+        for (const [key, member] of node.entries)
+          this.#whenMade(member, (memberValue) => {
+            object[key] = memberValue;
+          });
         return;
       }
       case 'bound': {
@@ -119,7 +139,9 @@ class Rebuild {
         value = (target as Function).bind(thisArg, ...args);
         break;
       }
-      case 'source': value = this.#source(index, node); break;
+      case 'source':
+        value = this.#source(index, node);
+        break;
     }
     this.#set(index, value);
   }
@@ -127,16 +149,20 @@ class Rebuild {
   #source(index: number, node: SourceNode): unknown {
     const names = node.bindings.map(([name]) => name);
     const url = shippedScriptUrl(this.#shipped.id, index, node.name);
-    const factory = new Function(VALUES_PARAMETER, [
-      node.strict ? "'use strict';" : '',
-      names.length > 0 ? `let ${names.join(', ')};` : '',
-      `const ${SETTER} = (${VALUES_PARAMETER}) => {`,
-      ...names.map((name) => `  if (${VALUES_PARAMETER}.has(${JSON.stringify(name)})) ${name} = ${VALUES_PARAMETER}.get(${JSON.stringify(name)});`),
-      '};',
-      `${SETTER}(${VALUES_PARAMETER});`,
-      `return [${SETTER}, () => (${node.expression})];`,
-      `//# sourceURL=${url}`,
-    ].join('\n'));
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- rebuilding shipped source is what this module is for
+    const factory = new Function(
+      VALUES_PARAMETER,
+      [
+        node.strict ? "'use strict';" : '',
+        names.length > 0 ? `let ${names.join(', ')};` : '',
+        `const ${SETTER} = (${VALUES_PARAMETER}) => {`,
+        ...names.map((name) => `  if (${VALUES_PARAMETER}.has(${JSON.stringify(name)})) ${name} = ${VALUES_PARAMETER}.get(${JSON.stringify(name)});`),
+        '};',
+        `${SETTER}(${VALUES_PARAMETER});`,
+        `return [${SETTER}, () => (${node.expression})];`,
+        `//# sourceURL=${url}`,
+      ].join('\n'),
+    );
     const now = new Map<string, unknown>();
     const later: [string, number][] = [];
     for (const [name, member] of node.bindings) {
@@ -144,15 +170,18 @@ class Rebuild {
       if (this.#state[member] === 2) now.set(name, this.#values[member]);
       else later.push([name, member]);
     }
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- a function of the user's, whatever its type
     const [set, create] = factory(now) as [(values: Map<string, unknown>) => void, () => unknown];
     for (const [name, member] of later) this.#late.push(() => set(new Map([[name, this.#values[member]]])));
     registerShippedScript(url, {
       strict: node.strict,
       module: node.module,
-      specials: new Map(node.bindings.flatMap(([name, member]) => {
-        const bound = this.#shipped.nodes[member]!;
-        return SPECIAL_KINDS.has(bound.kind) ? [[name, bound] as const] : [];
-      })),
+      specials: new Map(
+        node.bindings.flatMap(([name, member]) => {
+          const bound = this.#shipped.nodes[member]!;
+          return SPECIAL_KINDS.has(bound.kind) ? [[name, bound] as const] : [];
+        }),
+      ),
     });
     return create();
   }
@@ -171,5 +200,5 @@ class Rebuild {
 
 /** `import(specifier)` as the module the function was written in would do it. */
 function importerFrom(module: string | undefined): (specifier: string, options?: ImportCallOptions) => Promise<unknown> {
-  return (specifier, options) => import(module ? resolveSpecifier(String(specifier), module) ?? specifier : specifier, options);
+  return (specifier, options) => import(module ? (resolveSpecifier(String(specifier), module) ?? specifier) : specifier, options);
 }

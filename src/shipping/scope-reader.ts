@@ -83,7 +83,10 @@ export class FunctionInspector {
 
   describe(fn: Function): FunctionFacts {
     const remote = this.#remoteOf(fn);
-    const { internalProperties = [] } = this.#post<Runtime.GetPropertiesReturnType>('Runtime.getProperties', { objectId: remote.objectId, ownProperties: true });
+    const { internalProperties = [] } = this.#post<Runtime.GetPropertiesReturnType>('Runtime.getProperties', {
+      objectId: remote.objectId,
+      ownProperties: true,
+    });
     const internal = new Map(internalProperties.map((property) => [property.name, property.value]));
     const target = internal.get('[[TargetFunction]]');
     if (target) {
@@ -126,6 +129,7 @@ export class FunctionInspector {
     const args = remotes.map((remote): Runtime.CallArgument => {
       if (remote.objectId) return { objectId: remote.objectId };
       if (remote.unserializableValue) return { unserializableValue: remote.unserializableValue };
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
       return remote.type === 'undefined' ? {} : { value: remote.value };
     });
     this.#post('Runtime.callFunctionOn', {
@@ -185,6 +189,7 @@ export class FunctionInspector {
       failure = error;
       answer = result as T;
     });
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
     if (failure) throw failure;
     if (answer === undefined) throw new Error(`nimbus internal error: the inspector did not answer ${method} at once`);
     return answer;

@@ -39,14 +39,24 @@ function readScriptInfo(inspector: FunctionInspector, scriptId: string): ScriptI
   if (script.url.startsWith(SHIPPED_SCRIPT_PREFIX)) {
     const shipped = shippedScript(script.url);
     return {
-      url: script.url, isModule: false, strict: shipped?.strict ?? false, module: shipped?.module,
-      imports: NONE, exports: NONE, specials: shipped?.specials ?? NONE,
+      url: script.url,
+      isModule: false,
+      strict: shipped?.strict ?? false,
+      module: shipped?.module,
+      imports: NONE,
+      exports: NONE,
+      specials: shipped?.specials ?? NONE,
     };
   }
   const facts = readModuleFacts(script.source, script.isModule);
   return {
-    url: script.url, isModule: script.isModule, strict: facts.strict, module: asModuleUrl(script.url),
-    imports: facts.imports, exports: facts.exports, specials: NONE,
+    url: script.url,
+    isModule: script.isModule,
+    strict: facts.strict,
+    module: asModuleUrl(script.url),
+    imports: facts.imports,
+    exports: facts.exports,
+    specials: NONE,
   };
 }
 

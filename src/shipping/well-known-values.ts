@@ -10,7 +10,9 @@ import { builtinModules, createRequire } from 'node:module';
 const STANDARD_GLOBALS = new Set(Object.getOwnPropertyNames(globalThis));
 
 /** Node modules searched for a function's home, by the name a worker imports them under. */
-const SEARCHED_BUILTINS = builtinModules.filter((name) => !name.startsWith('_') && !/^(test|sqlite|wasi|inspector|repl|trace_events|sea|sys|punycode|domain|constants)\b/.test(name));
+const SEARCHED_BUILTINS = builtinModules.filter(
+  (name) => !name.startsWith('_') && !/^(test|sqlite|wasi|inspector|repl|trace_events|sea|sys|punycode|domain|constants)\b/.test(name),
+);
 
 let globalPaths: Map<unknown, string[]> | undefined;
 let builtinExports: Map<unknown, { url: string; name: string }> | undefined;
@@ -64,7 +66,7 @@ export function builtinExportOf(fn: Function): { url: string; name: string } | u
 export function builtinModuleOfNamespace(namespace: object): string | undefined {
   if (!('default' in namespace)) return undefined;
   builtinExportOf(Function);
-  return builtinModuleObjects.get((namespace as { default: unknown }).default);
+  return builtinModuleObjects.get(namespace.default);
 }
 
 function* dataProperties(object: object): Iterable<[string, unknown]> {

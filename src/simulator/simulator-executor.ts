@@ -72,7 +72,9 @@ export class SimulatorExecutor implements Executor {
     try {
       await runBatch(this.#functions, run.batch, {
         shouldRun: (jid) => !run.abandoned && !this.#closed && this.#runs.has(jid),
-        starting: (index) => { run.next = index + 1; },
+        starting: (index) => {
+          run.next = index + 1;
+        },
         finished: (outcome) => this.#report(run, outcome),
       });
     } catch (error) {

@@ -11,7 +11,17 @@ import { deserialize, serialize } from 'node:v8';
 import { errors, remoteErrors } from '../errors.js';
 import type { HostRuntime } from '../types/host-runtime.js';
 import type { JobInfo } from '../types/job-info.js';
-import type { JobFailure, JobFilter, JobResult, JobService, ResolvedJobOptions, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import type {
+  JobFailure,
+  JobFilter,
+  JobResult,
+  JobService,
+  ResolvedJobOptions,
+  RuntimeLoad,
+  Submission,
+  WaitRequest,
+  WaitVerdict,
+} from '../types/job-service.js';
 import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
@@ -67,7 +77,11 @@ export class DurableService implements JobService {
     this.#runtime = runtime;
     this.#store = store;
     this.#settings = settings;
-    this.#writer = new RecordWriter(store, (local) => this.#record(local), (error) => this.#report(error));
+    this.#writer = new RecordWriter(
+      store,
+      (local) => this.#record(local),
+      (error) => this.#report(error),
+    );
     runtime.watchChanges((local) => {
       if (!this.#accepting) this.#writer.changed(local);
     });
@@ -87,17 +101,26 @@ export class DurableService implements JobService {
       const { fn, args, maxRuntime, dependsOnErrors } = deserialize(job.payload) as RestartPayload;
       const { info } = job;
       // Its dependencies were done when it first ran, so it runs again at once, as it was submitted.
-      await this.#runtime.submit({
-        fn,
-        argsList: [args],
-        options: {
-          type: info.type, cores: info.cores, priority: info.priority, label: info.label, dependsOn: [],
-          dependsOnErrors, maxRuntime, restartable: true,
+      await this.#runtime.submit(
+        {
+          fn,
+          argsList: [args],
+          options: {
+            type: info.type,
+            cores: info.cores,
+            priority: info.priority,
+            label: info.label,
+            dependsOn: [],
+            dependsOnErrors,
+            maxRuntime,
+            restartable: true,
+          },
         },
-      }, (local) => {
-        this.#jids.add(local, job.jid, 1);
-        this.#priorAttempts.set(local, info.attempts);
-      });
+        (local) => {
+          this.#jids.add(local, job.jid, 1);
+          this.#priorAttempts.set(local, info.attempts);
+        },
+      );
     }
   }
 
@@ -134,7 +157,9 @@ export class DurableService implements JobService {
     // What info does not keep of the options travels with the inputs, so that a rerun keeps them.
     const { maxRuntime, dependsOnErrors } = options;
     const payloads = options.restartable
-      ? Array.from({ length: count }, (_, i) => serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors } satisfies RestartPayload))
+      ? Array.from({ length: count }, (_, i) =>
+          serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors } satisfies RestartPayload),
+        )
       : undefined;
     const now = Math.min(count, ADD_AT_ONCE);
     await this.#store.add({ first: global, count: now, info, payloads: payloads?.slice(0, now) });
@@ -144,17 +169,26 @@ export class DurableService implements JobService {
   }
 
   async status(jids: number[]): Promise<JobStatus[]> {
-    return this.#answer(jids, (locals) => this.#runtime.status(locals), (job) => job.info.status);
+    return this.#answer(
+      jids,
+      (locals) => this.#runtime.status(locals),
+      (job) => job.info.status,
+    );
   }
 
   async info(jids: number[]): Promise<JobInfo[]> {
-    return this.#answer(jids, async (locals) => (await this.#runtime.info(locals)).map((info) => this.#globalInfo(info)), (job) => job.info);
+    return this.#answer(
+      jids,
+      async (locals) => (await this.#runtime.info(locals)).map((info) => this.#globalInfo(info)),
+      (job) => job.info,
+    );
   }
 
   /** Answers for many jids at once: this runtime's in one call to it, the others' from the store. */
   async #answer<T>(jids: number[], fromRuntime: (locals: number[]) => Promise<T[]>, fromStore: (job: StoredJob) => T): Promise<T[]> {
     const locals = jids.map((jid) => this.#jids.toLocal(jid));
     const own = await fromRuntime(locals.filter((local) => local !== undefined));
+    // eslint-disable-next-line @typescript-eslint/await-thenable -- the store may answer with values or promises
     const stored = await Promise.all(jids.map((jid, i) => (locals[i] === undefined ? this.#stored(jid) : undefined)));
     let next = 0;
     return jids.map((_, i) => (locals[i] !== undefined ? own[next++]! : fromStore(stored[i]!)));
@@ -163,7 +197,7 @@ export class DurableService implements JobService {
   async wait(request: WaitRequest): Promise<WaitVerdict> {
     const locals = request.jids.map((jid) => this.#jids.toLocal(jid));
     if (locals.every((local) => local !== undefined)) {
-      const verdict = await this.#runtime.wait({ ...request, jids: locals as number[] });
+      const verdict = await this.#runtime.wait({ ...request, jids: locals });
       // What a wait saw complete is in the store before the caller sees it: a crash next loses none of it.
       await this.#writer.drain();
       return this.#globalVerdict(verdict);
@@ -297,7 +331,7 @@ export class DurableService implements JobService {
   }
 
   #globalInfo(info: JobInfo): JobInfo {
-    const prior = this.#priorAttempts.size > 0 ? this.#priorAttempts.get(info.jid) ?? 0 : 0;
+    const prior = this.#priorAttempts.size > 0 ? (this.#priorAttempts.get(info.jid) ?? 0) : 0;
     return {
       ...info,
       jid: this.#jids.toGlobal(info.jid),
@@ -309,13 +343,16 @@ export class DurableService implements JobService {
   #globalVerdict(verdict: WaitVerdict): WaitVerdict {
     const failure = (f: JobFailure): JobFailure => ({ ...f, jid: this.#jids.toGlobal(f.jid) });
     switch (verdict.kind) {
-      case 'complete': return {
-        kind: 'complete',
-        jids: verdict.jids.map((jid) => this.#jids.toGlobal(jid)),
-        results: verdict.results?.map((result) => (result.ok ? result : { ok: false, failure: failure(result.failure) })),
-      };
-      case 'failed': return { kind: 'failed', failure: failure(verdict.failure) };
-      default: return verdict;
+      case 'complete':
+        return {
+          kind: 'complete',
+          jids: verdict.jids.map((jid) => this.#jids.toGlobal(jid)),
+          results: verdict.results?.map((result) => (result.ok ? result : { ok: false, failure: failure(result.failure) })),
+        };
+      case 'failed':
+        return { kind: 'failed', failure: failure(verdict.failure) };
+      default:
+        return verdict;
     }
   }
 
@@ -345,7 +382,10 @@ export class DurableService implements JobService {
   async #resultsNow(jids: number[]): Promise<(JobResult | undefined)[] | undefined> {
     try {
       const results = await Promise.all(jids.map((jid) => this.#resultNow(jid)));
-      const orphaned = await Promise.all(jids.map((jid, i) => results[i] === undefined && this.#jids.toLocal(jid) === undefined && this.#store.isOrphaned(jid)));
+      const orphaned = await Promise.all(
+        // eslint-disable-next-line @typescript-eslint/await-thenable -- the store may answer with values or promises
+        jids.map((jid, i) => results[i] === undefined && this.#jids.toLocal(jid) === undefined && this.#store.isOrphaned(jid)),
+      );
       const orphans = jids.filter((_, i) => orphaned[i]);
       if (orphans.length === 0) return results;
       if (this.#store.readOnly) return results.map((result, i) => result ?? (orphans.includes(jids[i]!) ? stoppedResult(jids[i]!) : undefined));
@@ -368,7 +408,7 @@ export class DurableService implements JobService {
       const value = stored ? stored.value : this.#runtime.recordOf(local!).value;
       return { ok: true, value };
     }
-    return { ok: false, failure: { jid, status: info.status as JobFailure['status'], error: info.exception } };
+    return { ok: false, failure: { jid, status: info.status, error: info.exception } };
   }
 
   async #applyKillRequests(): Promise<void> {

@@ -60,10 +60,16 @@ function statOrUndefined(path: string) {
 function reasonOf(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
-    case 'ENOTDIR': return 'a part of the path is a file, not a directory';
-    case 'EEXIST': return 'it is a file, not a directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'the file system is read-only';
-    default: return (error as Error).message;
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a directory';
+    case 'EEXIST':
+      return 'it is a file, not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return (error as Error).message;
   }
 }

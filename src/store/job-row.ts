@@ -93,9 +93,17 @@ export function updateParams(job: StoredJob, owner: string, maxBytes: number, li
   const { info } = job;
   const { value, dropped } = encodeValue(job.value, maxBytes);
   const params: unknown[] = [
-    info.status, info.started ?? null, info.finished ?? null, info.cputime ?? null, info.memory ?? null, info.attempts,
-    info.stdout || null, info.stderr || null, info.exception === undefined ? null : JSON.stringify(info.exception),
-    value, dropped,
+    info.status,
+    info.started ?? null,
+    info.finished ?? null,
+    info.cputime ?? null,
+    info.memory ?? null,
+    info.attempts,
+    info.stdout || null,
+    info.stderr || null,
+    info.exception === undefined ? null : JSON.stringify(info.exception),
+    value,
+    dropped,
   ];
   if (live) params.push(job.payload ?? null);
   params.push(info.jid, owner);

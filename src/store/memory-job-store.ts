@@ -76,7 +76,7 @@ export class MemoryJobStore implements JobStore {
   #saved(job: StoredJob): Entry | undefined {
     const entry = this.#shared.jobs.get(job.info.jid);
     if (entry && (entry.owner !== this.#owner || !UNFINISHED.includes(entry.job.info.status))) return undefined;
-    const payload = UNFINISHED.includes(job.info.status) ? job.payload ?? entry?.job.payload : undefined;
+    const payload = UNFINISHED.includes(job.info.status) ? (job.payload ?? entry?.job.payload) : undefined;
     const size = job.info.status === 'done' ? packedBytes(job.value) : 0;
     const kept = size > this.maxResultBytes ? { ...job, value: undefined, droppedBytes: size } : job;
     return { job: structuredClone({ ...kept, payload }), owner: this.#owner, killRequested: entry?.killRequested ?? false };
@@ -102,7 +102,9 @@ export class MemoryJobStore implements JobStore {
 
   async unfinishedCounts(): Promise<UnfinishedCount[]> {
     const counts = new Map<string, UnfinishedCount>();
-    for (const { job: { info } } of this.#shared.jobs.values()) {
+    for (const {
+      job: { info },
+    } of this.#shared.jobs.values()) {
       if (!UNFINISHED.includes(info.status)) continue;
       const key = `${info.status}/${info.type}/${info.cores}`;
       const count = counts.get(key) ?? { status: info.status, type: info.type, cores: info.cores, count: 0 };

@@ -89,12 +89,14 @@ export class SqliteJobStore implements JobStore {
       release: db.prepare<[string]>('DELETE FROM owners WHERE owner = ?'),
       leases: db.prepare<[], Lease>('SELECT owner, host, pid, expires FROM owners'),
       submission: db.prepare<[number, number, string, number, string | null, string]>(
-        'INSERT OR REPLACE INTO submissions (id, count, type, cores, label, common) VALUES (?, ?, ?, ?, ?, ?)'),
+        'INSERT OR REPLACE INTO submissions (id, count, type, cores, label, common) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
       // A range of queued jobs in one statement: SQLite makes the rows, no call per job.
       addRange: db.prepare<[number, number, number, string]>(`WITH RECURSIVE range (jid) AS (SELECT ? UNION ALL SELECT jid + 1 FROM range WHERE jid < ?)
         INSERT OR IGNORE INTO jobs (jid, sub, owner, status) SELECT jid, ?, ?, 'queued' FROM range`),
       addOne: db.prepare<[number, number, string, string, Uint8Array | null]>(
-        'INSERT OR IGNORE INTO jobs (jid, sub, owner, status, payload) VALUES (?, ?, ?, ?, ?)'),
+        'INSERT OR IGNORE INTO jobs (jid, sub, owner, status, payload) VALUES (?, ?, ?, ?, ?)',
+      ),
       // Only the owner's unfinished record changes: complete is final, and a job taken over is the taker's.
       updateLive: db.prepare(`UPDATE jobs SET status = ?, started = ?, finished = ?, cputime = ?, memory = ?, attempts = ?,
           stdout = ?, stderr = ?, exception = ?, value = ?, dropped_bytes = ?, payload = coalesce(?, payload)
@@ -112,24 +114,32 @@ export class SqliteJobStore implements JobStore {
       clearKill: db.prepare<[number]>('UPDATE jobs SET kill_requested = 0 WHERE jid = ?'),
       counts: db.prepare<[], UnfinishedCount>(
         `SELECT j.status, s.type, s.cores, COUNT(*) AS count FROM jobs j JOIN submissions s ON s.id = j.sub
-         WHERE ${unfinished} GROUP BY 1, 2, 3`),
+         WHERE ${unfinished} GROUP BY 1, 2, 3`,
+      ),
       unfinishedOf: db.prepare<[string], { jid: number; status: JobStatus; attempts: number; restartable: number }>(
-        `SELECT jid, status, attempts, payload IS NOT NULL AS restartable FROM jobs WHERE owner = ? AND ${unfinished} ORDER BY jid`),
+        `SELECT jid, status, attempts, payload IS NOT NULL AS restartable FROM jobs WHERE owner = ? AND ${unfinished} ORDER BY jid`,
+      ),
       claim: db.prepare<[string, number, string]>("UPDATE jobs SET owner = ?, status = 'queued' WHERE jid = ? AND owner = ?"),
       endOrphan: db.prepare<[string, number, number, string]>(
-        "UPDATE jobs SET status = 'error', exception = ?, finished = ?, payload = NULL WHERE jid = ? AND owner = ?"),
+        "UPDATE jobs SET status = 'error', exception = ?, finished = ?, payload = NULL WHERE jid = ? AND owner = ?",
+      ),
       ownerOf: db.prepare<[number], { owner: string; host: string | null; pid: number | null; expires: number | null }>(
         `SELECT j.owner AS owner, o.host AS host, o.pid AS pid, o.expires AS expires FROM jobs j LEFT JOIN owners o ON o.owner = j.owner
-         WHERE j.jid = ? AND ${unfinished}`),
+         WHERE j.jid = ? AND ${unfinished}`,
+      ),
     };
   }
 
   async reserve(count: number): Promise<number> {
-    return this.#write(() => this.#db.transaction(() => {
-      const first = this.#statements.nextJid.get()!.value;
-      this.#statements.advance.run(count);
-      return first;
-    }).immediate());
+    return this.#write(() =>
+      this.#db
+        .transaction(() => {
+          const first = this.#statements.nextJid.get()!.value;
+          this.#statements.advance.run(count);
+          return first;
+        })
+        .immediate(),
+    );
   }
 
   async add(jobs: NewJobs): Promise<void> {
@@ -148,7 +158,6 @@ export class SqliteJobStore implements JobStore {
     for (let i = 0; i < count; i++) s.addOne.run(first + i, first, this.#owner, 'queued', payloads[i] ?? null);
   }
 
-
   #save(jobs: readonly StoredJob[]): void {
     const s = this.#statements;
     for (const job of jobs) {
@@ -163,10 +172,16 @@ export class SqliteJobStore implements JobStore {
   }
 
   async write(adds: readonly NewJobs[], saves: readonly StoredJob[]): Promise<void> {
-    this.#quickly(() => this.#write(() => this.#db.transaction(() => {
-      for (const jobs of adds) this.#add(jobs);
-      this.#save(saves);
-    }).immediate()));
+    this.#quickly(() =>
+      this.#write(() =>
+        this.#db
+          .transaction(() => {
+            for (const jobs of adds) this.#add(jobs);
+            this.#save(saves);
+          })
+          .immediate(),
+      ),
+    );
   }
 
   /** Runs `work` waiting only briefly for other processes' locks: for timers, which must not block. */
@@ -206,14 +221,21 @@ export class SqliteJobStore implements JobStore {
       }
       const sql = `SELECT ${JOB_COLUMNS} FROM jobs j JOIN submissions s ON s.id = j.sub
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY j.jid DESC LIMIT ?`;
-      return this.#db.prepare<unknown[], JobRow>(sql).all(...params, filter.limit).map(rowToInfo);
+      return this.#db
+        .prepare<unknown[], JobRow>(sql)
+        .all(...params, filter.limit)
+        .map(rowToInfo);
     });
   }
 
   async delete(jids: readonly number[]): Promise<void> {
-    this.#write(() => this.#db.transaction(() => {
-      for (const jid of jids) this.#statements.delete.run(jid);
-    }).immediate());
+    this.#write(() =>
+      this.#db
+        .transaction(() => {
+          for (const jid of jids) this.#statements.delete.run(jid);
+        })
+        .immediate(),
+    );
   }
 
   async unfinishedCounts(): Promise<UnfinishedCount[]> {
@@ -221,22 +243,32 @@ export class SqliteJobStore implements JobStore {
   }
 
   async requestKill(jids: readonly number[]): Promise<void> {
-    this.#write(() => this.#db.transaction(() => {
-      const now = Date.now();
-      for (const jid of jids) {
-        // Nobody would read the request of a runtime that is gone: the job is killed here and now.
-        if (this.#orphaned(jid, now)) this.#statements.killNow.run(now, jid);
-        else this.#statements.requestKill.run(jid);
-      }
-    }).immediate());
+    this.#write(() =>
+      this.#db
+        .transaction(() => {
+          const now = Date.now();
+          for (const jid of jids) {
+            // Nobody would read the request of a runtime that is gone: the job is killed here and now.
+            if (this.#orphaned(jid, now)) this.#statements.killNow.run(now, jid);
+            else this.#statements.requestKill.run(jid);
+          }
+        })
+        .immediate(),
+    );
   }
 
   async takeKillRequests(): Promise<number[]> {
-    return this.#quickly(() => this.#write(() => this.#db.transaction(() => {
-      const jids = this.#statements.killRequests.all(this.#owner).map((row) => row.jid);
-      for (const jid of jids) this.#statements.clearKill.run(jid);
-      return jids;
-    }).immediate()));
+    return this.#quickly(() =>
+      this.#write(() =>
+        this.#db
+          .transaction(() => {
+            const jids = this.#statements.killRequests.all(this.#owner).map((row) => row.jid);
+            for (const jid of jids) this.#statements.clearKill.run(jid);
+            return jids;
+          })
+          .immediate(),
+      ),
+    );
   }
 
   async recover(reason: RemoteError, maxRestarts: number): Promise<RecoveredJob[]> {

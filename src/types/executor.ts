@@ -18,9 +18,7 @@ export interface BatchSpec {
 }
 
 /** Argument lists of one length, all primitives, flattened (numbers only: a Float64Array); or each job's packed arguments. */
-export type BatchArgs =
-  | { readonly arity: number; readonly flat: readonly Primitive[] | Float64Array }
-  | { readonly each: readonly Packed[] };
+export type BatchArgs = { readonly arity: number; readonly flat: readonly Primitive[] | Float64Array } | { readonly each: readonly Packed[] };
 
 /** A batch as it crosses to a worker: its numbers in typed arrays, which clone as one block. */
 export interface WireBatch extends Omit<BatchSpec, 'jids'> {

@@ -19,5 +19,12 @@ export interface FileChannel {
 }
 
 export const FILE_CHANNEL_METHODS = [
-  'fileReadChunk', 'fileStat', 'fileExists', 'fileRemove', 'fileList', 'fileWriteOpen', 'fileWriteChunk', 'fileWriteClose',
+  'fileReadChunk',
+  'fileStat',
+  'fileExists',
+  'fileRemove',
+  'fileList',
+  'fileWriteOpen',
+  'fileWriteChunk',
+  'fileWriteClose',
 ] as const satisfies readonly (keyof FileChannel)[];

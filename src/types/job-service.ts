@@ -105,6 +105,4 @@ export interface JobService extends JobRequests {
   close(): Promise<boolean>;
 }
 
-export const JOB_SERVICE_METHODS = [
-  'submit', 'status', 'wait', 'kill', 'delete', 'info', 'list', 'load',
-] as const satisfies readonly (keyof JobRequests)[];
+export const JOB_SERVICE_METHODS = ['submit', 'status', 'wait', 'kill', 'delete', 'info', 'list', 'load'] as const satisfies readonly (keyof JobRequests)[];

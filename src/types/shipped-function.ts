@@ -26,16 +26,7 @@ export interface ShippedFunction {
 export type Bindings = readonly (readonly [string, number])[];
 
 export type ShippedNode =
-  | SourceNode
-  | BoundNode
-  | ImportNode
-  | ImporterNode
-  | DataNode
-  | PrimitiveNode
-  | ObjectNode
-  | GlobalNode
-  | RegisteredSymbolNode
-  | CloudNode;
+  SourceNode | BoundNode | ImportNode | ImporterNode | DataNode | PrimitiveNode | ObjectNode | GlobalNode | RegisteredSymbolNode | CloudNode;
 
 /** A function or class shipped by value: its source, evaluated where its free variables are bound. */
 export interface SourceNode {

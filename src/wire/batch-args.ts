@@ -11,6 +11,7 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
   const first = list[0];
   if (!Array.isArray(first)) return { each: list };
   const arity = first.length;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
   const flat: Primitive[] = new Array(list.length * arity);
   let numbers = true;
   for (let i = 0; i < list.length; i++) {

@@ -17,7 +17,7 @@ export function exposeService(service: JobRequests, endpoint: Endpoint): void {
 
 export function connectService(endpoint: Endpoint): JobRequests {
   keepCloudErrorClasses();
-  return wrap<JobRequests>(endpoint) as unknown as JobRequests;
+  return wrap<JobRequests>(endpoint);
 }
 
 /** A MessagePort as a comlink endpoint that never keeps its process alive by itself. */
@@ -45,7 +45,9 @@ export function channelEndpoint(channel: TaggedChannel): Endpoint {
   channel.onNested((data) => {
     const event = { data } as never;
     for (const listener of listeners) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- a function of the user's, whatever its type
       if (typeof listener === 'function') listener(event);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- a function of the user's, whatever its type; a value of the user's, whatever its type
       else listener.handleEvent(event);
     }
   });
@@ -64,6 +66,7 @@ function keepCloudErrorClasses(): void {
   installed = true;
   const original = transferHandlers.get('throw') as TransferHandler<unknown, unknown>;
   transferHandlers.set('throw', {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the listener is called unbound on purpose
     canHandle: original.canHandle,
     // comlink sends an Error's name, message and stack; a CloudError's code goes along.
     serialize(thrown) {
@@ -85,9 +88,12 @@ function keepCloudErrorClasses(): void {
 function reviveError(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const code = (error as { code?: ErrorCode }).code;
-  const revived = error.name === 'CloudError' ? new CloudError(error.message, { code: code ?? 'ERR_CLOUD' })
-    : error.name === 'CloudTimeoutError' ? Object.assign(new CloudTimeoutError(0), { message: error.message })
-      : error;
+  const revived =
+    error.name === 'CloudError'
+      ? new CloudError(error.message, { code: code ?? 'ERR_CLOUD' })
+      : error.name === 'CloudTimeoutError'
+        ? Object.assign(new CloudTimeoutError(0), { message: error.message })
+        : error;
   revived.stack = error.stack;
   return revived;
 }

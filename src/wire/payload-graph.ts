@@ -8,7 +8,13 @@
 import { isMap, isSet } from 'node:util/types';
 
 /** What a node is. */
-const enum Kind { Object, Array, Map, Set, Whole }
+const enum Kind {
+  Object,
+  Array,
+  Map,
+  Set,
+  Whole,
+}
 
 /**
  * A flattened value, in a few long columns that v8 writes in bulk, none of them nested. Node 0
@@ -87,7 +93,13 @@ export function flatten(root: object, clonedWhole: (value: object) => boolean): 
     sizes.push(slots.length - before);
   }
   return {
-    kinds: Uint8Array.from(kinds), sizes: Uint32Array.from(sizes), lengths, keys, slots, refs: Uint8Array.from(refs), wholes,
+    kinds: Uint8Array.from(kinds),
+    sizes: Uint32Array.from(sizes),
+    lengths,
+    keys,
+    slots,
+    refs: Uint8Array.from(refs),
+    wholes,
   };
 }
 
@@ -99,11 +111,21 @@ export function rebuild(flat: Flattened): unknown {
   let nextWhole = 0;
   for (let id = 0; id < kinds.length; id++) {
     switch (kinds[id] as Kind) {
-      case Kind.Object: made[id] = {}; break;
-      case Kind.Array: made[id] = new Array(lengths[nextLength++]); break;
-      case Kind.Map: made[id] = new Map(); break;
-      case Kind.Set: made[id] = new Set(); break;
-      case Kind.Whole: made[id] = wholes[nextWhole++]; break;
+      case Kind.Object:
+        made[id] = {};
+        break;
+      case Kind.Array:
+        made[id] = new Array(lengths[nextLength++]);
+        break;
+      case Kind.Map:
+        made[id] = new Map();
+        break;
+      case Kind.Set:
+        made[id] = new Set();
+        break;
+      case Kind.Whole:
+        made[id] = wholes[nextWhole++];
+        break;
     }
   }
   let s = 0;

@@ -18,7 +18,14 @@ const CLASS_WHY = ' (an object of a class that holds functions or a native handl
 const HOST_WHY = ' (it holds a native handle or a host object that cannot be cloned)';
 
 /** How an object was reached from its parent, to spell its path. */
-const enum Via { Root, Property, Index, MapKey, MapValue, SetMember }
+const enum Via {
+  Root,
+  Property,
+  Index,
+  MapKey,
+  MapValue,
+  SetMember,
+}
 
 /** Plain data whose failure lies in what it holds, not in what it is. */
 const CONTAINERS = new Set<unknown>([Object.prototype, Array.prototype, Map.prototype, Set.prototype, null]);
@@ -27,7 +34,12 @@ const CONTAINERS = new Set<unknown>([Object.prototype, Array.prototype, Map.prot
  * Where a problem lies: a child of the visited object `at`, reached by `via` and `key`, or with
  * `via` Root the object itself. `reason` follows the path in the message: ` is a function f (...)`.
  */
-interface Problem { at: number; via: Via; key: unknown; reason: string }
+interface Problem {
+  at: number;
+  via: Via;
+  key: unknown;
+  reason: string;
+}
 
 class Found {
   constructor(readonly problem: Problem) {}
@@ -159,6 +171,7 @@ class Walk {
 
   /** Checks one object and lists its object children. */
   #visit(value: object, at: number): void {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
     if (isProxy(value)) throw new Found({ at, via: Via.Root, key: undefined, reason: ` is a Proxy${PROXY_WHY}` });
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype === Object.prototype || prototype === null) return this.#visitProperties(value, at);
@@ -174,6 +187,7 @@ class Walk {
       return;
     } else if (isBuiltIn(value)) {
       // A WeakMap, a Promise, a handle: only v8 can tell whether it clones.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
       if (!serializes(value)) throw new Found({ at, via: Via.Root, key: undefined, reason: ` is ${show(value)}${HOST_WHY}` });
     } else {
       // An object of a class: v8 copies its own properties, as a plain object.
@@ -204,6 +218,7 @@ class Walk {
       }
     } catch (thrown) {
       if (thrown instanceof Found) throw thrown;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
       throw new Found({ at, via: Via.Property, key: keys[i], reason: unreadable(thrown) });
     }
   }
@@ -227,6 +242,7 @@ class Walk {
       }
     } catch (thrown) {
       if (thrown instanceof Found) throw thrown;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
       throw new Found({ at, via: Via.Index, key: i, reason: unreadable(thrown) });
     }
   }
@@ -242,6 +258,7 @@ class Walk {
       return;
     }
     const why = childProblem(child);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
     if (why !== undefined) throw new Found({ at, via, key, reason: ` is ${show(child)}${why}` });
   }
 
@@ -285,6 +302,7 @@ function checkSymbolKeys(value: object, at: number): void {
   if (symbols.length === 0) return;
   for (const symbol of symbols) {
     if (Object.prototype.propertyIsEnumerable.call(value, symbol)) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
       throw new Found({ at, via: Via.Property, key: symbol, reason: ` is keyed by a symbol${SYMBOL_KEY_WHY}` });
     }
   }
@@ -292,8 +310,7 @@ function checkSymbolKeys(value: object, at: number): void {
 
 /** Values v8 clones as one piece, whatever they hold: dates, regexps, binary data, errors, boxed primitives. */
 function isClonedWhole(value: object): boolean {
-  return ArrayBuffer.isView(value) || isAnyArrayBuffer(value) || isDate(value) || isRegExp(value)
-    || isBoxedPrimitive(value) || isNativeError(value);
+  return ArrayBuffer.isView(value) || isAnyArrayBuffer(value) || isDate(value) || isRegExp(value) || isBoxedPrimitive(value) || isNativeError(value);
 }
 
 /** Values that v8, not a walk of ours, copies: no part of them is looked into. */
@@ -305,7 +322,8 @@ export function clonedByV8(value: object): boolean {
 function isBuiltIn(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (CONTAINERS.has(prototype)) return false;
-  const constructor = Object.getOwnPropertyDescriptor(prototype as object, 'constructor')?.value;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
+  const constructor = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
   return typeof constructor === 'function' && Function.prototype.toString.call(constructor).endsWith('{ [native code] }');
 }
 
@@ -327,11 +345,17 @@ function serializes(value: object): boolean {
 
 function step(via: Via, key: unknown): string {
   switch (via) {
-    case Via.Root: return '';
-    case Via.Index: return `[${String(key)}]`;
-    case Via.Property: return typeof key === 'symbol' ? `[${key.toString()}]` : `.${String(key)}`;
-    case Via.MapKey: return `[map key ${show(key)}]`;
-    case Via.MapValue: return `.get(${show(key)})`;
-    case Via.SetMember: return '[set member]';
+    case Via.Root:
+      return '';
+    case Via.Index:
+      return `[${String(key)}]`;
+    case Via.Property:
+      return typeof key === 'symbol' ? `[${key.toString()}]` : `.${String(key)}`;
+    case Via.MapKey:
+      return `[map key ${show(key)}]`;
+    case Via.MapValue:
+      return `.get(${show(key)})`;
+    case Via.SetMember:
+      return '[set member]';
   }
 }

@@ -38,7 +38,7 @@ export function pack(value: unknown, path: string): Packed | { unshippable: stri
     }
   }
   try {
-    return { packed: packFlattened(value as object) };
+    return { packed: packFlattened(value) };
   } catch (thrown) {
     return { unshippable: `${path} cannot be cloned: ${describeThrown(thrown)}` };
   }
@@ -69,8 +69,7 @@ export function isUnshippable(packed: Packed | { unshippable: string }): packed 
 
 function isPlainPrimitive(value: unknown): value is Primitive {
   const type = typeof value;
-  return value === null || type === 'number' || type === 'string' || type === 'boolean'
-    || type === 'undefined' || type === 'bigint';
+  return value === null || type === 'number' || type === 'string' || type === 'boolean' || type === 'undefined' || type === 'bigint';
 }
 
 function packFlattened(value: object): Uint8Array {

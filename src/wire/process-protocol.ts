@@ -6,9 +6,7 @@
 import type { WireBatch } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 
-export type ToChild =
-  | { kind: 'batch'; batch: WireBatch }
-  | { kind: 'nested'; data: unknown };
+export type ToChild = { kind: 'batch'; batch: WireBatch } | { kind: 'nested'; data: unknown };
 
 export type FromChild =
   /** The batch arrived: its jobs may run from now on. Sent before any of them starts. */
@@ -31,7 +29,7 @@ export const HOST_PID_ENV = 'NIMBUS_HOST_PID';
 /** A message from the worker that holds `token`, or undefined for anything else on the channel. */
 export function fromWorker(message: unknown, token: string): FromChild | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
-  return (message as Partial<Tagged<FromChild>>)[IPC_KEY] === token ? message as FromChild : undefined;
+  return (message as Partial<Tagged<FromChild>>)[IPC_KEY] === token ? (message as FromChild) : undefined;
 }
 
 export function isToChild(message: unknown): message is ToChild {

@@ -75,6 +75,7 @@ export class JobChildren {
   }
 
   #wrapSpawns(): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapped method needs the child process it is called on
     const watch = this;
     const ownGroup = !this.#options.ownProcess;
     const prototype = ChildProcess.prototype as unknown as { spawn: (this: ChildProcess, options: { detached?: boolean }) => unknown };

@@ -28,10 +28,11 @@ export class EscapeGuard {
   /** Takes over the escape routes of this thread; `onTaint` is called once, at the first escape. */
   constructor(onTaint: () => void) {
     this.#onTaint = onTaint;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion states what the value is
     this.#exit = process.exit.bind(process) as (code?: number) => never;
     process.on('uncaughtException', (error) => this.#escaped(error));
     process.on('unhandledRejection', (reason) => this.#escaped(reason));
-    process.exit = ((code?: number | string | null) => this.#exitCalled(code)) as typeof process.exit;
+    process.exit = (code?: number | string | null) => this.#exitCalled(code);
   }
 
   /** Something escaped a job here: this worker must run no job after the one running now. */

@@ -106,7 +106,8 @@ function readText(read: () => unknown): string | undefined {
     if (typeof value === 'string') return value;
     return value === null || typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol'
       ? undefined
-      : String(value);
+      : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- describing any value, as String() does
+        String(value);
   } catch {
     return undefined;
   }
@@ -142,14 +143,14 @@ function describeValue(value: unknown): string {
 
 /** Where the frames of the code that runs jobs come from: nimbus's runtime, and the pool under it. */
 const NIMBUS_ROOT = new URL('..', import.meta.url);
-const RUNNER_LOCATIONS = [
-  NIMBUS_ROOT.href, fileURLToPath(NIMBUS_ROOT), '/node_modules/piscina/', 'node:internal/',
-  'AsyncLocalStorage.run (node:async_hooks',
-];
+const RUNNER_LOCATIONS = [NIMBUS_ROOT.href, fileURLToPath(NIMBUS_ROOT), '/node_modules/piscina/', 'node:internal/', 'AsyncLocalStorage.run (node:async_hooks'];
 
 /** The job's own frames: the lines of nimbus's machinery below them say nothing to a user. */
 function withoutRunnerFrames(stack: string | undefined): string | undefined {
-  return stack?.split('\n').filter((line) => !RUNNER_LOCATIONS.some((location) => line.includes(location))).join('\n');
+  return stack
+    ?.split('\n')
+    .filter((line) => !RUNNER_LOCATIONS.some((location) => line.includes(location)))
+    .join('\n');
 }
 
 function isGenerator(value: unknown): value is Generator {

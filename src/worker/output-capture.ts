@@ -17,9 +17,7 @@ export class JobOutput {
   append(stream: 'stdout' | 'stderr', text: string): void {
     const current = this[stream];
     if (current.length >= MAX_OUTPUT_CHARS) return;
-    this[stream] = current.length + text.length > MAX_OUTPUT_CHARS
-      ? current + text.slice(0, MAX_OUTPUT_CHARS - current.length) + TRUNCATED
-      : current + text;
+    this[stream] = current.length + text.length > MAX_OUTPUT_CHARS ? current + text.slice(0, MAX_OUTPUT_CHARS - current.length) + TRUNCATED : current + text;
   }
 }
 
@@ -27,7 +25,12 @@ let patched = false;
 
 /** Which stream each console method writes to. */
 const CONSOLE_STREAMS = {
-  log: 'stdout', info: 'stdout', debug: 'stdout', warn: 'stderr', error: 'stderr', trace: 'stderr',
+  log: 'stdout',
+  info: 'stdout',
+  debug: 'stdout',
+  warn: 'stderr',
+  error: 'stderr',
+  trace: 'stderr',
 } as const;
 
 /**
@@ -49,13 +52,13 @@ export function patchOutputStreams(): void {
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    stream.write = (chunk: unknown, ...rest: unknown[]) => {
       const output = currentJob()?.output;
       if (!output) return write(chunk, ...rest);
       output.append(name, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString());
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
       if (callback) queueMicrotask(callback);
       return true;
-    }) as typeof stream.write;
+    };
   }
 }

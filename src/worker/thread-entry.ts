@@ -13,7 +13,14 @@ import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from '../wire/nested-channel.js';
-import { RETIRED_EXIT_CODE, type BatchTask, type ChildAnnouncement, type NimbusWorkerData, type PortAnnouncement, type RetiringReport } from '../wire/thread-protocol.js';
+import {
+  RETIRED_EXIT_CODE,
+  type BatchTask,
+  type ChildAnnouncement,
+  type NimbusWorkerData,
+  type PortAnnouncement,
+  type RetiringReport,
+} from '../wire/thread-protocol.js';
 
 /** How long a job's spawn waits for the runtime to record its child; a busy host may be slower. */
 const CHILD_RECORD_WAIT_MS = 1000;

@@ -9,13 +9,23 @@ describe('idle workers killed from outside (process)', () => {
   it('jobs sent to them run elsewhere: all 40 succeed, and the runtime never sees an EPIPE', async () => {
     for (let round = 0; round < 3; round++) {
       // Jobs that take a moment, so that several worker processes start.
-      const pids = new Set(await cloud.result(await cloud.map(async (_: number) => {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        return process.pid;
-      }, Array.from({ length: 10 }, (_, i) => i))));
+      const pids = new Set(
+        await cloud.result(
+          await cloud.map(
+            async (_: number) => {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              return process.pid;
+            },
+            Array.from({ length: 10 }, (_, i) => i),
+          ),
+        ),
+      );
       expect(pids.has(process.pid)).toBe(false);
       for (const pid of pids) process.kill(pid, 'SIGKILL');
-      const jids = await cloud.map((x: number) => x * 3, Array.from({ length: 40 }, (_, i) => i));
+      const jids = await cloud.map(
+        (x: number) => x * 3,
+        Array.from({ length: 40 }, (_, i) => i),
+      );
       expect(await cloud.result(jids)).toEqual(Array.from({ length: 40 }, (_, i) => i * 3));
       const attempts = (await cloud.info(jids, ['attempts'])).map((info) => info.attempts);
       expect(attempts.every((n) => (n ?? 0) <= 2)).toBe(true);
@@ -26,7 +36,10 @@ describe('idle workers killed from outside (process)', () => {
   it('killing a worker while its batch is on the way returns the batch, never blaming a job', async () => {
     const pid = await cloud.result(await cloud.call(() => process.pid));
     // Killed as a batch is sent: whether it arrived or not, no innocent job fails.
-    const jids = await cloud.map((x: number) => x + 1, Array.from({ length: 200 }, (_, i) => i));
+    const jids = await cloud.map(
+      (x: number) => x + 1,
+      Array.from({ length: 200 }, (_, i) => i),
+    );
     process.kill(pid, 'SIGKILL');
     expect(await cloud.result(jids)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
@@ -36,8 +49,14 @@ describe('idle workers killed from outside (process)', () => {
 const leaveTimer = (x: number, kind: string) => {
   const delay = x % 6;
   if (kind === 'exit') setTimeout(() => process.exit(1), delay);
-  if (kind === 'throw') setTimeout(() => { throw new Error(`left by ${x}`); }, delay);
-  if (kind === 'reject') setTimeout(() => { void Promise.reject(new Error(`rejection left by ${x}`)); }, delay);
+  if (kind === 'throw')
+    setTimeout(() => {
+      throw new Error(`left by ${x}`);
+    }, delay);
+  if (kind === 'reject')
+    setTimeout(() => {
+      void Promise.reject(new Error(`rejection left by ${x}`));
+    }, delay);
   return x;
 };
 
@@ -51,7 +70,7 @@ describe.each(WORKER_MODES)('jobs that leave timers that exit or throw (%s)', (m
     const innocents: number[] = [];
     for (let i = 0; i < 20; i++) {
       leavers.push(await cloud.call(leaveTimer, i, kind));
-      innocents.push(...await cloud.map(innocent, [3 * i, 3 * i + 1, 3 * i + 2]));
+      innocents.push(...(await cloud.map(innocent, [3 * i, 3 * i + 1, 3 * i + 2])));
     }
     expect(await cloud.result(innocents)).toEqual(Array.from({ length: 60 }, (_, i) => i * 10));
     expect(await cloud.result(leavers)).toEqual(Array.from({ length: 20 }, (_, i) => i));

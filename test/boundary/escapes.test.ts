@@ -8,16 +8,41 @@ const act = async (x: number, action: string) => {
   const here = `${process.pid}:${process.getBuiltinModule('node:worker_threads').threadId}`;
   switch (action) {
     // Return now; leave something that goes off 20 ms later, while the next job runs.
-    case 'leave-throw': setTimeout(() => { throw new Error(`thrown later by ${x}`); }, 20); break;
-    case 'leave-exit': setTimeout(() => process.exit(1), 20); break;
-    case 'leave-reject': setTimeout(() => { void Promise.reject(new Error(`rejected later by ${x}`)); }, 20); break;
-    case 'reject-now': void Promise.reject(new Error(`rejected by ${x}`)); break;
+    case 'leave-throw':
+      setTimeout(() => {
+        throw new Error(`thrown later by ${x}`);
+      }, 20);
+      break;
+    case 'leave-exit':
+      setTimeout(() => process.exit(1), 20);
+      break;
+    case 'leave-reject':
+      setTimeout(() => {
+        void Promise.reject(new Error(`rejected later by ${x}`));
+      }, 20);
+      break;
+    case 'reject-now':
+      void Promise.reject(new Error(`rejected by ${x}`));
+      break;
     // Runs long enough for what the previous job left to go off.
-    case 'wait': await new Promise((resolve) => setTimeout(resolve, 300)); break;
+    case 'wait':
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      break;
     // Fails by what escapes from its own code while it still runs.
-    case 'own-throw': setTimeout(() => { throw new RangeError(`own timer of ${x}`); }, 0); await new Promise(() => {}); break;
-    case 'own-reject': void Promise.reject(new TypeError(`own rejection of ${x}`)); await new Promise(() => {}); break;
-    case 'own-exit': setTimeout(() => process.exit(3), 0); await new Promise(() => {}); break;
+    case 'own-throw':
+      setTimeout(() => {
+        throw new RangeError(`own timer of ${x}`);
+      }, 0);
+      await new Promise(() => {});
+      break;
+    case 'own-reject':
+      void Promise.reject(new TypeError(`own rejection of ${x}`));
+      await new Promise(() => {});
+      break;
+    case 'own-exit':
+      setTimeout(() => process.exit(3), 0);
+      await new Promise(() => {});
+      break;
   }
   return [x, here];
 };
@@ -27,16 +52,19 @@ describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
   const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
   afterAll(() => cloud.close());
 
-  it.each(['leave-throw', 'leave-exit', 'leave-reject', 'reject-now'])('%s: the leaver is done, the job running when it goes off is done, the worker is retired', async (action) => {
-    const leaver = await cloud.call(act, 1, action);
-    const bystander = await cloud.call(act, 2, 'wait');
-    const [[one, leaverWorker], [two, bystanderWorker]] = await cloud.result([leaver, bystander]) as [[number, string], [number, string]];
-    expect([one, two]).toEqual([1, 2]);
-    const [, later] = await cloud.result(await cloud.call(act, 3, 'none')) as [number, string];
-    // The worker that had the escape runs nothing after the job it was running.
-    expect(later).not.toBe(leaverWorker);
-    if (bystanderWorker === leaverWorker) expect(later).not.toBe(bystanderWorker);
-  });
+  it.each(['leave-throw', 'leave-exit', 'leave-reject', 'reject-now'])(
+    '%s: the leaver is done, the job running when it goes off is done, the worker is retired',
+    async (action) => {
+      const leaver = await cloud.call(act, 1, action);
+      const bystander = await cloud.call(act, 2, 'wait');
+      const [[one, leaverWorker], [two, bystanderWorker]] = (await cloud.result([leaver, bystander])) as [[number, string], [number, string]];
+      expect([one, two]).toEqual([1, 2]);
+      const [, later] = (await cloud.result(await cloud.call(act, 3, 'none'))) as [number, string];
+      // The worker that had the escape runs nothing after the job it was running.
+      expect(later).not.toBe(leaverWorker);
+      if (bystanderWorker === leaverWorker) expect(later).not.toBe(bystanderWorker);
+    },
+  );
 
   it.each([
     ['own-throw', 'RangeError', 'own timer of 4'],
@@ -59,15 +87,22 @@ describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
   it('an escape in the middle of a batch: the jobs after it run on another worker, each once', async () => {
     // Trivial jobs: once its duration is known, a whole map of this function travels as one batch.
     const quick = async (x: number, action: string) => {
-      if (action === 'leave-throw') setTimeout(() => { throw new Error(`thrown later by ${x}`); }, 0);
+      if (action === 'leave-throw')
+        setTimeout(() => {
+          throw new Error(`thrown later by ${x}`);
+        }, 0);
       // Waits past the timer the job before it left, which goes off meanwhile.
       if (action === 'wait') await new Promise((resolve) => setTimeout(resolve, 5));
       return [x, `${process.pid}:${process.getBuiltinModule('node:worker_threads').threadId}`];
     };
     await cloud.result(await cloud.map(quick, [1, 2, 3], ['none', 'none', 'none']));
     const actions = ['none', 'leave-throw', 'wait', ...Array.from({ length: 50 }, () => 'none')];
-    const jids = await cloud.map(quick, actions.map((_, i) => i), actions);
-    const results = await cloud.result(jids) as [number, string][];
+    const jids = await cloud.map(
+      quick,
+      actions.map((_, i) => i),
+      actions,
+    );
+    const results = (await cloud.result(jids)) as [number, string][];
     expect(results.map(([x]) => x)).toEqual(actions.map((_, i) => i));
     expect(results.at(-1)![1]).not.toBe(results[1]![1]);
     expect((await cloud.info(jids, ['attempts'])).every((info) => (info.attempts ?? 0) <= 2)).toBe(true);
@@ -75,7 +110,11 @@ describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
 
   it('many leavers and bystanders interleaved: every job ends with its own value', async () => {
     const actions = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? ['leave-throw', 'leave-exit', 'leave-reject', 'reject-now'][(i / 4) % 4]! : 'none'));
-    const jids = await cloud.map(act, actions.map((_, i) => i), actions);
-    expect((await cloud.result(jids) as [number][]).map(([x]) => x)).toEqual(actions.map((_, i) => i));
+    const jids = await cloud.map(
+      act,
+      actions.map((_, i) => i),
+      actions,
+    );
+    expect(((await cloud.result(jids)) as [number][]).map(([x]) => x)).toEqual(actions.map((_, i) => i));
   });
 });

@@ -27,7 +27,7 @@ async function startHost(isolation: string, idle: boolean): Promise<number[]> {
 }
 
 describe.each(SIGNALS)('a host killed by %s', (signal) => {
-  it('takes its worker process with it, busy in a CPU-bound job, and the job\'s child', async () => {
+  it("takes its worker process with it, busy in a CPU-bound job, and the job's child", async () => {
     const pids = await startHost('process', false);
     expect(pids[0]).not.toBe(host!.pid);
     expect(pids.every(isRunning)).toBe(true);

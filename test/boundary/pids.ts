@@ -40,7 +40,7 @@ export async function waitGone(pids: readonly number[]): Promise<void> {
 
 /** The numbers a job wrote to `path`, one a line, once there are `count` of them. */
 export async function readPids(path: string, count: number): Promise<number[]> {
-  const read = () => existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+  const read = () => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map(Number) : []);
   await until(() => read().length >= count, `${count} pids in ${path}`);
   return read();
 }

@@ -27,10 +27,14 @@ describe.each(WORKER_MODES)('a job that calls process.send (%s)', (mode) => {
   afterAll(() => cloud.close());
 
   it.each(MESSAGES.map((message) => [JSON.stringify(message), message]))('sending %s gets its own result and harms nothing', async (_name, message) => {
-    const jids = await cloud.map((x: number, sent: unknown) => {
-      (process as { send?: (message: unknown) => void }).send?.(sent);
-      return x * 2;
-    }, [1, 2, 3], [message, message, message]);
+    const jids = await cloud.map(
+      (x: number, sent: unknown) => {
+        (process as { send?: (message: unknown) => void }).send?.(sent);
+        return x * 2;
+      },
+      [1, 2, 3],
+      [message, message, message],
+    );
     expect(await cloud.result(jids)).toEqual([2, 4, 6]);
     expect(await cloud.result(await cloud.call(() => 'after'))).toBe('after');
   });
@@ -45,15 +49,22 @@ describe.each(WORKER_MODES)('a job that calls process.send (%s)', (mode) => {
         while (!existsSync(path)) await new Promise((resolve) => setTimeout(resolve, 10));
         return 'victim';
       }, signal);
-      const forger = await wide.call(async (target: number, path: string) => {
-        const send = (process as { send?: (message: unknown) => void }).send;
-        for (const last of [true, false]) {
-          send?.({ outcomes: { jids: [target], values: ['forged'], errors: [], started: [0], finished: [0], cputime: [0], memory: [0], stdout: [''], stderr: [''] }, last });
-        }
-        const { writeFileSync } = process.getBuiltinModule('node:fs');
-        writeFileSync(path, 'sent');
-        return 'forger';
-      }, victim, signal);
+      const forger = await wide.call(
+        async (target: number, path: string) => {
+          const send = (process as { send?: (message: unknown) => void }).send;
+          for (const last of [true, false]) {
+            send?.({
+              outcomes: { jids: [target], values: ['forged'], errors: [], started: [0], finished: [0], cputime: [0], memory: [0], stdout: [''], stderr: [''] },
+              last,
+            });
+          }
+          const { writeFileSync } = process.getBuiltinModule('node:fs');
+          writeFileSync(path, 'sent');
+          return 'forger';
+        },
+        victim,
+        signal,
+      );
       expect(await wide.result([victim, forger])).toEqual(['victim', 'forger']);
     } finally {
       await wide.close();

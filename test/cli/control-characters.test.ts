@@ -16,6 +16,7 @@ const run = promisify(execFile);
 const fixture = fileURLToPath(new URL('../fixtures/cli/run-hostile-jobs.mjs', import.meta.url));
 
 /** What must never reach a terminal raw: C0 but line feed and tab, DEL, C1, bidi controls, line separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 /** How the fixture's ESC [2J (clear the screen) must show. */
 const CLEAR_SCREEN_SHOWN = '\\u001b[2J';

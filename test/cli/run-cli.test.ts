@@ -67,7 +67,9 @@ describe('nimbus commands on a cloud', () => {
       const ran = await nimbusIn(cloud, ['result', String(failing), '--json']);
       expect(ran.code).toBe(1);
       expect(JSON.parse(ran.stdout)).toMatchObject({
-        jid: failing, status: 'error', error: { name: 'RangeError', message: 'the input was out of range' },
+        jid: failing,
+        status: 'error',
+        error: { name: 'RangeError', message: 'the input was out of range' },
       });
     });
 
@@ -120,7 +122,8 @@ describe('nimbus commands on a cloud', () => {
     });
 
     it('filters by status (repeated or comma-separated) and limits', async () => {
-      const jids = async (...args: string[]) => (JSON.parse((await nimbusIn(cloud, ['jobs', '--json', ...args])).stdout) as { jid: number }[]).map((job) => job.jid);
+      const jids = async (...args: string[]) =>
+        (JSON.parse((await nimbusIn(cloud, ['jobs', '--json', ...args])).stdout) as { jid: number }[]).map((job) => job.jid);
       expect(await jids('--status', 'error')).toEqual([failing]);
       expect(await jids('--status', 'error,done', '--limit', '2')).toEqual([failing, sum]);
       expect(await jids('--status', 'error', '--status', 'done', '--label', 'greet')).toEqual([greeting]);
@@ -160,7 +163,19 @@ describe('nimbus commands on a cloud', () => {
     it('lists every command and the exit codes', async () => {
       const ran = await nimbusIn(undefined, ['--help']);
       expect(ran.code).toBe(0);
-      for (const command of ['status <jid...>', 'result <jid>', 'info <jid>', 'kill <jid...>', 'jobs', 'files ls [prefix]', 'files put <path> [name]', 'files get <name> [path]', 'files rm <name...>', 'files md5 <name...>', 'dashboard']) {
+      for (const command of [
+        'status <jid...>',
+        'result <jid>',
+        'info <jid>',
+        'kill <jid...>',
+        'jobs',
+        'files ls [prefix]',
+        'files put <path> [name]',
+        'files get <name> [path]',
+        'files rm <name...>',
+        'files md5 <name...>',
+        'dashboard',
+      ]) {
         expect(ran.stdout).toContain(`\n  ${command} `);
       }
       expect(ran.stdout).toContain('exit codes:\n  0  done as asked\n  1  a job failed');
@@ -242,7 +257,9 @@ describe('nimbus result of jobs the runtime ended', () => {
     const ranStopped = await nimbusIn(runtime, ['result', String(stopped), '--json']);
     expect(ranStopped.code).toBe(1);
     expect(JSON.parse(ranStopped.stdout)).toMatchObject({
-      status: 'error', code: 'ERR_JOB_FAILED', error: { name: 'MaxRuntimeExceeded', code: 'ERR_MAX_RUNTIME' },
+      status: 'error',
+      code: 'ERR_JOB_FAILED',
+      error: { name: 'MaxRuntimeExceeded', code: 'ERR_MAX_RUNTIME' },
     });
   });
 });

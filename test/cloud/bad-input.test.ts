@@ -10,7 +10,10 @@ describe.each(MODES)('bad input gets a specific CloudError (%s)', (mode) => {
   afterAll(() => cloud.close());
 
   const refusal = async (attempt: Promise<unknown>): Promise<CloudError> => {
-    const error = await attempt.then(() => undefined, (e: unknown) => e);
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CloudError);
     return error as CloudError;
   };
@@ -28,14 +31,21 @@ describe.each(MODES)('bad input gets a specific CloudError (%s)', (mode) => {
   });
 
   it('a function as an argument, named by its position', async () => {
-    const error = await refusal(cloud.call((f: unknown) => f, () => 1));
+    const error = await refusal(
+      cloud.call(
+        (f: unknown) => f,
+        () => 1,
+      ),
+    );
     expect(error.message).toMatch(/^an argument of call cannot be sent to a job: args\[0\] is a function/);
   });
 
   it('a socket inside an argument, named by its path', async () => {
     const socket = new net.Socket();
     const error = await refusal(cloud.call((o: unknown) => o, { connection: socket }));
-    expect(error.message).toBe('an argument of call cannot be sent to a job: args[0].connection is a Socket (an object of a class that holds functions or a native handle cannot be sent; pass the data it holds)');
+    expect(error.message).toBe(
+      'an argument of call cannot be sent to a job: args[0].connection is a Socket (an object of a class that holds functions or a native handle cannot be sent; pass the data it holds)',
+    );
     socket.destroy();
   });
 
@@ -91,8 +101,10 @@ describe.each(MODES)('bad input gets a specific CloudError (%s)', (mode) => {
 
   it('a result that cannot be sent back ends the job error, saying why', async () => {
     const jid = await cloud.call(() => ({ callback: () => 1 }));
-    const error = await cloud.result(jid).catch((e: unknown) => e) as CloudError;
-    expect(error.message).toBe(`Job ${jid}: the job's return value cannot be sent back: result.callback is a function callback (functions cannot be sent as values; pass data, or call a function inside the job)`);
+    const error = (await cloud.result(jid).catch((e: unknown) => e)) as CloudError;
+    expect(error.message).toBe(
+      `Job ${jid}: the job's return value cannot be sent back: result.callback is a function callback (functions cannot be sent as values; pass data, or call a function inside the job)`,
+    );
   });
 
   it('a bad config', () => {

@@ -9,7 +9,10 @@ const NODE_TIMER_MAX_MS = 2 ** 31 - 1;
 const WAIT_MS = 10_000;
 
 const refusal = async (attempt: Promise<unknown>): Promise<CloudError> => {
-  const error = await attempt.then(() => undefined, (e: unknown) => e);
+  const error = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CloudError);
   return error as CloudError;
 };
@@ -53,7 +56,9 @@ describe.each(MODES)('delays of 2^31 ms and more (%s)', (mode) => {
   });
 
   it('a delay above Number.MAX_SAFE_INTEGER is refused, saying the maximum', async () => {
-    expect(() => cloud.with({ maxRuntime: 2 ** 53 })).toThrow(`maxRuntime must be at most ${Number.MAX_SAFE_INTEGER} milliseconds (Number.MAX_SAFE_INTEGER), got ${2 ** 53}`);
+    expect(() => cloud.with({ maxRuntime: 2 ** 53 })).toThrow(
+      `maxRuntime must be at most ${Number.MAX_SAFE_INTEGER} milliseconds (Number.MAX_SAFE_INTEGER), got ${2 ** 53}`,
+    );
     const jid = await cloud.call(() => 1);
     const error = await refusal(cloud.result(jid, { timeout: 1e300 }));
     expect(error.message).toBe(`timeout must be at most ${Number.MAX_SAFE_INTEGER} milliseconds (Number.MAX_SAFE_INTEGER), got 1e+300`);
@@ -65,13 +70,15 @@ describe.each(WORKER_MODES)('memory limits V8 can hold (%s)', (mode) => {
 
   it.each([0.5, 100.7])('a limit of %s MB is refused at construction', (limit) => {
     expect(() => makeCloud(mode, { memoryLimits: { c1: limit } })).toThrow(CloudError);
-    expect(() => makeCloud(mode, { memoryLimits: { c1: limit } }))
-      .toThrow(`memoryLimits.c1 must be a whole number of MB, at least ${minimum} with isolation '${mode}', got ${limit}`);
+    expect(() => makeCloud(mode, { memoryLimits: { c1: limit } })).toThrow(
+      `memoryLimits.c1 must be a whole number of MB, at least ${minimum} with isolation '${mode}', got ${limit}`,
+    );
   });
 
   it('a limit just below the minimum is refused', () => {
-    expect(() => makeCloud(mode, { memoryLimits: { c2: minimum - 1 } }))
-      .toThrow(`memoryLimits.c2 must be a whole number of MB, at least ${minimum} with isolation '${mode}', got ${minimum - 1}`);
+    expect(() => makeCloud(mode, { memoryLimits: { c2: minimum - 1 } })).toThrow(
+      `memoryLimits.c2 must be a whole number of MB, at least ${minimum} with isolation '${mode}', got ${minimum - 1}`,
+    );
   });
 
   it('a job runs under the minimum itself', async () => {
@@ -91,11 +98,19 @@ describe.each(MODES)('options are read once, and what was read is used (%s)', (m
   afterAll(() => cloud.close());
 
   const jobFaces: TwoFaces = {
-    type: ['c2', 'zz'], cores: [1, 0], priority: [3, Number.NaN], label: ['two-faced', 7],
-    maxRuntime: [60_000, -5], restartable: [false, 'yes'], dependsOnErrors: ['abort', 'skip'],
+    type: ['c2', 'zz'],
+    cores: [1, 0],
+    priority: [3, Number.NaN],
+    label: ['two-faced', 7],
+    maxRuntime: [60_000, -5],
+    restartable: [false, 'yes'],
+    dependsOnErrors: ['abort', 'skip'],
   };
 
-  it.each([['getters', twoFacedObject], ['a Proxy', twoFacedProxy]] as const)('job options as %s', async (_kind, make) => {
+  it.each([
+    ['getters', twoFacedObject],
+    ['a Proxy', twoFacedProxy],
+  ] as const)('job options as %s', async (_kind, make) => {
     const options = make<JobOptions>(jobFaces);
     const jid = await cloud.with(options.value).call(() => 'ran');
     expect(await cloud.result(jid, { timeout: WAIT_MS })).toBe('ran');
@@ -103,7 +118,10 @@ describe.each(MODES)('options are read once, and what was read is used (%s)', (m
     expect(options.reads).toEqual(eachReadOnce(options.reads));
   });
 
-  it.each([['getters', twoFacedObject], ['a Proxy', twoFacedProxy]] as const)('wait options as %s', async (_kind, make) => {
+  it.each([
+    ['getters', twoFacedObject],
+    ['a Proxy', twoFacedProxy],
+  ] as const)('wait options as %s', async (_kind, make) => {
     const faces: TwoFaces = { timeout: [WAIT_MS, 0], ignoreErrors: [false, true], progress: [false, true] };
     const forResult = make<WaitOptions>(faces);
     expect(await cloud.result(await cloud.call(sleepThen, 100), forResult.value)).toBe('slept 100');
@@ -116,14 +134,20 @@ describe.each(MODES)('options are read once, and what was read is used (%s)', (m
   it('info fields: each read once, and only known fields', async () => {
     const jid = await cloud.call(() => 1);
     await cloud.join(jid);
-    const fields = twoFacedList<JobInfoField>([['status', 'toString'], ['label', 'constructor']]);
+    const fields = twoFacedList<JobInfoField>([
+      ['status', 'toString'],
+      ['label', 'constructor'],
+    ]);
     expect(await cloud.info(jid, fields.value)).toEqual({ status: 'done', label: undefined });
     expect(fields.reads).toEqual({ 0: 1, 1: 1 });
   });
 
   it('a Cloud config, read once', async () => {
     const faces: TwoFaces = {
-      cores: [2, 0], computeUnits: [5, -1], maxRestarts: [1, -1], memoryLimits: [{ c1: 300 }, { c1: 0.5 }],
+      cores: [2, 0],
+      computeUnits: [5, -1],
+      maxRestarts: [1, -1],
+      memoryLimits: [{ c1: 300 }, { c1: 0.5 }],
       ...(mode === 'simulator' ? { simulator: [true, false] } : { isolation: [mode, 'vm'] }),
     };
     const config = twoFacedObject<CloudConfig>(faces);
@@ -148,7 +172,13 @@ describe.each(MODES)('values that only looked right (%s)', (mode) => {
     ['a string', 'c1', 'Cloud config must be a plain object, got "c1"'],
     ['a Map', new Map([['cores', 2]]), 'Cloud config must be a plain object, got a Map'],
     ['an array', [], 'Cloud config must be a plain object, got an array of length 0'],
-    ['a class instance', new (class Settings { cores = 2; })(), 'Cloud config must be a plain object, got a Settings'],
+    [
+      'a class instance',
+      new (class Settings {
+        cores = 2;
+      })(),
+      'Cloud config must be a plain object, got a Settings',
+    ],
   ])('a config that is %s is refused with a CloudError', (_kind, config, message) => {
     expect(() => new Cloud(config as never)).toThrow(CloudError);
     expect(() => new Cloud(config as never)).toThrow(message);
@@ -158,7 +188,9 @@ describe.each(MODES)('values that only looked right (%s)', (mode) => {
     const jid = await cloud.call(() => 1);
     for (const field of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
       const error = await refusal(cloud.info(jid, [field as JobInfoField]));
-      expect(error.message).toBe(`info fields[0] must be one of 'jid', 'status', 'type', 'cores', 'priority', 'label', 'fn', 'created', 'started', 'finished', 'runtime', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'dependsOn', 'attempts', got ${JSON.stringify(field)}`);
+      expect(error.message).toBe(
+        `info fields[0] must be one of 'jid', 'status', 'type', 'cores', 'priority', 'label', 'fn', 'created', 'started', 'finished', 'runtime', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'dependsOn', 'attempts', got ${JSON.stringify(field)}`,
+      );
     }
   });
 

@@ -23,20 +23,24 @@ describe.each(MODES)('dependsOn (%s)', (mode) => {
   });
 
   it('a failed dependency stalls the chain after it, transitively', async () => {
-    const root = await cloud.call(() => { throw new Error('root failed'); });
+    const root = await cloud.call(() => {
+      throw new Error('root failed');
+    });
     const a = await cloud.with({ dependsOn: root }).call(() => 'a');
     const b = await cloud.with({ dependsOn: a }).call(() => 'b');
     const c = await cloud.with({ dependsOn: b }).call(() => 'c');
     await cloud.join([root, a, b, c], { ignoreErrors: true });
     expect(await cloud.status([root, a, b, c])).toEqual(['error', 'stalled', 'stalled', 'stalled']);
-    const error = await cloud.result(c).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(c).catch((e: unknown) => e)) as CloudException;
     expect(error).toBeInstanceOf(CloudException);
     expect(error.message).toBe(`Job ${c}: could not start, a dependency failed`);
   });
 
   it('a diamond stalls its join when one branch fails', async () => {
     const gate = await cloud.call(hang);
-    const left = await cloud.with({ dependsOn: gate }).call(() => { throw new Error('left'); });
+    const left = await cloud.with({ dependsOn: gate }).call(() => {
+      throw new Error('left');
+    });
     const right = await cloud.with({ dependsOn: gate }).call(() => 'right');
     const bottom = await cloud.with({ dependsOn: [left, right] }).call(() => 'bottom');
     expect(await cloud.status([left, right, bottom])).toEqual(['waiting', 'waiting', 'waiting']);
@@ -53,14 +57,18 @@ describe.each(MODES)('dependsOn (%s)', (mode) => {
   });
 
   it('depending on a job that already failed stalls at once', async () => {
-    const failed = await cloud.call(() => { throw new Error('x'); });
+    const failed = await cloud.call(() => {
+      throw new Error('x');
+    });
     await cloud.join(failed, { ignoreErrors: true });
     const late = await cloud.with({ dependsOn: failed }).call(() => 'late');
     expect(await cloud.status(late)).toBe('stalled');
   });
 
   it("dependsOnErrors: 'ignore' counts a failed dependency as finished", async () => {
-    const failed = await cloud.call(() => { throw new Error('x'); });
+    const failed = await cloud.call(() => {
+      throw new Error('x');
+    });
     const runs = await cloud.with({ dependsOn: failed, dependsOnErrors: 'ignore' }).call(() => 'ran anyway');
     expect(await cloud.result(runs)).toBe('ran anyway');
   });

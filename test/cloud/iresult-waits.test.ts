@@ -14,13 +14,25 @@ function countingCloud(): { cloud: Cloud; waits: () => number } {
       const service = await real.service();
       return new Proxy(service, {
         get: (target, key) => {
-          if (key === 'wait') return (...args: Parameters<JobRequests['wait']>) => { waits++; return target.wait(...args); };
+          if (key === 'wait')
+            return (...args: Parameters<JobRequests['wait']>) => {
+              waits++;
+              return target.wait(...args);
+            };
           const value: unknown = Reflect.get(target, key);
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
     };
-    return { files: real.files, get isSimulator() { return real.isSimulator; }, service: counted, startSimulator: () => real.startSimulator(), close: () => real.close() };
+    return {
+      files: real.files,
+      get isSimulator() {
+        return real.isSimulator;
+      },
+      service: counted,
+      startSimulator: () => real.startSimulator(),
+      close: () => real.close(),
+    };
   });
   return { cloud, waits: () => waits };
 }
@@ -29,7 +41,10 @@ describe('iresult over a big map', () => {
   it('yields 20,000 results in order with a few dozen waits', async () => {
     const { cloud, waits } = countingCloud();
     try {
-      const jids = await cloud.map((x: number) => x * 2, Array.from({ length: 20_000 }, (_, i) => i));
+      const jids = await cloud.map(
+        (x: number) => x * 2,
+        Array.from({ length: 20_000 }, (_, i) => i),
+      );
       await cloud.join(jids);
       const before = waits();
       let expected = 0;

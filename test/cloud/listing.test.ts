@@ -8,7 +8,9 @@ describe.each(MODES)('list and load (%s)', (mode) => {
 
   it('lists jobs newest first, filtered by status and label, up to a limit', async () => {
     const a = await cloud.with({ label: 'etl' }).call(() => 1);
-    const b = await cloud.with({ label: 'etl' }).call(() => { throw new Error('x'); });
+    const b = await cloud.with({ label: 'etl' }).call(() => {
+      throw new Error('x');
+    });
     const c = await cloud.with({ label: 'other' }).call(() => 3);
     await cloud.join([a, b, c], { ignoreErrors: true });
     expect((await cloud.list({ label: 'etl' })).map((info) => info.jid)).toEqual([b, a]);
@@ -18,7 +20,9 @@ describe.each(MODES)('list and load (%s)', (mode) => {
   });
 
   it('refuses a bad filter', async () => {
-    await expect(cloud.list({ status: 'finished' as never })).rejects.toThrow("status must be one of 'queued', 'processing', 'waiting', 'done', 'error', 'killed', 'stalled', got \"finished\"");
+    await expect(cloud.list({ status: 'finished' as never })).rejects.toThrow(
+      "status must be one of 'queued', 'processing', 'waiting', 'done', 'error', 'killed', 'stalled', got \"finished\"",
+    );
     await expect(cloud.list({ limit: 0 })).rejects.toThrow('limit must be a positive integer, got 0');
   });
 

@@ -11,7 +11,10 @@ describe.each(MODES)('jobs that start jobs (%s)', (mode) => {
 
   it('a parent maps 20 children and waits on them, with one slot', async () => {
     const parent = await runtime.call(async (n: number) => {
-      const children = await cloud.map((x: number) => x * x, Array.from({ length: n }, (_, i) => i));
+      const children = await cloud.map(
+        (x: number) => x * x,
+        Array.from({ length: n }, (_, i) => i),
+      );
       const squares = await cloud.result(children);
       return squares.reduce((a: number, b: number) => a + b, 0);
     }, 20);
@@ -38,7 +41,9 @@ describe.each(MODES)('jobs that start jobs (%s)', (mode) => {
 
   it("a child's failure reaches the parent as a CloudException", async () => {
     const parent = await runtime.call(async () => {
-      const child = await cloud.call(() => { throw new RangeError('child broke'); });
+      const child = await cloud.call(() => {
+        throw new RangeError('child broke');
+      });
       try {
         await cloud.result(child);
         return 'no error';

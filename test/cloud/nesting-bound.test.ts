@@ -15,7 +15,13 @@ const MAX_PARKED_JOBS = 16;
 
 /** The most spans that overlap at one instant: the workers held at once. */
 function mostAtOnce(spans: Span[]): number {
-  const edges = spans.flatMap(([start, end]) => [[start, 1], [end, -1]] as const);
+  const edges = spans.flatMap(
+    ([start, end]) =>
+      [
+        [start, 1],
+        [end, -1],
+      ] as const,
+  );
   edges.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
   let now = 0;
   let most = 0;
@@ -29,7 +35,10 @@ async function tree(widths: number[]): Promise<Span[]> {
   const [width, ...rest] = widths;
   const spans: Span[] = [];
   if (width !== undefined) {
-    const children = await cloud.map(tree, Array.from({ length: width }, () => rest));
+    const children = await cloud.map(
+      tree,
+      Array.from({ length: width }, () => rest),
+    );
     for (const childSpans of await cloud.result(children)) spans.push(...childSpans);
   }
   spans.push([start, process.hrtime.bigint()]);
@@ -54,7 +63,12 @@ describe.each(MODES)('nesting keeps the workers bounded (%s)', (mode) => {
 
   it('a chain deeper than the parked bound still finishes: each level is one more waiting job', async () => {
     const depth = MAX_PARKED_JOBS + 8;
-    const spans = await runtime.result(await runtime.call(tree, Array.from({ length: depth }, () => 1)));
+    const spans = await runtime.result(
+      await runtime.call(
+        tree,
+        Array.from({ length: depth }, () => 1),
+      ),
+    );
     expect(spans).toHaveLength(depth + 1);
   }, 120_000);
 });

@@ -17,7 +17,7 @@ describe.each(MODES)('a script using the default instance (%s)', (mode) => {
 });
 
 describe('a job importing nimbus in its module', () => {
-  it('catches its child\'s failure as a CloudException, by class', async () => {
+  it("catches its child's failure as a CloudException, by class", async () => {
     const { stdout } = await run(process.execPath, [fixture('catch-by-class.mjs')], { timeout: 15_000 });
     expect(JSON.parse(stdout)).toBe('CloudException RangeError');
   });

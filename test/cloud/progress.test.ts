@@ -9,7 +9,10 @@ async function onTerminal(body: () => Promise<unknown>): Promise<{ drawn: string
   const wasTTY = stderr.isTTY;
   let drawn = '';
   stderr.isTTY = true;
-  stderr.write = ((chunk: string) => { drawn += chunk; return true; }) as typeof stderr.write;
+  stderr.write = (chunk: string) => {
+    drawn += chunk;
+    return true;
+  };
   try {
     const outcome = await body().catch((error: unknown) => error);
     return { drawn, outcome };
@@ -31,7 +34,13 @@ describe.each(MODES)('join and result with progress: true (%s)', (mode) => {
   });
 
   it('still rejects as soon as a job fails, and counts it', async () => {
-    const jids = await cloud.map((x: number) => { if (x === 2) throw new Error('two'); return x; }, [1, 2]);
+    const jids = await cloud.map(
+      (x: number) => {
+        if (x === 2) throw new Error('two');
+        return x;
+      },
+      [1, 2],
+    );
     const { drawn, outcome } = await onTerminal(() => cloud.join(jids, { progress: true }));
     expect(outcome).toBeInstanceOf(CloudException);
     expect(drawn).toMatch(/error/);

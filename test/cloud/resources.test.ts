@@ -50,11 +50,23 @@ describe.each(WORKER_MODES)('compute units (%s)', (mode) => {
 
 // Memory shapes that end only their own job. A job allocates until stopped.
 const SHAPES = {
-  'a growing array of objects': () => { const a: object[] = []; for (;;) a.push({ x: Math.random(), y: [1, 2, 3] }); },
-  'one huge string built by concatenation': () => { let s = 'x'; for (;;) s += s.length + 'abcdefgh'.repeat(100); },
-  'Buffers allocated in a loop': () => { const a: Buffer[] = []; for (;;) a.push(Buffer.alloc(1 << 20, 1)); },
+  'a growing array of objects': () => {
+    const a: object[] = [];
+    for (;;) a.push({ x: Math.random(), y: [1, 2, 3] });
+  },
+  'one huge string built by concatenation': () => {
+    let s = 'x';
+    for (;;) s += s.length + 'abcdefgh'.repeat(100);
+  },
+  'Buffers allocated in a loop': () => {
+    const a: Buffer[] = [];
+    for (;;) a.push(Buffer.alloc(1 << 20, 1));
+  },
   'one huge ArrayBuffer': () => new Uint8Array(new ArrayBuffer(1536 * 1024 * 1024)).fill(1).length,
-  'a growing Map': () => { const m = new Map(); for (let i = 0; ; i++) m.set(i, { i }); },
+  'a growing Map': () => {
+    const m = new Map();
+    for (let i = 0; ; i++) m.set(i, { i });
+  },
 };
 const LIMIT_MB = 160;
 
@@ -63,9 +75,12 @@ describe('memory limits on worker processes', () => {
   afterAll(() => cloud.close());
 
   it.each(Object.entries(SHAPES))('%s ends only that job, with error, and the runtime goes on', async (_shape, body) => {
-    const bystander = await cloud.call(async (ms: number) => { await new Promise((r) => setTimeout(r, ms)); return 'survived'; }, 200);
+    const bystander = await cloud.call(async (ms: number) => {
+      await new Promise((r) => setTimeout(r, ms));
+      return 'survived';
+    }, 200);
     const hog = await cloud.call(body);
-    const error = await cloud.result(hog).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(hog).catch((e: unknown) => e)) as CloudException;
     expect(error).toBeInstanceOf(CloudException);
     expect(error.status).toBe('error');
     expect(error.message).toBe(`Job ${hog}: exceeded the c1 memory limit of ${LIMIT_MB} MB`);
@@ -74,7 +89,11 @@ describe('memory limits on worker processes', () => {
   });
 
   it('info reports peak memory and CPU time for every finished job', async () => {
-    const jid = await cloud.call(() => { let x = 0; for (let i = 0; i < 1e6; i++) x += i; return Buffer.alloc(32 << 20, 1).length + x * 0; });
+    const jid = await cloud.call(() => {
+      let x = 0;
+      for (let i = 0; i < 1e6; i++) x += i;
+      return Buffer.alloc(32 << 20, 1).length + x * 0;
+    });
     await cloud.join(jid);
     const info = await cloud.info(jid);
     expect(info.memory).toBeGreaterThan(32 << 20);
@@ -90,7 +109,7 @@ describe('memory limits on worker threads', () => {
   // (which makes V8 abort the whole process) need process isolation; see the README.
   it.each(['a growing array of objects', 'one huge string built by concatenation'] as const)('%s ends only that job', async (shape) => {
     const hog = await cloud.call(SHAPES[shape]);
-    const error = await cloud.result(hog).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(hog).catch((e: unknown) => e)) as CloudException;
     expect(error.message).toBe(`Job ${hog}: exceeded the c1 memory limit of 64 MB`);
     expect(await cloud.result(await cloud.call(() => 'later'))).toBe('later');
   });
@@ -103,17 +122,19 @@ describe.each(WORKER_MODES)('workers that die (%s)', (mode) => {
   it('jobs queued behind a job whose worker exits are not lost', async () => {
     const exits = await cloud.call(() => process.exit(7));
     const behind = await cloud.map((x: number) => x * 2, [1, 2, 3]);
-    const error = await cloud.result(exits).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(exits).catch((e: unknown) => e)) as CloudException;
     expect(error.message).toBe(`Job ${exits}: worker exited (code 7)`);
     expect(await cloud.result(behind)).toEqual([2, 4, 6]);
   });
 
   it('an error thrown by a timer the job left running kills the worker and ends the job error', async () => {
     const jid = await cloud.call(async () => {
-      setTimeout(() => { throw new Error('thrown later'); }, 0);
+      setTimeout(() => {
+        throw new Error('thrown later');
+      }, 0);
       await new Promise((resolve) => setTimeout(resolve, 10_000));
     });
-    const error = await cloud.result(jid).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(jid).catch((e: unknown) => e)) as CloudException;
     expect(error.message).toMatch(new RegExp(`^Job ${jid}: worker exited \\(code 1\\)|thrown later`));
     expect(await cloud.result(await cloud.call(() => 'later'))).toBe('later');
   });
@@ -126,7 +147,7 @@ describe.each(WORKER_MODES)('workers that die (%s)', (mode) => {
 
   it('a restartable job that always dies ends error after maxRestarts more runs', async () => {
     const jid = await cloud.with({ restartable: true }).call(() => process.exit(4));
-    const error = await cloud.result(jid).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(jid).catch((e: unknown) => e)) as CloudException;
     expect(error.message).toBe(`Job ${jid}: worker exited (code 4)`);
     expect((await cloud.info(jid)).attempts).toBe(3);
   });

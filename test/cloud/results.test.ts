@@ -21,11 +21,18 @@ describe.each(MODES)('results (%s)', (mode) => {
   it('map runs one job per index and pads shorter iterables with undefined', async () => {
     const jids = await cloud.map((x: number, y?: number) => [x, y ?? null], [1, 2, 3], [10]);
     expect(jids).toHaveLength(3);
-    expect(await cloud.result(jids)).toEqual([[1, 10], [2, null], [3, null]]);
+    expect(await cloud.result(jids)).toEqual([
+      [1, 10],
+      [2, null],
+      [3, null],
+    ]);
   });
 
   it('map takes any iterable', async () => {
-    function* numbers() { yield 1; yield 2; }
+    function* numbers() {
+      yield 1;
+      yield 2;
+    }
     const jids = await cloud.map((x: number, y: string) => `${x}${y}`, numbers(), new Set(['a', 'b']));
     expect(await cloud.result(jids)).toEqual(['1a', '2b']);
   });
@@ -36,7 +43,9 @@ describe.each(MODES)('results (%s)', (mode) => {
 
   it('async functions are awaited and generators give the array of what they yield', async () => {
     const asyncJid = await cloud.call(async (x: number) => x * 2, 21);
-    const genJid = await cloud.call(function* count(n: number) { for (let i = 0; i < n; i++) yield i; }, 3);
+    const genJid = await cloud.call(function* count(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+    }, 3);
     expect(await cloud.result(asyncJid)).toBe(42);
     expect(await cloud.result(genJid)).toEqual([0, 1, 2]);
   });
@@ -69,10 +78,14 @@ describe.each(MODES)('results (%s)', (mode) => {
   });
 
   it('result rejects with CloudException carrying the jid and the remote error', async () => {
-    class ValidationError extends Error { override name = 'ValidationError'; }
+    class ValidationError extends Error {
+      override name = 'ValidationError';
+    }
     void ValidationError;
     const jid = await cloud.call(() => {
-      class ValidationError extends Error { override name = 'ValidationError'; }
+      class ValidationError extends Error {
+        override name = 'ValidationError';
+      }
       throw new ValidationError('bad row 7');
     });
     const error = await cloud.result(jid).catch((e: unknown) => e);
@@ -90,7 +103,13 @@ describe.each(MODES)('results (%s)', (mode) => {
   });
 
   it('ignoreErrors puts the CloudException in the failed slot', async () => {
-    const jids = await cloud.map((x: number) => { if (x === 2) throw new Error('two'); return x; }, [1, 2, 3]);
+    const jids = await cloud.map(
+      (x: number) => {
+        if (x === 2) throw new Error('two');
+        return x;
+      },
+      [1, 2, 3],
+    );
     const results = await cloud.result(jids, { ignoreErrors: true });
     expect(results[0]).toBe(1);
     expect(results[1]).toBeInstanceOf(CloudException);
@@ -99,7 +118,9 @@ describe.each(MODES)('results (%s)', (mode) => {
   });
 
   it('join rejects as soon as one job fails, while others are not complete', async () => {
-    const failing = await cloud.call(() => { throw new Error('early'); });
+    const failing = await cloud.call(() => {
+      throw new Error('early');
+    });
     const slow = await cloud.call(hang);
     const error = await cloud.join([slow, failing]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CloudException);
@@ -109,7 +130,13 @@ describe.each(MODES)('results (%s)', (mode) => {
   });
 
   it('join with ignoreErrors waits for every job to complete', async () => {
-    const jids = await cloud.map((x: number) => { if (x) throw new Error('x'); return x; }, [0, 1]);
+    const jids = await cloud.map(
+      (x: number) => {
+        if (x) throw new Error('x');
+        return x;
+      },
+      [0, 1],
+    );
     await cloud.join(jids, { ignoreErrors: true });
     expect(await cloud.status(jids)).toEqual(['done', 'error']);
   });
@@ -131,9 +158,19 @@ describe.each(MODES)('results (%s)', (mode) => {
   });
 
   it('iresult throws at the turn of a failed job, or yields its CloudException with ignoreErrors', async () => {
-    const jids = await cloud.map((x: number) => { if (x === 2) throw new Error('bad'); return x; }, [1, 2, 3]);
+    const jids = await cloud.map(
+      (x: number) => {
+        if (x === 2) throw new Error('bad');
+        return x;
+      },
+      [1, 2, 3],
+    );
     const seen: unknown[] = [];
-    await expect((async () => { for await (const v of cloud.iresult(jids)) seen.push(v); })()).rejects.toBeInstanceOf(CloudException);
+    await expect(
+      (async () => {
+        for await (const v of cloud.iresult(jids)) seen.push(v);
+      })(),
+    ).rejects.toBeInstanceOf(CloudException);
     expect(seen).toEqual([1]);
     const all: unknown[] = [];
     for await (const v of cloud.iresult(jids, { ignoreErrors: true })) all.push(v);

@@ -21,7 +21,10 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
 
   it('a killed queued job never runs', async () => {
     const blocker = await cloud.call(hang);
-    const victim = await cloud.call(() => { console.log('ran'); return 'ran'; });
+    const victim = await cloud.call(() => {
+      console.log('ran');
+      return 'ran';
+    });
     await cloud.kill(victim);
     await cloud.kill(blocker);
     const after = await cloud.call(() => 'after');
@@ -34,7 +37,9 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
 
   it('complete statuses never change again', async () => {
     const done = await cloud.call(() => 1);
-    const failed = await cloud.call(() => { throw new Error('no'); });
+    const failed = await cloud.call(() => {
+      throw new Error('no');
+    });
     await cloud.join([done, failed], { ignoreErrors: true });
     await cloud.kill([done, failed]);
     expect(await cloud.status([done, failed])).toEqual(['done', 'error']);
@@ -61,9 +66,14 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
 
   it('maxRuntime stops a job that runs too long and ends it error', async () => {
     // The pool stops even a busy loop; the simulator can only stop a job that yields.
-    const body = mode === 'simulator' ? hang : () => { for (;;); };
+    const body =
+      mode === 'simulator'
+        ? hang
+        : () => {
+            for (;;);
+          };
     const jid = await cloud.with({ maxRuntime: 50 }).call(body);
-    const error = await cloud.result(jid).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(jid).catch((e: unknown) => e)) as CloudException;
     expect(error).toBeInstanceOf(CloudException);
     expect(error.status).toBe('error');
     expect(error.message).toContain('exceeded its maxRuntime of 50 ms');
@@ -71,16 +81,28 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
   });
 
   it('info tells what the job was and what happened to it', async () => {
-    const jid = await cloud.with({ label: 'sum', type: 'c1', priority: 3 }).call(function sum(a: number, b: number) {
-      console.log('adding', a, b);
-      console.error('careful');
-      return a + b;
-    }, 2, 3);
+    const jid = await cloud.with({ label: 'sum', type: 'c1', priority: 3 }).call(
+      function sum(a: number, b: number) {
+        console.log('adding', a, b);
+        console.error('careful');
+        return a + b;
+      },
+      2,
+      3,
+    );
     await cloud.join(jid);
     const info = await cloud.info(jid);
     expect(info).toMatchObject({
-      jid, status: 'done', type: 'c1', label: 'sum', fn: 'sum', priority: 3,
-      stdout: 'adding 2 3\n', stderr: 'careful\n', exception: undefined, dependsOn: [],
+      jid,
+      status: 'done',
+      type: 'c1',
+      label: 'sum',
+      fn: 'sum',
+      priority: 3,
+      stdout: 'adding 2 3\n',
+      stderr: 'careful\n',
+      exception: undefined,
+      dependsOn: [],
     });
     expect(info.created! <= info.started! && info.started! <= info.finished!).toBe(true);
     expect(info.runtime).toBe(info.finished! - info.started!);
@@ -88,7 +110,13 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
   });
 
   it('output of jobs that interleave stays with each job', async () => {
-    const jids = await cloud.map((name: string) => { console.log(`I am ${name}`); return name; }, ['a', 'b', 'c']);
+    const jids = await cloud.map(
+      (name: string) => {
+        console.log(`I am ${name}`);
+        return name;
+      },
+      ['a', 'b', 'c'],
+    );
     await cloud.join(jids);
     const infos = await cloud.info(jids, ['stdout']);
     expect(infos.map((i) => i.stdout)).toEqual(['I am a\n', 'I am b\n', 'I am c\n']);
@@ -114,8 +142,10 @@ describe.each(WORKER_MODES)('kill on workers stops the code (%s)', (mode) => {
   afterAll(() => cloud.close());
 
   it('a busy loop is killed, and later jobs run on a fresh thread', async () => {
-    const jid = await cloud.call(() => { for (;;); });
-    while (await cloud.status(jid) !== 'processing') await new Promise((r) => setImmediate(r));
+    const jid = await cloud.call(() => {
+      for (;;);
+    });
+    while ((await cloud.status(jid)) !== 'processing') await new Promise((r) => setImmediate(r));
     await cloud.kill(jid);
     expect(await cloud.status(jid)).toBe('killed');
     expect(await cloud.result(await cloud.call(() => 'alive'))).toBe('alive');
@@ -123,7 +153,7 @@ describe.each(WORKER_MODES)('kill on workers stops the code (%s)', (mode) => {
 
   it('a job whose worker exits ends error and later jobs still run', async () => {
     const jid = await cloud.call(() => process.exit(3));
-    const error = await cloud.result(jid).catch((e: unknown) => e) as CloudException;
+    const error = (await cloud.result(jid).catch((e: unknown) => e)) as CloudException;
     expect(error).toBeInstanceOf(CloudException);
     expect(error.message).toBe(`Job ${jid}: worker exited (code 3)`);
     expect(error.remoteName).toBe('WorkerCrashed');

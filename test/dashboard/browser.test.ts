@@ -22,8 +22,14 @@ import { withFiles } from './support/dashboard-cloud.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const STEP_TIMEOUT_MS = 10_000; // each wait on the page: less than a test's, so a failure says what it waited for
 
@@ -45,10 +51,19 @@ describe.skipIf(!present && !required)('the dashboard in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    jids.first = await cloud.with({ label: 'etl' }).call(function extract() { return [1, 2, 3]; });
-    jids.second = await cloud.with({ label: 'etl' }).call(function load() { console.log('loaded 3 rows'); return 3; });
-    jids.failing = await cloud.with({ label: 'etl' }).call(function explode() { throw new TypeError('no such column: price'); });
-    jids.dependent = await cloud.with({ dependsOn: jids.first, label: 'report' }).call(function report() { return 'ok'; });
+    jids.first = await cloud.with({ label: 'etl' }).call(function extract() {
+      return [1, 2, 3];
+    });
+    jids.second = await cloud.with({ label: 'etl' }).call(function load() {
+      console.log('loaded 3 rows');
+      return 3;
+    });
+    jids.failing = await cloud.with({ label: 'etl' }).call(function explode() {
+      throw new TypeError('no such column: price');
+    });
+    jids.dependent = await cloud.with({ dependsOn: jids.first, label: 'report' }).call(function report() {
+      return 'ok';
+    });
     await cloud.join(Object.values(jids), { ignoreErrors: true });
     running = await cloud.call(hang);
     dashboard = await startDashboard(withFiles(cloud, files), { port: 0 });
@@ -111,7 +126,10 @@ describe.skipIf(!present && !required)('the dashboard in Chromium', () => {
 
   it("shows a job's output and result, and its dependencies as links", async () => {
     await page.goto(new URL(`#/jobs/${jids.dependent}`, dashboard.url).href);
-    await page.waitForFunction((jid) => document.querySelector('#job-jid')!.textContent === String(jid) && document.querySelector('#job-status')!.textContent === 'done', jids.dependent);
+    await page.waitForFunction(
+      (jid) => document.querySelector('#job-jid')!.textContent === String(jid) && document.querySelector('#job-status')!.textContent === 'done',
+      jids.dependent,
+    );
     expect(await page.textContent('#job-result')).toBe("'ok'");
     await page.click(`#job-dependencies a[href="#/jobs/${jids.first}"]`);
     await page.waitForFunction(() => document.querySelector('#job-result')!.textContent === '[ 1, 2, 3 ]');

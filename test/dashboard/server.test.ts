@@ -33,8 +33,12 @@ describe('the dashboard server', () => {
   let done: Jid;
   let failed: Jid;
   beforeAll(async () => {
-    done = await cloud.with({ label: 'ok' }).call(function answer() { return { answer: 42 }; });
-    failed = await cloud.call(function explode() { throw new TypeError('no such thing'); });
+    done = await cloud.with({ label: 'ok' }).call(function answer() {
+      return { answer: 42 };
+    });
+    failed = await cloud.call(function explode() {
+      throw new TypeError('no such thing');
+    });
     await cloud.join([done, failed], { ignoreErrors: true });
     dashboard = await startDashboard(withFiles(cloud, files), { port: 0 });
   });
@@ -84,8 +88,14 @@ describe('the dashboard server', () => {
   });
 
   it('answers a bad question with 400 and the reason, an unknown path with 404, a write with 405', async () => {
-    expect(await api('/api/jobs?status=finished')).toEqual({ status: 400, body: { error: expect.stringContaining("must be one of 'queued', 'processing'"), code: 'ERR_BAD_OPTION' } });
-    expect(await api('/api/jobs/424242')).toEqual({ status: 400, body: { error: 'unknown jid 424242: no such job (never created, or deleted)', code: 'ERR_UNKNOWN_JID' } });
+    expect(await api('/api/jobs?status=finished')).toEqual({
+      status: 400,
+      body: { error: expect.stringContaining("must be one of 'queued', 'processing'"), code: 'ERR_BAD_OPTION' },
+    });
+    expect(await api('/api/jobs/424242')).toEqual({
+      status: 400,
+      body: { error: 'unknown jid 424242: no such job (never created, or deleted)', code: 'ERR_UNKNOWN_JID' },
+    });
     expect((await api('/api/nothing')).status).toBe(404);
     expect((await api('/nothing.html')).status).toBe(404);
     expect((await get(new URL('/api/jobs', dashboard.url).href, {}, 'POST')).status).toBe(405);
@@ -148,9 +158,11 @@ describe('the dashboard with a token', () => {
 
   it('listens beyond the loopback only with one', async () => {
     await expect(startDashboard(withFiles(cloud, files), { port: 0, host: '0.0.0.0' })).rejects.toThrow(
-      'the dashboard listens on 0.0.0.0, beyond this machine: give it a token of 16 characters or more, which every request must carry');
+      'the dashboard listens on 0.0.0.0, beyond this machine: give it a token of 16 characters or more, which every request must carry',
+    );
     await expect(startDashboard(withFiles(cloud, files), { port: 0, host: '0.0.0.0', token: 'short-secret' })).rejects.toThrow(
-      'the dashboard token must be a string of 16 characters or more, got 12 characters');
+      'the dashboard token must be a string of 16 characters or more, got 12 characters',
+    );
     const dashboard = await startDashboard(withFiles(cloud, files), { port: 0, host: '0.0.0.0', token: TOKEN });
     try {
       const port = new URL(dashboard.url).port;
@@ -169,7 +181,9 @@ describe('starting and stopping the dashboard', () => {
 
   it('refuses bad options, naming them', async () => {
     await expect(startDashboard(dashboardCloud, { port: -1 })).rejects.toThrow('dashboard port must be an integer from 0 to 65535, got -1');
-    await expect(startDashboard(dashboardCloud, { prot: 80 } as never)).rejects.toThrow("dashboard options has no option 'prot'; known options: port, host, token");
+    await expect(startDashboard(dashboardCloud, { prot: 80 } as never)).rejects.toThrow(
+      "dashboard options has no option 'prot'; known options: port, host, token",
+    );
   });
 
   it('says when the port is taken', async () => {

@@ -40,8 +40,14 @@ async function failureOf(runtime: Cloud, jid: number): Promise<CloudException> {
 
 /** A job over the limit of memoryLimitsFor(mode), in a way the mode's limit catches. */
 const HOG: Record<Mode, () => unknown> = {
-  process: () => { const held: Buffer[] = []; for (;;) held.push(Buffer.alloc(1 << 20, 1)); },
-  thread: () => { const held: object[] = []; for (let i = 0; ; i++) held.push({ i, text: `item ${i}` }); },
+  process: () => {
+    const held: Buffer[] = [];
+    for (;;) held.push(Buffer.alloc(1 << 20, 1));
+  },
+  thread: () => {
+    const held: object[] = [];
+    for (let i = 0; ; i++) held.push({ i, text: `item ${i}` });
+  },
   simulator: () => undefined,
 };
 const MEMORY_LIMIT_MB: Record<Mode, number | undefined> = { process: 160, thread: 64, simulator: undefined };
@@ -56,7 +62,14 @@ describe.each(MODES)('error codes (%s)', (mode) => {
   it('a bad call: ERR_NOT_FUNCTION, ERR_NOT_ITERABLE, ERR_UNSHIPPABLE, ERR_NEVER_FITS', async () => {
     expect(await codeOf(() => runtime.call(42 as never))).toBe('ERR_NOT_FUNCTION');
     expect(await codeOf(() => runtime.map((x: number) => x, 5 as never))).toBe('ERR_NOT_ITERABLE');
-    expect(await codeOf(() => runtime.call((f: unknown) => f, () => 1))).toBe('ERR_UNSHIPPABLE');
+    expect(
+      await codeOf(() =>
+        runtime.call(
+          (f: unknown) => f,
+          () => 1,
+        ),
+      ),
+    ).toBe('ERR_UNSHIPPABLE');
     expect(await codeOf(() => runtime.with({ cores: 64, type: 'c2' }).call(() => 1))).toBe('ERR_NEVER_FITS');
   });
 
@@ -78,7 +91,12 @@ describe.each(MODES)('error codes (%s)', (mode) => {
   });
 
   it('a job that threw: ERR_JOB_FAILED, with no remote code of its own', async () => {
-    const error = await failureOf(runtime, await runtime.call(() => { throw new RangeError('out of range'); }));
+    const error = await failureOf(
+      runtime,
+      await runtime.call(() => {
+        throw new RangeError('out of range');
+      }),
+    );
     expect(error.code).toBe('ERR_JOB_FAILED');
     expect(error.remoteName).toBe('RangeError');
     expect(error.remoteCode).toBeUndefined();
@@ -93,7 +111,12 @@ describe.each(MODES)('error codes (%s)', (mode) => {
 
   it("a job that made a bad call of its own cloud keeps the CloudError's code across the boundary", async () => {
     // Refused by the runtime (an unknown jid, across the channel) and by the job's own client.
-    const asked = await failureOf(runtime, await runtime.call(async () => { await cloud.status(424242 as never); }));
+    const asked = await failureOf(
+      runtime,
+      await runtime.call(async () => {
+        await cloud.status(424242 as never);
+      }),
+    );
     expect([asked.code, asked.remoteName, asked.remoteCode]).toEqual(['ERR_JOB_FAILED', 'CloudError', 'ERR_UNKNOWN_JID']);
     const local = await failureOf(runtime, await runtime.call(() => cloud.with({ priority: NaN })));
     expect(local.remoteCode).toBe('ERR_BAD_OPTION');
@@ -111,7 +134,12 @@ describe.each(MODES)('error codes (%s)', (mode) => {
 
   it('a job over its maxRuntime ends with MaxRuntimeExceeded, ERR_MAX_RUNTIME', async () => {
     // The pool stops even a busy loop; the simulator can only stop a job that yields.
-    const body = mode === 'simulator' ? hang : () => { for (;;); };
+    const body =
+      mode === 'simulator'
+        ? hang
+        : () => {
+            for (;;);
+          };
     const jid = await runtime.with({ maxRuntime: 50 }).call(body);
     const error = await failureOf(runtime, jid);
     expect([error.code, error.remoteName, error.remoteCode]).toEqual(['ERR_JOB_FAILED', 'MaxRuntimeExceeded', 'ERR_MAX_RUNTIME']);
@@ -124,7 +152,9 @@ describe.each(MODES)('error codes (%s)', (mode) => {
     await runtime.kill(killed);
     const kill = await failureOf(runtime, killed);
     expect([kill.code, kill.status, kill.remoteCode]).toEqual(['ERR_JOB_KILLED', 'killed', undefined]);
-    const failing = await runtime.call(() => { throw new Error('no'); });
+    const failing = await runtime.call(() => {
+      throw new Error('no');
+    });
     const stalled = await failureOf(runtime, await runtime.with({ dependsOn: failing }).call(() => 1));
     expect([stalled.code, stalled.status]).toEqual(['ERR_JOB_STALLED', 'stalled']);
   });
@@ -142,12 +172,16 @@ describe.each(MODES)('error codes (%s)', (mode) => {
 
 describe('codes kept by a home', () => {
   let home: string;
-  beforeAll(async () => { home = await mkdtemp(join(tmpdir(), 'nimbus-codes-home-')); });
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'nimbus-codes-home-'));
+  });
   afterAll(() => rm(home, { recursive: true, force: true }));
 
   it("a job's remote code survives the store: read back by the next runtime of the home", async () => {
     const first = makeCloud('thread', { home });
-    const jid = await first.with({ maxRuntime: 50 }).call(() => { for (;;); });
+    const jid = await first.with({ maxRuntime: 50 }).call(() => {
+      for (;;);
+    });
     expect((await failureOf(first, jid)).remoteCode).toBe('ERR_MAX_RUNTIME');
     await first.close();
     const next = makeCloud('thread', { home });
@@ -164,7 +198,9 @@ describe('codes kept by a home', () => {
 describe('cloud.files codes', () => {
   const runtime = new Cloud({ simulator: true, files: 'memory' });
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'nimbus-codes-')); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nimbus-codes-'));
+  });
   afterAll(async () => {
     await runtime.close();
     await rm(dir, { recursive: true, force: true });

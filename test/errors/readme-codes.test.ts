@@ -23,7 +23,10 @@ function codesInReadme(): Map<string, string[]> {
   const section = README.slice(README.indexOf('#### Error codes'), README.indexOf('### Jobs that start jobs'));
   const rows = new Map<string, string[]>();
   for (const line of section.split('\n')) {
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     const code = /^`(ERR_[A-Z0-9_]+)`$/.exec(cells[0] ?? '')?.[1];
     if (code === undefined) continue;
     // ERR_UNSHIPPABLE is in both tables: a CloudError's code, and a remote error's.
@@ -57,14 +60,13 @@ describe('the README lists every error code', () => {
 
 describe('every CloudError src makes has a code', () => {
   // Made elsewhere, with its reason: the channel revives an error that crossed it, code and all.
-  const ALLOWED = new Map([
-    ['wire/nested-channel.ts', 'revives a CloudError with the code it crossed with'],
-  ]);
+  const ALLOWED = new Map([['wire/nested-channel.ts', 'revives a CloudError with the code it crossed with']]);
 
   it('is made by the one table of src/errors.ts, which gives each its code', () => {
     const files = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
-    const elsewhere = files.filter((file) => file !== 'errors.ts' && !ALLOWED.has(file)
-      && /new CloudError\(/.test(readFileSync(join(ROOT, 'src', file), 'utf8')));
+    const elsewhere = files.filter(
+      (file) => file !== 'errors.ts' && !ALLOWED.has(file) && /new CloudError\(/.test(readFileSync(join(ROOT, 'src', file), 'utf8')),
+    );
     expect(elsewhere).toEqual([]);
   });
 });

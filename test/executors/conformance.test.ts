@@ -134,7 +134,12 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
 
   it('reports every job of concurrent batches exactly once', async () => {
     await start();
-    const batches = Array.from({ length: 6 }, (_, b) => batchOf(double, Array.from({ length: 50 }, (_, i) => [b * 50 + i])));
+    const batches = Array.from({ length: 6 }, (_, b) =>
+      batchOf(
+        double,
+        Array.from({ length: 50 }, (_, i) => [b * 50 + i]),
+      ),
+    );
     for (const batch of batches) executor.run(batch);
     const jids = batches.flatMap((batch) => batch.jids);
     await events.until(() => events.accounted().length >= jids.length);
@@ -142,12 +147,22 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
     expect(events.events.every((event) => event.kind === 'finished' && event.error === undefined)).toBe(true);
   });
 
-  it('reports a thrown error as that job\'s outcome and goes on with the batch', async () => {
+  it("reports a thrown error as that job's outcome and goes on with the batch", async () => {
     await start();
-    const batch = batchOf((x: number) => { if (x === 2) throw new RangeError('two'); return x; }, [[1], [2], [3]]);
+    const batch = batchOf(
+      (x: number) => {
+        if (x === 2) throw new RangeError('two');
+        return x;
+      },
+      [[1], [2], [3]],
+    );
     executor.run(batch);
     await events.until((all) => all.length === 3);
-    expect(events.events.map((event) => (event.kind === 'finished' ? [event.value, event.error?.name] : event.kind))).toEqual([[1, undefined], [undefined, 'RangeError'], [3, undefined]]);
+    expect(events.events.map((event) => (event.kind === 'finished' ? [event.value, event.error?.name] : event.kind))).toEqual([
+      [1, undefined],
+      [undefined, 'RangeError'],
+      [3, undefined],
+    ]);
   });
 
   it('stops a running job: it is never reported, and the rest of its batch comes back', async () => {
@@ -177,7 +192,12 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
   it('closes with work in flight: close resolves, and nothing is reported afterwards', async () => {
     await start();
     executor.run(batchOf(hang, [[], []]));
-    executor.run(batchOf(double, Array.from({ length: 20 }, (_, i) => [i])));
+    executor.run(
+      batchOf(
+        double,
+        Array.from({ length: 20 }, (_, i) => [i]),
+      ),
+    );
     await executor.close();
     const seen = events.events.length;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -216,10 +236,16 @@ describe.each(['process', 'thread'])('the executor contract for workers that can
     const events = new Recorder();
     executor = EXECUTORS[name]!(events);
     // The third job ends its worker: a process by SIGKILL, a thread by exiting it.
-    const work = name === 'thread'
-      ? (x: number, die: boolean) => (die ? process.exit(3) : x)
-      : (x: number, die: boolean) => (die ? process.kill(process.pid, 'SIGKILL') : x);
-    const batch = batchOf(work, [[1, false], [2, false], [3, true], [4, false]]);
+    const work =
+      name === 'thread'
+        ? (x: number, die: boolean) => (die ? process.exit(3) : x)
+        : (x: number, die: boolean) => (die ? process.kill(process.pid, 'SIGKILL') : x);
+    const batch = batchOf(work, [
+      [1, false],
+      [2, false],
+      [3, true],
+      [4, false],
+    ]);
     executor.run(batch);
     await events.until(() => batch.jids.every((jid) => events.accounted().includes(jid)));
     const accounted = events.accounted();

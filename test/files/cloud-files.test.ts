@@ -52,8 +52,12 @@ describe.each(BACKENDS)('cloud.files on the $name store', (backend) => {
       await files.putf('text é', 'kinds/text');
       await files.putf(Readable.from([Buffer.from('str'), Buffer.from('eam')]), 'kinds/stream');
       const read = async (name: string) => (await contentOf(await files.getf(name))).toString();
-      expect([await read('kinds/buffer'), await read('kinds/bytes'), await read('kinds/text'), await read('kinds/stream')])
-        .toEqual(['buffer', 'hi', 'text é', 'stream']);
+      expect([await read('kinds/buffer'), await read('kinds/bytes'), await read('kinds/text'), await read('kinds/stream')]).toEqual([
+        'buffer',
+        'hi',
+        'text é',
+        'stream',
+      ]);
     });
 
     it('get creates the folders of the local path', async () => {
@@ -106,10 +110,12 @@ describe.each(BACKENDS)('cloud.files on the $name store', (backend) => {
     });
 
     it('a bad range is refused, naming the bound', async () => {
-      expect((await refusal(files.getf('range.txt', { start: 5, end: 4 }))).message)
-        .toBe('cloud.files.getf: range.end must be at least range.start (5); end is inclusive, got 4');
-      expect((await refusal(files.get('range.txt', at('x'), { start: -1 }))).message)
-        .toBe('cloud.files.get: range.start must be a byte offset (an integer, 0 or more), got -1');
+      expect((await refusal(files.getf('range.txt', { start: 5, end: 4 }))).message).toBe(
+        'cloud.files.getf: range.end must be at least range.start (5); end is inclusive, got 4',
+      );
+      expect((await refusal(files.get('range.txt', at('x'), { start: -1 }))).message).toBe(
+        'cloud.files.get: range.start must be a byte offset (an integer, 0 or more), got -1',
+      );
     });
   });
 
@@ -171,7 +177,9 @@ describe.each(BACKENDS)('cloud.files on the $name store', (backend) => {
       let produced = 0;
       let consumed = 0;
       let furthestAhead = 0;
-      const counting = countingStore(opened.store, (bytes) => { consumed += bytes; });
+      const counting = countingStore(opened.store, (bytes) => {
+        consumed += bytes;
+      });
       const source = generated(LARGE, 2, (total) => {
         produced = total;
         furthestAhead = Math.max(furthestAhead, produced - consumed);
@@ -305,12 +313,14 @@ describe.each(BACKENDS)('cloud.files on the $name store', (backend) => {
     });
 
     it('a bad name, before the store is touched', async () => {
-      expect((await refusal(files.put(at('names.txt'), '../escape'))).message)
-        .toBe("cloud.files.put: bad file name \"../escape\": no part of it may be '.' or '..': names are keys, not paths");
+      expect((await refusal(files.put(at('names.txt'), '../escape'))).message).toBe(
+        "cloud.files.put: bad file name \"../escape\": no part of it may be '.' or '..': names are keys, not paths",
+      );
       expect((await refusal(files.getf('/etc/passwd'))).message).toContain("it must not start with '/'");
       expect((await refusal(files.putf('x', ''))).message).toBe('cloud.files.putf: bad file name "": it must not be empty');
-      expect((await refusal(files.putf(42 as unknown as string, 'n'))).message)
-        .toBe('cloud.files.putf: data must be a Buffer, a Uint8Array, a string or a Readable stream, got 42');
+      expect((await refusal(files.putf(42 as unknown as string, 'n'))).message).toBe(
+        'cloud.files.putf: data must be a Buffer, a Uint8Array, a string or a Readable stream, got 42',
+      );
     });
   });
 
@@ -318,7 +328,8 @@ describe.each(BACKENDS)('cloud.files on the $name store', (backend) => {
     it('a name under a stored file is refused, naming the file', async () => {
       await files.putf('a file', 'leaf');
       expect((await refusal(files.putf('x', 'leaf/under'))).message).toBe(
-        `cloud.files.putf: cannot store "leaf/under": "leaf" is a stored file, and the ${opened.store.description} keeps names as paths, so "leaf/" cannot also be a folder`);
+        `cloud.files.putf: cannot store "leaf/under": "leaf" is a stored file, and the ${opened.store.description} keeps names as paths, so "leaf/" cannot also be a folder`,
+      );
     });
 
     it('a name that is the folder of stored names is refused', async () => {

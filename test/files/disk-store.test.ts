@@ -43,7 +43,9 @@ describe('the disk store', () => {
 
   it('refuses a part of a name longer than the file system allows, saying so', async () => {
     const error = await refusal(files.putf('x', 'a'.repeat(300)));
-    expect(error.message).toMatch(/^cloud\.files\.putf: writing "a{57}\.\.\." on the disk store at .* failed: a part of the name is longer than the file system allows/);
+    expect(error.message).toMatch(
+      /^cloud\.files\.putf: writing "a{57}\.\.\." on the disk store at .* failed: a part of the name is longer than the file system allows/,
+    );
   });
 
   it('measures the MD5 of a file put there by another program', async () => {

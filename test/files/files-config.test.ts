@@ -21,15 +21,18 @@ describe('createFileStore', () => {
 
   it('{ s3 } is an S3 store, named by bucket, prefix and endpoint', () => {
     expect(createFileStore({ s3: { bucket: 'team-data' } }).description).toBe('S3 store s3://team-data/');
-    expect(createFileStore({ s3: { bucket: 'b3t', prefix: 'runs/', endpoint: 'http://127.0.0.1:4568' } }).description)
-      .toBe('S3 store s3://b3t/runs/ at http://127.0.0.1:4568');
+    expect(createFileStore({ s3: { bucket: 'b3t', prefix: 'runs/', endpoint: 'http://127.0.0.1:4568' } }).description).toBe(
+      'S3 store s3://b3t/runs/ at http://127.0.0.1:4568',
+    );
   });
 
-  it('a FileStore of the user\'s own is used as it is', () => {
+  it("a FileStore of the user's own is used as it is", () => {
     const mine: FileStore = {
       description: 'my store',
       write: async () => ({ size: 0, md5: '' }),
-      read: async () => { throw new Error('unused'); },
+      read: async () => {
+        throw new Error('unused');
+      },
       stat: async () => undefined,
       exists: async () => false,
       remove: async () => false,
@@ -58,13 +61,22 @@ describe('the files config is read once, as every option of nimbus', () => {
   it('each option of files.s3 is read once, and the store uses what was checked', () => {
     let reads = 0;
     const answers = ['team-data', 42];
-    const s3 = { get bucket() { return answers[reads++]; } };
+    const s3 = {
+      get bucket() {
+        return answers[reads++];
+      },
+    };
     expect(createFileStore({ s3 } as never).description).toBe('S3 store s3://team-data/');
     expect(reads).toBe(1);
   });
 
   it('a getter that throws is a bad option (ERR_BAD_OPTION), not a crash', () => {
-    const s3 = { bucket: 'b', get prefix(): string { throw new TypeError('no prefix today'); } };
+    const s3 = {
+      bucket: 'b',
+      get prefix(): string {
+        throw new TypeError('no prefix today');
+      },
+    };
     let error: unknown;
     try {
       createFileStore({ s3 });
@@ -77,7 +89,8 @@ describe('the files config is read once, as every option of nimbus', () => {
 
 describe('CloudFiles options', () => {
   it.each([0, -1, 1.5, 6 * 1024 ** 3, '1000'])('refuses maxFileBytes %o', (maxFileBytes) => {
-    expect(messageOf(() => new CloudFiles(createFileStore('memory'), { maxFileBytes: maxFileBytes as number })))
-      .toMatch(/^maxFileBytes must be a positive integer of bytes, at most 5368709120 \(5 GB\), got /);
+    expect(messageOf(() => new CloudFiles(createFileStore('memory'), { maxFileBytes: maxFileBytes as number }))).toMatch(
+      /^maxFileBytes must be a positive integer of bytes, at most 5368709120 \(5 GB\), got /,
+    );
   });
 });

@@ -69,7 +69,8 @@ describe('the S3 store', () => {
     try {
       const error = await refusal(lost.putf('x', 'y'));
       expect(error.message).toBe(
-        `cloud.files.putf: the bucket of the S3 store s3://no-such-bucket/ at ${server.config.endpoint} does not exist: create it first`);
+        `cloud.files.putf: the bucket of the S3 store s3://no-such-bucket/ at ${server.config.endpoint} does not exist: create it first`,
+      );
       expect(error.code).toBe('ERR_NO_BUCKET');
     } finally {
       await lost.close();
@@ -87,18 +88,23 @@ describe('the S3 store', () => {
     }
   });
 
-  it(`an unreachable endpoint fails with a clear CloudError after ${S3_MAX_ATTEMPTS} attempts, never a hang`, async () => {
-    const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const unreachable = new CloudFiles(createFileStore({ s3: { ...server.config, endpoint } }));
-    try {
-      const error = await refusal(unreachable.get('anything', '/tmp/never'));
-      expect(error.message).toBe(
-        `cloud.files.get: the S3 store s3://${server.config.bucket}/ at ${endpoint} is unreachable (connect ECONNREFUSED ${endpoint.slice(7)}; tried ${S3_MAX_ATTEMPTS} times)`);
-      expect(error.code).toBe('ERR_STORE_UNREACHABLE');
-    } finally {
-      await unreachable.close();
-    }
-  }, UNREACHABLE_TIMEOUT_MS);
+  it(
+    `an unreachable endpoint fails with a clear CloudError after ${S3_MAX_ATTEMPTS} attempts, never a hang`,
+    async () => {
+      const endpoint = `http://127.0.0.1:${await closedPort()}`;
+      const unreachable = new CloudFiles(createFileStore({ s3: { ...server.config, endpoint } }));
+      try {
+        const error = await refusal(unreachable.get('anything', '/tmp/never'));
+        expect(error.message).toBe(
+          `cloud.files.get: the S3 store s3://${server.config.bucket}/ at ${endpoint} is unreachable (connect ECONNREFUSED ${endpoint.slice(7)}; tried ${S3_MAX_ATTEMPTS} times)`,
+        );
+        expect(error.code).toBe('ERR_STORE_UNREACHABLE');
+      } finally {
+        await unreachable.close();
+      }
+    },
+    UNREACHABLE_TIMEOUT_MS,
+  );
 
   async function md5OfStored(name: string): Promise<string> {
     const { measure } = await import('../../src/files/content-meter.js');

@@ -60,7 +60,9 @@ describe('the disk store and symbolic links planted in it', () => {
   it('a link to a folder outside: no write, read or listing goes through it', async () => {
     await symlink(outside, join(root, 'linked'));
     const error = await refusal(files.putf('x', 'linked/new.txt'));
-    expect(error.message).toBe(`cloud.files.putf: cannot store "linked/new.txt": "linked" is a symbolic link in the ${store()}, which never writes through links; nothing was stored`);
+    expect(error.message).toBe(
+      `cloud.files.putf: cannot store "linked/new.txt": "linked" is a symbolic link in the ${store()}, which never writes through links; nothing was stored`,
+    );
     expect((await refusal(files.putf('x', 'linked/deeper/new.txt'))).message).toMatch(/"linked" is a symbolic link/);
     expect((await refusal(files.putf('x', 'linked/secret.txt'))).message).toMatch(/"linked" is a symbolic link/);
     expect((await refusal(files.getf('linked/secret.txt'))).message).toMatch(/"linked\/secret\.txt" is a symbolic link that leads outside/);
@@ -80,7 +82,9 @@ describe('the disk store and symbolic links planted in it', () => {
     const record = join(root, '.nimbus', 'md5', createHash('sha256').update('c.txt').digest('hex'));
     await symlink(outsideFile, record);
     const error = await refusal(files.putf('z', 'c.txt'));
-    expect(error.message).toMatch(/^cloud\.files\.putf: writing "c\.txt" on the .* failed: a symbolic link is in the way \(not followed\), or links loop \(ELOOP\)$/);
+    expect(error.message).toMatch(
+      /^cloud\.files\.putf: writing "c\.txt" on the .* failed: a symbolic link is in the way \(not followed\), or links loop \(ELOOP\)$/,
+    );
     await outsideUnchanged();
   });
 

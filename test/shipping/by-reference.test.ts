@@ -23,7 +23,7 @@ describe('what ships by reference', () => {
   });
 
   it("an exported function of the user's other module that cannot ship by value", () => {
-    const shipped = shipFunction(serverState as () => string);
+    const shipped = shipFunction(serverState);
     expect(shipped.nodes[shipped.root]).toMatchObject({ kind: 'import', name: 'serverState' });
   });
 });
@@ -38,7 +38,7 @@ describe.each(MODES)('functions shipped by reference run (%s)', (mode) => {
   });
 
   it('a function using a server of its module gets the server of the module the worker imported', async () => {
-    expect(await cloud.result(await cloud.call(serverState as () => string))).toBe('Server, listening: false');
+    expect(await cloud.result(await cloud.call(serverState))).toBe('Server, listening: false');
   });
 
   it('a function of the entry script ships by value or is refused, never by reference', async () => {

@@ -8,7 +8,7 @@ import { shipFunction } from '../../dist/shipping/ship-function.js';
 import { BIG, readBig, snapshot } from '../fixtures/shipping/cases.mjs';
 import { MODES, makeCloud } from '../support/clouds.js';
 
-const BIG_BYTES = (BIG as number[]).length * 4; // at least: small integers serialise in 1-5 bytes each
+const BIG_BYTES = BIG.length * 4; // at least: small integers serialise in 1-5 bytes each
 
 describe('the analysis, once per function object', () => {
   it('gives the same shipped function (same id, same captured bytes) for every call', () => {
@@ -37,9 +37,7 @@ describe.each(MODES)('captured values at run time (%s)', (mode) => {
   });
 
   it('reads values at the first call of a function object: later changes are not seen by it', async () => {
-    const { read, bump, freshReader, current } = snapshot as {
-      read: () => number; bump: () => void; freshReader: () => () => number; current: () => number;
-    };
+    const { read, bump, freshReader, current } = snapshot;
     const first = await cloud.result(await cloud.call(read));
     bump();
     expect(current()).not.toBe(first);

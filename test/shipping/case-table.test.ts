@@ -33,7 +33,10 @@ describe.each(MODES)('what ships (%s)', (mode) => {
       expect(await cloud.result(jid)).toEqual(expected);
       return;
     }
-    const failure = await cloud.result(jid).then(() => undefined, (e: unknown) => e);
+    const failure = await cloud.result(jid).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(CloudException);
     expect((failure as CloudException).remoteName).toBe(error.name);
     if (error.message) expect((failure as CloudException).remoteMessage).toBe(error.message);
@@ -45,7 +48,10 @@ describe.each(MODES)('what is refused at call, naming the variable (%s)', (mode)
   afterAll(() => cloud.close());
 
   const refusalOf = async (fn: (...args: unknown[]) => unknown): Promise<string> => {
-    const error = await cloud.call(fn).then(() => undefined, (e: unknown) => e);
+    const error = await cloud.call(fn).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CloudError);
     return (error as Error).message;
   };

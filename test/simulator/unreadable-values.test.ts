@@ -14,7 +14,13 @@ const ANSWER_WITHIN_MS = 15_000;
 const SHAPES: { name: string; job: () => unknown; remoteName: string; message: RegExp }[] = [
   {
     name: 'an object whose message getter throws',
-    job: () => { throw { get message(): string { throw 1; } }; },
+    job: () => {
+      throw {
+        get message(): string {
+          throw 1;
+        },
+      };
+    },
     remoteName: 'Error',
     message: /^a non-Error value was thrown: \[object Object\]$/,
   },
@@ -24,7 +30,11 @@ const SHAPES: { name: string; job: () => unknown; remoteName: string; message: R
       class Unstackable extends Error {
         constructor() {
           super('no stack here');
-          Object.defineProperty(this, 'stack', { get() { throw new Error('stack denied'); } });
+          Object.defineProperty(this, 'stack', {
+            get() {
+              throw new Error('stack denied');
+            },
+          });
         }
       }
       throw new Unstackable();
@@ -36,8 +46,16 @@ const SHAPES: { name: string; job: () => unknown; remoteName: string; message: R
     name: 'an Error whose name and message getters throw',
     job: () => {
       const error = new TypeError('unused');
-      Object.defineProperty(error, 'name', { get() { throw 1; } });
-      Object.defineProperty(error, 'message', { get() { throw 2; } });
+      Object.defineProperty(error, 'name', {
+        get() {
+          throw 1;
+        },
+      });
+      Object.defineProperty(error, 'message', {
+        get() {
+          throw 2;
+        },
+      });
       throw error;
     },
     remoteName: 'Error',
@@ -46,7 +64,9 @@ const SHAPES: { name: string; job: () => unknown; remoteName: string; message: R
   {
     name: 'a Proxy that throws on every trap',
     job: () => {
-      const refuse = () => { throw new Error('trap'); };
+      const refuse = () => {
+        throw new Error('trap');
+      };
       throw new Proxy({}, { get: refuse, has: refuse, ownKeys: refuse, getPrototypeOf: refuse, getOwnPropertyDescriptor: refuse });
     },
     remoteName: 'Error',
@@ -54,25 +74,39 @@ const SHAPES: { name: string; job: () => unknown; remoteName: string; message: R
   },
   {
     name: 'an object with no prototype',
-    job: () => { throw Object.create(null); },
+    job: () => {
+      throw Object.create(null);
+    },
     remoteName: 'Error',
     message: /^a non-Error value was thrown: an object with no prototype$/,
   },
   {
     name: 'an object whose toString throws',
-    job: () => { throw { toString() { throw new Error('no text'); } }; },
+    job: () => {
+      throw {
+        toString() {
+          throw new Error('no text');
+        },
+      };
+    },
     remoteName: 'Error',
     message: /^a non-Error value was thrown: an object that cannot be turned into text$/,
   },
   {
     name: 'a Symbol',
-    job: () => { throw Symbol('odd'); },
+    job: () => {
+      throw Symbol('odd');
+    },
     remoteName: 'Error',
     message: /^a non-Error value was thrown: Symbol\(odd\)$/,
   },
   {
     name: 'a returned object with a throwing getter',
-    job: () => ({ get answer(): number { throw new RangeError('getter refused'); } }),
+    job: () => ({
+      get answer(): number {
+        throw new RangeError('getter refused');
+      },
+    }),
     remoteName: 'CloudError',
     message: /^the job's return value cannot be sent back: .*getter refused/,
   },
@@ -93,11 +127,19 @@ describe.each(MODES)('values that throw when read (%s)', (mode) => {
   });
 
   it('a batch of such jobs ends each of them alone, and its good jobs keep their values', async () => {
-    const jids = await cloud.map((i: number) => {
-      if (i % 3 === 1) throw Object.create(null);
-      if (i % 3 === 2) return { get x(): number { throw new Error('no'); } };
-      return i * 10;
-    }, [0, 1, 2, 3, 4, 5]);
+    const jids = await cloud.map(
+      (i: number) => {
+        if (i % 3 === 1) throw Object.create(null);
+        if (i % 3 === 2)
+          return {
+            get x(): number {
+              throw new Error('no');
+            },
+          };
+        return i * 10;
+      },
+      [0, 1, 2, 3, 4, 5],
+    );
     // join rejects once a job failed; each job's status is asked afterwards, when all have ended.
     await cloud.join(jids, { timeout: ANSWER_WITHIN_MS }).catch(() => undefined);
     await Promise.all(jids.map((jid) => cloud.join(jid, { timeout: ANSWER_WITHIN_MS }).catch(() => undefined)));

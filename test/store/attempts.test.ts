@@ -24,14 +24,25 @@ function dyingExecutor(events: ExecutorEvents): Executor {
 }
 
 const options: ResolvedJobOptions = {
-  type: 'c1', cores: 1, priority: 5, label: undefined, dependsOn: [], dependsOnErrors: 'abort', maxRuntime: undefined, restartable: true,
+  type: 'c1',
+  cores: 1,
+  priority: 5,
+  label: undefined,
+  dependsOn: [],
+  dependsOnErrors: 'abort',
+  maxRuntime: undefined,
+  restartable: true,
 };
 
 describe.each([3, 255, 300])('a restartable job whose worker always dies, maxRestarts %i', (maxRestarts) => {
   it('runs 1 + maxRestarts times, then ends error with attempts counting every run', async () => {
     const runtime = new Runtime({
-      computeUnits: 4, capacity: 4, costOf: computeUnitsOf, maxRestarts,
-      memoryLimitOf: () => undefined, createExecutor: (events) => dyingExecutor(events),
+      computeUnits: 4,
+      capacity: 4,
+      costOf: computeUnitsOf,
+      maxRestarts,
+      memoryLimitOf: () => undefined,
+      createExecutor: (events) => dyingExecutor(events),
     });
     const jid = await runtime.submit({ fn: shipFunction(function f() {}), argsList: [[]], options });
     const verdict = await runtime.wait({ jids: [jid], timeout: 15_000, ignoreErrors: false, values: false, any: false, caller: undefined });

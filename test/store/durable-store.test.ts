@@ -40,7 +40,7 @@ describe('the durable job store (a home)', () => {
     await reader.close();
   });
 
-  it("after a runtime is SIGKILLed: its finished jobs stay readable, its unfinished ones end error, restartable ones run again", async () => {
+  it('after a runtime is SIGKILLed: its finished jobs stay readable, its unfinished ones end error, restartable ones run again', async () => {
     const home = freshHome();
     const marker = join(home, 'ran-once');
     const { stdout } = await run(process.execPath, [fixture('run-and-die.mjs'), home, marker], { timeout: 30_000 }).catch((e: { stdout: string }) => e);
@@ -49,7 +49,7 @@ describe('the durable job store (a home)', () => {
     const cloud = new Cloud({ home, cores: 2 });
     expect(await cloud.result(jids.done)).toBe(5);
     expect(await cloud.info(jids.done, ['fn', 'stdout', 'status'])).toEqual({ fn: 'greet', stdout: 'hello world\n', status: 'done' });
-    const failed = await cloud.result(jids.failed).catch((e: unknown) => e) as CloudException;
+    const failed = (await cloud.result(jids.failed).catch((e: unknown) => e)) as CloudException;
     expect(failed).toBeInstanceOf(CloudException);
     expect([failed.remoteName, failed.remoteMessage]).toEqual(['RangeError', 'bad input']);
     expect((await cloud.list({ label: 'fails' })).map((info) => info.jid)).toEqual([jids.failed]);

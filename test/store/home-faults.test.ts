@@ -33,11 +33,15 @@ function constructionError(home: string): unknown {
 describe('a home that cannot be used fails at new Cloud(...)', () => {
   const cases: [string, () => string, RegExp][] = [
     ['an empty path', () => '', /home "" cannot be used: it is empty/],
-    ['a path under a regular file', () => {
-      const file = join(freshDir(), 'a-file');
-      writeFileSync(file, 'x');
-      return join(file, 'home');
-    }, /cannot be used: a part of the path is a file, not a directory/],
+    [
+      'a path under a regular file',
+      () => {
+        const file = join(freshDir(), 'a-file');
+        writeFileSync(file, 'x');
+        return join(file, 'home');
+      },
+      /cannot be used: a part of the path is a file, not a directory/,
+    ],
     ['a regular file', () => '/etc/hostname', /home "\/etc\/hostname" cannot be used: it is a file, not a directory/],
   ];
   it.each(cases)('%s', (_, home, message) => {
@@ -59,20 +63,29 @@ describe('a damaged jobs.sqlite', () => {
   }
 
   const damages: [string, (file: string) => void][] = [
-    ['a garbage header', (file) => {
-      checkpoint(file);
-      const bytes = readFileSync(file);
-      bytes.fill(0x5a, 0, 100);
-      writeFileSync(file, bytes);
-    }],
-    ['a truncated file', (file) => {
-      checkpoint(file);
-      truncateSync(file, 4096 + 100);
-    }],
-    ['a directory in its place', (file) => {
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-      mkdirSync(file);
-    }],
+    [
+      'a garbage header',
+      (file) => {
+        checkpoint(file);
+        const bytes = readFileSync(file);
+        bytes.fill(0x5a, 0, 100);
+        writeFileSync(file, bytes);
+      },
+    ],
+    [
+      'a truncated file',
+      (file) => {
+        checkpoint(file);
+        truncateSync(file, 4096 + 100);
+      },
+    ],
+    [
+      'a directory in its place',
+      (file) => {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+        mkdirSync(file);
+      },
+    ],
   ];
 
   it.each(damages)('(%s) gives a CloudError naming the file and what to do, at the first request', async (_, damage) => {
@@ -112,8 +125,9 @@ describe('a home opened to read', () => {
   /** A home whose runtime was SIGKILLed with jobs unfinished (see run-and-die.mjs). */
   async function orphanedHome(): Promise<{ home: string; hanging: number }> {
     const home = freshDir();
-    const { stdout } = await run(process.execPath, [fixture('run-and-die.mjs'), home, join(home, 'marker')], { timeout: 30_000 })
-      .catch((e: { stdout: string }) => e);
+    const { stdout } = await run(process.execPath, [fixture('run-and-die.mjs'), home, join(home, 'marker')], { timeout: 30_000 }).catch(
+      (e: { stdout: string }) => e,
+    );
     return { home, hanging: (JSON.parse(stdout) as { hanging: number }).hanging };
   }
   const storedStatus = (home: string, jid: number) => {

@@ -33,14 +33,34 @@ const KINDS: StoreKind[] = [
 
 function info(jid: number, overrides: Partial<JobInfo> = {}): JobInfo {
   return {
-    jid, status: 'done', type: 'c1', cores: 1, priority: 5, label: undefined, fn: 'f', created: 1, started: 2, finished: 3,
-    runtime: 1, cputime: undefined, memory: undefined, memoryLimit: 300, stdout: '', stderr: '', exception: undefined,
-    dependsOn: [], attempts: 1, ...overrides,
+    jid,
+    status: 'done',
+    type: 'c1',
+    cores: 1,
+    priority: 5,
+    label: undefined,
+    fn: 'f',
+    created: 1,
+    started: 2,
+    finished: 3,
+    runtime: 1,
+    cputime: undefined,
+    memory: undefined,
+    memoryLimit: 300,
+    stdout: '',
+    stderr: '',
+    exception: undefined,
+    dependsOn: [],
+    attempts: 1,
+    ...overrides,
   };
 }
 
-const record = (jid: number, overrides: Partial<JobInfo> = {}, value: unknown = undefined) =>
-  ({ info: info(jid, overrides), value: value as never, payload: undefined });
+const record = (jid: number, overrides: Partial<JobInfo> = {}, value: unknown = undefined) => ({
+  info: info(jid, overrides),
+  value: value as never,
+  payload: undefined,
+});
 
 /** Saves records, as the record writer does: one write with nothing to add. */
 const save = (store: JobStore, records: StoredJob[]) => store.write([], records);
@@ -48,8 +68,16 @@ const save = (store: JobStore, records: StoredJob[]) => store.write([], records)
 describe.each(KINDS)('the JobStore contract: $name', (kind) => {
   it('answers every call with a promise, so that a store may live across a network', async () => {
     const [a] = kind.pair();
-    const answers = [a.reserve(1), a.write([], []), a.get(1), a.list({ status: undefined, label: undefined, limit: 1 }),
-      a.unfinishedCounts(), a.takeKillRequests(), a.isOrphaned(1), a.renewLease()];
+    const answers = [
+      a.reserve(1),
+      a.write([], []),
+      a.get(1),
+      a.list({ status: undefined, label: undefined, limit: 1 }),
+      a.unfinishedCounts(),
+      a.takeKillRequests(),
+      a.isOrphaned(1),
+      a.renewLease(),
+    ];
     for (const answer of answers) expect(answer).toBeInstanceOf(Promise);
     await Promise.all(answers);
     await a.close();
@@ -96,7 +124,10 @@ describe.each(KINDS)('the JobStore contract: $name', (kind) => {
 
   it('lists by status and label, newest first, and forgets deleted jobs', async () => {
     const [store] = kind.pair();
-    await save(store, [1, 2, 3].map((jid) => record(jid, { label: jid === 2 ? 'etl' : undefined, status: jid === 3 ? 'error' : 'done' })));
+    await save(
+      store,
+      [1, 2, 3].map((jid) => record(jid, { label: jid === 2 ? 'etl' : undefined, status: jid === 3 ? 'error' : 'done' })),
+    );
     expect((await store.list({ status: ['done'], label: undefined, limit: 10 })).map((job) => job.jid)).toEqual([2, 1]);
     expect((await store.list({ status: undefined, label: 'etl', limit: 10 })).map((job) => job.jid)).toEqual([2]);
     await store.delete([2]);
@@ -123,7 +154,7 @@ describe.each(KINDS)('the JobStore contract: $name', (kind) => {
     expect((await a.get(2))?.info.status).toBe('processing');
   });
 
-  it("passes a kill request to the runtime that owns the job, once", async () => {
+  it('passes a kill request to the runtime that owns the job, once', async () => {
     const [owner, other] = kind.pair();
     await save(owner, [record(1, { status: 'processing' }), record(2, { status: 'done' }, 1)]);
     await other.requestKill([1]);

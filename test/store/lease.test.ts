@@ -19,7 +19,11 @@ const fixture = fileURLToPath(new URL('../fixtures/store/own-and-stay.mjs', impo
 const POLL_MS = 20;
 const DEADLINE_MS = 15_000;
 
-interface Owner { pid: number; restartable: number; hanging: number }
+interface Owner {
+  pid: number;
+  restartable: number;
+  hanging: number;
+}
 
 const started: ChildProcess[] = [];
 const pids: number[] = [];
@@ -37,7 +41,7 @@ async function startOwner(home: string, zombie: boolean): Promise<Owner> {
     ? spawn('sh', ['-c', '"$0" "$1" "$2" & exec sleep 60', process.execPath, fixture, home], { env })
     : spawn(process.execPath, [fixture, home], { env });
   started.push(child);
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const owner = JSON.parse((await lines.next()).value as string) as Owner;
   pids.push(owner.pid);
   return owner;
@@ -62,7 +66,9 @@ function processState(pid: number): string | undefined {
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
-  } catch { /* gone already */ }
+  } catch {
+    /* gone already */
+  }
 }
 
 describe.each([

@@ -24,6 +24,7 @@ describe('a home write-locked by another process for longer than the busy timeou
     const home = mkdtempSync(join(tmpdir(), 'nimbus-locked-'));
     const worker = spawn(process.execPath, [fixture('work-through-lock.mjs'), home, String(JOBS), String(JOB_MS)]);
     let stderr = '';
+    // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- a test that adds what it read
     worker.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
     const lines = createInterface({ input: worker.stdout })[Symbol.asyncIterator]();

@@ -21,8 +21,9 @@ const READERS = 3;
 describe('recovering a dead owner from three processes at once', () => {
   it('runs each restartable job once more, in one of them, and all readers agree', async () => {
     const home = mkdtempSync(join(tmpdir(), 'nimbus-race-'));
-    const { stdout } = await run(process.execPath, [fixture('restartables-then-die.mjs'), home, home, String(JOBS)], { timeout: 30_000 })
-      .catch((e: { stdout: string }) => e);
+    const { stdout } = await run(process.execPath, [fixture('restartables-then-die.mjs'), home, home, String(JOBS)], { timeout: 30_000 }).catch(
+      (e: { stdout: string }) => e,
+    );
     const jids = JSON.parse(stdout) as number[];
 
     // Each reader starts, says "ready", and opens the home only when the go file appears: at once.
@@ -35,7 +36,9 @@ describe('recovering a dead owner from three processes at once', () => {
     const expected = jids.map((_, key) => `ran ${key}`);
     for (const result of results) expect(result).toEqual(expected);
 
-    const after = readFileSync(join(home, 'runs'), 'utf8').split('\n').filter((line) => line.endsWith(' after'));
+    const after = readFileSync(join(home, 'runs'), 'utf8')
+      .split('\n')
+      .filter((line) => line.endsWith(' after'));
     const runsPerKey = jids.map((_, key) => after.filter((line) => line === `${key} after`).length);
     expect(runsPerKey).toEqual(jids.map(() => 1));
 

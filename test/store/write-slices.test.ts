@@ -26,7 +26,17 @@ function instantExecutor(events: ExecutorEvents): Executor {
         const report = emptyReport();
         const now = Date.now();
         for (const jid of batch.jids) {
-          appendOutcome(report, { jid, status: 'done', value: jid, started: now, finished: now, cputime: undefined, memory: undefined, stdout: '', stderr: '' });
+          appendOutcome(report, {
+            jid,
+            status: 'done',
+            value: jid,
+            started: now,
+            finished: now,
+            cputime: undefined,
+            memory: undefined,
+            stdout: '',
+            stderr: '',
+          });
         }
         events.finished(toWireReport(report));
       });
@@ -49,8 +59,12 @@ class NotingStore extends MemoryJobStore {
 describe('the records of a large map', () => {
   it('are written in many bounded transactions, and all end complete', async () => {
     const runtime = new Runtime({
-      computeUnits: 4, capacity: 4, costOf: computeUnitsOf, maxRestarts: 0,
-      memoryLimitOf: () => undefined, createExecutor: (events) => instantExecutor(events),
+      computeUnits: 4,
+      capacity: 4,
+      costOf: computeUnitsOf,
+      maxRestarts: 0,
+      memoryLimitOf: () => undefined,
+      createExecutor: (events) => instantExecutor(events),
     });
     const store = new NotingStore('owner');
     const service = new DurableService(runtime, store, { maxRestarts: 0 });

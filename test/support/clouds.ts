@@ -8,9 +8,7 @@ export const MODES: Mode[] = ['process', 'thread', 'simulator'];
 export const WORKER_MODES: Mode[] = ['process', 'thread'];
 
 export function makeCloud(mode: Mode, config: CloudConfig = {}): Cloud {
-  return mode === 'simulator'
-    ? new Cloud({ cores: 2, ...config, simulator: true })
-    : new Cloud({ cores: 2, ...config, isolation: mode });
+  return mode === 'simulator' ? new Cloud({ cores: 2, ...config, simulator: true }) : new Cloud({ cores: 2, ...config, isolation: mode });
 }
 
 /** A job that never ends by itself: it holds its slot until it is killed. */

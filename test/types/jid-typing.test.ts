@@ -14,7 +14,12 @@ describe('Jid<R> carries the result type', () => {
   it('async functions give the awaited type, generators an array of what they yield', async () => {
     const text = await cloud.result(await cloud.call(async (s: string) => s.toUpperCase(), 'a'));
     expectTypeOf(text).toEqualTypeOf<string>();
-    const items = await cloud.result(await cloud.call(function* gen(n: number) { yield n; yield n + 1; }, 1));
+    const items = await cloud.result(
+      await cloud.call(function* gen(n: number) {
+        yield n;
+        yield n + 1;
+      }, 1),
+    );
     expectTypeOf(items).toEqualTypeOf<number[]>();
   });
 

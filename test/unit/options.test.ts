@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/errors.js';
 import {
-  DEFAULT_PRIORITY, checkConfig, checkInfoFields, checkJid, checkJids, checkJobOptions, checkWaitOptions,
-  configFromEnvironment, resolveJobOptions,
+  DEFAULT_PRIORITY,
+  checkConfig,
+  checkInfoFields,
+  checkJid,
+  checkJids,
+  checkJobOptions,
+  checkWaitOptions,
+  configFromEnvironment,
+  resolveJobOptions,
 } from '../../src/options.js';
 import { MIN_MEMORY_LIMIT_MB } from '../../src/types/resource-profiles.js';
 import { eachReadOnce, twoFacedList, twoFacedObject, twoFacedProxy } from '../support/two-faced.js';
@@ -44,8 +51,14 @@ describe('job options', () => {
 
   it('accepts every option with a good value and returns a copy of them', () => {
     const options = {
-      type: 'm1', cores: 2, dependsOn: [1, 2], dependsOnErrors: 'ignore', label: 'train',
-      maxRuntime: 0.5, priority: -1.5, restartable: true,
+      type: 'm1',
+      cores: 2,
+      dependsOn: [1, 2],
+      dependsOnErrors: 'ignore',
+      label: 'train',
+      maxRuntime: 0.5,
+      priority: -1.5,
+      restartable: true,
     };
     const checked = checkJobOptions(options);
     expect(checked).toEqual(options);
@@ -71,12 +84,14 @@ describe('job options', () => {
     );
   });
 
-  it.each([[5, 'got 5'], [null, 'got null'], [[1], 'got an array of length 1'], ['c1', 'got "c1"']])(
-    'refuses options that are not an object: %o',
-    (options, got) => {
-      expect(messageOf(() => checkJobOptions(options))).toBe(`cloud.with options must be a plain object, ${got}`);
-    },
-  );
+  it.each([
+    [5, 'got 5'],
+    [null, 'got null'],
+    [[1], 'got an array of length 1'],
+    ['c1', 'got "c1"'],
+  ])('refuses options that are not an object: %o', (options, got) => {
+    expect(messageOf(() => checkJobOptions(options))).toBe(`cloud.with options must be a plain object, ${got}`);
+  });
 });
 
 describe('wait options', () => {
@@ -105,7 +120,10 @@ describe('Cloud config', () => {
     [{ memoryLimits: { x1: 300 } }, `memoryLimits key must be ${TYPES}, got "x1"`],
     [{ memoryLimits: { c1: 0 } }, 'memoryLimits.c1 must be a positive number of MB, got 0'],
     [{ home: 42 }, 'home must be a string, got 42'],
-    [{ workers: 4 }, "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, s1Concurrency, isolation, maxRestarts, files, home, readOnly"],
+    [
+      { workers: 4 },
+      "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, s1Concurrency, isolation, maxRestarts, files, home, readOnly",
+    ],
     [{ isolation: 'vm' }, "isolation must be one of 'process', 'thread', got \"vm\""],
     [{ maxRestarts: -1 }, 'maxRestarts must be a whole number (0 or more), got -1'],
     [{ s1Concurrency: 0 }, 's1Concurrency must be a positive integer, got 0'],
@@ -124,12 +142,16 @@ describe('jids', () => {
     expect(checkJid(7, 'status jid')).toBe(7);
   });
 
-  it.each([[0, '0'], [-1, '-1'], [1.5, '1.5'], ['7', '"7"'], [undefined, 'undefined'], [2 ** 53, String(2 ** 53)]])(
-    'refuses %o, naming where it was given',
-    (value, shown) => {
-      expect(messageOf(() => checkJid(value, 'status jid'))).toBe(`status jid must be a jid (a positive integer), got ${shown}`);
-    },
-  );
+  it.each([
+    [0, '0'],
+    [-1, '-1'],
+    [1.5, '1.5'],
+    ['7', '"7"'],
+    [undefined, 'undefined'],
+    [2 ** 53, String(2 ** 53)],
+  ])('refuses %o, naming where it was given', (value, shown) => {
+    expect(messageOf(() => checkJid(value, 'status jid'))).toBe(`status jid must be a jid (a positive integer), got ${shown}`);
+  });
 
   it('reads a single jid as single', () => {
     expect(checkJids(3, 'result jid')).toEqual({ jids: [3], single: true });
@@ -140,7 +162,10 @@ describe('jids', () => {
   });
 
   it('reads any iterable as a list', () => {
-    function* generate() { yield 4; yield 5; }
+    function* generate() {
+      yield 4;
+      yield 5;
+    }
     expect(checkJids(new Set([1, 2]), 'join jid')).toEqual({ jids: [1, 2], single: false });
     expect(checkJids(generate(), 'join jid')).toEqual({ jids: [4, 5], single: false });
   });
@@ -158,17 +183,39 @@ describe('jids', () => {
 describe('resolveJobOptions', () => {
   it('fills in every default', () => {
     expect(resolveJobOptions({})).toEqual({
-      type: 'c1', cores: 1, priority: DEFAULT_PRIORITY, label: undefined, dependsOn: [],
-      dependsOnErrors: 'abort', maxRuntime: undefined, restartable: false,
+      type: 'c1',
+      cores: 1,
+      priority: DEFAULT_PRIORITY,
+      label: undefined,
+      dependsOn: [],
+      dependsOnErrors: 'abort',
+      maxRuntime: undefined,
+      restartable: false,
     });
     expect(DEFAULT_PRIORITY).toBe(5);
   });
 
   it('keeps what was given', () => {
-    expect(resolveJobOptions({
-      type: 'm1', cores: 2, priority: 0, label: 'x', dependsOn: [1, 2], dependsOnErrors: 'ignore', maxRuntime: 10, restartable: true,
-    })).toEqual({
-      type: 'm1', cores: 2, priority: 0, label: 'x', dependsOn: [1, 2], dependsOnErrors: 'ignore', maxRuntime: 10, restartable: true,
+    expect(
+      resolveJobOptions({
+        type: 'm1',
+        cores: 2,
+        priority: 0,
+        label: 'x',
+        dependsOn: [1, 2],
+        dependsOnErrors: 'ignore',
+        maxRuntime: 10,
+        restartable: true,
+      }),
+    ).toEqual({
+      type: 'm1',
+      cores: 2,
+      priority: 0,
+      label: 'x',
+      dependsOn: [1, 2],
+      dependsOnErrors: 'ignore',
+      maxRuntime: 10,
+      restartable: true,
     });
   });
 
@@ -190,11 +237,20 @@ describe('configFromEnvironment', () => {
   });
 
   it('reads every variable', () => {
-    expect(configFromEnvironment({ NIMBUS_SIMULATOR: '1', NIMBUS_CORES: '4', NIMBUS_COMPUTE_UNITS: '7.5', NIMBUS_HOME: '/var/nimbus' }))
-      .toEqual({ simulator: true, cores: 4, computeUnits: 7.5, home: '/var/nimbus' });
+    expect(configFromEnvironment({ NIMBUS_SIMULATOR: '1', NIMBUS_CORES: '4', NIMBUS_COMPUTE_UNITS: '7.5', NIMBUS_HOME: '/var/nimbus' })).toEqual({
+      simulator: true,
+      cores: 4,
+      computeUnits: 7.5,
+      home: '/var/nimbus',
+    });
   });
 
-  it.each([['1', true], ['true', true], ['0', false], ['false', false]])('reads NIMBUS_SIMULATOR=%s as %s', (value, simulator) => {
+  it.each([
+    ['1', true],
+    ['true', true],
+    ['0', false],
+    ['false', false],
+  ])('reads NIMBUS_SIMULATOR=%s as %s', (value, simulator) => {
     expect(configFromEnvironment({ NIMBUS_SIMULATOR: value })).toEqual({ simulator });
   });
 
@@ -233,10 +289,12 @@ describe('limits the runtime can hold', () => {
   it('accepts delays up to Number.MAX_SAFE_INTEGER ms, and refuses longer ones', () => {
     expect(checkJobOptions({ maxRuntime: Number.MAX_SAFE_INTEGER })).toEqual({ maxRuntime: Number.MAX_SAFE_INTEGER });
     expect(checkWaitOptions({ timeout: 2 ** 31 })).toEqual({ timeout: 2 ** 31 });
-    expect(messageOf(() => checkJobOptions({ maxRuntime: 2 ** 53 })))
-      .toBe('maxRuntime must be at most 9007199254740991 milliseconds (Number.MAX_SAFE_INTEGER), got 9007199254740992');
-    expect(messageOf(() => checkWaitOptions({ timeout: 1e300 })))
-      .toBe('timeout must be at most 9007199254740991 milliseconds (Number.MAX_SAFE_INTEGER), got 1e+300');
+    expect(messageOf(() => checkJobOptions({ maxRuntime: 2 ** 53 }))).toBe(
+      'maxRuntime must be at most 9007199254740991 milliseconds (Number.MAX_SAFE_INTEGER), got 9007199254740992',
+    );
+    expect(messageOf(() => checkWaitOptions({ timeout: 1e300 }))).toBe(
+      'timeout must be at most 9007199254740991 milliseconds (Number.MAX_SAFE_INTEGER), got 1e+300',
+    );
   });
 });
 
@@ -254,7 +312,10 @@ describe('options are read once', () => {
   });
 
   it('nested lists and objects are copied item by item, each read once', () => {
-    const dependsOn = twoFacedList([[1, 0], [2, 'x']]);
+    const dependsOn = twoFacedList([
+      [1, 0],
+      [2, 'x'],
+    ]);
     expect(checkJobOptions({ dependsOn: dependsOn.value })).toEqual({ dependsOn: [1, 2] });
     expect(dependsOn.reads).toEqual({ 0: 1, 1: 1 });
     const limits = twoFacedObject({ c1: [200, 0.5] });
@@ -277,14 +338,32 @@ describe('options are read once', () => {
   });
 
   it('a getter that throws is a CloudError naming the option', () => {
-    const options = { get priority(): number { throw new TypeError('no priority today'); } };
+    const options = {
+      get priority(): number {
+        throw new TypeError('no priority today');
+      },
+    };
     expect(messageOf(() => checkJobOptions(options))).toBe('cloud.with options.priority could not be read: reading it threw TypeError: no priority today');
   });
 
   it('a Proxy whose traps throw is a CloudError', () => {
-    const keysThrow = new Proxy({}, { ownKeys() { throw new Error('no keys'); } });
+    const keysThrow = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('no keys');
+        },
+      },
+    );
     expect(messageOf(() => checkConfig(keysThrow))).toBe('Cloud config could not be read: reading it threw Error: no keys');
-    const getThrows = new Proxy({ cores: 1 }, { get() { throw new RangeError('no get'); } });
+    const getThrows = new Proxy(
+      { cores: 1 },
+      {
+        get() {
+          throw new RangeError('no get');
+        },
+      },
+    );
     expect(messageOf(() => checkConfig(getThrows))).toBe('Cloud config.cores could not be read: reading it threw RangeError: no get');
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();

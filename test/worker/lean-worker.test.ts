@@ -14,11 +14,17 @@ import { whatIsLoaded } from '../fixtures/worker/what-is-loaded.mjs';
 
 const RECORDER = fileURLToPath(new URL('../fixtures/worker/record-loads.mjs', import.meta.url));
 const HOST_ONLY = [
-  /\/node_modules\/better-sqlite3\//, /\/node_modules\/@aws-sdk\//, /\/node_modules\/piscina\//,
-  /\/dist\/dashboard\//, /\/dist\/store\/(?!home-dir)/, /\/dist\/runtime\//, /\/dist\/simulator\//,
-  /\/dist\/local\/local-engine/, /\/dist\/cli\//, /^node:http$/,
+  /\/node_modules\/better-sqlite3\//,
+  /\/node_modules\/@aws-sdk\//,
+  /\/node_modules\/piscina\//,
+  /\/dist\/dashboard\//,
+  /\/dist\/store\/(?!home-dir)/,
+  /\/dist\/runtime\//,
+  /\/dist\/simulator\//,
+  /\/dist\/local\/local-engine/,
+  /\/dist\/cli\//,
+  /^node:http$/,
 ];
-
 
 describe('a lean worker process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nimbus-loads-'));
@@ -38,12 +44,16 @@ describe('a lean worker process', () => {
   });
 
   it('loads no module of the host, and maps no SQLite library', async () => {
-    const seen = await cloud.result(await cloud.call(whatIsLoaded)) as { pid: number; maps: string; commonJs: string[] };
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion states what the value is
+    const seen = (await cloud.result(await cloud.call(whatIsLoaded))) as { pid: number; maps: string; commonJs: string[] };
     expect(seen.pid).not.toBe(process.pid);
     expect(seen.maps).not.toContain('better_sqlite3');
     expect(seen.commonJs.filter((file) => HOST_ONLY.some((pattern) => pattern.test(file)))).toEqual([]);
 
-    const loaded = readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith(`${seen.pid} `)).map((line) => line.slice(line.indexOf(' ') + 1));
+    const loaded = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith(`${seen.pid} `))
+      .map((line) => line.slice(line.indexOf(' ') + 1));
     // The recorder saw the worker start: its entry, and the job's own cloud.
     expect(loaded.some((url) => url.endsWith('/dist/worker/process-entry.js'))).toBe(true);
     expect(loaded.some((url) => url.endsWith('/dist/cloud.js'))).toBe(true);

@@ -12,9 +12,10 @@ export const dashboardCommand: Command = {
   operands: '',
   arity: { min: 0, max: 0 },
   summary: 'serve the web dashboard: jobs, their output, files, live load',
-  description: `Serves the dashboard of the home until Ctrl-C and prints its address. It listens on `
-    + `${DEFAULT_DASHBOARD_HOST} unless --host says otherwise; any other address needs a token `
-    + `(--token, or ${TOKEN_VARIABLE} to keep it out of the process list), which every request must carry.`,
+  description:
+    `Serves the dashboard of the home until Ctrl-C and prints its address. It listens on ` +
+    `${DEFAULT_DASHBOARD_HOST} unless --host says otherwise; any other address needs a token ` +
+    `(--token, or ${TOKEN_VARIABLE} to keep it out of the process list), which every request must carry.`,
   options: {
     port: { type: 'string', value: 'n', description: `the port (default ${DEFAULT_DASHBOARD_PORT}; 0: any free port)` },
     host: { type: 'string', value: 'address', description: `the address to listen on (default ${DEFAULT_DASHBOARD_HOST})` },

@@ -26,8 +26,7 @@ const put: Command = {
   operands: '<path> [name]',
   arity: { min: 1, max: 2 },
   summary: 'store a local file (as name; default its base name)',
-  description: 'Stores the local file at path under name (default: the base name of path), replacing '
-    + 'what was stored under that name. Prints nothing.',
+  description: 'Stores the local file at path under name (default: the base name of path), replacing ' + 'what was stored under that name. Prints nothing.',
   options: {},
   createsHome: true,
   async run(context) {
@@ -42,8 +41,7 @@ const get: Command = {
   operands: '<name> [path]',
   arity: { min: 1, max: 2 },
   summary: 'write a stored file to a local path (default its base name here)',
-  description: 'Writes the stored file name to the local path (default: the base name of name, in the '
-    + 'working directory). Prints nothing.',
+  description: 'Writes the stored file name to the local path (default: the base name of name, in the ' + 'working directory). Prints nothing.',
   options: {},
   async run(context) {
     const [name, path] = context.positionals;

@@ -10,9 +10,10 @@ export const infoCommand: Command = {
   operands: '<jid>',
   arity: { min: 1, max: 1 },
   summary: "a job's record: function, label, times, memory, stdout, stderr, exception",
-  description: 'Prints what nimbus keeps of the job: its function, label, type, times, memory, the jobs it '
-    + 'depends on, what it printed, and its exception with the stack. The exit code is 0 whatever the '
-    + "job's status (use status --check or result to test it).",
+  description:
+    'Prints what nimbus keeps of the job: its function, label, type, times, memory, the jobs it ' +
+    'depends on, what it printed, and its exception with the stack. The exit code is 0 whatever the ' +
+    "job's status (use status --check or result to test it).",
   options: {},
   async run(context) {
     const jids = parseJids(context.positionals);

@@ -11,10 +11,14 @@ export const jobsCommand: Command = {
   operands: '',
   arity: { min: 0, max: 0 },
   summary: 'list jobs, newest first',
-  description: 'Lists the newest jobs (100 unless --limit says otherwise): jid, status, function, label, '
-    + 'type, when created and how long it ran.',
+  description: 'Lists the newest jobs (100 unless --limit says otherwise): jid, status, function, label, ' + 'type, when created and how long it ran.',
   options: {
-    status: { type: 'string', multiple: true, value: 'status', description: `only jobs with this status: ${JOB_STATUSES.join(', ')} (repeat it, or separate with commas)` },
+    status: {
+      type: 'string',
+      multiple: true,
+      value: 'status',
+      description: `only jobs with this status: ${JOB_STATUSES.join(', ')} (repeat it, or separate with commas)`,
+    },
     label: { type: 'string', value: 'label', description: 'only jobs with exactly this label' },
     limit: { type: 'string', value: 'n', description: 'at most n jobs (default 100)' },
   },

@@ -13,9 +13,10 @@ export const killCommand: Command = {
   operands: '<jid...>',
   arity: { min: 1 },
   summary: 'kill jobs',
-  description: 'Kills each job that is queued, waiting or processing (a complete job stays as it is), '
-    + `waits until they have stopped (${STOP_WAIT_MS / 1000} s at most), then prints every status, one `
-    + 'line each. A jid can be a range: 10-20.',
+  description:
+    'Kills each job that is queued, waiting or processing (a complete job stays as it is), ' +
+    `waits until they have stopped (${STOP_WAIT_MS / 1000} s at most), then prints every status, one ` +
+    'line each. A jid can be a range: 10-20.',
   options: {},
   async run(context) {
     const jids = parseJids(context.positionals);

@@ -12,9 +12,10 @@ export const resultCommand: Command = {
   operands: '<jid>',
   arity: { min: 1, max: 1 },
   summary: "a job's value (waits until the job is complete)",
-  description: 'Waits until the job is complete, then prints its value: a string as it is, anything else '
-    + 'as Node shows it (util.inspect), or JSON with --json. A job that did not end done prints its error '
-    + 'and stack on stderr (with --json, { jid, status, code, error } on stdout) and exits 1.',
+  description:
+    'Waits until the job is complete, then prints its value: a string as it is, anything else ' +
+    'as Node shows it (util.inspect), or JSON with --json. A job that did not end done prints its error ' +
+    'and stack on stderr (with --json, { jid, status, code, error } on stdout) and exits 1.',
   options: {
     timeout: { type: 'string', value: 'ms', description: 'wait at most this many milliseconds, then exit 3 (the job goes on)' },
   },

@@ -65,11 +65,13 @@ export class ProcessExecutor implements Executor {
     for (const jid of batch.jids) this.#running.set(jid, running);
     this.#busy.add(worker);
     this.#watchMemory();
-    void worker.run(batch, (report) => {
-      for (const jid of report.jids) this.#running.delete(jid);
-      // A stopped job is complete already; the scheduler ignores its report.
-      if (!this.#closed) this.#events.finished(report);
-    }).then((end) => this.#onBatchEnd(running, profile, end));
+    void worker
+      .run(batch, (report) => {
+        for (const jid of report.jids) this.#running.delete(jid);
+        // A stopped job is complete already; the scheduler ignores its report.
+        if (!this.#closed) this.#events.finished(report);
+      })
+      .then((end) => this.#onBatchEnd(running, profile, end));
   }
 
   stop(jid: number): void {
@@ -147,7 +149,10 @@ export class ProcessExecutor implements Executor {
     const idle = this.#idle.get(profile) ?? [];
     this.#idle.set(profile, idle);
     const timer = setTimeout(() => {
-      idle.splice(idle.findIndex((entry) => entry.worker === worker), 1);
+      idle.splice(
+        idle.findIndex((entry) => entry.worker === worker),
+        1,
+      );
       worker.kill('stop');
     }, IDLE_TIMEOUT_MS);
     timer.unref();

@@ -68,10 +68,13 @@ export class WorkerProcess {
       detached: true,
     });
     const nestedListeners: ((data: unknown) => void)[] = [];
-    exposeService(service, channelEndpoint({
-      send: (message) => this.#send({ kind: 'nested', data: message.nested }),
-      onNested: (listener) => nestedListeners.push(listener),
-    }));
+    exposeService(
+      service,
+      channelEndpoint({
+        send: (message) => this.#send({ kind: 'nested', data: message.nested }),
+        onNested: (listener) => nestedListeners.push(listener),
+      }),
+    );
     this.#child.on('message', (raw: unknown) => {
       const message = fromWorker(raw, this.#token);
       if (message) this.#onMessage(message, nestedListeners);
@@ -144,10 +147,16 @@ export class WorkerProcess {
 
   #onMessage(message: FromChild, nestedListeners: readonly ((data: unknown) => void)[]): void {
     switch (message.kind) {
-      case 'nested': for (const listener of nestedListeners) listener(message.data); return;
-      case 'started': if (this.#batch) this.#batch.started = true; return;
-      case 'outcomes': return this.#onReport(message.report, message.last);
-      case 'retire': return this.#onRetire();
+      case 'nested':
+        for (const listener of nestedListeners) listener(message.data);
+        return;
+      case 'started':
+        if (this.#batch) this.#batch.started = true;
+        return;
+      case 'outcomes':
+        return this.#onReport(message.report, message.last);
+      case 'retire':
+        return this.#onRetire();
     }
   }
 

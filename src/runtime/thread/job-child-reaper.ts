@@ -77,7 +77,7 @@ function startWatcher(): ChildProcess {
   // Detached: a Ctrl-C meant for the host must leave the watcher to end the groups after it.
   const watcher = spawn(process.execPath, ['-e', WATCHER_SCRIPT], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
   watcher.on('error', () => {});
-  watcher.stdin!.on('error', () => {});
+  watcher.stdin.on('error', () => {});
   // The watcher must never keep the host alive.
   watcher.unref();
   (watcher.stdin as { unref?: () => void }).unref?.();

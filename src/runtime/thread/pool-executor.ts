@@ -17,7 +17,15 @@ import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
 import { computeUnitsOf } from '../../types/resource-profiles.js';
-import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, isRetiringReport, type BatchTask, type ChildAnnouncement, type NimbusWorkerData } from '../../wire/thread-protocol.js';
+import {
+  RETIRED_EXIT_CODE,
+  isChildAnnouncement,
+  isPortAnnouncement,
+  isRetiringReport,
+  type BatchTask,
+  type ChildAnnouncement,
+  type NimbusWorkerData,
+} from '../../wire/thread-protocol.js';
 
 /**
  * Threads a pool may add beyond its slots: a job waiting on its children gives its slot back

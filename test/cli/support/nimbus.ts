@@ -24,7 +24,7 @@ export async function nimbusIn(cloud: Cloud | CliCloud | undefined, argv: string
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     // A Cloud is a CliCloud once it has `files` (issue 7, being wired).
-    ...(cloud ? { cloud: cloud as CliCloud } : {}),
+    ...(cloud ? { cloud: cloud } : {}),
     ...io,
   });
   return { code, stdout, stderr };

@@ -10,5 +10,5 @@ export function withFiles(cloud: Cloud, files: DashboardCloud['files']): Dashboa
     load: cloud.load.bind(cloud),
     result: cloud.result.bind(cloud),
     files,
-  } as DashboardCloud;
+  };
 }

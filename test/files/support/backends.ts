@@ -82,7 +82,11 @@ export async function listKeys(server: S3Server, prefix: string): Promise<string
 
 export function rawClient(server: S3Server): S3Client {
   return new S3Client({
-    endpoint: server.config.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { ...server.config.credentials! }, // a copy: the SDK writes into it
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    endpoint: server.config.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { ...server.config.credentials! }, // a copy: the SDK writes into it
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }

@@ -3,7 +3,10 @@ import { expect } from 'vitest';
 import { CloudError } from '../../../src/errors.js';
 
 export async function refusal(attempt: Promise<unknown>): Promise<CloudError> {
-  const error = await attempt.then(() => undefined, (e: unknown) => e);
+  const error = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(CloudError);
   return error as CloudError;
 }

@@ -10,16 +10,19 @@ const BLOCK = randomBytes(64 * 1024);
  */
 export function generated(size: number, seed = 0, onChunk?: (produced: number) => void): Readable {
   let produced = 0;
-  return Readable.from((function* () {
-    for (let index = 0; produced < size; index++) {
-      const chunk = Buffer.from(BLOCK.subarray(0, Math.min(BLOCK.length, size - produced)));
-      chunk.writeUInt32BE(index, 0);
-      chunk[4] = seed;
-      produced += chunk.length;
-      onChunk?.(produced);
-      yield chunk;
-    }
-  })(), { objectMode: false });
+  return Readable.from(
+    (function* () {
+      for (let index = 0; produced < size; index++) {
+        const chunk = Buffer.from(BLOCK.subarray(0, Math.min(BLOCK.length, size - produced)));
+        chunk.writeUInt32BE(index, 0);
+        chunk[4] = seed;
+        produced += chunk.length;
+        onChunk?.(produced);
+        yield chunk;
+      }
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** MD5 of what generated(size, seed) produces. */
@@ -36,17 +39,23 @@ export function md5(content: Buffer | string): string {
 /** A source that sends `before` bytes and then fails with `error`. */
 export function failingAfter(before: number, error = new Error('the source broke')): Readable {
   const content = generated(before);
-  return Readable.from((async function* () {
-    yield* content;
-    throw error;
-  })(), { objectMode: false });
+  return Readable.from(
+    (async function* () {
+      yield* content;
+      throw error;
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** A source that never ends. */
 export function endless(): Readable {
-  return Readable.from((function* () {
-    for (;;) yield BLOCK;
-  })(), { objectMode: false });
+  return Readable.from(
+    (function* () {
+      for (;;) yield BLOCK;
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** A sink that keeps only a count, an MD5 and the largest chunk it was handed. */

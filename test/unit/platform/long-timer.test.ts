@@ -19,7 +19,13 @@ describe('LongTimer', () => {
 
   it('does not fire once cancelled, even between steps', async () => {
     let fired = false;
-    const timer = new LongTimer(() => { fired = true; }, 30, 10);
+    const timer = new LongTimer(
+      () => {
+        fired = true;
+      },
+      30,
+      10,
+    );
     await new Promise((resolve) => setTimeout(resolve, 15));
     timer.cancel();
     await new Promise((resolve) => setTimeout(resolve, 40));
@@ -31,7 +37,12 @@ describe('LongTimer', () => {
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
     let fired = false;
-    const timers = [2 ** 31, MAX_DELAY_MS].map((delay) => new LongTimer(() => { fired = true; }, delay));
+    const timers = [2 ** 31, MAX_DELAY_MS].map(
+      (delay) =>
+        new LongTimer(() => {
+          fired = true;
+        }, delay),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     for (const timer of timers) timer.cancel();
     process.off('warning', onWarning);

@@ -3,13 +3,24 @@ import { argsAt, encodeBatchArgs } from '../../../src/wire/batch-args.js';
 
 describe('batch arguments', () => {
   it('flattens argument lists of primitives of one length, and gives each job its own back', () => {
-    const encoded = encodeBatchArgs([[1, 'a'], [2, 'b'], [3, 'c']]);
+    const encoded = encodeBatchArgs([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
     expect(encoded).toEqual({ arity: 2, flat: [1, 'a', 2, 'b', 3, 'c'] });
-    expect([0, 1, 2].map((i) => argsAt(encoded, i))).toEqual([[1, 'a'], [2, 'b'], [3, 'c']]);
+    expect([0, 1, 2].map((i) => argsAt(encoded, i))).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
   });
 
   it('sends numbers-only argument lists as one Float64Array, and gives back exact numbers', () => {
-    const encoded = encodeBatchArgs([[1, -0], [Number.NaN, 2 ** 53]]);
+    const encoded = encodeBatchArgs([
+      [1, -0],
+      [Number.NaN, 2 ** 53],
+    ]);
     expect('flat' in encoded && encoded.flat instanceof Float64Array).toBe(true);
     expect(argsAt(encoded, 0)).toEqual([1, -0]);
     expect(argsAt(encoded, 1)).toEqual([Number.NaN, 2 ** 53]);
@@ -18,7 +29,10 @@ describe('batch arguments', () => {
 
   it('keeps each job apart when lengths differ or a job carries packed bytes', () => {
     const packed = { packed: new Uint8Array([1, 2]) };
-    for (const list of [[[1], [2, 3]], [[1], packed]]) {
+    for (const list of [
+      [[1], [2, 3]],
+      [[1], packed],
+    ]) {
       const encoded = encodeBatchArgs(list);
       expect(encoded).toEqual({ each: list });
       expect(argsAt(encoded, 1)).toBe(list[1]);

@@ -13,8 +13,20 @@ describe('allocate', () => {
     const table = new JobTable();
     table.allocate(5_000);
     expect(table.capacity).toBeGreaterThan(5_000);
-    for (const column of [table.status, table.typeIndex, table.flags, table.cores, table.pendingDependencies,
-      table.priority, table.maxRuntime, table.created, table.started, table.finished, table.cputime, table.memory]) {
+    for (const column of [
+      table.status,
+      table.typeIndex,
+      table.flags,
+      table.cores,
+      table.pendingDependencies,
+      table.priority,
+      table.maxRuntime,
+      table.created,
+      table.started,
+      table.finished,
+      table.cputime,
+      table.memory,
+    ]) {
       expect(column.length).toBe(table.capacity);
     }
   });
@@ -31,8 +43,7 @@ describe('allocate', () => {
     table.value[jid] = 'kept';
     table.allocate(10_000);
     expect(table.capacity).toBeGreaterThan(11_000);
-    expect([table.status[jid], table.typeIndex[jid], table.cores[jid], table.priority[jid], table.created[jid]])
-      .toEqual([Code.Done, 3, 2, -1.5, 1_234]);
+    expect([table.status[jid], table.typeIndex[jid], table.cores[jid], table.priority[jid], table.created[jid]]).toEqual([Code.Done, 3, 2, -1.5, 1_234]);
     expect(table.cputime[jid]).toBeNaN();
     expect(table.value[jid]).toBe('kept');
   });
@@ -70,8 +81,13 @@ describe('erase', () => {
     table.dependsOn[jid] = [1];
     table.erase(jid);
     expect(table.exists(jid)).toBe(false);
-    expect([table.value[jid], table.stdout[jid], table.label[jid], table.fnName[jid], table.dependsOn[jid]])
-      .toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect([table.value[jid], table.stdout[jid], table.label[jid], table.fnName[jid], table.dependsOn[jid]]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('leaves the other jobs alone', () => {
@@ -115,7 +131,9 @@ describe('status codes', () => {
   });
 
   it('calls done, error, killed and stalled complete, and nothing else', () => {
-    const complete = Object.values(Code).filter(isCompleteCode).map((code) => STATUS_OF_CODE[code]);
+    const complete = Object.values(Code)
+      .filter(isCompleteCode)
+      .map((code) => STATUS_OF_CODE[code]);
     expect(complete).toEqual(['done', 'error', 'killed', 'stalled']);
   });
 

@@ -51,7 +51,14 @@ describe('structured values', () => {
   });
 
   it('keep Maps, Sets and Dates', () => {
-    const value = { map: new Map<unknown, unknown>([['a', 1], [2, { b: 3 }]]), set: new Set([1, 'two']), when: new Date(86_400_000) };
+    const value = {
+      map: new Map<unknown, unknown>([
+        ['a', 1],
+        [2, { b: 3 }],
+      ]),
+      set: new Set([1, 'two']),
+      when: new Date(86_400_000),
+    };
     const back = roundTrip(value) as typeof value;
     expect(back.map).toBeInstanceOf(Map);
     expect(back.map).toEqual(value.map);
@@ -124,7 +131,9 @@ describe('what cannot be shipped', () => {
   });
 
   it('names process.stdout itself, as the object of a class it is', () => {
-    expect(refusal([process.stdout])).toMatch(/^args\[0\] is a \w+ \(an object of a class that holds functions or a native handle cannot be sent; pass the data it holds\)$/);
+    expect(refusal([process.stdout])).toMatch(
+      /^args\[0\] is a \w+ \(an object of a class that holds functions or a native handle cannot be sent; pass the data it holds\)$/,
+    );
   });
 
   it('says when a host object cannot be cloned at all', () => {
@@ -143,7 +152,10 @@ describe('what cannot be shipped', () => {
   });
 });
 
-interface Link { value: number; next: Link | null }
+interface Link {
+  value: number;
+  next: Link | null;
+}
 
 function linkedList(length: number): Link | null {
   let head: Link | null = null;
@@ -184,7 +196,10 @@ describe('deep values', () => {
     let map = new Map<string, unknown>([['end', true]]);
     let set = new Set<unknown>(['end']);
     for (let i = 0; i < 3_000; i++) {
-      map = new Map<string, unknown>([['next', map], ['i', i]]);
+      map = new Map<string, unknown>([
+        ['next', map],
+        ['i', i],
+      ]);
       set = new Set<unknown>([set, i]);
     }
     let mapDepth = 0;
@@ -200,6 +215,7 @@ describe('deep values', () => {
     const head = linkedList(1_000)!;
     let last = head;
     while (last.next !== null) last = last.next;
+    // eslint-disable-next-line no-sparse-arrays -- a hole is the case under test
     const holey: unknown[] = [1, , 3];
     (holey as unknown as Record<string, unknown>).extra = 'kept';
     const protoKeyed = JSON.parse('{"__proto__": {"polluted": true}}') as object;
@@ -235,23 +251,49 @@ describe('deep values', () => {
 
 describe('parts that would be lost or throw', () => {
   it('a getter that throws is named with its path', () => {
-    const value = { a: [0, { get b(): number { throw new TypeError('no b'); } }] };
+    const value = {
+      a: [
+        0,
+        {
+          get b(): number {
+            throw new TypeError('no b');
+          },
+        },
+      ],
+    };
     expect(refusal([value])).toBe('args[0].a[1].b could not be read: reading it threw TypeError: no b');
   });
 
   it('an item getter that throws is named with its index', () => {
     const list = [1, 2];
-    Object.defineProperty(list, 1, { get() { throw new Error('no item'); }, enumerable: true });
+    Object.defineProperty(list, 1, {
+      get() {
+        throw new Error('no item');
+      },
+      enumerable: true,
+    });
     expect(refusal([list])).toBe('args[0][1] could not be read: reading it threw Error: no item');
   });
 
   it('a Proxy is refused without running its traps', () => {
     let trapped = 0;
-    const proxy = new Proxy({ a: 1 }, {
-      get() { trapped++; throw new Error('trap'); },
-      ownKeys() { trapped++; throw new Error('trap'); },
-      getPrototypeOf() { trapped++; throw new Error('trap'); },
-    });
+    const proxy = new Proxy(
+      { a: 1 },
+      {
+        get() {
+          trapped++;
+          throw new Error('trap');
+        },
+        ownKeys() {
+          trapped++;
+          throw new Error('trap');
+        },
+        getPrototypeOf() {
+          trapped++;
+          throw new Error('trap');
+        },
+      },
+    );
     expect(refusal([{ inner: proxy }])).toBe('args[0].inner is a Proxy (a Proxy cannot be cloned; pass the plain data it stands for)');
     expect(refusal([proxy])).toBe('args[0] is a Proxy (a Proxy cannot be cloned; pass the plain data it stands for)');
     expect(trapped).toBe(0);
@@ -264,8 +306,9 @@ describe('parts that would be lost or throw', () => {
   });
 
   it('an enumerable symbol-keyed property is refused, not dropped', () => {
-    expect(refusal([{ meta: { [Symbol('tag')]: 1 } }]))
-      .toBe('args[0].meta[Symbol(tag)] is keyed by a symbol (symbols cannot be cloned, as values or as keys: a copy would drop it)');
+    expect(refusal([{ meta: { [Symbol('tag')]: 1 } }])).toBe(
+      'args[0].meta[Symbol(tag)] is keyed by a symbol (symbols cannot be cloned, as values or as keys: a copy would drop it)',
+    );
   });
 
   it('a non-enumerable symbol-keyed property is left behind, as non-enumerable properties are', () => {
@@ -275,7 +318,11 @@ describe('parts that would be lost or throw', () => {
   });
 
   it('a getter whose error cannot even be shown is still refused, never thrown', () => {
-    const hostile = { get x(): number { throw Object.assign(Object.create(null) as object, { toString: undefined }); } };
+    const hostile = {
+      get x(): number {
+        throw Object.assign(Object.create(null) as object, { toString: undefined });
+      },
+    };
     expect(refusal([hostile])).toBe('args[0].x could not be read: reading it threw an object');
   });
 

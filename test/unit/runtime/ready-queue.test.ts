@@ -122,9 +122,15 @@ describe('ReadyQueue compaction', () => {
     const expected: number[] = [];
     const out: number[] = [];
     let next = 1;
-    for (; next <= 3_000; next++) { q.push(next); expected.push(next); }
+    for (; next <= 3_000; next++) {
+      q.push(next);
+      expected.push(next);
+    }
     for (let i = 0; i < 2_500; i++) out.push(q.queue.shift()!);
-    for (; next <= 6_000; next++) { q.push(next); expected.push(next); }
+    for (; next <= 6_000; next++) {
+      q.push(next);
+      expected.push(next);
+    }
     for (let i = 0; i < 1_500; i++) out.push(q.queue.shift()!);
     out.push(...q.drain());
     expect(out).toEqual(expected);

@@ -13,7 +13,14 @@ import type { BatchSpec, Executor, ExecutorEvents } from '../../../src/types/exe
 import type { ResolvedJobOptions } from '../../../src/types/job-service.js';
 
 const options: ResolvedJobOptions = {
-  type: 'c1', cores: 1, priority: 5, label: undefined, dependsOn: [], dependsOnErrors: 'abort', maxRuntime: undefined, restartable: false,
+  type: 'c1',
+  cores: 1,
+  priority: 5,
+  label: undefined,
+  dependsOn: [],
+  dependsOnErrors: 'abort',
+  maxRuntime: undefined,
+  restartable: false,
 };
 
 /** Says what happened to it, in order; its start resolves (or rejects) when the test says. */
@@ -75,7 +82,11 @@ class RecordingExecutor implements Executor {
 function runtimeWith(capacity: number): { runtime: Runtime; executor: () => RecordingExecutor } {
   let executor: RecordingExecutor | undefined;
   const runtime = new Runtime({
-    computeUnits: 10, capacity, costOf: computeUnitsOf, maxRestarts: 0, memoryLimitOf: () => undefined,
+    computeUnits: 10,
+    capacity,
+    costOf: computeUnitsOf,
+    maxRestarts: 0,
+    memoryLimitOf: () => undefined,
     createExecutor: (events) => (executor = new RecordingExecutor(events)),
   });
   return { runtime, executor: () => executor! };

@@ -27,8 +27,15 @@ function shipped(name: string): ShippedFunction {
 
 function jobOptions(overrides: Partial<ResolvedJobOptions> = {}): ResolvedJobOptions {
   return {
-    type: 'c1', cores: 1, priority: 5, label: undefined, dependsOn: [],
-    dependsOnErrors: 'abort', maxRuntime: undefined, restartable: false, ...overrides,
+    type: 'c1',
+    cores: 1,
+    priority: 5,
+    label: undefined,
+    dependsOn: [],
+    dependsOnErrors: 'abort',
+    maxRuntime: undefined,
+    restartable: false,
+    ...overrides,
   };
 }
 
@@ -46,7 +53,14 @@ function createScheduler(capacity: Capacity = POOL) {
     /** Accepts `count` jobs of `fn` (started by job `parent`, if given) and returns their jids. */
     submit(options: Partial<ResolvedJobOptions> = {}, fn: ShippedFunction = work, count = 1, parent?: number): number[] {
       const first = table.allocate(count);
-      scheduler.accept(first, fn, Array.from({ length: count }, (_, i) => [i]), jobOptions(options), NOW, parent);
+      scheduler.accept(
+        first,
+        fn,
+        Array.from({ length: count }, (_, i) => [i]),
+        jobOptions(options),
+        NOW,
+        parent,
+      );
       return Array.from({ length: count }, (_, i) => first + i);
     },
     /** The jids of every batch takeBatches hands out now, in dispatch order. */
@@ -157,8 +171,13 @@ describe('priority', () => {
 
 describe('compute units', () => {
   it('charges each type its compute units, times its cores', () => {
-    expect(Object.fromEntries(Object.entries(RESOURCE_PROFILES).map(([type, profile]) => [type, profile.computeUnits])))
-      .toEqual({ c1: 1, c2: 2.5, f2: 5.5, m1: 3.25, s1: 1 });
+    expect(Object.fromEntries(Object.entries(RESOURCE_PROFILES).map(([type, profile]) => [type, profile.computeUnits]))).toEqual({
+      c1: 1,
+      c2: 2.5,
+      f2: 5.5,
+      m1: 3.25,
+      s1: 1,
+    });
     expect(computeUnitsOf('c2', 1)).toBe(2.5);
     expect(computeUnitsOf('m1', 2)).toBe(6.5);
   });
@@ -325,9 +344,26 @@ describe('dependencies', () => {
   });
 
   it.each([
-    ['an error', (s: Harness, jid: number) => { s.take(); s.finish(jid, { fails: true }); }],
-    ['a kill', (s: Harness, jid: number) => { s.scheduler.kill(jid, NOW); }],
-    ['a failure from outside (maxRuntime, crash)', (s: Harness, jid: number) => { s.take(); s.scheduler.fail(jid, BOOM, NOW); }],
+    [
+      'an error',
+      (s: Harness, jid: number) => {
+        s.take();
+        s.finish(jid, { fails: true });
+      },
+    ],
+    [
+      'a kill',
+      (s: Harness, jid: number) => {
+        s.scheduler.kill(jid, NOW);
+      },
+    ],
+    [
+      'a failure from outside (maxRuntime, crash)',
+      (s: Harness, jid: number) => {
+        s.take();
+        s.scheduler.fail(jid, BOOM, NOW);
+      },
+    ],
   ])('stalls a dependent when its dependency ends with %s', (_, end) => {
     const s = createScheduler();
     const [dependency] = s.submit();
@@ -532,10 +568,19 @@ describe('finished reports', () => {
     const s = createScheduler();
     const [jid] = s.submit();
     s.take();
-    s.scheduler.finished(reportOf({
-      jid: jid!, status: 'done', value: 3, started: NOW + 1, finished: NOW + 9,
-      cputime: 7, memory: 1024, stdout: 'out\n', stderr: 'err\n',
-    }));
+    s.scheduler.finished(
+      reportOf({
+        jid: jid!,
+        status: 'done',
+        value: 3,
+        started: NOW + 1,
+        finished: NOW + 9,
+        cputime: 7,
+        memory: 1024,
+        stdout: 'out\n',
+        stderr: 'err\n',
+      }),
+    );
     const t = s.table;
     expect(s.status(jid!)).toBe('done');
     expect([t.value[jid!], t.started[jid!], t.finished[jid!], t.cputime[jid!], t.memory[jid!]]).toEqual([3, NOW + 1, NOW + 9, 7, 1024]);

@@ -8,10 +8,18 @@ const name = (code: Code) => STATUS_OF_CODE[code] ?? 'none';
 
 /** Every allowed move, as "from -> to". */
 const ALLOWED = new Set([
-  'none -> queued', 'none -> waiting', 'none -> stalled',
-  'waiting -> queued', 'waiting -> stalled', 'waiting -> killed',
-  'queued -> processing', 'queued -> killed',
-  'processing -> done', 'processing -> error', 'processing -> killed', 'processing -> queued',
+  'none -> queued',
+  'none -> waiting',
+  'none -> stalled',
+  'waiting -> queued',
+  'waiting -> stalled',
+  'waiting -> killed',
+  'queued -> processing',
+  'queued -> killed',
+  'processing -> done',
+  'processing -> error',
+  'processing -> killed',
+  'processing -> queued',
 ]);
 
 describe('status transitions', () => {

@@ -42,7 +42,9 @@ function request(jids: number[], overrides: Partial<WaitRequest> = {}): WaitRequ
 /** Whether `promise` has settled once every pending callback of this turn has run. */
 async function hasSettled(promise: Promise<unknown>): Promise<boolean> {
   let settled = false;
-  void promise.then(() => { settled = true; });
+  void promise.then(() => {
+    settled = true;
+  });
   await new Promise<void>((resolve) => setImmediate(resolve));
   return settled;
 }
@@ -74,7 +76,11 @@ describe('waiting for all jobs', () => {
     expect(await verdict).toEqual({
       kind: 'complete',
       jids: [c, a, b],
-      results: [{ ok: true, value: 3 }, { ok: true, value: 1 }, { ok: true, value: 2 }],
+      results: [
+        { ok: true, value: 3 },
+        { ok: true, value: 1 },
+        { ok: true, value: 2 },
+      ],
     });
   });
 
@@ -83,7 +89,14 @@ describe('waiting for all jobs', () => {
     const [a] = w.jids;
     const verdict = w.waiters.wait(request([a!, a!], { values: true }));
     w.done(a!, 7);
-    expect(await verdict).toEqual({ kind: 'complete', jids: [a, a], results: [{ ok: true, value: 7 }, { ok: true, value: 7 }] });
+    expect(await verdict).toEqual({
+      kind: 'complete',
+      jids: [a, a],
+      results: [
+        { ok: true, value: 7 },
+        { ok: true, value: 7 },
+      ],
+    });
   });
 
   it('settles every waiter of a job', async () => {
@@ -153,7 +166,10 @@ describe('failures', () => {
       expect(await verdict).toEqual({
         kind: 'complete',
         jids: [a, b],
-        results: [{ ok: false, failure: { jid: a, status: 'error', error: BOOM } }, { ok: true, value: 2 }],
+        results: [
+          { ok: false, failure: { jid: a, status: 'error', error: BOOM } },
+          { ok: true, value: 2 },
+        ],
       });
     });
 
@@ -182,7 +198,12 @@ describe('waiting for any job', () => {
     w.done(c!, 'c');
     w.done(a!, 'a');
     expect(await w.waiters.wait(request([a!, b!, c!], { any: true }))).toEqual({
-      kind: 'complete', jids: [a, c], results: [{ ok: true, value: 'a' }, { ok: true, value: 'c' }],
+      kind: 'complete',
+      jids: [a, c],
+      results: [
+        { ok: true, value: 'a' },
+        { ok: true, value: 'c' },
+      ],
     });
   });
 

@@ -67,12 +67,8 @@ async function refreshJobs() {
 function jobRow(job) {
   const row = element('tr', undefined, { 'data-jid': job.jid, 'data-status': job.status });
   const cells = [
-    jobLink(job.jid),
-    job.fn || '(anonymous)',
-    job.label ?? '',
-    job.type,
-    element('span', job.status, { class: `status ${job.status}` }),
-    formatDuration(job.runtime),
+    jobLink(job.jid), job.fn || '(anonymous)', job.label ?? '', job.type,
+    element('span', job.status, { class: `status ${job.status}` }), formatDuration(job.runtime),
   ];
   for (const content of cells) {
     const cell = element('td');
@@ -102,16 +98,11 @@ function showJob(job) {
   $('#job-status').textContent = job.status;
   $('#job-status').className = `status ${job.status}`;
   const fields = [
-    ['fn', job.fn || '(anonymous)'],
-    ['label', job.label ?? '-'],
+    ['fn', job.fn || '(anonymous)'], ['label', job.label ?? '-'],
     ['type', `${job.type}, ${job.cores} ${job.cores === 1 ? 'core' : 'cores'}, priority ${job.priority}`],
-    ['created', formatTimestamp(job.created)],
-    ['started', formatTimestamp(job.started)],
-    ['finished', formatTimestamp(job.finished)],
-    ['runtime', formatDuration(job.runtime)],
-    ['cputime', formatDuration(job.cputime)],
-    ['memory', formatMemory(job.memory, job.memoryLimit)],
-    ['attempts', String(job.attempts)],
+    ['created', formatTimestamp(job.created)], ['started', formatTimestamp(job.started)],
+    ['finished', formatTimestamp(job.finished)], ['runtime', formatDuration(job.runtime)],
+    ['cputime', formatDuration(job.cputime)], ['memory', formatMemory(job.memory, job.memoryLimit)], ['attempts', String(job.attempts)],
   ];
   $('#job-fields').replaceChildren(...fields.flatMap(([name, value]) => [element('dt', name), element('dd', value)]));
   const dependencies = job.dependsOn.flatMap((jid, i) => (i === 0 ? [jobLink(jid)] : [', ', jobLink(jid)]));
@@ -119,7 +110,7 @@ function showJob(job) {
   $('#job-result-block').hidden = job.result === undefined;
   $('#job-result').textContent = job.result ?? '';
   $('#job-exception-block').hidden = !job.exception;
-  $('#job-exception').textContent = job.exception ? (job.exception.stack ?? `${job.exception.name}: ${job.exception.message}`) : '';
+  $('#job-exception').textContent = job.exception ? job.exception.stack ?? `${job.exception.name}: ${job.exception.message}` : '';
   $('#job-stdout').textContent = job.stdout;
   $('#job-stderr').textContent = job.stderr;
   if (COMPLETE.includes(job.status)) openJob = undefined;
@@ -159,17 +150,12 @@ function showLoad(load) {
   // Compute units per type, when the cloud tells them: the column shows only then.
   const byType = load.computeUnits.byType ?? {};
   $('#load-by-type').classList.toggle('no-units', load.computeUnits.byType === undefined);
-  $('#load-by-type tbody').replaceChildren(
-    ...RESOURCE_TYPES.map((type) => {
-      const row = element('tr', undefined, { 'data-type': type });
-      row.append(
-        element('td', type),
-        element('td', String(load.running[type] ?? 0), { class: 'running' }),
-        element('td', units(byType[type] ?? 0), { class: 'units' }),
-      );
-      return row;
-    }),
-  );
+  $('#load-by-type tbody').replaceChildren(...RESOURCE_TYPES.map((type) => {
+    const row = element('tr', undefined, { 'data-type': type });
+    row.append(element('td', type), element('td', String(load.running[type] ?? 0), { class: 'running' }),
+      element('td', units(byType[type] ?? 0), { class: 'units' }));
+    return row;
+  }));
 }
 
 function listenToLoad() {

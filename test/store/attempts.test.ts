@@ -9,7 +9,7 @@ import { Runtime } from '../../src/runtime/runtime.js';
 import { shipFunction } from '../../src/shipping/ship-function.js';
 import { computeUnitsOf } from '../../src/types/resource-profiles.js';
 import type { Executor, ExecutorEvents } from '../../src/types/executor.js';
-import type { ResolvedJobOptions } from '../../src/types/job-service.js';
+import { resolveJobOptions } from '../../src/options.js';
 
 /** Every batch's worker dies at once, on the next turn of the event loop. */
 function dyingExecutor(events: ExecutorEvents): Executor {
@@ -23,16 +23,7 @@ function dyingExecutor(events: ExecutorEvents): Executor {
   };
 }
 
-const options: ResolvedJobOptions = {
-  type: 'c1',
-  cores: 1,
-  priority: 5,
-  label: undefined,
-  dependsOn: [],
-  dependsOnErrors: 'abort',
-  maxRuntime: undefined,
-  restartable: true,
-};
+const options = resolveJobOptions({ restartable: true });
 
 describe.each([3, 255, 300])('a restartable job whose worker always dies, maxRestarts %i', (maxRestarts) => {
   it('runs 1 + maxRestarts times, then ends error with attempts counting every run', async () => {

@@ -10,18 +10,9 @@ import { computeUnitsOf } from '../../../src/types/resource-profiles.js';
 import { shipFunction } from '../../../src/shipping/ship-function.js';
 import { appendOutcome, emptyReport } from '../../../src/worker/outcome-report.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../../src/types/executor.js';
-import type { ResolvedJobOptions } from '../../../src/types/job-service.js';
+import { resolveJobOptions } from '../../../src/options.js';
 
-const options: ResolvedJobOptions = {
-  type: 'c1',
-  cores: 1,
-  priority: 5,
-  label: undefined,
-  dependsOn: [],
-  dependsOnErrors: 'abort',
-  maxRuntime: undefined,
-  restartable: false,
-};
+const options = resolveJobOptions({});
 
 /** Says what happened to it, in order; its start resolves (or rejects) when the test says. */
 class RecordingExecutor implements Executor {

@@ -11,6 +11,7 @@ import type { JobOutcome, OutcomeReport, RemoteError } from '../../../src/types/
 import { appendOutcome, emptyReport } from '../../../src/worker/outcome-report.js';
 import type { ResolvedJobOptions } from '../../../src/types/job-service.js';
 import type { ShippedFunction } from '../../../src/types/shipped-function.js';
+import { resolveJobOptions } from '../../../src/options.js';
 
 const NOW = 1_000_000; // epoch ms; the scheduler stores the times it is given, it never reads a clock
 const SLOW_MS = 10; // a job duration well over a batch's target: such jobs travel alone
@@ -26,17 +27,7 @@ function shipped(name: string): ShippedFunction {
 }
 
 function jobOptions(overrides: Partial<ResolvedJobOptions> = {}): ResolvedJobOptions {
-  return {
-    type: 'c1',
-    cores: 1,
-    priority: 5,
-    label: undefined,
-    dependsOn: [],
-    dependsOnErrors: 'abort',
-    maxRuntime: undefined,
-    restartable: false,
-    ...overrides,
-  };
+  return { ...resolveJobOptions({}), ...overrides };
 }
 
 function createScheduler(capacity: Capacity = POOL) {

@@ -1,0 +1,58 @@
+/**
+ * A real redis-server for a test file: started on 127.0.0.1 at a free port with no persistence,
+ * stopped (and its process gone) when the file ends. Never a shared server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>/0`. */
+  readonly url: string;
+  readonly process: ChildProcess;
+  /** Stops the server and resolves once its process has exited. */
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Starts redis-server and resolves when it accepts connections (its "Ready to accept" line). */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      log += text;
+      if (log.includes('Ready to accept connections')) resolve();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`redis-server exited with ${code} before it was ready:\n${log}`)));
+  });
+  await ready;
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}/0`,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

@@ -105,7 +105,7 @@ export class Cloud {
    */
   async map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesOf<A>): Promise<Jid<JobValue<R>>[]> {
     const shipped = shipFunction(checkFunction(fn));
-    if (iterables.length === 0) throw errors.badOption('map', 'no iterable', 'given at least one iterable after the function');
+    if (iterables.length === 0) throw errors.noIterable();
     const columns = iterables.map((iterable, i) => {
       if (typeof iterable !== 'object' || iterable === null || !(Symbol.iterator in iterable)) throw errors.notIterable(i, iterable);
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type; the assertion states what the value is

@@ -143,7 +143,7 @@ describe.each(MODES)('error codes (%s)', (mode) => {
     const jid = await runtime.with({ maxRuntime: 50 }).call(body);
     const error = await failureOf(runtime, jid);
     expect([error.code, error.remoteName, error.remoteCode]).toEqual(['ERR_JOB_FAILED', 'MaxRuntimeExceeded', 'ERR_MAX_RUNTIME']);
-    expect(error.message).toBe(`Job ${jid}: job ${jid} exceeded its maxRuntime of 50 ms and was stopped`);
+    expect(error.message).toBe(`Job ${jid}: exceeded its maxRuntime of 50 ms and was stopped`);
     expect((await runtime.info(jid)).exception).toMatchObject({ name: 'MaxRuntimeExceeded', code: 'ERR_MAX_RUNTIME' });
   });
 

@@ -340,8 +340,7 @@ function isBuiltIn(value: object): boolean {
  */
 function isOpaqueGlobal(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
-  const constructor = prototype === null ? undefined : Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
+  const constructor: unknown = prototype === null ? undefined : Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
   if (typeof constructor !== 'function' || !constructor.name) return false;
   return (globalThis as Record<string, unknown>)[constructor.name] === constructor && Reflect.ownKeys(value).length === 0;
 }

@@ -39,6 +39,8 @@ interface View {
 
 /** The close in progress of each backend: a second close while one runs answers false, once it is over. */
 const closing = new WeakMap<CloudBackend, Promise<boolean>>();
+/** The dashboards a cloud (or any of its views) serves: its close stops them. */
+const dashboards = new WeakMap<CloudBackend, Set<Dashboard>>();
 
 export class Cloud {
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
@@ -69,11 +71,24 @@ export class Cloud {
     return this.#backend.files;
   }
 
-  /** Serves the web dashboard of this cloud's jobs, files and load (127.0.0.1 unless told otherwise). */
+  /**
+   * Serves the web dashboard of this cloud's jobs, files and load (127.0.0.1 unless told
+   * otherwise). It never keeps the process alive by itself: a script ends when its own work does
+   * (`nimbus dashboard` serves a home for as long as you like); `close()` of the cloud stops it.
+   */
   async dashboard(options?: DashboardOptions): Promise<Dashboard> {
     // Loaded when asked for: a Cloud that serves no dashboard (a worker's, for one) never loads node:http.
     const { startDashboard } = await import('./dashboard/server.js');
-    return startDashboard(this, options);
+    const served = await startDashboard(this, options, { holdsProcess: false });
+    const open = dashboards.get(this.#backend) ?? new Set<Dashboard>();
+    dashboards.set(this.#backend, open.add(served));
+    return {
+      url: served.url,
+      close: async () => {
+        open.delete(served);
+        await served.close();
+      },
+    };
   }
 
   /** True when jobs run in this thread (the simulator). */
@@ -238,7 +253,11 @@ export class Cloud {
         () => false,
         () => false,
       );
-    const closed = backend.close().finally(() => closing.delete(backend));
+    const served = [...(dashboards.get(backend) ?? [])];
+    dashboards.delete(backend);
+    const closed = Promise.all(served.map((dashboard) => dashboard.close()))
+      .then(() => backend.close())
+      .finally(() => closing.delete(backend));
     closing.set(backend, closed);
     return closed;
   }

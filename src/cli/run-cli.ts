@@ -9,7 +9,7 @@ import { CloudError, CloudException } from '../errors.js';
 import type { CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT, EXIT_OF_CODE } from './exit-codes.js';
-import { opensReadOnly, resolveHome } from './home.js';
+import { HOME_DATABASE, holdsJobStore, opensReadOnly, resolveHome } from './home.js';
 import { renderFailure } from './job-text.js';
 import { toJson } from './json-output.js';
 import { stringOption } from './operands.js';
@@ -33,9 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const home = resolveHome(stringOption(invocation.values, 'home'), env, io.cwd ?? process.cwd());
   let opened: Cloud | undefined;
   try {
-    if (!io.cloud && !invocation.command.createsHome && !existsSync(home)) {
-      throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
-    }
+    if (!io.cloud && !invocation.command.createsHome) assertHomeHoldsJobs(home);
     const context: CommandContext = {
       cloud: io.cloud ?? (opened = new Cloud({ home, readOnly: opensReadOnly(invocation.command.name, home) })),
       values: invocation.values,
@@ -54,6 +52,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return report(io, error);
   } finally {
     await opened?.close();
+  }
+}
+
+/**
+ * A command about jobs needs a home with a job store: a directory without one (the `.nimbus/files`
+ * a Cloud's default file store made, say) is not taken for an empty home, and nothing is made in it.
+ */
+function assertHomeHoldsJobs(home: string): void {
+  if (!existsSync(home)) throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
+  if (!holdsJobStore(home)) {
+    throw new UsageError(
+      `no jobs at ${home}: it holds no job store (${HOME_DATABASE}), so no Cloud ever kept its jobs there; ` +
+        `a Cloud keeps them with new Cloud({ home }) or NIMBUS_HOME, then give that directory with --home`,
+    );
   }
 }
 

@@ -1,0 +1,39 @@
+-- Complete: outcomes the calling worker writes. Each only when the job is unfinished and claimed by
+-- that worker: a complete record never changes, and a job re-taken from a worker deemed dead is
+-- not written twice. Then the dependents are told (ready or stalled, transitively) and `done` published.
+-- ARGV: P, me (worker id), worker name, then 11 per job: jid, status, started, finished, cputime,
+-- memory, memoryLimit, stdout, stderr, exception (JSON), value (v8 bytes); '' where absent.
+-- Returns the chunks made ready.
+local me = ARGV[2]
+local now = nowMs()
+local FIELDS = { 'started', 'finished', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'value' }
+for i = 4, #ARGV, 11 do
+  local jid = tonumber(ARGV[i])
+  local v = redis.call('HMGET', jobKey(jid), 'status', 'claim', 'chunk', 'attempts', 'dependents')
+  local status = ARGV[i + 1]
+  if (v[1] == 'queued' or v[1] == 'processing') and v[2] == me and COMPLETE[status] then
+    local fields = {}
+    for f = 1, #FIELDS do
+      local value = ARGV[i + 1 + f]
+      if value ~= '' then
+        fields[#fields + 1] = FIELDS[f]
+        fields[#fields + 1] = value
+      end
+    end
+    if ARGV[i + 3] == '' then
+      fields[#fields + 1] = 'finished'
+      fields[#fields + 1] = now
+    end
+    if v[1] == 'queued' then
+      -- Its start was not written (coalesced with its end): count the run here.
+      fields[#fields + 1] = 'attempts'
+      fields[#fields + 1] = (tonumber(v[4]) or 0) + 1
+      fields[#fields + 1] = 'worker'
+      fields[#fields + 1] = ARGV[3]
+    end
+    finish(jid, chunkOf(v[3]), v[1], status, fields, v[5] == '1')
+  end
+end
+settleAll(now)
+publishDone()
+return readyOut

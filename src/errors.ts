@@ -242,8 +242,7 @@ const remote = (code: RemoteErrorCode, name: string, message: string): RemoteErr
 export const remoteErrors = {
   /** Not a job's error: what a worker says as it retires itself, when an ended job's code exits. */
   exitOutsideJob: (code: unknown) => `process.exit(${describeExitCode(code)}) was called by code whose job had ended: the worker is retired instead`,
-  maxRuntimeExceeded: (maxRuntime: number) =>
-    remote('ERR_MAX_RUNTIME', 'MaxRuntimeExceeded', `exceeded its maxRuntime of ${maxRuntime} ms and was stopped`),
+  maxRuntimeExceeded: (maxRuntime: number) => remote('ERR_MAX_RUNTIME', 'MaxRuntimeExceeded', `exceeded its maxRuntime of ${maxRuntime} ms and was stopped`),
   memoryExceeded: (type: string, limitMb: number) => remote('ERR_MEMORY_LIMIT', 'MemoryLimitExceeded', `exceeded the ${type} memory limit of ${limitMb} MB`),
   workerDied: (how: string) => remote('ERR_WORKER_CRASHED', 'WorkerCrashed', `worker exited (${how})`),
   runtimeStopped: () => remote('ERR_RUNTIME_STOPPED', 'RuntimeStopped', 'runtime stopped before the job finished'),

@@ -158,7 +158,8 @@ export class ChunkRun {
   }
 
   #versionError(wire: number | undefined, version: string | undefined): RemoteError {
-    return remoteErrors.otherWireVersion(workerName(this.#parts.me), { wire: WIRE_VERSION, version: this.#parts.version }, { wire, version });
+    const theirs = `${version ?? '(unknown)'} (wire version ${wire ?? 'unknown'})`;
+    return remoteErrors.wireVersion(workerName(this.#parts.me), theirs, `${this.#parts.version} (wire version ${WIRE_VERSION})`);
   }
 
   #submitted(): void {

@@ -68,6 +68,7 @@ export class ChunkRun {
     for (;;) {
       const { run, heldElsewhere } = await this.#claimAndSubmit(contents, left);
       this.#submitted();
+      // `run` includes the jobs this worker runs under an earlier take of the chunk (its lock ran out): they are waited for too.
       written.push(this.#parts.held.whenWritten(run));
       if (heldElsewhere.length === 0) break;
       // Held by a worker whose alive key still stands: by the end of its TTL it renewed it (it lives, and the job ends there) or it is free.
@@ -92,19 +93,17 @@ export class ChunkRun {
     }
     const run: number[] = [];
     const heldElsewhere: number[] = [];
+    const heldHere: number[] = [];
     const notRun: number[] = [];
     for (const [i, verdict] of verdicts.entries()) {
       const jid = jids[i]!;
       if (verdict.kind === 'run' || verdict.kind === 'rerun') run.push(jid);
-      else {
-        notRun.push(jid);
-        // Held by this very worker: the job runs here already, under an earlier take of the chunk.
-        if (verdict.kind === 'held' && verdict.holder !== me.id) heldElsewhere.push(jid);
-      }
+      else notRun.push(jid);
+      if (verdict.kind === 'held') (verdict.holder === me.id ? heldHere : heldElsewhere).push(jid);
     }
     held.notArriving(notRun);
     if (run.length > 0) await this.#submit(contents, run);
-    return { run, heldElsewhere };
+    return { run: [...run, ...heldHere], heldElsewhere };
   }
 
   async #submit(contents: ChunkContents, run: number[]): Promise<void> {

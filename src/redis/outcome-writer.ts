@@ -110,15 +110,14 @@ export class OutcomeWriter {
       if (global === undefined) continue;
       const { info, value } = runtime.recordOf(local);
       if (info.status === undefined) continue;
-      // A job that started and ended within one write is written started first: its worker and attempts are set there.
-      if (info.status !== 'queued' && !this.#startWritten.has(local)) {
+      if (isComplete(info.status)) {
+        // One that started and ended within one write is written once: complete counts its run and names its worker.
+        complete.push({ jid: global, info: this.#globalInfo(info, global), value });
+        completeLocals.push(local);
+      } else if (info.status === 'processing' && !this.#startWritten.has(local)) {
         started.push(global);
         at.push(info.started ?? now);
         startedLocals.push(local);
-      }
-      if (isComplete(info.status)) {
-        complete.push({ jid: global, info: this.#globalInfo(info, global), value });
-        completeLocals.push(local);
       }
     }
     if (started.length > 0) {

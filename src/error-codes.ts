@@ -58,12 +58,4 @@ export type JobFailureCode = 'ERR_JOB_FAILED' | 'ERR_JOB_KILLED' | 'ERR_JOB_STAL
  * CloudError's (`ERR_UNKNOWN_JID`), a system error's (`ENOENT`), any string `code`.
  */
 export type RemoteErrorCode =
-  | 'ERR_MAX_RUNTIME'
-  | 'ERR_MEMORY_LIMIT'
-  | 'ERR_WORKER_CRASHED'
-  | 'ERR_RUNTIME_STOPPED'
-  | 'ERR_UNSHIPPABLE'
-  | 'ERR_WORKER_LOST'
-  | 'ERR_WIRE_VERSION'
-  // On Redis: the worker that took the job has fewer compute units than the job needs.
-  | 'ERR_NEVER_FITS';
+  'ERR_MAX_RUNTIME' | 'ERR_MEMORY_LIMIT' | 'ERR_WORKER_CRASHED' | 'ERR_RUNTIME_STOPPED' | 'ERR_UNSHIPPABLE' | 'ERR_WORKER_LOST' | 'ERR_WIRE_VERSION';

@@ -256,13 +256,6 @@ export const remoteErrors = {
       `worker ${worker} runs nimbus ${mine} and refused a job written by nimbus ${chunk}: run workers of the same version as the clients`,
     ),
   unshippableResult: (why: string) => remote('ERR_UNSHIPPABLE', 'CloudError', `the job's return value cannot be sent back: ${why}`),
-  /** On Redis: the worker that took the job could never start it (it has fewer compute units than the job needs). */
-  neverFitsWorker: (worker: string, needed: number, computeUnits: number, type: string) =>
-    remote(
-      'ERR_NEVER_FITS',
-      'NeverFits',
-      `a job of type ${type} with these cores needs ${needed} compute units, but worker ${worker} has ${computeUnits}: start workers with more --compute-units`,
-    ),
 };
 
 /** An exit code as `process.exit` was given it: a number, a string, or nothing. */

@@ -33,8 +33,11 @@ export interface IntakeSettings {
   /** How long a chunk stays locked without renewal: the bound on noticing a lost worker. */
   lockMs: number;
   gate: RoomGate;
-  /** Runs a chunk; `submitted` is called once its jobs are in the local runtime. Resolves when they are written complete. */
-  runChunk: (data: ChunkJobData, submitted: () => void) => Promise<void>;
+  /**
+   * Runs a chunk; `submitted` is called once its jobs are in the local runtime. Resolves when they
+   * are written complete: false; or true at once when the chunk is handed back for another worker.
+   */
+  runChunk: (data: ChunkJobData, submitted: () => void) => Promise<boolean>;
   report: (error: unknown) => void;
 }
 
@@ -144,7 +147,8 @@ export class ChunkIntake {
     const id = job.id!;
     const running = runChunk(job.data, submitted)
       .then(
-        () => job.moveToCompleted(null, token, false),
+        // Handed back: offered again after a while (to a larger worker, if one comes), not at once to this one.
+        (handedBack) => (handedBack ? job.moveToDelayed(Date.now() + this.#settings.lockMs, token) : job.moveToCompleted(null, token, false)),
         (error: unknown) => {
           report(error);
           // Offered again soon, to this worker or another; its jobs' claims say which of them still run.

@@ -1,11 +1,12 @@
 /**
  * Runs one chunk on this worker: reads its jobs (a chunk of another wire version is refused, its
- * jobs ended 'error' naming both versions and this worker), claims them, submits the ones this
- * worker may run to the local runtime, and resolves when every one of them is written complete.
+ * jobs ended 'error' naming both versions and this worker; one whose jobs need more compute units
+ * than this worker has is handed back unclaimed, for a larger worker), claims them, submits the
+ * ones this worker may run to the local runtime, and resolves when each of them is written complete.
  * Jobs another live worker holds are claimed again once that worker's alive key would have run
  * out, so a chunk BullMQ handed over too early still ends with each of its jobs accounted for.
  */
-import { errorCode, remoteErrors } from '../errors.js';
+import { remoteErrors } from '../errors.js';
 import type { HostRuntime } from '../types/host-runtime.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
@@ -14,10 +15,9 @@ import { computeUnitsOf } from '../types/resource-profiles.js';
 import type { ChunkJobData, ChunkQueues } from './chunk-queues.js';
 import type { HeldJobs } from './held-jobs.js';
 import type { ChunkContents, ClaimVerdict, WorkerIdentity } from './record-types.js';
-import type { RedisRecords } from './redis-records.js';
 import { WIRE_VERSION } from './redis-keys.js';
 import type { ShippedFunctions } from './shipped-functions.js';
-import { workerName } from './worker-identity.js';
+import { workerName, type RedisRecords } from './redis-records.js';
 
 export interface ChunkRunParts {
   runtime: Pick<HostRuntime, 'submit' | 'kill'>;
@@ -39,6 +39,7 @@ export class ChunkRun {
   readonly #data: ChunkJobData;
   readonly #onSubmitted: () => void;
   #submittedSaid = false;
+  #handedBack = false;
 
   /** @param onSubmitted told once, when the chunk's jobs are in the local runtime (or none will be) */
   constructor(parts: ChunkRunParts, data: ChunkJobData, onSubmitted: () => void) {
@@ -47,9 +48,11 @@ export class ChunkRun {
     this.#onSubmitted = onSubmitted;
   }
 
-  async run(): Promise<void> {
+  /** Resolves when the chunk is done with on this worker: true when it was handed back unclaimed (its jobs need a larger worker). */
+  async run(): Promise<boolean> {
     try {
       await this.#run();
+      return this.#handedBack;
     } finally {
       this.#submitted();
     }
@@ -63,6 +66,11 @@ export class ChunkRun {
     // Every job of it is complete already (its arguments are gone).
     if (!contents) return;
     if (contents.version !== WIRE_VERSION) return this.#refuse(contents.jids, data.type, this.#versionError(contents.version, data.version));
+    // A job larger than this worker stays queued for a larger one (as for no worker at all), unclaimed.
+    if (computeUnitsOf(contents.options.type, contents.options.cores) > this.#parts.computeUnits) {
+      this.#handedBack = true;
+      return;
+    }
     const written: Promise<void>[] = [];
     let left = contents.jids;
     for (;;) {
@@ -117,24 +125,17 @@ export class ChunkRun {
       throw error;
     }
     const killedOnArrival: number[] = [];
-    try {
-      await runtime.submit(
-        {
-          fn,
-          argsList: run.map((jid) => contents.args[jid - first]),
-          // Dependencies were met in Redis before the chunk became ready; the local runtime runs it at once.
-          options: { ...contents.options, dependsOn: [] },
-        },
-        (local) => {
-          for (const [i, jid] of run.entries()) if (held.hold(jid, local + i)) killedOnArrival.push(local + i);
-        },
-      );
-    } catch (error) {
-      held.notArriving(run);
-      if (errorCode(error) !== 'ERR_NEVER_FITS') throw error;
-      const { type, cores } = contents.options;
-      return this.#endHeld(run, type, remoteErrors.neverFitsWorker(workerName(this.#parts.me), computeUnitsOf(type, cores), this.#parts.computeUnits, type));
-    }
+    await runtime.submit(
+      {
+        fn,
+        argsList: run.map((jid) => contents.args[jid - first]),
+        // Dependencies were met in Redis before the chunk became ready; the local runtime runs it at once.
+        options: { ...contents.options, dependsOn: [] },
+      },
+      (local) => {
+        for (const [i, jid] of run.entries()) if (held.hold(jid, local + i)) killedOnArrival.push(local + i);
+      },
+    );
     if (killedOnArrival.length > 0) await runtime.kill(killedOnArrival);
   }
 

@@ -13,8 +13,7 @@ import { isComplete } from '../types/job-status.js';
 import type { ChunkQueues } from './chunk-queues.js';
 import type { HeldJobs } from './held-jobs.js';
 import type { CompletedJob, WorkerIdentity } from './record-types.js';
-import type { RedisRecords } from './redis-records.js';
-import { workerName } from './worker-identity.js';
+import { workerName, type RedisRecords } from './redis-records.js';
 
 /** After a failed write, how long until it is tried again. */
 const RETRY_MS = 1_000;

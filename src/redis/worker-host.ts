@@ -14,7 +14,7 @@ import { planResources, type ResourcePlan } from '../local/resource-plan.js';
 import { workerSettings } from '../local/worker-settings.js';
 import { Runtime } from '../runtime/runtime.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
-import type { JobRequests } from '../types/job-service.js';
+import type { JobService } from '../types/job-service.js';
 import type { NimbusWorker, WorkerOptions } from '../types/worker-options.js';
 import { ChunkIntake } from './chunk-intake.js';
 import { ChunkQueues, lockDurationMs } from './chunk-queues.js';
@@ -25,11 +25,13 @@ import { OutcomeWriter } from './outcome-writer.js';
 import type { WorkerIdentity } from './record-types.js';
 import { connectRedis, describeRedisUrl } from './redis-connection.js';
 import { DEFAULT_QUEUE, WIRE_VERSION } from './redis-keys.js';
-import { RedisRecords } from './redis-records.js';
+import { RedisRecords, workerName } from './redis-records.js';
+import { RedisService } from './redis-service.js';
 import { RoomGate } from './room-gate.js';
 import { ShippedFunctions } from './shipped-functions.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
-import { newWorkerIdentity, nimbusVersion, workerName } from './worker-identity.js';
+import { newWorkerIdentity } from './worker-identity.js';
+import { NIMBUS_VERSION } from './nimbus-version.js';
 import { WorkerJobRequests } from './worker-job-requests.js';
 
 /** Everything a worker holds, made by startWorkerHost. */
@@ -75,7 +77,7 @@ export async function startWorkerHost(options: WorkerOptions): Promise<NimbusWor
 function partsOf(options: WorkerOptions, me: WorkerIdentity, connection: Redis, subscriber: Redis): HostParts {
   const queue = options.queue ?? DEFAULT_QUEUE;
   const plan = planResources(options);
-  const version = nimbusVersion();
+  const version = NIMBUS_VERSION;
   const records = new RedisRecords(connection, queue);
   const queues = new ChunkQueues(connection, records.keys, version);
   const runtime = new Runtime(workerSettings(plan));
@@ -93,7 +95,7 @@ class WorkerHost implements NimbusWorker {
   readonly #heartbeat: WorkerHeartbeat;
   readonly #intakes: ChunkIntake[];
   /** The queue's client service, for jobs that start jobs: made on the first such request. */
-  #service: Promise<JobRequests & { close(): Promise<boolean> }> | undefined;
+  #service: Promise<JobService> | undefined;
   #closing: Promise<void> | undefined;
   #forced = false;
   #markClosed!: () => void;
@@ -245,8 +247,12 @@ class WorkerHost implements NimbusWorker {
     if (ready.length > 0) await this.#parts.queues.add(ready);
   }
 
-  #clientService(): Promise<JobRequests & { close(): Promise<boolean> }> {
-    this.#service ??= Promise.reject(new Error('not yet: the client service of the table helper'));
+  #clientService(): Promise<JobService> {
+    const { options, queue, me } = this.#parts;
+    this.#service ??= RedisService.connect(options.redis, queue, { name: `nimbus worker ${workerName(me)} (jobs' cloud)` }).catch((error: unknown) => {
+      this.#service = undefined;
+      throw error;
+    });
     return this.#service;
   }
 }

@@ -18,6 +18,7 @@ export class HeldJobs {
   readonly #arriving = new Set<number>();
   readonly #killedOnArrival = new Set<number>();
   readonly #groupOf = new Map<number, Group>();
+  #onEmpty: (() => void) | undefined;
 
   /** Jobs held and submitted to the local runtime. */
   get size(): number {
@@ -76,6 +77,11 @@ export class HeldJobs {
     });
   }
 
+  /** Calls `listener` each time the last held job is written (the worker holds none). */
+  onEmpty(listener: () => void): void {
+    this.#onEmpty = listener;
+  }
+
   /** The job's outcome is in Redis: it is held no more. */
   written(global: number): void {
     const local = this.#localOf.get(global);
@@ -83,8 +89,10 @@ export class HeldJobs {
     this.#localOf.delete(global);
     this.#globalOf.delete(local);
     const group = this.#groupOf.get(global);
-    if (!group) return;
-    this.#groupOf.delete(global);
-    if (--group.left === 0) group.resolve();
+    if (group) {
+      this.#groupOf.delete(global);
+      if (--group.left === 0) group.resolve();
+    }
+    if (this.#localOf.size === 0) this.#onEmpty?.();
   }
 }

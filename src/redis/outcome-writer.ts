@@ -125,12 +125,14 @@ export class OutcomeWriter {
     }
     if (complete.length === 0) return;
     const ready = await records.complete(complete, me);
+    // Written: the local records have done their part (the runtime's table keeps no results for
+    // months). Deleted and released in one turn: nothing (a kill) sees a held job the runtime forgot.
+    const deleting = runtime.delete(completeLocals);
     for (const [i, local] of completeLocals.entries()) {
       this.#startWritten.delete(local);
       held.written(complete[i]!.jid);
     }
-    // Written: the local records have done their part (the runtime's table keeps no results for months).
-    await runtime.delete(completeLocals);
+    await deleting;
     if (ready.length > 0) await queues.add(ready);
   }
 

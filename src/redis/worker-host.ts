@@ -34,6 +34,12 @@ import { newWorkerIdentity } from './worker-identity.js';
 import { NIMBUS_VERSION } from './nimbus-version.js';
 import { WorkerJobRequests } from './worker-job-requests.js';
 
+/**
+ * Jobs the local runtime may have run before its table is cleared (about 130 bytes each stay in
+ * it until then): past this, the worker takes no chunk until its runtime is idle, then clears it.
+ */
+const CLEAR_AFTER_JOBS = 1_000_000;
+
 /** Everything a worker holds, made by startWorkerHost. */
 interface HostParts {
   options: WorkerOptions;
@@ -106,7 +112,13 @@ class WorkerHost implements NimbusWorker {
     this.#parts = parts;
     this.closed = new Promise((resolve) => (this.#markClosed = resolve));
     const { runtime, held, records, writer, me, report } = parts;
-    const gate = (this.#gate = new RoomGate(runtime));
+    // A runtime due to be cleared takes nothing more: it runs what it holds, then starts over.
+    const gate = (this.#gate = new RoomGate({ hasRoomFor: (type, cores) => runtime.lastJid < CLEAR_AFTER_JOBS && runtime.hasRoomFor(type, cores) }));
+    held.onEmpty(() => {
+      if (runtime.lastJid < CLEAR_AFTER_JOBS || runtime.unfinished > 0) return;
+      runtime.clear();
+      gate.reconsider();
+    });
     runtime.watchChanges((local) => {
       writer.changed(local);
       gate.reconsider();
@@ -221,8 +233,9 @@ class WorkerHost implements NimbusWorker {
     // What ended already is written; what started is written started (it runs again elsewhere, or ends 'error': worker lost).
     await writer.drain();
     writer.stop();
-    const unstarted: number[] = [];
-    for (const [global, local] of held.entries()) if ((await runtime.status([local]))[0] === 'queued') unstarted.push(global);
+    const holding = [...held.entries()];
+    const statuses = await runtime.status(holding.map(([, local]) => local));
+    const unstarted = holding.filter((_, i) => statuses[i] === 'queued').map(([global]) => global);
     if (unstarted.length > 0) await records.returned(unstarted, me).catch(report);
     await Promise.all(this.#intakes.map((intake) => intake.abandon()));
     void graceful?.catch(() => {});

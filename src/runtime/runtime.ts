@@ -45,8 +45,8 @@ const START_RETRY_MS = 1_000;
 
 export class Runtime implements HostRuntime {
   #settings: RuntimeSettings;
-  readonly #table = new JobTable();
-  readonly #waiters = new Waiters(this.#table);
+  #table = new JobTable();
+  #waiters = new Waiters(this.#table);
   #scheduler: Scheduler;
   readonly #maxRuntimeTimers = new Map<number, LongTimer>();
   /** Made when the first job is queued; batches go to it only once its start resolved. */
@@ -256,6 +256,23 @@ export class Runtime implements HostRuntime {
     await starting?.catch(() => {});
     await executor.close();
     return true;
+  }
+
+  /** Ids handed out so far: what the table holds, finished jobs included, until `clear`. */
+  get lastJid(): number {
+    return this.#table.lastJid;
+  }
+
+  /**
+   * Forgets every job, when none is unfinished: the table starts over (ids from 1 again), so that
+   * a runtime fed jobs for months (a Redis worker's) keeps no trace of the ones it ran. The
+   * executor and its workers stay as they are.
+   */
+  clear(): void {
+    if (this.#scheduler.incomplete > 0) throw new Error('a runtime with unfinished jobs cannot be cleared');
+    this.#table = new JobTable();
+    this.#waiters = new Waiters(this.#table);
+    this.#scheduler = this.#createScheduler();
   }
 
   /** Drives another executor from now on; only when no job is unfinished. */

@@ -75,8 +75,11 @@ export class RedisService implements JobService {
       if (connectedOnce) this.#waits.rereadAll();
       connectedOnce = true;
     });
-    this.#subscribed = this.#subscriber.subscribe(channel);
     this.#hold = parts.holdWhileBusy === false ? undefined : new ConnectionHold([parts.redis, parts.subscriber]);
+    const subscribe = () => this.#subscriber.subscribe(channel);
+    this.#subscribed = this.#hold ? this.#hold.during(subscribe) : subscribe();
+    // Whoever waits hears a failure to subscribe; unheard meanwhile, it is no unhandled rejection.
+    this.#subscribed.catch(() => {});
   }
 
   /** Resolves once the service hears completions. */

@@ -125,6 +125,25 @@ describe('nimbus worker', () => {
     expect((await cloud.info(jids[1]!)).worker).toBe(other.name);
   });
 
+  it("SIGKILL: within twice the lock duration another worker takes the lost worker's chunks; a restartable job runs again, others end ERR_WORKER_LOST", async () => {
+    const { cloud, queue } = fresh();
+    const worker = await nimbusWorker(['--queue', queue, '--cores', '1', '--compute-units', '2', '--isolation', 'process']);
+    const lost = await cloud.call(sleep, 60_000);
+    const rerun = await cloud.with({ restartable: true }).call((ms: number) => sleep(ms).then(() => process.pid), 60_000);
+    await until(async () => (await cloud.status([lost, rerun])).every((status) => status === 'processing'));
+    worker.child.kill('SIGKILL');
+    await worker.exit;
+    const other = await startWorker({ redis: server.url, queue, isolation: 'thread', cores: 1 });
+    closing.push(() => other.close({ force: true }));
+    const failure = (await cloud.result(lost).catch((error: unknown) => error)) as CloudException;
+    expect(failure.remoteCode).toBe('ERR_WORKER_LOST');
+    expect(failure.remoteMessage).toContain(worker.name);
+    await until(async () => (await cloud.info(rerun)).attempts === 2);
+    expect(await cloud.status(rerun)).toBe('processing');
+    expect((await cloud.info(rerun)).worker).toBe(other.name);
+    await cloud.kill(rerun);
+  });
+
   it('--files: the jobs see that store', async () => {
     const { cloud, queue } = fresh();
     const dir = mkdtempSync(join(tmpdir(), 'nimbus-worker-files-'));

@@ -227,10 +227,19 @@ class WorkerHost implements NimbusWorker {
 
   /** Stops at once; a graceful close under way is overtaken (its waits end as the chunks are abandoned). */
   async #closeNow(graceful: Promise<void> | undefined): Promise<void> {
-    const { writer, runtime, held, records, me, report } = this.#parts;
     for (const intake of this.#intakes) intake.stopTaking();
     this.#gate.openForGood();
-    // What ended already is written; what started is written started (it runs again elsewhere, or ends 'error': worker lost).
+    void graceful?.catch(() => {});
+    // With Redis unreachable, a forced close does not wait for it: what it could not write, the
+    // next worker to take the chunks settles (the lost worker's way).
+    await within(this.#parts.lockMs, this.#handBack());
+    await this.#release();
+  }
+
+  /** Writes what ended and what started, gives back the jobs not started, and the chunks. */
+  async #handBack(): Promise<void> {
+    const { writer, runtime, held, records, me, report } = this.#parts;
+    // What started is written started: it runs again elsewhere, or ends 'error' (worker lost).
     await writer.drain();
     writer.stop();
     const holding = [...held.entries()];
@@ -238,24 +247,31 @@ class WorkerHost implements NimbusWorker {
     const unstarted = holding.filter((_, i) => statuses[i] === 'queued').map(([global]) => global);
     if (unstarted.length > 0) await records.returned(unstarted, me).catch(report);
     await Promise.all(this.#intakes.map((intake) => intake.abandon()));
-    void graceful?.catch(() => {});
-    await this.#release();
   }
 
   /** Stops the runtime (and its workers), leaves the registry and closes every connection. */
   async #release(): Promise<void> {
-    const { runtime, queues, connection, subscriber, report } = this.#parts;
+    const { runtime, connection, subscriber, lockMs } = this.#parts;
     try {
+      this.#parts.writer.stop();
       await runtime.close();
-      await this.#heartbeat.stop();
-      const service = await this.#service?.catch(() => undefined);
-      await service?.close().catch(report);
-      await queues.close().catch(report);
-      await Promise.all([connection.quit().catch(() => connection.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+      await within(lockMs, this.#leave());
     } finally {
+      // Whatever did not quit in time is cut.
+      connection.disconnect();
+      subscriber.disconnect();
       this.#released = true;
       this.#markClosed();
     }
+  }
+
+  async #leave(): Promise<void> {
+    const { queues, connection, subscriber, report } = this.#parts;
+    await this.#heartbeat.stop();
+    const service = await this.#service?.catch(() => undefined);
+    await service?.close().catch(report);
+    await queues.close().catch(report);
+    await Promise.all([connection.quit().catch(() => {}), subscriber.quit().catch(() => {})]);
   }
 
   /** Chunks made ready whose add to BullMQ may have been lost (their adder died): added again (a no-op for those there). */
@@ -271,6 +287,17 @@ class WorkerHost implements NimbusWorker {
       throw error;
     });
     return this.#service;
+  }
+}
+
+/** Resolves when `work` does, or after `ms` (its timer held no longer than that). */
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([work.catch(() => {}), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

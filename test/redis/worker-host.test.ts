@@ -13,12 +13,13 @@ import { Redis } from 'ioredis';
 import { Cloud, CloudError, CloudException, startWorker, type NimbusWorker, type WorkerOptions } from 'nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveJobOptions } from '../../src/options.js';
-import { bullJobId } from '../../src/redis/chunk-queues.js';
+import { bullJobId, ChunkQueues } from '../../src/redis/chunk-queues.js';
 import { RedisRecords } from '../../src/redis/redis-records.js';
 import { shipFunction } from '../../src/shipping/ship-function.js';
 import type { Packed } from '../../src/types/job-outcome.js';
 import type { ShippedFunction } from '../../src/types/shipped-function.js';
 import { packArguments } from '../../src/wire/payload.js';
+import { beat, worker } from '../support/redis-jobs.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 // A lost lock is noticed within two of these: short, so that a test never waits long for one.
@@ -126,6 +127,29 @@ describe('taking work', () => {
     const second = await cloud.with({ dependsOn: first }).call(() => 22);
     expect(await cloud.result([first, second])).toEqual([20, 22]);
     expect(workers.map((worker) => worker.name)).toContain((await cloud.info(second)).worker);
+  });
+});
+
+describe('a chunk handed over while another worker holds its jobs', () => {
+  it('claims them again once that worker stopped beating, and runs them', async () => {
+    const { cloud, workers, queue } = await cluster({});
+    const redis = new Redis(server.url);
+    closing.push(() => redis.quit());
+    const records = new RedisRecords(redis, queue);
+    // A worker that claimed the job and went quiet: its alive key outlives BullMQ's lock by a little.
+    const ghost = worker('ghost');
+    await beat(records, ghost, 2_500);
+    const { first, ready } = await records.submit(
+      { fn: shipFunction((x: number) => x + 1), argsList: [packArguments([41]) as Packed], options: resolveJobOptions({}) },
+      1,
+    );
+    expect((await records.claim([first], ghost, 3)).verdicts).toEqual([{ kind: 'run' }]);
+    // As BullMQ hands a chunk over when its holder's lock ran out: the job is still the ghost's until its alive key runs out.
+    const queues = new ChunkQueues(redis, records.keys, 'test');
+    closing.push(() => queues.close());
+    await queues.add(ready);
+    expect(await cloud.result(first, { timeout: 15_000 })).toBe(42);
+    expect((await cloud.info(first)).worker).toBe(workers[0]!.name);
   });
 });
 

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Cloud, CloudException, startWorker } from 'nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startS3Server } from '../files/support/s3-server.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -45,9 +46,9 @@ interface CliWorker {
 }
 
 /** `nimbus worker --redis <server> <args>`, resolved once it prints its ready line. */
-async function nimbusWorker(args: string[]): Promise<CliWorker> {
+async function nimbusWorker(args: string[], env: Record<string, string> = {}): Promise<CliWorker> {
   const child = spawn(process.execPath, [MAIN, 'worker', '--redis', server.url, ...args], {
-    env: { ...process.env, NIMBUS_HOME: '', NIMBUS_REDIS_LOCK_MS: LOCK_MS },
+    env: { ...process.env, NIMBUS_HOME: '', NIMBUS_REDIS_LOCK_MS: LOCK_MS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -154,6 +155,34 @@ describe('nimbus worker', () => {
     });
     expect(await cloud.result(jid)).toBe('put');
     expect(existsSync(join(dir, 'greeting.txt')) && readFileSync(join(dir, 'greeting.txt'), 'utf8')).toBe('hello from a worker');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exit).toBe(0);
+  });
+
+  it('--files s3://bucket/prefix with --s3-endpoint: the jobs and the clients share one S3 store', async () => {
+    const s3 = await startS3Server();
+    closing.push(() => s3.stop());
+    const queue = `cli${++queueNo}`;
+    const cloud = new Cloud({ redis: server.url, queue, files: { s3: { ...s3.config, prefix: 'shared/' } } });
+    closing.push(() => cloud.close());
+    const { accessKeyId, secretAccessKey } = s3.config.credentials!;
+    const worker = await nimbusWorker(
+      ['--queue', queue, '--cores', '1', '--isolation', 'thread', '--files', `s3://${s3.config.bucket}/shared/`, '--s3-endpoint', s3.config.endpoint!],
+      {
+        AWS_ACCESS_KEY_ID: accessKeyId,
+        AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      },
+    );
+    await cloud.files.putf('from the client', 'in.txt');
+    const jid = await cloud.call(async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await cloud.files.getf('in.txt')) chunks.push(chunk as Buffer);
+      await cloud.files.putf(`${Buffer.concat(chunks).toString()}, and back`, 'out.txt');
+    });
+    await cloud.result(jid);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await cloud.files.getf('out.txt')) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('from the client, and back');
     worker.child.kill('SIGTERM');
     expect(await worker.exit).toBe(0);
   });

@@ -21,7 +21,7 @@ import { workerName, type RedisRecords } from './redis-records.js';
 
 export interface ChunkRunParts {
   runtime: Pick<HostRuntime, 'submit' | 'kill'>;
-  records: Pick<RedisRecords, 'chunk' | 'claim' | 'complete'>;
+  records: Pick<RedisRecords, 'chunk' | 'claim' | 'complete' | 'returned'>;
   queues: Pick<ChunkQueues, 'add'>;
   functions: ShippedFunctions;
   held: HeldJobs;
@@ -86,56 +86,63 @@ export class ChunkRun {
     await Promise.all(written);
   }
 
-  /** Claims `jids` of the chunk and submits those this worker is to run; returns them, and those held elsewhere. */
+  /**
+   * Claims `jids` of the chunk and submits those this worker is to run. Returns the jobs to wait
+   * for here (those, and those an earlier take of the chunk runs here still: its lock ran out and
+   * BullMQ handed it over again) and those held by another worker.
+   */
   async #claimAndSubmit(contents: ChunkContents, jids: number[]): Promise<{ run: number[]; heldElsewhere: number[] }> {
     const { records, queues, held, me, maxRestarts } = this.#parts;
-    held.arriving(jids);
+    const runningHere = new Set(jids.filter((jid) => held.knows(jid)));
+    const arriving = jids.filter((jid) => !runningHere.has(jid));
+    held.arriving(arriving);
     let verdicts: ClaimVerdict[];
     try {
       const claimed = await records.claim(jids, me, maxRestarts);
       verdicts = claimed.verdicts;
       if (claimed.ready.length > 0) await queues.add(claimed.ready);
     } catch (error) {
-      held.notArriving(jids);
+      held.notArriving(arriving);
       throw error;
     }
     const run: number[] = [];
     const heldElsewhere: number[] = [];
-    const heldHere: number[] = [];
-    const notRun: number[] = [];
     for (const [i, verdict] of verdicts.entries()) {
       const jid = jids[i]!;
-      if (verdict.kind === 'run' || verdict.kind === 'rerun') run.push(jid);
-      else notRun.push(jid);
-      if (verdict.kind === 'held') (verdict.holder === me.id ? heldHere : heldElsewhere).push(jid);
+      if (runningHere.has(jid)) continue;
+      // Held by this worker and run by no take of it here (one that failed before its jobs ran): it is this worker's to run.
+      if (verdict.kind === 'run' || verdict.kind === 'rerun' || (verdict.kind === 'held' && verdict.holder === me.id)) run.push(jid);
+      else if (verdict.kind === 'held') heldElsewhere.push(jid);
     }
-    held.notArriving(notRun);
+    const toRun = new Set(run);
+    held.notArriving(arriving.filter((jid) => !toRun.has(jid)));
     if (run.length > 0) await this.#submit(contents, run);
-    return { run: [...run, ...heldHere], heldElsewhere };
+    return { run: [...run, ...runningHere], heldElsewhere };
   }
 
+  /** Submits claimed jobs to the local runtime; on failure their claims are given back, so that they run (here or elsewhere) when the chunk is offered again. */
   async #submit(contents: ChunkContents, run: number[]): Promise<void> {
-    const { runtime, held, functions } = this.#parts;
+    const { runtime, held, functions, records, me } = this.#parts;
     const first = contents.jids[0]!;
-    let fn;
+    const killedOnArrival: number[] = [];
     try {
-      fn = await functions.get(contents.fnId);
+      const fn = await functions.get(contents.fnId);
+      await runtime.submit(
+        {
+          fn,
+          argsList: run.map((jid) => contents.args[jid - first]),
+          // Dependencies were met in Redis before the chunk became ready; the local runtime runs it at once.
+          options: { ...contents.options, dependsOn: [] },
+        },
+        (local) => {
+          for (const [i, jid] of run.entries()) if (held.hold(jid, local + i)) killedOnArrival.push(local + i);
+        },
+      );
     } catch (error) {
       held.notArriving(run);
+      await records.returned(run, me).catch(() => {});
       throw error;
     }
-    const killedOnArrival: number[] = [];
-    await runtime.submit(
-      {
-        fn,
-        argsList: run.map((jid) => contents.args[jid - first]),
-        // Dependencies were met in Redis before the chunk became ready; the local runtime runs it at once.
-        options: { ...contents.options, dependsOn: [] },
-      },
-      (local) => {
-        for (const [i, jid] of run.entries()) if (held.hold(jid, local + i)) killedOnArrival.push(local + i);
-      },
-    );
     if (killedOnArrival.length > 0) await runtime.kill(killedOnArrival);
   }
 

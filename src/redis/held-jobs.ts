@@ -54,6 +54,11 @@ export class HeldJobs {
     return local;
   }
 
+  /** True when the job is held here, or on its way in (a take of its chunk is claiming or submitting it). */
+  knows(global: number): boolean {
+    return this.#localOf.has(global) || this.#arriving.has(global);
+  }
+
   toLocal(global: number): number | undefined {
     return this.#localOf.get(global);
   }

@@ -136,12 +136,15 @@ export class OutcomeWriter {
     if (ready.length > 0) await queues.add(ready);
   }
 
-  /** The info as Redis keeps it: the global jid, and a module that would not load named with this worker. */
+  /** The info as Redis keeps it: the global jid (in what the runtime says too), a module that would not load named with this worker. */
   #globalInfo(info: JobInfo, global: number): JobInfo {
-    return { ...info, jid: global, dependsOn: [], exception: info.exception && this.#withWorker(info.exception) };
+    return { ...info, jid: global, dependsOn: [], exception: info.exception && this.#globalError(info.exception, info.jid, global) };
   }
 
-  #withWorker(error: RemoteError): RemoteError {
+  #globalError(error: RemoteError, local: number, global: number): RemoteError {
+    // The runtime names the job it stopped (maxRuntime) by its own id: the user knows it by its jid.
+    const ownId = `job ${local} `;
+    if (error.code === 'ERR_MAX_RUNTIME' && error.message.startsWith(ownId)) return { ...error, message: `job ${global} ${error.message.slice(ownId.length)}` };
     if (error.code === undefined || !MODULE_LOAD_CODES.has(error.code)) return error;
     const name = workerName(this.#parts.me);
     return {

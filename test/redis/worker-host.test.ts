@@ -14,6 +14,7 @@ import { Cloud, CloudError, CloudException, startWorker, type NimbusWorker, type
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveJobOptions } from '../../src/options.js';
 import { bullJobId, ChunkQueues } from '../../src/redis/chunk-queues.js';
+import { RedisKeys } from '../../src/redis/redis-keys.js';
 import { RedisRecords } from '../../src/redis/redis-records.js';
 import { shipFunction } from '../../src/shipping/ship-function.js';
 import type { Packed } from '../../src/types/job-outcome.js';
@@ -88,11 +89,17 @@ describe('a worker runs jobs as a local runtime does', () => {
     expect(failure).toMatchObject({ code: 'ERR_JOB_FAILED', remoteName: 'RangeError', remoteMessage: 'no cheese', remoteCode: 'E_CHEESE' });
   });
 
-  it('holds a job to its maxRuntime', async () => {
-    const { cloud } = await cluster({});
+  it('holds a job to its maxRuntime, and names the job by its jid', async () => {
+    const { cloud, queue } = await cluster({});
+    // Jids the worker never saw (other clients' jobs): its own ids of jobs lag the jids.
+    const redis = new Redis(server.url);
+    closing.push(() => redis.quit());
+    await redis.incrby(new RedisKeys(queue).jid, 10);
     const jid = await cloud.with({ maxRuntime: 200 }).call(() => new Promise(() => {}));
     const failure = (await cloud.result(jid).catch((error: unknown) => error)) as CloudException;
     expect(failure.remoteCode).toBe('ERR_MAX_RUNTIME');
+    // Named by its jid, not by the worker's own id of it (the worker ran other jobs before).
+    expect(failure.remoteMessage).toBe(`job ${jid} exceeded its maxRuntime of 200 ms and was stopped`);
   });
 });
 

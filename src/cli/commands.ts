@@ -25,6 +25,8 @@ export const GROUPS: readonly string[] = [...new Set(COMMANDS.filter((command) =
 
 export const GLOBAL_OPTIONS: Readonly<Record<string, CliOption>> = {
   home: { type: 'string', value: 'dir', description: 'the job store to read (default $NIMBUS_HOME, else .nimbus in the working directory)' },
+  redis: { type: 'string', value: 'url', description: "a cluster's Redis to read instead of a home: redis://host:port/db (default $NIMBUS_REDIS)" },
+  queue: { type: 'string', value: 'name', description: "the cluster's queue on that Redis (default $NIMBUS_QUEUE, else 'nimbus')" },
   json: { type: 'boolean', description: 'print JSON instead of text' },
   help: { type: 'boolean', short: 'h', description: 'show the help of the command' },
 };

@@ -3,16 +3,14 @@
  * run it in-process and main.ts only wires it to the process. Every error ends as a message on
  * stderr and an exit code of exit-codes.ts, chosen by the error's code; only a bug shows a stack.
  */
-import { existsSync } from 'node:fs';
 import { Cloud } from '../cloud.js';
 import { CloudError, CloudException } from '../errors.js';
 import type { CliCloud, CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT, EXIT_OF_CODE } from './exit-codes.js';
-import { opensReadOnly, resolveHome } from './home.js';
+import { cloudConfigOf, describeSource, jobsSource } from './jobs-source.js';
 import { renderFailure } from './job-text.js';
 import { toJson } from './json-output.js';
-import { stringOption } from './operands.js';
 import { escapeLine, escapeLines } from './terminal-text.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,18 +28,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   const env = io.env ?? process.env;
-  const home = resolveHome(stringOption(invocation.values, 'home'), env, io.cwd ?? process.cwd());
   let opened: Cloud | undefined;
   const command = invocation.command;
-  /** The home's Cloud, opened when a command first asks for it (`nimbus worker` never does). */
-  const cloud = (): CliCloud => {
-    if (io.cloud) return io.cloud;
-    if (!opened && !command.createsHome && !existsSync(home)) {
-      throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
-    }
-    return (opened ??= new Cloud({ home, readOnly: opensReadOnly(command.name, home) }));
-  };
   try {
+    const source = jobsSource(invocation.values, env, io.cwd ?? process.cwd());
+    /** The source's Cloud, opened when a command first asks for it (`nimbus worker` never does). */
+    const cloud = (): CliCloud => io.cloud ?? (opened ??= new Cloud(cloudConfigOf(source, command)));
     const context: CommandContext = {
       get cloud() {
         return cloud();
@@ -50,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       positionals: invocation.positionals,
       json: invocation.values.json === true,
       env,
-      home,
+      home: describeSource(source),
       untilStopped: io.untilStopped ?? untilSignal,
       // Whatever a command prints may hold what a job wrote: no control reaches the terminal raw.
       print: (text) => io.stdout.write(`${escapeLines(text)}\n`),

@@ -23,8 +23,6 @@ export const workerCommand: Command = {
     'once (restartable jobs run again on another worker, others end error). Modules the jobs import must exist at the same ' +
     'path on every worker.',
   options: {
-    redis: { type: 'string', value: 'url', description: 'the Redis of the clients: redis://host:port/db (default $NIMBUS_REDIS)' },
-    queue: { type: 'string', value: 'name', description: "the queue on that Redis (default $NIMBUS_QUEUE, else 'nimbus')" },
     cores: { type: 'string', value: 'n', description: 'cores to use (default: every core of the machine)' },
     'compute-units': { type: 'string', value: 'n', description: 'capacity in compute units (default cores x 2.5)' },
     isolation: { type: 'string', value: 'process|thread', description: 'where jobs run: a process per running job (default) or threads' },

@@ -8,7 +8,7 @@
 const HOST_MACHINERY = '^src/(runtime|simulator|dashboard|cli)/|^src/store/(?!home-dir\\.ts)|^src/local/local-engine\\.ts$|^src/redis/(?!redis-backend\\.ts$)';
 
 /** The modules of the public API, which the tools may use as a user does. */
-const PUBLIC_MODULES = ['index\\.ts', 'cloud\\.ts', 'errors\\.ts', 'error-codes\\.ts', 'option-reading\\.ts', 'files/index\\.ts'];
+const PUBLIC_MODULES = ['index\\.ts', 'cloud\\.ts', 'errors\\.ts', 'error-codes\\.ts', 'option-reading\\.ts', 'files/index\\.ts', 'redis/start-worker\\.ts'];
 
 module.exports = {
   forbidden: [

@@ -49,6 +49,7 @@ export interface CommandContext {
   /** --json: print JSON on stdout instead of text. */
   readonly json: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where the jobs are, as messages name it: the home's path, or the queue on Redis. */
   readonly home: string;
   readonly untilStopped: () => Promise<void>;
   /** Writes a line (or lines) of text to stdout; controls but line feeds and tabs are shown escaped. */

@@ -7,14 +7,26 @@ import { jobsCommand } from './commands/jobs.js';
 import { killCommand } from './commands/kill.js';
 import { resultCommand } from './commands/result.js';
 import { statusCommand } from './commands/status.js';
+import { workerCommand } from './commands/worker.js';
 
-export const COMMANDS: readonly Command[] = [statusCommand, resultCommand, infoCommand, killCommand, jobsCommand, ...FILES_COMMANDS, dashboardCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  resultCommand,
+  infoCommand,
+  killCommand,
+  jobsCommand,
+  ...FILES_COMMANDS,
+  dashboardCommand,
+  workerCommand,
+];
 
 /** The first word of a command of several words: `files`. */
 export const GROUPS: readonly string[] = [...new Set(COMMANDS.filter((command) => command.name.includes(' ')).map((command) => command.name.split(' ')[0]!))];
 
 export const GLOBAL_OPTIONS: Readonly<Record<string, CliOption>> = {
   home: { type: 'string', value: 'dir', description: 'the job store to read (default $NIMBUS_HOME, else .nimbus in the working directory)' },
+  redis: { type: 'string', value: 'url', description: "a cluster's Redis to read instead of a home: redis://host:port/db (default $NIMBUS_REDIS)" },
+  queue: { type: 'string', value: 'name', description: "the cluster's queue on that Redis (default $NIMBUS_QUEUE, else 'nimbus')" },
   json: { type: 'boolean', description: 'print JSON instead of text' },
   help: { type: 'boolean', short: 'h', description: 'show the help of the command' },
 };

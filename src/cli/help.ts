@@ -11,7 +11,7 @@ const EXIT_CODES = `exit codes:
   4  something else went wrong (see stderr)`;
 
 export function mainHelp(): string {
-  return `nimbus: the jobs and files of a nimbus home, from the shell.
+  return `nimbus: the jobs and files of a nimbus home or of a cluster on Redis, from the shell; and its workers.
 
 usage: nimbus <command> [options]
 

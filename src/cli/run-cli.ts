@@ -3,16 +3,14 @@
  * run it in-process and main.ts only wires it to the process. Every error ends as a message on
  * stderr and an exit code of exit-codes.ts, chosen by the error's code; only a bug shows a stack.
  */
-import { existsSync } from 'node:fs';
 import { Cloud } from '../cloud.js';
 import { CloudError, CloudException } from '../errors.js';
-import type { CliIo, CommandContext } from './command.js';
+import type { CliCloud, CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT, EXIT_OF_CODE } from './exit-codes.js';
-import { HOME_DATABASE, holdsJobStore, opensReadOnly, resolveHome } from './home.js';
+import { cloudConfigOf, describeSource, jobsSource } from './jobs-source.js';
 import { renderFailure } from './job-text.js';
 import { toJson } from './json-output.js';
-import { stringOption } from './operands.js';
 import { escapeLine, escapeLines } from './terminal-text.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,42 +28,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.ok;
   }
   const env = io.env ?? process.env;
-  const home = resolveHome(stringOption(invocation.values, 'home'), env, io.cwd ?? process.cwd());
   let opened: Cloud | undefined;
+  const command = invocation.command;
   try {
-    if (!io.cloud && !invocation.command.createsHome) assertHomeHoldsJobs(home);
+    const source = jobsSource(invocation.values, env, io.cwd ?? process.cwd());
+    /** The source's Cloud, opened when a command first asks for it (`nimbus worker` never does). */
+    const cloud = (): CliCloud => io.cloud ?? (opened ??= new Cloud(cloudConfigOf(source, command)));
     const context: CommandContext = {
-      cloud: io.cloud ?? (opened = new Cloud({ home, readOnly: opensReadOnly(invocation.command.name, home) })),
+      get cloud() {
+        return cloud();
+      },
       values: invocation.values,
       positionals: invocation.positionals,
       json: invocation.values.json === true,
       env,
-      home,
+      home: describeSource(source),
       untilStopped: io.untilStopped ?? untilSignal,
       // Whatever a command prints may hold what a job wrote: no control reaches the terminal raw.
       print: (text) => io.stdout.write(`${escapeLines(text)}\n`),
       printJson: (value) => io.stdout.write(`${escapeLine(toJson(value))}\n`),
       warn: (text) => io.stderr.write(`${escapeLines(text)}\n`),
     };
-    return await invocation.command.run(context);
+    return await command.run(context);
   } catch (error) {
     return report(io, error);
   } finally {
     await opened?.close();
-  }
-}
-
-/**
- * A command about jobs needs a home with a job store: a directory without one (the `.nimbus/files`
- * a Cloud's default file store made, say) is not taken for an empty home, and nothing is made in it.
- */
-function assertHomeHoldsJobs(home: string): void {
-  if (!existsSync(home)) throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
-  if (!holdsJobStore(home)) {
-    throw new UsageError(
-      `no jobs at ${home}: it holds no job store (${HOME_DATABASE}), so no Cloud ever kept its jobs there; ` +
-        `a Cloud keeps them with new Cloud({ home }) or NIMBUS_HOME, then give that directory with --home`,
-    );
   }
 }
 

@@ -45,8 +45,8 @@ const START_RETRY_MS = 1_000;
 
 export class Runtime implements HostRuntime {
   #settings: RuntimeSettings;
-  readonly #table = new JobTable();
-  readonly #waiters = new Waiters(this.#table);
+  #table = new JobTable();
+  #waiters = new Waiters(this.#table);
   #scheduler: Scheduler;
   readonly #maxRuntimeTimers = new Map<number, LongTimer>();
   /** Made when the first job is queued; batches go to it only once its start resolved. */
@@ -136,15 +136,33 @@ export class Runtime implements HostRuntime {
   async wait(request: WaitRequest): Promise<WaitVerdict> {
     this.#assertKnown(request.jids);
     const caller = request.caller;
-    if (caller === undefined || !this.#table.exists(caller)) return this.#waiters.wait(request);
-    // A job waiting on others gives its slot back, so parents never starve their children.
-    this.#scheduler.block(caller);
+    if (caller === undefined) return this.#waiters.wait(request);
+    return this.whileParked(caller, this.#waiters.wait(request));
+  }
+
+  /**
+   * Resolves as `pending` does; meanwhile the running job `jid` waits on other jobs and gives its
+   * compute units back, so parents never starve their children (a job not running, or unknown,
+   * keeps nothing to give). What it waits on may be anywhere: this runtime's jobs, or another
+   * machine's.
+   */
+  async whileParked<T>(jid: number, pending: Promise<T>): Promise<T> {
+    if (!this.#table.exists(jid)) return pending;
+    this.#scheduler.block(jid);
     this.#scheduleDispatch();
     try {
-      return await this.#waiters.wait(request);
+      return await pending;
     } finally {
-      this.#scheduler.unblock(caller);
+      this.#scheduler.unblock(jid);
     }
+  }
+
+  /**
+   * True when a job of this profile would start at once: nothing waits in a queue and its compute
+   * units are free. A host that takes work from elsewhere takes more only while this holds.
+   */
+  hasRoomFor(type: ResourceType, cores: number): boolean {
+    return this.#scheduler.hasRoomFor(type, cores);
   }
 
   async kill(jids: number[] | undefined): Promise<void> {
@@ -238,6 +256,23 @@ export class Runtime implements HostRuntime {
     await starting?.catch(() => {});
     await executor.close();
     return true;
+  }
+
+  /** Ids handed out so far: what the table holds, finished jobs included, until `clear`. */
+  get lastJid(): number {
+    return this.#table.lastJid;
+  }
+
+  /**
+   * Forgets every job, when none is unfinished: the table starts over (ids from 1 again), so that
+   * a runtime fed jobs for months (a Redis worker's) keeps no trace of the ones it ran. The
+   * executor and its workers stay as they are.
+   */
+  clear(): void {
+    if (this.#scheduler.incomplete > 0) throw new Error('a runtime with unfinished jobs cannot be cleared');
+    this.#table = new JobTable();
+    this.#waiters = new Waiters(this.#table);
+    this.#scheduler = this.#createScheduler();
   }
 
   /** Drives another executor from now on; only when no job is unfinished. */

@@ -44,6 +44,8 @@ export type ErrorCode =
   | 'ERR_HOME_READ_ONLY'
   // The dashboard.
   | 'ERR_DASHBOARD_LISTEN'
+  // Redis (a Cloud with `redis`, `nimbus worker`).
+  | 'ERR_REDIS_UNREACHABLE'
   // A CloudError made without a code (by code outside nimbus; nimbus always gives one).
   | 'ERR_CLOUD';
 
@@ -55,4 +57,5 @@ export type JobFailureCode = 'ERR_JOB_FAILED' | 'ERR_JOB_KILLED' | 'ERR_JOB_STAL
  * `info().exception.code`). A job that threw keeps its own error's code instead, if it had one: a
  * CloudError's (`ERR_UNKNOWN_JID`), a system error's (`ENOENT`), any string `code`.
  */
-export type RemoteErrorCode = 'ERR_MAX_RUNTIME' | 'ERR_MEMORY_LIMIT' | 'ERR_WORKER_CRASHED' | 'ERR_RUNTIME_STOPPED' | 'ERR_UNSHIPPABLE';
+export type RemoteErrorCode =
+  'ERR_MAX_RUNTIME' | 'ERR_MEMORY_LIMIT' | 'ERR_WORKER_CRASHED' | 'ERR_RUNTIME_STOPPED' | 'ERR_UNSHIPPABLE' | 'ERR_WORKER_LOST' | 'ERR_WIRE_VERSION';

@@ -198,6 +198,10 @@ export const errors = {
       cause,
     ),
 
+  // Redis: the URL is shown without its password.
+  redisUnreachable: (where: string, cause: unknown) =>
+    fail('ERR_REDIS_UNREACHABLE', `Redis at ${where} is unreachable (${reason(cause)}): is the server running, and is the URL right?`, cause),
+
   // The home (the durable job store): each names the path or file and what to do.
   badHome: (home: string, reason: string, cause?: unknown) =>
     fail('ERR_BAD_HOME', `home ${show(home)} cannot be used: ${reason}; give a directory of your own (it is made if missing)`, cause),
@@ -242,6 +246,15 @@ export const remoteErrors = {
   memoryExceeded: (type: string, limitMb: number) => remote('ERR_MEMORY_LIMIT', 'MemoryLimitExceeded', `exceeded the ${type} memory limit of ${limitMb} MB`),
   workerDied: (how: string) => remote('ERR_WORKER_CRASHED', 'WorkerCrashed', `worker exited (${how})`),
   runtimeStopped: () => remote('ERR_RUNTIME_STOPPED', 'RuntimeStopped', 'runtime stopped before the job finished'),
+  /** On Redis: the worker running the job stopped beating (killed, machine lost) and the job is not restartable. */
+  workerLost: (worker: string) => remote('ERR_WORKER_LOST', 'WorkerLost', `the worker ${worker} running the job was lost (it stopped sending its heartbeat)`),
+  /** On Redis: a worker refused a chunk written by a nimbus of another wire version. */
+  wireVersion: (worker: string, chunk: string, mine: string) =>
+    remote(
+      'ERR_WIRE_VERSION',
+      'WireVersionMismatch',
+      `worker ${worker} runs nimbus ${mine} and refused a job written by nimbus ${chunk}: run workers of the same version as the clients`,
+    ),
   unshippableResult: (why: string) => remote('ERR_UNSHIPPABLE', 'CloudError', `the job's return value cannot be sent back: ${why}`),
 };
 

@@ -44,6 +44,8 @@ const memoryLimits: Check = (value, name) => {
   return limits;
 };
 const anything: Check = (value) => value;
+const redisUrl = must((value) => /^rediss?:\/\/./.test(value as string), "a Redis URL ('redis://host:port/db' or 'rediss://...')");
+const queueName = must((value) => /^[A-Za-z0-9_.-]{1,100}$/.test(value as string), 'a queue name of 1 to 100 letters, digits, dots, dashes or underscores');
 
 const JOB_OPTIONS: Readonly<Record<keyof JobOptions, Check>> = {
   type: oneOf(RESOURCE_TYPES),
@@ -79,6 +81,8 @@ const CONFIG: Readonly<Record<keyof CloudConfig, Check>> = {
   files: anything,
   home: string,
   readOnly: boolean,
+  redis: (value, name) => redisUrl(string(value, name), name),
+  queue: (value, name) => queueName(string(value, name), name),
 };
 
 /** Every field `info` can pick, in the order `info` tells them. */
@@ -102,6 +106,7 @@ const JOB_INFO_FIELDS = Object.keys({
   exception: 0,
   dependsOn: 0,
   attempts: 0,
+  worker: 0,
 } satisfies Record<JobInfoField, 0>) as JobInfoField[];
 
 /** The options as checked by the table; undefined options are no options. */
@@ -135,7 +140,22 @@ export function checkConfig(config: unknown): CloudConfig {
       throw errors.badOption(`memoryLimits.${type}`, limit, `a whole number of MB, at least ${MIN_MEMORY_LIMIT_MB[isolation]} with isolation '${isolation}'`);
     }
   }
+  if (checked.redis !== undefined) checkRedisConfig(checked);
+  else if (checked.queue !== undefined) throw errors.badOption('queue', checked.queue, 'given with redis (it names a queue on that Redis)');
   return checked;
+}
+
+/** What cannot go with `redis`: jobs run on other machines, which see neither this thread, this home nor this memory. */
+function checkRedisConfig(config: CloudConfig): void {
+  if (config.simulator) throw errors.badOption('simulator', config.simulator, 'false or absent with redis (jobs run on the Redis workers)');
+  if (config.home !== undefined) throw errors.badOption('home', config.home, 'absent with redis (the jobs live in Redis)');
+  if (config.files === 'memory') {
+    throw errors.badOption(
+      'files',
+      config.files,
+      "a shared store with redis ({ dir } on a shared folder, or { s3 }): jobs on other machines cannot see this process's memory",
+    );
+  }
 }
 
 /** The fields `info` is asked for: known field names only, read once. */
@@ -183,6 +203,8 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): CloudConfig {
   if (env.NIMBUS_CORES) config.cores = numberFromEnvironment(env, 'NIMBUS_CORES', positiveInteger);
   if (env.NIMBUS_COMPUTE_UNITS) config.computeUnits = numberFromEnvironment(env, 'NIMBUS_COMPUTE_UNITS', positiveNumber(' of compute units'));
   if (env.NIMBUS_HOME) config.home = env.NIMBUS_HOME;
+  if (env.NIMBUS_REDIS) config.redis = env.NIMBUS_REDIS;
+  if (env.NIMBUS_QUEUE) config.queue = env.NIMBUS_QUEUE;
   return config;
 }
 

@@ -65,5 +65,6 @@ export const EXIT_OF_CODE: Readonly<Record<ErrorCode, ExitCode>> = {
   ERR_HOME_LOCKED: EXIT.failed,
   ERR_HOME_READ_ONLY: EXIT.failed,
   ERR_DASHBOARD_LISTEN: EXIT.failed,
+  ERR_REDIS_UNREACHABLE: EXIT.failed,
   ERR_CLOUD: EXIT.failed,
 };

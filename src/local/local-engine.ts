@@ -6,14 +6,12 @@
  */
 import type { Cloud } from '../cloud.js';
 import { errors } from '../errors.js';
-import { PoolExecutor } from '../runtime/thread/pool-executor.js';
-import { ProcessExecutor } from '../runtime/process/process-executor.js';
-import { MAX_PARKED_JOBS, memoryLimitMb, planResources, type ResourcePlan } from './resource-plan.js';
+import { planResources, type ResourcePlan } from './resource-plan.js';
+import { workerSettings } from './worker-settings.js';
 import { Runtime, type RuntimeSettings } from '../runtime/runtime.js';
 import type { CloudFiles } from '../files/cloud-files.js';
 import { FileChannelHost } from '../files/file-channel-host.js';
 import { jobFacingService } from './job-facing-service.js';
-import { computeUnitsOf } from '../types/resource-profiles.js';
 import { nanoid } from 'nanoid';
 import { DurableService } from '../store/durable-service.js';
 import { SqliteJobStore } from '../store/sqlite-job-store.js';
@@ -81,20 +79,6 @@ export class LocalEngine {
   #settings(): RuntimeSettings {
     return this.#simulator ? simulatorSettings(this.#cloud, this.#plan) : workerSettings(this.#plan);
   }
-}
-
-function workerSettings(plan: ResourcePlan): RuntimeSettings {
-  const Executor = plan.isolation === 'process' ? ProcessExecutor : PoolExecutor;
-  return {
-    computeUnits: plan.computeUnits,
-    capacity: plan.computeUnits,
-    costOf: computeUnitsOf,
-    maxRunning: (type) => (type === 's1' ? plan.s1Concurrency : Infinity),
-    maxParked: MAX_PARKED_JOBS,
-    maxRestarts: plan.maxRestarts,
-    memoryLimitOf: (type, cores) => memoryLimitMb(plan, type, cores),
-    createExecutor: (events, service) => new Executor(events, service, plan),
-  };
 }
 
 /** One job at a time, whatever its type: every job costs the one slot there is. */

@@ -136,15 +136,33 @@ export class Runtime implements HostRuntime {
   async wait(request: WaitRequest): Promise<WaitVerdict> {
     this.#assertKnown(request.jids);
     const caller = request.caller;
-    if (caller === undefined || !this.#table.exists(caller)) return this.#waiters.wait(request);
-    // A job waiting on others gives its slot back, so parents never starve their children.
-    this.#scheduler.block(caller);
+    if (caller === undefined) return this.#waiters.wait(request);
+    return this.whileParked(caller, this.#waiters.wait(request));
+  }
+
+  /**
+   * Resolves as `pending` does; meanwhile the running job `jid` waits on other jobs and gives its
+   * compute units back, so parents never starve their children (a job not running, or unknown,
+   * keeps nothing to give). What it waits on may be anywhere: this runtime's jobs, or another
+   * machine's.
+   */
+  async whileParked<T>(jid: number, pending: Promise<T>): Promise<T> {
+    if (!this.#table.exists(jid)) return pending;
+    this.#scheduler.block(jid);
     this.#scheduleDispatch();
     try {
-      return await this.#waiters.wait(request);
+      return await pending;
     } finally {
-      this.#scheduler.unblock(caller);
+      this.#scheduler.unblock(jid);
     }
+  }
+
+  /**
+   * True when a job of this profile would start at once: nothing waits in a queue and its compute
+   * units are free. A host that takes work from elsewhere takes more only while this holds.
+   */
+  hasRoomFor(type: ResourceType, cores: number): boolean {
+    return this.#scheduler.hasRoomFor(type, cores);
   }
 
   async kill(jids: number[] | undefined): Promise<void> {

@@ -207,6 +207,17 @@ export class Scheduler {
     }
   }
 
+  /**
+   * True when a batch of this profile would start at once: no job waits in a queue (it would take
+   * the room first), the type is under its running cap and its compute units are free. A host
+   * that takes work from elsewhere (a Redis worker) takes more only while this holds.
+   */
+  hasRoomFor(type: ResourceType, cores: number): boolean {
+    if (this.hasQueued) return false;
+    const typeIndex = RESOURCE_TYPES.indexOf(type);
+    return this.#runningBatches[typeIndex]! < this.#maxRunning(typeIndex) && this.#costOf(type, cores) <= this.#freeComputeUnits;
+  }
+
   /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
   block(jid: number): void {
     const batch = this.#running.get(jid);

@@ -37,6 +37,12 @@ export interface HostRuntime extends JobService {
   exposeToJobs(service: JobRequests): void;
   /** A job's record as it is now; a deleted job's has an undefined status. */
   recordOf(jid: number): JobRecord;
+  /**
+   * Resolves as `pending` does; meanwhile the running job `jid` gives its compute units back (it
+   * waits on other jobs, which may run in its place). How a service that answers a job's waits
+   * itself (on another machine's jobs) keeps parents from starving their children.
+   */
+  whileParked<T>(jid: number, pending: Promise<T>): Promise<T>;
   /** The load these unfinished jobs (of any runtime: a store's counts) make, against this runtime's compute units. */
   loadOf(counts: readonly UnfinishedCount[]): RuntimeLoad;
 }

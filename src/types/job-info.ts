@@ -31,6 +31,8 @@ export interface JobInfo {
   dependsOn: Jid[];
   /** Times the job was sent to a worker: more than 1 when it ran again after its worker died. */
   attempts: number;
+  /** On Redis, the worker that ran the job (its last run): `host:pid`; absent elsewhere and before it starts. */
+  worker?: string | undefined;
 }
 
 export type JobInfoField = keyof JobInfo;

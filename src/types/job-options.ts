@@ -66,4 +66,13 @@ export interface CloudConfig {
    * reading commands open a home so. Needs a `home` whose store exists.
    */
   readOnly?: boolean;
+  /**
+   * Run jobs on the workers of a Redis server, through BullMQ (`nimbus worker --redis URL`), instead
+   * of on this machine (NIMBUS_REDIS): 'redis://host:6379/0' or 'rediss://...'. Jobs outlive this
+   * process and any client of the same Redis and queue reads them. Not with `simulator`, `home`,
+   * or files 'memory'.
+   */
+  redis?: string;
+  /** With `redis`: the name of this cluster's queue, so several share one Redis; default 'nimbus' (NIMBUS_QUEUE). */
+  queue?: string;
 }

@@ -1,0 +1,194 @@
+/**
+ * Runs one chunk on this worker: reads its jobs (a chunk of another wire version is refused, its
+ * jobs ended 'error' naming both versions and this worker), claims them, submits the ones this
+ * worker may run to the local runtime, and resolves when every one of them is written complete.
+ * Jobs another live worker holds are claimed again once that worker's alive key would have run
+ * out, so a chunk BullMQ handed over too early still ends with each of its jobs accounted for.
+ */
+import { errorCode, remoteErrors } from '../errors.js';
+import type { HostRuntime } from '../types/host-runtime.js';
+import type { JobInfo } from '../types/job-info.js';
+import type { ResourceType } from '../types/job-options.js';
+import type { RemoteError } from '../types/job-outcome.js';
+import { computeUnitsOf } from '../types/resource-profiles.js';
+import type { ChunkJobData, ChunkQueues } from './chunk-queues.js';
+import type { HeldJobs } from './held-jobs.js';
+import type { ChunkContents, ClaimVerdict, WorkerIdentity } from './record-types.js';
+import type { RedisRecords } from './redis-records.js';
+import { WIRE_VERSION } from './redis-keys.js';
+import type { ShippedFunctions } from './shipped-functions.js';
+import { workerName } from './worker-identity.js';
+
+export interface ChunkRunParts {
+  runtime: Pick<HostRuntime, 'submit' | 'kill'>;
+  records: Pick<RedisRecords, 'chunk' | 'claim' | 'complete'>;
+  queues: Pick<ChunkQueues, 'add'>;
+  functions: ShippedFunctions;
+  held: HeldJobs;
+  me: WorkerIdentity;
+  /** This worker's nimbus version, and the compute units of its runtime. */
+  version: string;
+  computeUnits: number;
+  maxRestarts: number;
+  /** How long a worker's alive key lasts: after it, a job held by a worker that died is free. */
+  aliveMs: number;
+}
+
+export class ChunkRun {
+  readonly #parts: ChunkRunParts;
+  readonly #data: ChunkJobData;
+  readonly #onSubmitted: () => void;
+  #submittedSaid = false;
+
+  /** @param onSubmitted told once, when the chunk's jobs are in the local runtime (or none will be) */
+  constructor(parts: ChunkRunParts, data: ChunkJobData, onSubmitted: () => void) {
+    this.#parts = parts;
+    this.#data = data;
+    this.#onSubmitted = onSubmitted;
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.#run();
+    } finally {
+      this.#submitted();
+    }
+  }
+
+  async #run(): Promise<void> {
+    const data = this.#data;
+    const jids = Array.from({ length: data.count }, (_, i) => data.first + i);
+    if (data.v !== WIRE_VERSION) return this.#refuse(jids, data.type, this.#versionError(data.v, data.version));
+    const contents = await this.#parts.records.chunk(data.chunk);
+    // Every job of it is complete already (its arguments are gone).
+    if (!contents) return;
+    if (contents.version !== WIRE_VERSION) return this.#refuse(contents.jids, data.type, this.#versionError(contents.version, data.version));
+    const written: Promise<void>[] = [];
+    let left = contents.jids;
+    for (;;) {
+      const { run, heldElsewhere } = await this.#claimAndSubmit(contents, left);
+      this.#submitted();
+      written.push(this.#parts.held.whenWritten(run));
+      if (heldElsewhere.length === 0) break;
+      // Held by a worker whose alive key still stands: by the end of its TTL it renewed it (it lives, and the job ends there) or it is free.
+      await new Promise((resolve) => setTimeout(resolve, this.#parts.aliveMs));
+      left = heldElsewhere;
+    }
+    await Promise.all(written);
+  }
+
+  /** Claims `jids` of the chunk and submits those this worker is to run; returns them, and those held elsewhere. */
+  async #claimAndSubmit(contents: ChunkContents, jids: number[]): Promise<{ run: number[]; heldElsewhere: number[] }> {
+    const { records, queues, held, me, maxRestarts } = this.#parts;
+    held.arriving(jids);
+    let verdicts: ClaimVerdict[];
+    try {
+      const claimed = await records.claim(jids, me, maxRestarts);
+      verdicts = claimed.verdicts;
+      if (claimed.ready.length > 0) await queues.add(claimed.ready);
+    } catch (error) {
+      held.notArriving(jids);
+      throw error;
+    }
+    const run: number[] = [];
+    const heldElsewhere: number[] = [];
+    const notRun: number[] = [];
+    for (const [i, verdict] of verdicts.entries()) {
+      const jid = jids[i]!;
+      if (verdict.kind === 'run' || verdict.kind === 'rerun') run.push(jid);
+      else {
+        notRun.push(jid);
+        // Held by this very worker: the job runs here already, under an earlier take of the chunk.
+        if (verdict.kind === 'held' && verdict.holder !== me.id) heldElsewhere.push(jid);
+      }
+    }
+    held.notArriving(notRun);
+    if (run.length > 0) await this.#submit(contents, run);
+    return { run, heldElsewhere };
+  }
+
+  async #submit(contents: ChunkContents, run: number[]): Promise<void> {
+    const { runtime, held, functions } = this.#parts;
+    const first = contents.jids[0]!;
+    let fn;
+    try {
+      fn = await functions.get(contents.fnId);
+    } catch (error) {
+      held.notArriving(run);
+      throw error;
+    }
+    const killedOnArrival: number[] = [];
+    try {
+      await runtime.submit(
+        {
+          fn,
+          argsList: run.map((jid) => contents.args[jid - first]),
+          // Dependencies were met in Redis before the chunk became ready; the local runtime runs it at once.
+          options: { ...contents.options, dependsOn: [] },
+        },
+        (local) => {
+          for (const [i, jid] of run.entries()) if (held.hold(jid, local + i)) killedOnArrival.push(local + i);
+        },
+      );
+    } catch (error) {
+      held.notArriving(run);
+      if (errorCode(error) !== 'ERR_NEVER_FITS') throw error;
+      const { type, cores } = contents.options;
+      return this.#endHeld(run, type, remoteErrors.neverFitsWorker(workerName(this.#parts.me), computeUnitsOf(type, cores), this.#parts.computeUnits, type));
+    }
+    if (killedOnArrival.length > 0) await runtime.kill(killedOnArrival);
+  }
+
+  /** Claims the jobs of a chunk this worker must not run, and ends those it got 'error'. */
+  async #refuse(jids: number[], type: ResourceType, error: RemoteError): Promise<void> {
+    const { verdicts } = await this.#parts.records.claim(jids, this.#parts.me, this.#parts.maxRestarts);
+    const mine = jids.filter((_, i) => verdicts[i]!.kind === 'run' || verdicts[i]!.kind === 'rerun');
+    await this.#endHeld(mine, type, error);
+  }
+
+  /** Writes jobs claimed by this worker, and never run, complete with `error`. */
+  async #endHeld(jids: number[], type: ResourceType, error: RemoteError): Promise<void> {
+    if (jids.length === 0) return;
+    const now = Date.now();
+    const ready = await this.#parts.records.complete(
+      jids.map((jid) => ({ jid, info: refusedInfo(jid, type, error, now), value: undefined })),
+      this.#parts.me,
+    );
+    if (ready.length > 0) await this.#parts.queues.add(ready);
+  }
+
+  #versionError(wire: number | undefined, version: string | undefined): RemoteError {
+    return remoteErrors.otherWireVersion(workerName(this.#parts.me), { wire: WIRE_VERSION, version: this.#parts.version }, { wire, version });
+  }
+
+  #submitted(): void {
+    if (this.#submittedSaid) return;
+    this.#submittedSaid = true;
+    this.#onSubmitted();
+  }
+}
+
+/** The outcome of a job refused before it ran: what complete writes (status, times, exception). */
+function refusedInfo(jid: number, type: ResourceType, error: RemoteError, now: number): JobInfo {
+  return {
+    jid,
+    status: 'error',
+    type,
+    cores: 1,
+    priority: 0,
+    label: undefined,
+    fn: '',
+    created: now,
+    started: now,
+    finished: now,
+    runtime: 0,
+    cputime: undefined,
+    memory: undefined,
+    memoryLimit: undefined,
+    stdout: '',
+    stderr: '',
+    exception: error,
+    dependsOn: [],
+    attempts: 0,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The Lua scripts that change the records (scripts/*.lua), each one atomic state change, defined
+ * on a connection as ioredis commands (EVALSHA, loaded again if Redis forgot them). Each script is
+ * scripts/common.lua (the keys, status moves, completion and the dependents' walk) followed by its
+ * own file. The files are read once per process; `npm run build` copies them next to this module.
+ */
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+/** A value a script takes: text, a number, or bytes. */
+export type ScriptArg = string | number | Buffer | Uint8Array;
+
+type Script = (...args: ScriptArg[]) => Promise<unknown>;
+
+const SCRIPT_NAMES = ['submit', 'claim', 'started', 'complete', 'kill', 'delete', 'returned', 'list'] as const;
+
+export type RecordScripts = Readonly<Record<(typeof SCRIPT_NAMES)[number], Script>>;
+
+let sources: Record<string, string> | undefined;
+
+function scriptSources(): Record<string, string> {
+  if (sources) return sources;
+  const read = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+  const common = read('common');
+  sources = Object.fromEntries(SCRIPT_NAMES.map((name) => [name, `${common}\n${read(name)}`]));
+  return sources;
+}
+
+/** The scripts, defined on `redis` (as `nimbus_<name>` commands); every argument goes in ARGV. */
+export function defineRecordScripts(redis: Redis): RecordScripts {
+  const lua = scriptSources();
+  const commands = redis as unknown as Record<string, Script>;
+  const scripts: Partial<Record<(typeof SCRIPT_NAMES)[number], Script>> = {};
+  for (const name of SCRIPT_NAMES) {
+    const command = `nimbus_${name}`;
+    if (typeof commands[command] !== 'function') redis.defineCommand(command, { numberOfKeys: 0, lua: lua[name]! });
+    scripts[name] = (...args) => commands[command]!.apply(redis, args);
+  }
+  return scripts as RecordScripts;
+}

@@ -1,0 +1,156 @@
+-- What every record script shares: the keys of one queue (ARGV[1] is its prefix P, see
+-- redis-keys.ts), status moves that keep the counts, completion, and the walk that tells each
+-- completed job's dependents: counted down to ready, or stalled, transitively.
+local P = ARGV[1]
+local COUNTS = P .. 'counts'
+local LIVE = P .. 'live'
+local READY = P .. 'ready'
+local FN_REFS = P .. 'fnrefs'
+
+local UNFINISHED = { queued = true, waiting = true, processing = true }
+local COMPLETE = { done = true, error = true, killed = true, stalled = true }
+
+-- A jid as text: '%d', never the '1e+15' that tostring gives large numbers.
+local function num(n)
+  return string.format('%d', n)
+end
+
+local function jobKey(jid)
+  return P .. 'job:' .. num(jid)
+end
+
+local function chunkKey(id)
+  return P .. 'chunk:' .. id
+end
+
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- The chunk hashes a script reads, each read once. `first` is nil for a chunk deleted already.
+local chunks = {}
+local function chunkOf(id)
+  local c = chunks[id]
+  if c == nil then
+    local v = redis.call('HMGET', chunkKey(id), 'type', 'cores', 'priority', 'first', 'count', 'dependsOnErrors', 'restartable', 'fn')
+    c = {
+      id = id, type = v[1], cores = v[2], priority = v[3], first = tonumber(v[4]), count = tonumber(v[5]),
+      ignore = v[6] == 'ignore', restartable = v[7] == '1', fn = v[8],
+    }
+    chunks[id] = c
+  end
+  return c
+end
+
+-- Moves a job between statuses, keeping `P counts` (unfinished jobs by status|type|cores) true.
+local function move(jid, c, from, to)
+  redis.call('HSET', jobKey(jid), 'status', to)
+  if UNFINISHED[from] then
+    local field = from .. '|' .. c.type .. '|' .. c.cores
+    if redis.call('HINCRBY', COUNTS, field, -1) <= 0 then redis.call('HDEL', COUNTS, field) end
+  end
+  if UNFINISHED[to] then redis.call('HINCRBY', COUNTS, to .. '|' .. c.type .. '|' .. c.cores, 1) end
+end
+
+-- A function is kept while some chunk that may still run it is unfinished.
+local function releaseFn(fn)
+  if redis.call('HINCRBY', FN_REFS, fn, -1) <= 0 then
+    redis.call('HDEL', FN_REFS, fn)
+    redis.call('DEL', P .. 'fn:' .. fn)
+  end
+end
+
+-- Chunks made ready by this script, flat: id, type, priority, count (what a ChunkRef holds).
+local readyOut = {}
+local readySeen = {}
+local function addReady(c)
+  if readySeen[c.id] then return end
+  readySeen[c.id] = true
+  readyOut[#readyOut + 1] = c.id
+  readyOut[#readyOut + 1] = c.type
+  readyOut[#readyOut + 1] = c.priority
+  readyOut[#readyOut + 1] = num(c.count)
+end
+
+-- Jobs made complete by this script (for the `done` message), and those whose dependents are
+-- still to be told (a stack: the walk is depth-first, and a diamond is reached once per edge).
+local completed = {}
+local toSettle = {}
+
+-- Ends an unfinished job with a complete status. Its arguments go with the chunk's last job.
+local function finish(jid, c, from, status, now)
+  move(jid, c, from, status)
+  local key = jobKey(jid)
+  if redis.call('HEXISTS', key, 'finished') == 0 then redis.call('HSET', key, 'finished', now) end
+  if redis.call('HINCRBY', chunkKey(c.id), 'left', -1) <= 0 then
+    redis.call('DEL', P .. 'args:' .. c.id)
+    redis.call('SREM', LIVE, c.id)
+    redis.call('SREM', READY, c.id)
+    releaseFn(c.fn)
+  end
+  completed[#completed + 1] = jid
+  toSettle[#toSettle + 1] = { jid, status }
+end
+
+-- Every dependency of the chunk is complete: its waiting jobs are queued, and it is ready.
+local function makeReady(c)
+  local moved = false
+  for jid = c.first, c.first + c.count - 1 do
+    if redis.call('HGET', jobKey(jid), 'status') == 'waiting' then
+      move(jid, c, 'waiting', 'queued')
+      moved = true
+    end
+  end
+  if moved then
+    redis.call('SADD', READY, c.id)
+    addReady(c)
+  end
+end
+
+local function stallChunk(c, now)
+  for jid = c.first, c.first + c.count - 1 do
+    if redis.call('HGET', jobKey(jid), 'status') == 'waiting' then finish(jid, c, 'waiting', 'stalled', now) end
+  end
+end
+
+-- Tells the dependents of every job completed so far, and of those that completes, until none is left.
+local function settleAll(now)
+  while #toSettle > 0 do
+    local item = table.remove(toSettle)
+    local status = item[2]
+    local key = P .. 'dependents:' .. num(item[1])
+    local dependents = redis.call('SMEMBERS', key)
+    redis.call('DEL', key)
+    for _, id in ipairs(dependents) do
+      local c = chunkOf(id)
+      if c.first ~= nil then
+        if status == 'done' or c.ignore then
+          if redis.call('HINCRBY', chunkKey(id), 'pending', -1) == 0 then makeReady(c) end
+        else
+          stallChunk(c, now)
+        end
+      end
+    end
+  end
+end
+
+-- Jids as a channel message: sorted, consecutive runs as 'a-b', comma-separated.
+local function formatJids(list)
+  table.sort(list)
+  local parts = {}
+  local i = 1
+  while i <= #list do
+    local j = i
+    while j < #list and list[j + 1] == list[j] + 1 do j = j + 1 end
+    if j == i then parts[#parts + 1] = num(list[i]) else parts[#parts + 1] = num(list[i]) .. '-' .. num(list[j]) end
+    i = j + 1
+  end
+  return table.concat(parts, ',')
+end
+
+local function publishDone()
+  if #completed > 0 then redis.call('PUBLISH', P .. 'done', formatJids(completed)) end
+end
+
+-- ---- the script itself follows ----

@@ -5,10 +5,10 @@
  * are left out of the graph, so the rules (what a worker loads, above all) follow static imports.
  */
 /** The host's machinery: what only the process that owns a runtime loads. */
-const HOST_MACHINERY = '^src/(runtime|simulator|dashboard|cli)/|^src/store/(?!home-dir\\.ts)|^src/local/local-engine\\.ts$';
+const HOST_MACHINERY = '^src/(runtime|simulator|dashboard|cli)/|^src/store/(?!home-dir\\.ts)|^src/local/local-engine\\.ts$|^src/redis/(?!redis-backend\\.ts$)';
 
 /** The modules of the public API, which the tools may use as a user does. */
-const PUBLIC_MODULES = ['index\\.ts', 'cloud\\.ts', 'errors\\.ts', 'error-codes\\.ts', 'option-reading\\.ts', 'files/index\\.ts'];
+const PUBLIC_MODULES = ['index\\.ts', 'cloud\\.ts', 'errors\\.ts', 'error-codes\\.ts', 'option-reading\\.ts', 'files/index\\.ts', 'redis/start-worker\\.ts'];
 
 module.exports = {
   forbidden: [
@@ -21,7 +21,8 @@ module.exports = {
     },
     {
       name: 'core-is-pure',
-      comment: 'The runtime core (job table, scheduler, waiters, the host runtime) imports no node:* module and no package: it runs anywhere and tests drive it with no worker.',
+      comment:
+        'The runtime core (job table, scheduler, waiters, the host runtime) imports no node:* module and no package: it runs anywhere and tests drive it with no worker.',
       severity: 'error',
       from: { path: '^src/runtime/[^/]+\\.ts$' },
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
@@ -35,13 +36,22 @@ module.exports = {
     },
     {
       name: 'worker-stays-lean',
-      comment: 'Code that runs inside a worker never loads the host: the runtime, the executors, the stores, the dashboard, the CLI, SQLite, the AWS SDK, piscina or node:http.',
+      comment:
+        'Code that runs inside a worker never loads the host: the runtime, the executors, the stores, the dashboard, the CLI, SQLite, the AWS SDK, piscina or node:http.',
       severity: 'error',
       from: { path: '^src/worker/' },
       to: {
         reachable: true,
-        path: `${HOST_MACHINERY}|^node_modules/(better-sqlite3|@aws-sdk|piscina)/|^http$|^node:http$`,
+        path: `${HOST_MACHINERY}|(^|/)node_modules/(better-sqlite3|@aws-sdk|piscina)/|^http$|^node:http$`,
       },
+    },
+    {
+      name: 'worker-knows-no-redis',
+      comment:
+        'Code that runs inside a worker never loads a Redis client: a job on a Redis worker reaches Redis through its host, over its channel, as any job reaches its runtime.',
+      severity: 'error',
+      from: { path: '^src/worker/' },
+      to: { reachable: true, path: '(^|/)node_modules/(ioredis|bullmq)/' },
     },
     {
       name: 'contracts-are-types',
@@ -52,7 +62,8 @@ module.exports = {
     },
     {
       name: 'tools-use-the-public-api',
-      comment: 'The CLI and the dashboard are built on what a user can import (the Cloud class, its errors and types), the one validation helper and the formats; never on a runtime, a store or a backend.',
+      comment:
+        'The CLI and the dashboard are built on what a user can import (the Cloud class, its errors and types), the one validation helper and the formats; never on a runtime, a store or a backend.',
       severity: 'error',
       from: { path: '^src/(cli|dashboard)/' },
       to: { path: '^src/', pathNot: `^src/(cli|dashboard|format|types)/|^src/(${PUBLIC_MODULES.join('|')})$` },
@@ -71,7 +82,11 @@ module.exports = {
     // What runs: type-only imports vanish in the build, so they make no layer, cycle or load.
     tsPreCompilationDeps: false,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.cts', '.js', '.cjs', '.mjs'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.cts', '.js', '.cjs', '.mjs'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

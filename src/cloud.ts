@@ -8,6 +8,7 @@ import type { Dashboard, DashboardOptions } from './dashboard/server.js';
 import type { CloudFiles } from './files/cloud-files.js';
 import { ProgressBar, type ProgressCounts } from './progress/progress-bar.js';
 import { createLocalBackend } from './local/local-backend.js';
+import { createRedisBackend } from './redis/redis-backend.js';
 import { checkConfig, checkInfoFields, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments, unpack } from './wire/payload.js';
@@ -60,7 +61,8 @@ export class Cloud {
       this.#options = view.options;
       return;
     }
-    this.#backend = (createBackend ?? createLocalBackend)(this, checkConfig(config));
+    const checked = checkConfig(config);
+    this.#backend = (createBackend ?? (checked.redis === undefined ? createLocalBackend : createRedisBackend))(this, checked);
     this.#options = {};
   }
 

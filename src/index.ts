@@ -11,6 +11,8 @@ export type { ErrorCode, JobFailureCode, RemoteErrorCode } from './error-codes.j
 export type { RemoteError } from './types/job-outcome.js';
 export type { RuntimeLoad } from './types/job-service.js';
 export { CloudFiles } from './files/cloud-files.js';
+export { startWorker } from './redis/start-worker.js';
+export type { NimbusWorker, WorkerOptions } from './types/worker-options.js';
 export type { ByteRange, FileStat, FileStore, FilesConfig, S3FilesConfig } from './types/file-store.js';
 export type { Dashboard, DashboardOptions } from './dashboard/server.js';
 export type { CompleteStatus, JobStatus } from './types/job-status.js';

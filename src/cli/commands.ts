@@ -7,8 +7,18 @@ import { jobsCommand } from './commands/jobs.js';
 import { killCommand } from './commands/kill.js';
 import { resultCommand } from './commands/result.js';
 import { statusCommand } from './commands/status.js';
+import { workerCommand } from './commands/worker.js';
 
-export const COMMANDS: readonly Command[] = [statusCommand, resultCommand, infoCommand, killCommand, jobsCommand, ...FILES_COMMANDS, dashboardCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand,
+  resultCommand,
+  infoCommand,
+  killCommand,
+  jobsCommand,
+  ...FILES_COMMANDS,
+  dashboardCommand,
+  workerCommand,
+];
 
 /** The first word of a command of several words: `files`. */
 export const GROUPS: readonly string[] = [...new Set(COMMANDS.filter((command) => command.name.includes(' ')).map((command) => command.name.split(' ')[0]!))];

@@ -39,6 +39,15 @@ export function integerOption(values: OptionValues, name: string, min: number): 
   return number;
 }
 
+/** The value of option `--name` as a number over 0 (2, 2.5), or undefined when not given. */
+export function positiveNumberOption(values: OptionValues, name: string): number | undefined {
+  const value = values[name];
+  if (value === undefined) return undefined;
+  const number = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`--${name} must be a number over 0, got '${String(value)}'`);
+  return number;
+}
+
 /** The value of option `--name` as a string, or undefined when not given. */
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { Cloud } from '../cloud.js';
 import { CloudError, CloudException } from '../errors.js';
-import type { CliIo, CommandContext } from './command.js';
+import type { CliCloud, CliIo, CommandContext } from './command.js';
 import { parseCommandLine, type Invocation } from './command-line.js';
 import { EXIT, EXIT_OF_CODE } from './exit-codes.js';
 import { opensReadOnly, resolveHome } from './home.js';
@@ -32,12 +32,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const env = io.env ?? process.env;
   const home = resolveHome(stringOption(invocation.values, 'home'), env, io.cwd ?? process.cwd());
   let opened: Cloud | undefined;
-  try {
-    if (!io.cloud && !invocation.command.createsHome && !existsSync(home)) {
+  const command = invocation.command;
+  /** The home's Cloud, opened when a command first asks for it (`nimbus worker` never does). */
+  const cloud = (): CliCloud => {
+    if (io.cloud) return io.cloud;
+    if (!opened && !command.createsHome && !existsSync(home)) {
       throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
     }
+    return (opened ??= new Cloud({ home, readOnly: opensReadOnly(command.name, home) }));
+  };
+  try {
     const context: CommandContext = {
-      cloud: io.cloud ?? (opened = new Cloud({ home, readOnly: opensReadOnly(invocation.command.name, home) })),
+      get cloud() {
+        return cloud();
+      },
       values: invocation.values,
       positionals: invocation.positionals,
       json: invocation.values.json === true,
@@ -49,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       printJson: (value) => io.stdout.write(`${escapeLine(toJson(value))}\n`),
       warn: (text) => io.stderr.write(`${escapeLines(text)}\n`),
     };
-    return await invocation.command.run(context);
+    return await command.run(context);
   } catch (error) {
     return report(io, error);
   } finally {

@@ -33,8 +33,11 @@ export interface IntakeSettings {
   /** How long a chunk stays locked without renewal: the bound on noticing a lost worker. */
   lockMs: number;
   gate: RoomGate;
-  /** Runs a chunk; `submitted` is called once its jobs are in the local runtime. Resolves when they are written complete. */
-  runChunk: (data: ChunkJobData, submitted: () => void) => Promise<void>;
+  /**
+   * Runs a chunk; `submitted` is called once its jobs are in the local runtime. Resolves when they
+   * are written complete: false; or true at once when the chunk is handed back for another worker.
+   */
+  runChunk: (data: ChunkJobData, submitted: () => void) => Promise<boolean>;
   report: (error: unknown) => void;
 }
 
@@ -51,6 +54,9 @@ export class ChunkIntake {
   readonly #renewal: NodeJS.Timeout;
   #loop: Promise<void> | undefined;
   #taking = true;
+  /** Resolved when the running chunks are abandoned: a finish under way waits for them no more. */
+  readonly #abandoned: Promise<void>;
+  #abandon!: () => void;
   #tokens = 0;
 
   constructor(settings: IntakeSettings) {
@@ -65,6 +71,7 @@ export class ChunkIntake {
       drainDelay: FETCH_BLOCK_S,
     });
     this.#worker.on('error', settings.report);
+    this.#abandoned = new Promise((resolve) => (this.#abandon = resolve));
     this.#renewal = setInterval(() => this.#renewLocks(), settings.lockMs / 2);
   }
 
@@ -88,15 +95,18 @@ export class ChunkIntake {
   /** Stops taking chunks, waits for the running ones to be written complete, and closes. */
   async finish(): Promise<void> {
     this.stopTaking();
-    while (this.#active.size > 0) await Promise.all([...this.#active.values()].map((chunk) => chunk.running));
+    const running = () => Promise.all([...this.#active.values()].map((chunk) => chunk.running));
+    while (this.#active.size > 0) if ((await Promise.race([running(), this.#abandoned])) === undefined) return;
     await this.#close();
   }
 
   /** Stops at once: running chunks go back to BullMQ's queue for another worker (their jobs' claims say what runs again). */
   async abandon(): Promise<void> {
     this.stopTaking();
-    await Promise.all([...this.#active.values()].map(({ job, token }) => job.moveToWait(token).catch(this.#settings.report)));
+    this.#abandon();
+    const chunks = [...this.#active.values()];
     this.#active.clear();
+    await Promise.all(chunks.map(({ job, token }) => job.moveToWait(token).catch(this.#settings.report)));
     await this.#close();
   }
 
@@ -137,7 +147,8 @@ export class ChunkIntake {
     const id = job.id!;
     const running = runChunk(job.data, submitted)
       .then(
-        () => job.moveToCompleted(null, token, false),
+        // Handed back: offered again after a while (to a larger worker, if one comes), not at once to this one.
+        (handedBack) => (handedBack ? job.moveToDelayed(Date.now() + this.#settings.lockMs, token) : job.moveToCompleted(null, token, false)),
         (error: unknown) => {
           report(error);
           // Offered again soon, to this worker or another; its jobs' claims say which of them still run.

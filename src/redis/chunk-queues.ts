@@ -1,7 +1,7 @@
 /**
  * The BullMQ queues that carry ready chunks to workers: one queue per resource type, one BullMQ
  * job per chunk (a range of jobs, never one BullMQ job per nimbus job). A chunk is added with its
- * id as the BullMQ jobId, so adding it twice (a sweep, a retry) is a no-op while it is there.
+ * id as the BullMQ jobId (bullJobId), so adding it twice (a sweep, a retry) is a no-op while it is there.
  * Only the chunk's reference travels; its jobs and arguments stay in the records.
  */
 import { Queue } from 'bullmq';
@@ -20,6 +20,11 @@ export interface ChunkJobData {
   type: ResourceType;
   first: number;
   count: number;
+}
+
+/** A chunk's BullMQ jobId: `c` and the chunk id (BullMQ refuses ids that read as integers). */
+export function bullJobId(chunk: string): string {
+  return `c${chunk}`;
 }
 
 /** How long a worker holds a chunk's lock without renewing it: the bound on noticing a lost worker. */
@@ -75,7 +80,7 @@ export class ChunkQueues {
           refs.map((ref) => ({
             name: 'chunk',
             data: this.#dataOf(ref),
-            opts: { jobId: ref.id, priority: bullPriority(ref.priority), removeOnComplete: true, removeOnFail: true },
+            opts: { jobId: bullJobId(ref.id), priority: bullPriority(ref.priority), removeOnComplete: true, removeOnFail: true },
           })),
         ),
       ),

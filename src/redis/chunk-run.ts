@@ -1,11 +1,12 @@
 /**
  * Runs one chunk on this worker: reads its jobs (a chunk of another wire version is refused, its
- * jobs ended 'error' naming both versions and this worker), claims them, submits the ones this
- * worker may run to the local runtime, and resolves when every one of them is written complete.
+ * jobs ended 'error' naming both versions and this worker; one whose jobs need more compute units
+ * than this worker has is handed back unclaimed, for a larger worker), claims them, submits the
+ * ones this worker may run to the local runtime, and resolves when each of them is written complete.
  * Jobs another live worker holds are claimed again once that worker's alive key would have run
  * out, so a chunk BullMQ handed over too early still ends with each of its jobs accounted for.
  */
-import { errorCode, remoteErrors } from '../errors.js';
+import { remoteErrors } from '../errors.js';
 import type { HostRuntime } from '../types/host-runtime.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
@@ -14,10 +15,9 @@ import { computeUnitsOf } from '../types/resource-profiles.js';
 import type { ChunkJobData, ChunkQueues } from './chunk-queues.js';
 import type { HeldJobs } from './held-jobs.js';
 import type { ChunkContents, ClaimVerdict, WorkerIdentity } from './record-types.js';
-import type { RedisRecords } from './redis-records.js';
 import { WIRE_VERSION } from './redis-keys.js';
 import type { ShippedFunctions } from './shipped-functions.js';
-import { workerName } from './worker-identity.js';
+import { workerName, type RedisRecords } from './redis-records.js';
 
 export interface ChunkRunParts {
   runtime: Pick<HostRuntime, 'submit' | 'kill'>;
@@ -39,6 +39,7 @@ export class ChunkRun {
   readonly #data: ChunkJobData;
   readonly #onSubmitted: () => void;
   #submittedSaid = false;
+  #handedBack = false;
 
   /** @param onSubmitted told once, when the chunk's jobs are in the local runtime (or none will be) */
   constructor(parts: ChunkRunParts, data: ChunkJobData, onSubmitted: () => void) {
@@ -47,9 +48,11 @@ export class ChunkRun {
     this.#onSubmitted = onSubmitted;
   }
 
-  async run(): Promise<void> {
+  /** Resolves when the chunk is done with on this worker: true when it was handed back unclaimed (its jobs need a larger worker). */
+  async run(): Promise<boolean> {
     try {
       await this.#run();
+      return this.#handedBack;
     } finally {
       this.#submitted();
     }
@@ -63,11 +66,17 @@ export class ChunkRun {
     // Every job of it is complete already (its arguments are gone).
     if (!contents) return;
     if (contents.version !== WIRE_VERSION) return this.#refuse(contents.jids, data.type, this.#versionError(contents.version, data.version));
+    // A job larger than this worker stays queued for a larger one (as for no worker at all), unclaimed.
+    if (computeUnitsOf(contents.options.type, contents.options.cores) > this.#parts.computeUnits) {
+      this.#handedBack = true;
+      return;
+    }
     const written: Promise<void>[] = [];
     let left = contents.jids;
     for (;;) {
       const { run, heldElsewhere } = await this.#claimAndSubmit(contents, left);
       this.#submitted();
+      // `run` includes the jobs this worker runs under an earlier take of the chunk (its lock ran out): they are waited for too.
       written.push(this.#parts.held.whenWritten(run));
       if (heldElsewhere.length === 0) break;
       // Held by a worker whose alive key still stands: by the end of its TTL it renewed it (it lives, and the job ends there) or it is free.
@@ -92,19 +101,17 @@ export class ChunkRun {
     }
     const run: number[] = [];
     const heldElsewhere: number[] = [];
+    const heldHere: number[] = [];
     const notRun: number[] = [];
     for (const [i, verdict] of verdicts.entries()) {
       const jid = jids[i]!;
       if (verdict.kind === 'run' || verdict.kind === 'rerun') run.push(jid);
-      else {
-        notRun.push(jid);
-        // Held by this very worker: the job runs here already, under an earlier take of the chunk.
-        if (verdict.kind === 'held' && verdict.holder !== me.id) heldElsewhere.push(jid);
-      }
+      else notRun.push(jid);
+      if (verdict.kind === 'held') (verdict.holder === me.id ? heldHere : heldElsewhere).push(jid);
     }
     held.notArriving(notRun);
     if (run.length > 0) await this.#submit(contents, run);
-    return { run, heldElsewhere };
+    return { run: [...run, ...heldHere], heldElsewhere };
   }
 
   async #submit(contents: ChunkContents, run: number[]): Promise<void> {
@@ -118,24 +125,17 @@ export class ChunkRun {
       throw error;
     }
     const killedOnArrival: number[] = [];
-    try {
-      await runtime.submit(
-        {
-          fn,
-          argsList: run.map((jid) => contents.args[jid - first]),
-          // Dependencies were met in Redis before the chunk became ready; the local runtime runs it at once.
-          options: { ...contents.options, dependsOn: [] },
-        },
-        (local) => {
-          for (const [i, jid] of run.entries()) if (held.hold(jid, local + i)) killedOnArrival.push(local + i);
-        },
-      );
-    } catch (error) {
-      held.notArriving(run);
-      if (errorCode(error) !== 'ERR_NEVER_FITS') throw error;
-      const { type, cores } = contents.options;
-      return this.#endHeld(run, type, remoteErrors.neverFitsWorker(workerName(this.#parts.me), computeUnitsOf(type, cores), this.#parts.computeUnits, type));
-    }
+    await runtime.submit(
+      {
+        fn,
+        argsList: run.map((jid) => contents.args[jid - first]),
+        // Dependencies were met in Redis before the chunk became ready; the local runtime runs it at once.
+        options: { ...contents.options, dependsOn: [] },
+      },
+      (local) => {
+        for (const [i, jid] of run.entries()) if (held.hold(jid, local + i)) killedOnArrival.push(local + i);
+      },
+    );
     if (killedOnArrival.length > 0) await runtime.kill(killedOnArrival);
   }
 
@@ -158,7 +158,8 @@ export class ChunkRun {
   }
 
   #versionError(wire: number | undefined, version: string | undefined): RemoteError {
-    return remoteErrors.otherWireVersion(workerName(this.#parts.me), { wire: WIRE_VERSION, version: this.#parts.version }, { wire, version });
+    const theirs = `${version ?? '(unknown)'} (wire version ${wire ?? 'unknown'})`;
+    return remoteErrors.wireVersion(workerName(this.#parts.me), theirs, `${this.#parts.version} (wire version ${WIRE_VERSION})`);
   }
 
   #submitted(): void {

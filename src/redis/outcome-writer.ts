@@ -13,8 +13,7 @@ import { isComplete } from '../types/job-status.js';
 import type { ChunkQueues } from './chunk-queues.js';
 import type { HeldJobs } from './held-jobs.js';
 import type { CompletedJob, WorkerIdentity } from './record-types.js';
-import type { RedisRecords } from './redis-records.js';
-import { workerName } from './worker-identity.js';
+import { workerName, type RedisRecords } from './redis-records.js';
 
 /** After a failed write, how long until it is tried again. */
 const RETRY_MS = 1_000;
@@ -110,15 +109,14 @@ export class OutcomeWriter {
       if (global === undefined) continue;
       const { info, value } = runtime.recordOf(local);
       if (info.status === undefined) continue;
-      // A job that started and ended within one write is written started first: its worker and attempts are set there.
-      if (info.status !== 'queued' && !this.#startWritten.has(local)) {
+      if (isComplete(info.status)) {
+        // One that started and ended within one write is written once: complete counts its run and names its worker.
+        complete.push({ jid: global, info: this.#globalInfo(info, global), value });
+        completeLocals.push(local);
+      } else if (info.status === 'processing' && !this.#startWritten.has(local)) {
         started.push(global);
         at.push(info.started ?? now);
         startedLocals.push(local);
-      }
-      if (isComplete(info.status)) {
-        complete.push({ jid: global, info: this.#globalInfo(info, global), value });
-        completeLocals.push(local);
       }
     }
     if (started.length > 0) {

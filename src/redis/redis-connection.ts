@@ -69,3 +69,35 @@ export function describeRedisUrl(url: string): string {
     return 'the Redis URL given';
   }
 }
+
+/**
+ * Keeps the process alive only while a request or a wait is in flight, as idle local workers do
+ * not: a script that is done exits without closing its Cloud, and one that waits is not cut short.
+ * Holds the sockets of its connections (a reconnect's new socket too).
+ */
+export class ConnectionHold {
+  readonly #connections: readonly Redis[];
+  #inFlight = 0;
+
+  constructor(connections: readonly Redis[]) {
+    this.#connections = connections;
+    for (const redis of connections) redis.on('connect', () => this.#apply(redis));
+    for (const redis of connections) this.#apply(redis);
+  }
+
+  /** Runs `work` with the process held alive. */
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#inFlight++ === 0) for (const redis of this.#connections) this.#apply(redis);
+    try {
+      return await work();
+    } finally {
+      if (--this.#inFlight === 0) for (const redis of this.#connections) this.#apply(redis);
+    }
+  }
+
+  #apply(redis: Redis): void {
+    const socket = (redis as unknown as { stream?: { ref?: () => void; unref?: () => void } }).stream;
+    if (this.#inFlight > 0) socket?.ref?.();
+    else socket?.unref?.();
+  }
+}

@@ -189,7 +189,7 @@ describe.each(MODES)('values that only looked right (%s)', (mode) => {
     for (const field of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
       const error = await refusal(cloud.info(jid, [field as JobInfoField]));
       expect(error.message).toBe(
-        `info fields[0] must be one of 'jid', 'status', 'type', 'cores', 'priority', 'label', 'fn', 'created', 'started', 'finished', 'runtime', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'dependsOn', 'attempts', got ${JSON.stringify(field)}`,
+        `info fields[0] must be one of 'jid', 'status', 'type', 'cores', 'priority', 'label', 'fn', 'created', 'started', 'finished', 'runtime', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'dependsOn', 'attempts', 'worker', got ${JSON.stringify(field)}`,
       );
     }
   });

@@ -8,16 +8,13 @@ import { beat, done, failed, openRecords, run, submission, worker } from '../sup
 import type { RedisRecords } from '../../src/redis/redis-records.js';
 
 let server: RedisServer;
-let records: RedisRecords;
-let closeRecords: () => void;
 let queueNo = 0;
 
 beforeAll(async () => {
   server = await startRedisServer();
-  ({ records, close: closeRecords } = openRecords(server.url));
 });
 afterAll(async () => {
-  closeRecords?.();
+  cleanups.forEach((close) => close());
   await server?.stop();
 });
 
@@ -28,7 +25,6 @@ function fresh(): RedisRecords {
   return opened.records;
 }
 const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((close) => close()));
 
 const w1 = worker('w1');
 

@@ -122,7 +122,7 @@ describe('Cloud config', () => {
     [{ home: 42 }, 'home must be a string, got 42'],
     [
       { workers: 4 },
-      "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, s1Concurrency, isolation, maxRestarts, files, home, readOnly",
+      "Cloud config has no option 'workers'; known options: simulator, cores, computeUnits, memoryLimits, s1Concurrency, isolation, maxRestarts, files, home, readOnly, redis, queue",
     ],
     [{ isolation: 'vm' }, "isolation must be one of 'process', 'thread', got \"vm\""],
     [{ maxRestarts: -1 }, 'maxRestarts must be a whole number (0 or more), got -1'],
@@ -385,7 +385,7 @@ describe('info fields', () => {
 
   it.each(['toString', 'constructor', '__proto__', 'valueOf'])('refuses %s, listing the known fields', (field) => {
     expect(messageOf(() => checkInfoFields(['jid', field]))).toBe(
-      `info fields[1] must be one of 'jid', 'status', 'type', 'cores', 'priority', 'label', 'fn', 'created', 'started', 'finished', 'runtime', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'dependsOn', 'attempts', got ${JSON.stringify(field)}`,
+      `info fields[1] must be one of 'jid', 'status', 'type', 'cores', 'priority', 'label', 'fn', 'created', 'started', 'finished', 'runtime', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'dependsOn', 'attempts', 'worker', got ${JSON.stringify(field)}`,
     );
   });
 

@@ -25,10 +25,12 @@ local function lostError(worker)
 end
 
 local verdicts = {}
+-- The chunks of these jobs are in a worker's hands now: off the ready set.
+local taken = {}
 for i = 7, #ARGV do
   local jid = tonumber(ARGV[i])
   local key = jobKey(jid)
-  local v = redis.call('HMGET', key, 'status', 'claim', 'chunk', 'attempts', 'worker')
+  local v = redis.call('HMGET', key, 'status', 'claim', 'chunk', 'attempts', 'worker', 'dependents')
   local status, claim = v[1], v[2]
   local verdict = 'skip'
   if status == 'queued' then
@@ -44,17 +46,18 @@ for i = 7, #ARGV do
     else
       local c = chunkOf(v[3])
       if c.restartable and tonumber(v[4] or '0') <= maxRestarts then
-        move(jid, c, 'processing', 'queued')
-        redis.call('HSET', key, 'claim', me)
+        move(jid, c, 'processing', 'queued', { 'claim', me })
         verdict = 'rerun'
       else
-        redis.call('HSET', key, 'exception', lostError(v[5] or claim))
-        finish(jid, c, 'processing', 'error', now)
+        finish(jid, c, 'processing', 'error', { 'finished', now, 'exception', lostError(v[5] or claim) }, v[6] == '1')
         verdict = 'lost'
       end
     end
   end
-  if v[3] then redis.call('SREM', READY, v[3]) end
+  if v[3] and not taken[v[3]] then
+    taken[v[3]] = true
+    redis.call('SREM', READY, v[3])
+  end
   verdicts[#verdicts + 1] = verdict
 end
 settleAll(now)

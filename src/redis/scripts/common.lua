@@ -43,14 +43,31 @@ local function chunkOf(id)
   return c
 end
 
--- Moves a job between statuses, keeping `P counts` (unfinished jobs by status|type|cores) true.
-local function move(jid, c, from, to)
-  redis.call('HSET', jobKey(jid), 'status', to)
+-- Changes to `P counts` (unfinished jobs by status|type|cores) and to chunks' `left` (jobs not
+-- complete), summed while the script runs and written once at its end (flush): a script that
+-- touches a thousand jobs of a chunk writes each sum once, not a thousand times.
+local countDeltas = {}
+local leftDeltas = {}
+
+local function countMove(c, from, to)
   if UNFINISHED[from] then
     local field = from .. '|' .. c.type .. '|' .. c.cores
-    if redis.call('HINCRBY', COUNTS, field, -1) <= 0 then redis.call('HDEL', COUNTS, field) end
+    countDeltas[field] = (countDeltas[field] or 0) - 1
   end
-  if UNFINISHED[to] then redis.call('HINCRBY', COUNTS, to .. '|' .. c.type .. '|' .. c.cores, 1) end
+  if UNFINISHED[to] then
+    local field = to .. '|' .. c.type .. '|' .. c.cores
+    countDeltas[field] = (countDeltas[field] or 0) + 1
+  end
+end
+
+-- Moves a job between statuses, with `fields` (a flat list) written in the same HSET.
+local function move(jid, c, from, to, fields)
+  if fields then
+    redis.call('HSET', jobKey(jid), 'status', to, unpack(fields))
+  else
+    redis.call('HSET', jobKey(jid), 'status', to)
+  end
+  countMove(c, from, to)
 end
 
 -- A function is kept while some chunk that may still run it is unfinished.
@@ -75,22 +92,16 @@ end
 
 -- Jobs made complete by this script (for the `done` message), and those whose dependents are
 -- still to be told (a stack: the walk is depth-first, and a diamond is reached once per edge).
+-- A job has dependents to tell only when its hash says so (`dependents` = '1', set by submit).
 local completed = {}
 local toSettle = {}
 
--- Ends an unfinished job with a complete status. Its arguments go with the chunk's last job.
-local function finish(jid, c, from, status, now)
-  move(jid, c, from, status)
-  local key = jobKey(jid)
-  if redis.call('HEXISTS', key, 'finished') == 0 then redis.call('HSET', key, 'finished', now) end
-  if redis.call('HINCRBY', chunkKey(c.id), 'left', -1) <= 0 then
-    redis.call('DEL', P .. 'args:' .. c.id)
-    redis.call('SREM', LIVE, c.id)
-    redis.call('SREM', READY, c.id)
-    releaseFn(c.fn)
-  end
+-- Ends an unfinished job with a complete status; `fields` must hold its `finished`.
+local function finish(jid, c, from, status, fields, hasDependents)
+  move(jid, c, from, status, fields)
+  leftDeltas[c.id] = (leftDeltas[c.id] or 0) + 1
   completed[#completed + 1] = jid
-  toSettle[#toSettle + 1] = { jid, status }
+  if hasDependents then toSettle[#toSettle + 1] = { jid, status } end
 end
 
 -- Every dependency of the chunk is complete: its waiting jobs are queued, and it is ready.
@@ -110,7 +121,8 @@ end
 
 local function stallChunk(c, now)
   for jid = c.first, c.first + c.count - 1 do
-    if redis.call('HGET', jobKey(jid), 'status') == 'waiting' then finish(jid, c, 'waiting', 'stalled', now) end
+    local v = redis.call('HMGET', jobKey(jid), 'status', 'dependents')
+    if v[1] == 'waiting' then finish(jid, c, 'waiting', 'stalled', { 'finished', now }, v[2] == '1') end
   end
 end
 
@@ -135,6 +147,21 @@ local function settleAll(now)
   end
 end
 
+-- Writes the sums: counts, and chunks' `left` (a chunk whose last job completed loses its arguments).
+local function flush()
+  for field, delta in pairs(countDeltas) do
+    if delta ~= 0 and redis.call('HINCRBY', COUNTS, field, delta) <= 0 then redis.call('HDEL', COUNTS, field) end
+  end
+  for id, finished in pairs(leftDeltas) do
+    if redis.call('HINCRBY', chunkKey(id), 'left', -finished) <= 0 then
+      redis.call('DEL', P .. 'args:' .. id)
+      redis.call('SREM', LIVE, id)
+      redis.call('SREM', READY, id)
+      releaseFn(chunkOf(id).fn)
+    end
+  end
+end
+
 -- Jids as a channel message: sorted, consecutive runs as 'a-b', comma-separated.
 local function formatJids(list)
   table.sort(list)
@@ -149,7 +176,9 @@ local function formatJids(list)
   return table.concat(parts, ',')
 end
 
+-- The end of every script that changes statuses: the sums written, `done` published.
 local function publishDone()
+  flush()
   if #completed > 0 then redis.call('PUBLISH', P .. 'done', formatJids(completed)) end
 end
 

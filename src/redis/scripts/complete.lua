@@ -9,15 +9,9 @@ local now = nowMs()
 local FIELDS = { 'started', 'finished', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'value' }
 for i = 4, #ARGV, 11 do
   local jid = tonumber(ARGV[i])
-  local key = jobKey(jid)
-  local v = redis.call('HMGET', key, 'status', 'claim', 'chunk')
+  local v = redis.call('HMGET', jobKey(jid), 'status', 'claim', 'chunk', 'attempts', 'dependents')
   local status = ARGV[i + 1]
   if (v[1] == 'queued' or v[1] == 'processing') and v[2] == me and COMPLETE[status] then
-    if v[1] == 'queued' then
-      -- Its start was not written (coalesced with its end): count the run here.
-      redis.call('HINCRBY', key, 'attempts', 1)
-      redis.call('HSET', key, 'worker', ARGV[3])
-    end
     local fields = {}
     for f = 1, #FIELDS do
       local value = ARGV[i + 1 + f]
@@ -26,8 +20,18 @@ for i = 4, #ARGV, 11 do
         fields[#fields + 1] = value
       end
     end
-    if #fields > 0 then redis.call('HSET', key, unpack(fields)) end
-    finish(jid, chunkOf(v[3]), v[1], status, now)
+    if ARGV[i + 3] == '' then
+      fields[#fields + 1] = 'finished'
+      fields[#fields + 1] = now
+    end
+    if v[1] == 'queued' then
+      -- Its start was not written (coalesced with its end): count the run here.
+      fields[#fields + 1] = 'attempts'
+      fields[#fields + 1] = (tonumber(v[4]) or 0) + 1
+      fields[#fields + 1] = 'worker'
+      fields[#fields + 1] = ARGV[3]
+    end
+    finish(jid, chunkOf(v[3]), v[1], status, fields, v[5] == '1')
   end
 end
 settleAll(now)

@@ -21,9 +21,9 @@ end
 
 local killed = {}
 for _, jid in ipairs(targets) do
-  local v = redis.call('HMGET', jobKey(jid), 'status', 'chunk')
+  local v = redis.call('HMGET', jobKey(jid), 'status', 'chunk', 'dependents')
   if UNFINISHED[v[1]] then
-    finish(jid, chunkOf(v[2]), v[1], 'killed', now)
+    finish(jid, chunkOf(v[2]), v[1], 'killed', { 'finished', now }, v[3] == '1')
     killed[#killed + 1] = jid
   end
 end

@@ -3,12 +3,10 @@
 -- ARGV: P, me (worker id), worker name (host:pid), then pairs: jid, started (epoch ms).
 for i = 4, #ARGV, 2 do
   local jid = tonumber(ARGV[i])
-  local key = jobKey(jid)
-  local v = redis.call('HMGET', key, 'status', 'claim', 'chunk')
+  local v = redis.call('HMGET', jobKey(jid), 'status', 'claim', 'chunk', 'attempts')
   if v[1] == 'queued' and v[2] == ARGV[2] then
-    move(jid, chunkOf(v[3]), 'queued', 'processing')
-    redis.call('HSET', key, 'started', ARGV[i + 1], 'worker', ARGV[3])
-    redis.call('HINCRBY', key, 'attempts', 1)
+    move(jid, chunkOf(v[3]), 'queued', 'processing', { 'started', ARGV[i + 1], 'worker', ARGV[3], 'attempts', (tonumber(v[4]) or 0) + 1 })
   end
 end
+flush()
 return 0

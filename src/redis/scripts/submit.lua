@@ -72,6 +72,9 @@ for k = 0, chunkCount - 1 do
   end
   if status == 'waiting' then
     for _, dep in ipairs(pendingDeps) do redis.call('SADD', P .. 'dependents:' .. num(dep), id) end
+    if k == 0 then
+      for _, dep in ipairs(pendingDeps) do redis.call('HSET', jobKey(dep), 'dependents', '1') end
+    end
   elseif status == 'queued' then
     redis.call('SADD', READY, id)
     addReady({ id = id, type = ARGV[7], priority = ARGV[9], count = ccount })

@@ -1,0 +1,151 @@
+/**
+ * Waits on jobs in Redis: join, result, iresult and iresultUnordered come down to "tell me when
+ * these are complete" (all of them, or any), with the WaitVerdicts of the local runtime's waiters.
+ * A wait registers on its jids, then reads their statuses once: jobs complete already answer at
+ * once. After that only `done` messages (the jids a script just completed) make it read again,
+ * and only those jids. It never polls.
+ */
+import { errors } from '../errors.js';
+import { LongTimer } from '../platform/long-timer.js';
+import type { JobResult, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import { isComplete, type JobStatus } from '../types/job-status.js';
+import { parseJidList } from './redis-keys.js';
+import type { RedisRecords } from './redis-records.js';
+
+interface Wait {
+  /** Jobs of the wait that completed (or may have): read them again. */
+  update(jids: number[]): void;
+  settle(verdict: WaitVerdict): void;
+}
+
+export class DoneWaits {
+  readonly #records: RedisRecords;
+  readonly #byJid = new Map<number, Set<Wait>>();
+  readonly #active = new Set<Wait>();
+  #closed = false;
+
+  constructor(records: RedisRecords) {
+    this.#records = records;
+  }
+
+  get active(): number {
+    return this.#active.size;
+  }
+
+  /** A message of the `done` channel. */
+  heard(message: string): void {
+    const touched = new Map<Wait, number[]>();
+    for (const jid of parseJidList(message)) {
+      for (const wait of this.#byJid.get(jid) ?? []) {
+        const jids = touched.get(wait);
+        if (jids) jids.push(jid);
+        else touched.set(wait, [jid]);
+      }
+    }
+    for (const [wait, jids] of touched) wait.update(jids);
+  }
+
+  /** Messages may have been lost (the subscriber reconnected): every wait reads all its jobs again. */
+  rereadAll(): void {
+    const all = new Map<Wait, number[]>();
+    for (const [jid, waits] of this.#byJid) for (const wait of waits) (all.get(wait) ?? all.set(wait, []).get(wait)!).push(jid);
+    for (const [wait, jids] of all) wait.update(jids);
+  }
+
+  /** Every wait ends 'closed', and so does any wait asked from now on. */
+  abandonAll(): void {
+    this.#closed = true;
+    for (const wait of [...this.#active]) wait.settle({ kind: 'closed' });
+  }
+
+  /** Settles when the request is met, a job fails (unless ignored), or the timeout passes; rejects with errors.unknownJid. */
+  wait(request: WaitRequest): Promise<WaitVerdict> {
+    if (this.#closed) return Promise.resolve({ kind: 'closed' });
+    return new Promise((resolve, reject) => {
+      const unique = [...new Set(request.jids)];
+      /** The jobs not known to be complete: statuses only ever move to complete, so this only shrinks. */
+      const unfinished = new Set(unique);
+      let timer: LongTimer | undefined;
+      let answering = false;
+      const end = () => {
+        this.#active.delete(wait);
+        timer?.cancel();
+        for (const jid of unique) this.#unregister(jid, wait);
+      };
+      const wait: Wait = {
+        settle: (verdict) => {
+          if (!this.#active.has(wait)) return;
+          end();
+          resolve(verdict);
+        },
+        update: (jids) => {
+          this.#records.status(jids).then(
+            (statuses) => seen(jids, statuses),
+            (error: Error) => fail(error),
+          );
+        },
+      };
+      const fail = (error: Error) => {
+        if (!this.#active.has(wait)) return;
+        end();
+        reject(error);
+      };
+      /** New statuses of some jobs: settle when the request is met (answering reads results, once). */
+      const seen = (jids: number[], statuses: (JobStatus | undefined)[]) => {
+        if (!this.#active.has(wait) || answering) return;
+        let failed: number | undefined;
+        for (let i = 0; i < jids.length; i++) {
+          const status = statuses[i];
+          if (status === undefined) return fail(errors.unknownJid(jids[i]!));
+          if (!isComplete(status) || !unfinished.delete(jids[i]!)) continue;
+          if (failed === undefined && status !== 'done' && !request.any && !request.ignoreErrors) failed = jids[i];
+        }
+        if (failed !== undefined) return answer([failed], ([result]) => ({ kind: 'failed', failure: (result as Extract<JobResult, { ok: false }>).failure }));
+        if (request.any) {
+          const complete = request.jids.filter((jid) => !unfinished.has(jid));
+          if (complete.length > 0) answer(complete, (results) => ({ kind: 'complete', jids: complete, results }));
+        } else if (unfinished.size === 0) {
+          answer(request.values ? request.jids : [], (results) => ({ kind: 'complete', jids: request.jids, results: request.values ? results : undefined }));
+        }
+      };
+      const answer = (jids: number[], verdict: (results: JobResult[]) => WaitVerdict) => {
+        answering = true;
+        this.#records.results(jids).then((results) => {
+          const missing = results.findIndex((result) => result === undefined);
+          if (missing >= 0) fail(errors.unknownJid(jids[missing]!));
+          else wait.settle(verdict(results as JobResult[]));
+        }, fail);
+      };
+
+      this.#active.add(wait);
+      for (const jid of unique) this.#register(jid, wait);
+      // Registered first, read second: a job that completes in between is heard, or read complete.
+      this.#records.status(request.jids).then((statuses) => {
+        const firstFailure =
+          request.any || request.ignoreErrors ? -1 : statuses.findIndex((status) => status !== undefined && isComplete(status) && status !== 'done');
+        const unknown = statuses.findIndex((status) => status === undefined);
+        if (unknown >= 0) return fail(errors.unknownJid(request.jids[unknown]!));
+        // The first failure in the order asked, as the local runtime answers.
+        if (firstFailure >= 0) return seen([request.jids[firstFailure]!], [statuses[firstFailure]]);
+        seen(request.jids, statuses);
+      }, fail);
+      if (request.timeout !== undefined && this.#active.has(wait)) {
+        const after = request.timeout;
+        timer = new LongTimer(() => wait.settle({ kind: 'timeout', after }), after);
+      }
+    });
+  }
+
+  #register(jid: number, wait: Wait): void {
+    const waits = this.#byJid.get(jid);
+    if (waits) waits.add(wait);
+    else this.#byJid.set(jid, new Set([wait]));
+  }
+
+  #unregister(jid: number, wait: Wait): void {
+    const waits = this.#byJid.get(jid);
+    if (!waits) return;
+    waits.delete(wait);
+    if (waits.size === 0) this.#byJid.delete(jid);
+  }
+}

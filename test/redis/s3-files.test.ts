@@ -1,7 +1,7 @@
 /**
  * Jobs on every worker see the same cloud.files on S3 (a real s3rver): the workers are given the
- * store as an operator gives it (`--files s3://bucket/prefix`, the endpoint and credentials in the
- * AWS SDK's environment variables), the client as a Cloud config.
+ * store as an operator gives it (`--files s3://bucket/prefix --s3-endpoint URL`, the credentials in
+ * the AWS SDK's environment variables), the client as a Cloud config.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,13 +23,13 @@ describe('cloud.files on S3 across workers', () => {
     scratch = await mkdtemp(join(tmpdir(), 'nimbus-redis-s3-'));
     s3 = await startS3Server();
     const { bucket, endpoint, credentials } = s3.config;
+    // The credentials in the AWS SDK's environment variables, as an operator gives them.
     const env = {
-      AWS_ENDPOINT_URL_S3: endpoint!,
       AWS_ACCESS_KEY_ID: credentials!.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials!.secretAccessKey,
       AWS_REGION: 'us-east-1',
     };
-    cluster = await redisCluster({ workers: 2, worker: { cores: 1, files: `s3://${bucket}/${PREFIX}`, env } });
+    cluster = await redisCluster({ workers: 2, worker: { cores: 1, files: `s3://${bucket}/${PREFIX}`, args: ['--s3-endpoint', endpoint!], env } });
     client = cluster.cloud({ files: { s3: { ...s3.config, prefix: PREFIX } } });
   }, 60_000);
   afterAll(async () => {

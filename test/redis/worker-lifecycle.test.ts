@@ -66,8 +66,8 @@ describe('workers coming and going', () => {
     const running = await client.call(waitForFile, release, 'finished');
     await expect.poll(() => client.status(running), EVENTUALLY).toBe('processing');
     const exit = worker!.stop(30_000);
-    // It says it is stopping once it has stopped taking jobs.
-    await worker!.waitForOutput(/\bstopping\b/);
+    // It says it is stopping (on stderr) once it has stopped taking jobs.
+    await worker!.waitForOutput(/\bstopping\b/, { stream: 'stderr' });
     const later = await client.call(() => 'later');
     await writeFile(release, '');
     expect(await exit).toEqual({ code: 0, signal: null });

@@ -82,7 +82,7 @@ export class NimbusWorker {
     if (child.pid === undefined) throw new Error(`could not spawn nimbus worker (${MAIN})`);
     const worker = new NimbusWorker(child, mark);
     try {
-      const ready = await worker.waitForOutput(READY_LINE, READY_TIMEOUT_MS);
+      const ready = await worker.waitForOutput(READY_LINE);
       worker.#id = ready[1];
     } catch (error) {
       await worker.kill();
@@ -114,19 +114,23 @@ export class NimbusWorker {
     return this.#exit;
   }
 
-  /** Resolves with the first match of `pattern` in its stdout, once it is there. */
-  waitForOutput(pattern: RegExp, timeoutMs = READY_TIMEOUT_MS): Promise<RegExpExecArray> {
-    const stdout = this.#child.stdout!;
+  /** Resolves with the first match of `pattern` in its stdout (or stderr), once it is there. */
+  waitForOutput(
+    pattern: RegExp,
+    { stream = 'stdout', timeoutMs = READY_TIMEOUT_MS }: { stream?: 'stdout' | 'stderr'; timeoutMs?: number } = {},
+  ): Promise<RegExpExecArray> {
+    const readable = stream === 'stdout' ? this.#child.stdout! : this.#child.stderr!;
+    const text = () => (stream === 'stdout' ? this.#stdout : this.#stderr);
     return new Promise((resolve, reject) => {
       const settle = (outcome: () => void) => {
-        stdout.off('data', check);
+        readable.off('data', check);
         this.#child.off('exit', exited);
         clearTimeout(timer);
         outcome();
       };
-      // Listeners run in order: this one after the one that appends to #stdout.
+      // Listeners run in order: this one after the one that keeps the text.
       const check = () => {
-        const match = pattern.exec(this.#stdout);
+        const match = pattern.exec(text());
         if (match) settle(() => resolve(match));
       };
       const exited = () =>
@@ -135,7 +139,7 @@ export class NimbusWorker {
         () => settle(() => reject(new Error(`nimbus worker ${this.pid} did not print ${pattern} within ${timeoutMs} ms${this.#transcript()}`))),
         timeoutMs,
       );
-      stdout.on('data', check);
+      readable.on('data', check);
       this.#child.once('exit', exited);
       if (this.#exit) exited();
       else check();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Cloud, Jid } from 'nimbus';
+import { CloudException, type Cloud, type Jid } from 'nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTUALLY } from '../support/clouds.js';
 import { TEST_LOCK_MS } from '../support/nimbus-workers.js';
@@ -73,6 +73,17 @@ describe('a cluster of two workers', () => {
     expect([aRead, bRead]).toEqual([bWrote, aWrote]);
     const writers = [aWrote, bWrote].map((text) => Number(/ on (\d+)$/.exec(text)?.[1]));
     expect(new Set(writers)).toEqual(new Set(cluster.workers.slice(0, 2).map((worker) => worker.pid)));
+  });
+
+  it("errors a worker's runtime gives name the job by its jid, not by the worker's own count", async () => {
+    // Each worker has run only some of the queue's jobs: its own count of them lags the jids.
+    const jid = await client.with({ maxRuntime: 50 }).call(() => {
+      for (;;);
+    });
+    const error = (await client.result(jid).catch((e: unknown) => e)) as CloudException;
+    expect(error).toBeInstanceOf(CloudException);
+    expect(error.message).toBe(`Job ${jid}: job ${jid} exceeded its maxRuntime of 50 ms and was stopped`);
+    expect((await client.info(jid)).exception?.message).toBe(`job ${jid} exceeded its maxRuntime of 50 ms and was stopped`);
   });
 
   it('load() sums the live workers, and drops one that was SIGKILLed once the bound has passed', async () => {

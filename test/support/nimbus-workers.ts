@@ -6,10 +6,11 @@
  * worker starts (its job processes, what their jobs spawn, in whatever process group) inherits a
  * mark in its environment, and a stop waits, within a bound, until no marked process is alive.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { spawnTied } from './tied-spawn.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -75,7 +76,7 @@ export class NimbusWorker {
   /** Spawns a worker and resolves once it printed its ready line (rejects if it exits first). */
   static async start(options: WorkerOptions): Promise<NimbusWorker> {
     const mark = `${process.pid}-${++started}-${Math.random().toString(36).slice(2)}`;
-    const child = spawn(process.execPath, [MAIN, ...workerArgs(options)], {
+    const child = spawnTied(process.execPath, [MAIN, ...workerArgs(options)], {
       env: { ...process.env, NIMBUS_HOME: '', NIMBUS_REDIS_LOCK_MS: String(TEST_LOCK_MS), ...options.env, [MARK_VARIABLE]: mark },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,9 +2,10 @@
  * A real redis-server for a test file: started on 127.0.0.1 at a free port with no persistence,
  * stopped (and its process gone) when the file ends. Never a shared server.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { spawnTied } from './tied-spawn.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -39,7 +40,7 @@ export function freePortSync(): number {
 /** Starts redis-server (at `port`, else a free one) and resolves when it accepts connections. */
 export async function startRedisServer(port?: number): Promise<RedisServer> {
   port ??= await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'], {
+  const child = spawnTied('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

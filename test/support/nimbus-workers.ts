@@ -78,7 +78,6 @@ export class NimbusWorker {
     const mark = `${process.pid}-${++started}-${Math.random().toString(36).slice(2)}`;
     const child = spawnTied(process.execPath, [MAIN, ...workerArgs(options)], {
       env: { ...process.env, NIMBUS_HOME: '', NIMBUS_REDIS_LOCK_MS: String(TEST_LOCK_MS), ...options.env, [MARK_VARIABLE]: mark },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (child.pid === undefined) throw new Error(`could not spawn nimbus worker (${MAIN})`);
     const worker = new NimbusWorker(child, mark);

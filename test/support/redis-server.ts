@@ -40,9 +40,8 @@ export function freePortSync(): number {
 /** Starts redis-server (at `port`, else a free one) and resolves when it accepts connections. */
 export async function startRedisServer(port?: number): Promise<RedisServer> {
   port ??= await freePort();
-  const child = spawnTied('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnTied('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice']);
+  child.stderr.resume();
   let log = '';
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.setEncoding('utf8');

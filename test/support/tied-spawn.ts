@@ -5,12 +5,15 @@
  * setpriv before it execs the command (same pid), ends them instead. Where setpriv is missing, a
  * plain spawn: afterAll still stops what it started.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 const SETPRIV = '/usr/bin/setpriv';
 const tie = existsSync(SETPRIV);
 
-export function spawnTied(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  return tie ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], options) : spawn(command, args, options);
+/** `command` with its stdout and stderr piped (and read by the caller: a full pipe blocks it). */
+export function spawnTied(command: string, args: readonly string[], options: Omit<SpawnOptions, 'stdio'> = {}): ChildProcessByStdio<null, Readable, Readable> {
+  const piped = { ...options, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  return tie ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args], piped) : spawn(command, args, piped);
 }

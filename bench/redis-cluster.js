@@ -32,7 +32,8 @@ export async function startNimbusWorkers(url, queue, count, args = []) {
   const children = [];
   try {
     for (let i = 0; i < count; i++) {
-      const child = spawn(process.execPath, [MAIN, 'worker', '--redis', url, '--queue', queue, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // stderr kept for a failure's message only: a worker says there that it is stopping.
+      const child = spawn(process.execPath, [MAIN, 'worker', '--redis', url, '--queue', queue, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
       await untilPrinted(child, READY_LINE, 'nimbus worker');
     }
@@ -54,6 +55,7 @@ async function freePort() {
 
 function untilPrinted(child, pattern, what) {
   let text = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk) => (text += chunk));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not start within ${READY_TIMEOUT_MS} ms:\n${text}`)), READY_TIMEOUT_MS);
     child.stdout.setEncoding('utf8');

@@ -112,8 +112,9 @@ export class ChunkIntake {
 
   async #close(): Promise<void> {
     clearInterval(this.#renewal);
-    // Ends a blocked fetch (BullMQ disconnects its blocking connection); a chunk it returns goes back.
-    await this.#worker.close();
+    // Forced: BullMQ drops its blocking connection at once, ending a fetch in flight (a graceful
+    // QUIT would wait for it), and waits for no processor (there is none: chunks run here).
+    await this.#worker.close(true);
     await this.#loop;
   }
 

@@ -4,6 +4,10 @@
  * A wait registers on its jids, then reads their statuses once: jobs complete already answer at
  * once. After that only `done` messages (the jids a script just completed) make it read again,
  * and only those jids. It never polls.
+ *
+ * Jobs read unfinished and not named by a message since are known open: a later wait does not read
+ * them again (iresultUnordered waits again and again on what is left of a big map). A read that a
+ * message about the same job overtook is not trusted; a reconnect forgets everything known.
  */
 import { errors } from '../errors.js';
 import { LongTimer } from '../platform/long-timer.js';
@@ -22,6 +26,13 @@ export class DoneWaits {
   readonly #records: RedisRecords;
   readonly #byJid = new Map<number, Set<Wait>>();
   readonly #active = new Set<Wait>();
+  /** Jobs known unfinished: read so, and named by no message since. */
+  readonly #open = new Set<number>();
+  /** Messages heard so far; `#namedAt` says at which one a job waited on (or being read) was last named. */
+  #epoch = 0;
+  readonly #namedAt = new Map<number, number>();
+  /** Reads in flight, by job. */
+  readonly #reading = new Map<number, number>();
   #closed = false;
 
   constructor(records: RedisRecords) {
@@ -34,9 +45,14 @@ export class DoneWaits {
 
   /** A message of the `done` channel. */
   heard(message: string): void {
+    const epoch = ++this.#epoch;
     const touched = new Map<Wait, number[]>();
     for (const jid of parseJidList(message)) {
-      for (const wait of this.#byJid.get(jid) ?? []) {
+      this.#open.delete(jid);
+      const waits = this.#byJid.get(jid);
+      if (waits || this.#reading.has(jid)) this.#namedAt.set(jid, epoch);
+      if (!waits) continue;
+      for (const wait of waits) {
         const jids = touched.get(wait);
         if (jids) jids.push(jid);
         else touched.set(wait, [jid]);
@@ -47,6 +63,7 @@ export class DoneWaits {
 
   /** Messages may have been lost (the subscriber reconnected): every wait reads all its jobs again. */
   rereadAll(): void {
+    this.#open.clear();
     const all = new Map<Wait, number[]>();
     for (const [jid, waits] of this.#byJid) for (const wait of waits) (all.get(wait) ?? all.set(wait, []).get(wait)!).push(jid);
     for (const [wait, jids] of all) wait.update(jids);
@@ -55,6 +72,7 @@ export class DoneWaits {
   /** Every wait ends 'closed', and so does any wait asked from now on. */
   abandonAll(): void {
     this.#closed = true;
+    this.#open.clear();
     for (const wait of [...this.#active]) wait.settle({ kind: 'closed' });
   }
 
@@ -79,7 +97,7 @@ export class DoneWaits {
           resolve(verdict);
         },
         update: (jids) => {
-          this.#records.status(jids).then(
+          this.#read(jids).then(
             (statuses) => seen(jids, statuses),
             (error: Error) => fail(error),
           );
@@ -120,20 +138,48 @@ export class DoneWaits {
       this.#active.add(wait);
       for (const jid of unique) this.#register(jid, wait);
       // Registered first, read second: a job that completes in between is heard, or read complete.
-      this.#records.status(request.jids).then((statuses) => {
-        const firstFailure =
-          request.any || request.ignoreErrors ? -1 : statuses.findIndex((status) => status !== undefined && isComplete(status) && status !== 'done');
+      const toRead = unique.filter((jid) => !this.#open.has(jid));
+      this.#read(toRead).then((statuses) => {
         const unknown = statuses.findIndex((status) => status === undefined);
-        if (unknown >= 0) return fail(errors.unknownJid(request.jids[unknown]!));
+        if (unknown >= 0) return fail(errors.unknownJid(toRead[unknown]!));
         // The first failure in the order asked, as the local runtime answers.
-        if (firstFailure >= 0) return seen([request.jids[firstFailure]!], [statuses[firstFailure]]);
-        seen(request.jids, statuses);
+        const firstFailure = request.any || request.ignoreErrors ? -1 : statuses.findIndex((status) => isComplete(status!) && status !== 'done');
+        if (firstFailure >= 0) return seen([toRead[firstFailure]!], [statuses[firstFailure]]);
+        seen(toRead, statuses);
       }, fail);
       if (request.timeout !== undefined && this.#active.has(wait)) {
         const after = request.timeout;
         timer = new LongTimer(() => wait.settle({ kind: 'timeout', after }), after);
       }
     });
+  }
+
+  /** The statuses of `jids`, remembering those open unless a message about them overtook the read. */
+  async #read(jids: number[]): Promise<(JobStatus | undefined)[]> {
+    const epoch = this.#epoch;
+    for (const jid of jids) this.#reading.set(jid, (this.#reading.get(jid) ?? 0) + 1);
+    try {
+      const statuses = await this.#records.status(jids);
+      for (let i = 0; i < jids.length; i++) {
+        const status = statuses[i];
+        if (status !== undefined && !isComplete(status) && (this.#namedAt.get(jids[i]!) ?? 0) <= epoch) this.#open.add(jids[i]!);
+      }
+      return statuses;
+    } finally {
+      for (const jid of jids) {
+        const reads = this.#reading.get(jid)!;
+        if (reads > 1) this.#reading.set(jid, reads - 1);
+        else {
+          this.#reading.delete(jid);
+          this.#forget(jid);
+        }
+      }
+    }
+  }
+
+  /** A job neither waited on nor being read needs no record of when it was named. */
+  #forget(jid: number): void {
+    if (!this.#byJid.has(jid) && !this.#reading.has(jid)) this.#namedAt.delete(jid);
   }
 
   #register(jid: number, wait: Wait): void {
@@ -146,6 +192,8 @@ export class DoneWaits {
     const waits = this.#byJid.get(jid);
     if (!waits) return;
     waits.delete(wait);
-    if (waits.size === 0) this.#byJid.delete(jid);
+    if (waits.size > 0) return;
+    this.#byJid.delete(jid);
+    this.#forget(jid);
   }
 }

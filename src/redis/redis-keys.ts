@@ -6,7 +6,8 @@
  *
  * - `P jid`                the jid counter: one INCRBY per submission.
  * - `P fn:{sha1}`          a shipped function, v8 bytes, content-addressed (SET NX): a worker fetches
- *                          each once.
+ *                          each once. `P fnrefs` counts the unfinished chunks that may run each; at 0
+ *                          it goes (a client that stored it stores it again when told 'nofn').
  * - `P chunk:{id}`         a hash per chunk: the consecutive jobs `first .. first+count-1` of one
  *                          submission, and what they share: `fn`, `fnName`, `type`, `cores`,
  *                          `priority`, `label`, `dependsOn` (comma list), `dependsOnErrors`,
@@ -20,7 +21,8 @@
  * - `P job:{jid}`          a small hash per job: `status` and `chunk`, then what happens to it:
  *                          `claim` (the worker id that holds it), `worker` (`host:pid` that ran it),
  *                          `started`, `finished`, `attempts`, `cputime`, `memory`, `memoryLimit`,
- *                          `stdout`, `stderr`, `exception` (JSON RemoteError), `value` (v8 Packed).
+ *                          `stdout`, `stderr`, `exception` (JSON RemoteError), `value` (v8 Packed),
+ *                          and `dependents` ('1' once some chunk waits on it).
  * - `P dependents:{jid}`   the chunks waiting on this job (a set of chunk ids).
  * - `P counts`             unfinished jobs by `status|type|cores`: what load() reads without a scan.
  * - `P live`               the chunks with unfinished jobs (kill of everything walks them).
@@ -32,7 +34,7 @@
  *   `P kill` (jids to stop now, same form).
  *
  * BullMQ keeps its own keys under the prefix `nimbus`, one queue per resource type named
- * `{queue}-{type}`; a BullMQ job there is one chunk (jobId = chunk id).
+ * `{queue}-{type}`; a BullMQ job there is one chunk (jobId `c{chunk id}`: BullMQ refuses ids that read as integers).
  */
 import type { ResourceType } from '../types/job-options.js';
 

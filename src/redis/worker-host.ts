@@ -98,6 +98,8 @@ class WorkerHost implements NimbusWorker {
   #service: Promise<JobService> | undefined;
   #closing: Promise<void> | undefined;
   #forced = false;
+  /** Everything is stopped and closed: a close now has nothing to do. */
+  #released = false;
   #markClosed!: () => void;
 
   constructor(parts: HostParts) {
@@ -191,6 +193,7 @@ class WorkerHost implements NimbusWorker {
   }
 
   close(options: { force?: boolean } = {}): Promise<void> {
+    if (this.#released) return this.closed;
     if (options.force && !this.#forced) {
       this.#forced = true;
       const graceful = this.#closing;
@@ -237,6 +240,7 @@ class WorkerHost implements NimbusWorker {
       await queues.close().catch(report);
       await Promise.all([connection.quit().catch(() => connection.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
     } finally {
+      this.#released = true;
       this.#markClosed();
     }
   }

@@ -57,6 +57,21 @@ describe('submit, claim, started, complete', () => {
   });
 });
 
+describe('functions', () => {
+  it('keeps a function while a chunk may run it, and stores it again for a later submission', async () => {
+    const r = fresh();
+    await beat(r, w1);
+    const jobs = submission(['a']);
+    const first = (await r.submit(jobs, 1)).first;
+    const { fnId } = (await r.chunk(String(first)))!;
+    await run(r, w1, [done(first)]);
+    await expect(r.shippedFunction(fnId)).rejects.toThrow(/not in Redis/);
+    const again = (await r.submit(jobs, 1)).first;
+    expect((await r.chunk(String(again)))!.fnId).toBe(fnId);
+    expect((await r.shippedFunction(fnId)).name).toBe('identity');
+  });
+});
+
 describe('dependencies live in Redis', () => {
   it('counts a diamond down: the bottom is ready only when both sides are done', async () => {
     const r = fresh();

@@ -83,6 +83,35 @@ describe('waits on Redis', () => {
     expect(await waiting).toEqual({ kind: 'complete', jids: [jid], results: [{ ok: true, value: 'heard' }] });
   });
 
+  it('does not read again jobs it knows open, as iresultUnordered waits on and on', async () => {
+    const { service, records } = await fresh();
+    const first = await service.submit(submission([1, 2, 3]));
+    const monitorSide = openRecords(server.url);
+    closing.push(monitorSide.close);
+    const monitor = await monitorSide.redis.monitor();
+    closing.push(() => monitor.disconnect());
+    const reads: number[] = [];
+    let marked!: () => void;
+    const markSeen = new Promise<void>((resolve) => (marked = resolve));
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      const read = /job:(\d+)$/.exec(args[1] ?? '');
+      if (read && args[0]!.toLowerCase() === 'hget') reads.push(Number(read[1]));
+      if (read?.[1] === '0') marked();
+    });
+    const any = (jids: number[]) => service.wait(waitFor(jids, { any: true }));
+    const firstWait = any([first, first + 1, first + 2]);
+    await run(records, w1, [done(first)]);
+    expect(await firstWait).toMatchObject({ jids: [first] });
+    const secondWait = any([first + 1, first + 2]);
+    await run(records, w1, [done(first + 2)]);
+    expect(await secondWait).toMatchObject({ jids: [first + 2] });
+    // A read of job 0 marks the end: the monitor has shown everything before it.
+    await records.status([0]);
+    await markSeen;
+    // Read once each by the first wait (and the completed one again when heard), never by the second.
+    expect(reads.filter((jid) => jid === first + 1)).toEqual([first + 1]);
+  });
+
   it('fails at the first failure, or waits on with ignoreErrors; answers any as soon as one is complete', async () => {
     const { service, records } = await fresh();
     const first = await service.submit(submission([1, 2, 3]));

@@ -16,6 +16,7 @@ import { resolveJobOptions } from '../../src/options.js';
 import { bullJobId } from '../../src/redis/chunk-queues.js';
 import { RedisRecords } from '../../src/redis/redis-records.js';
 import { shipFunction } from '../../src/shipping/ship-function.js';
+import type { Packed } from '../../src/types/job-outcome.js';
 import type { ShippedFunction } from '../../src/types/shipped-function.js';
 import { packArguments } from '../../src/wire/payload.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -152,7 +153,10 @@ describe('what a worker refuses', () => {
     const redis = new Redis(server.url);
     closing.push(() => redis.quit());
     const records = new RedisRecords(redis, queue);
-    const { first, ready } = await records.submit({ fn: shipFunction((x: number) => x), argsList: [packArguments([1])], options: resolveJobOptions({}) }, 1);
+    const { first, ready } = await records.submit(
+      { fn: shipFunction((x: number) => x), argsList: [packArguments([1]) as Packed], options: resolveJobOptions({}) },
+      1,
+    );
     const bull = new Queue(records.keys.bullQueue('c1'), { connection: redis, prefix: 'nimbus' });
     closing.push(() => bull.close());
     const chunk = ready[0]!.id;
@@ -180,7 +184,7 @@ describe('what a worker refuses', () => {
     const redis = new Redis(server.url);
     closing.push(() => redis.quit());
     const records = new RedisRecords(redis, queue);
-    const { first } = await records.submit({ fn, argsList: [packArguments([1])], options: resolveJobOptions({}) }, 1);
+    const { first } = await records.submit({ fn, argsList: [packArguments([1]) as Packed], options: resolveJobOptions({}) }, 1);
     // The chunk reaches BullMQ through the worker's sweep of ready chunks, as one whose adder died would.
     const failure = (await cloud.result(first, { timeout: 10_000 }).catch((error: unknown) => error)) as CloudException;
     expect(failure).toBeInstanceOf(CloudException);

@@ -52,7 +52,7 @@ export const workerCommand: Command = {
 
 function workerOptions(context: CommandContext): WorkerOptions {
   const { values, env } = context;
-  const redis = stringOption(values, 'redis') ?? env.NIMBUS_REDIS;
+  const redis = stringOption(values, 'redis') ?? (env.NIMBUS_REDIS || undefined);
   if (redis === undefined) throw new UsageError('worker needs --redis <url> (or NIMBUS_REDIS): the Redis of the clients');
   const isolation = stringOption(values, 'isolation');
   if (isolation !== undefined && !(ISOLATIONS as readonly string[]).includes(isolation)) {
@@ -62,7 +62,7 @@ function workerOptions(context: CommandContext): WorkerOptions {
   const endpoint = stringOption(values, 's3-endpoint');
   if (endpoint !== undefined && files === undefined) throw new UsageError('--s3-endpoint goes with --files s3://bucket/prefix');
   const options: WorkerOptions = { redis };
-  const queue = stringOption(values, 'queue') ?? env.NIMBUS_QUEUE;
+  const queue = stringOption(values, 'queue') ?? (env.NIMBUS_QUEUE || undefined);
   if (queue !== undefined) options.queue = queue;
   const cores = integerOption(values, 'cores', 1);
   if (cores !== undefined) options.cores = cores;

@@ -76,7 +76,7 @@ describe.each(SHARED_MODES)('error codes (%s)', (mode) => {
   });
 
   // A cluster can grow: on Redis, a job larger than every worker waits queued for a larger one
-  // (test/redis/worker-lifecycle.test.ts).
+  // (test/redis/worker-host.test.ts).
   it.skipIf(mode === 'redis')('a job larger than the whole cloud: ERR_NEVER_FITS', async () => {
     expect(await codeOf(() => runtime.with({ cores: 64, type: 'c2' }).call(() => 1))).toBe('ERR_NEVER_FITS');
   });

@@ -1,8 +1,7 @@
 /**
  * A worker's life as the cluster sees it: jobs submitted while no worker is alive wait `queued` and
  * run when one starts; kill reaches code that never yields on a worker and ends its process, and
- * the worker goes on; SIGTERM lets the running job finish `done`, takes no new job, and exits 0; a
- * job too large for every worker waits for a larger one.
+ * the worker goes on; SIGTERM lets the running job finish `done`, takes no new job, and exits 0.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,16 +77,5 @@ describe('workers coming and going', () => {
     const next = await cluster.startWorker();
     expect(await client.result(later)).toBe('later');
     expect((await client.info(later)).worker).toBe(next.name);
-  });
-
-  it('a job larger than every live worker stays queued, and runs when a worker large enough starts', async () => {
-    // Two cores' worth of c2 (5 compute units): more than a 1-core worker's 2.5.
-    const large = await client.with({ type: 'c2', cores: 2 }).call(() => 'large');
-    const error = await client.result(large, { timeout: 500 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CloudTimeoutError);
-    expect(await client.status(large)).toBe('queued');
-    const big = await cluster.startWorker({ cores: 2 });
-    expect(await client.result(large)).toBe('large');
-    expect((await client.info(large)).worker).toBe(big.name);
   });
 });

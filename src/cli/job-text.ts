@@ -54,6 +54,8 @@ export function renderJobInfo(info: Partial<JobInfo>): string {
     ['cputime', formatDuration(info.cputime)],
     ['memory', formatMemory(info.memory, info.memoryLimit)],
     ['attempts', String(info.attempts)],
+    // Only where jobs run on several machines (Redis): which worker ran it, as host:pid.
+    ...(info.worker === undefined ? [] : [['worker', info.worker] as [string, string]]),
     ['depends on', info.dependsOn?.length ? info.dependsOn.join(', ') : '-'],
   ];
   const blocks = [renderTable(fields.map(([name, value]) => [`${name}:`, value]))];

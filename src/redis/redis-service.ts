@@ -147,8 +147,12 @@ export class RedisService implements JobService {
     if (this.#closed) return false;
     this.#closed = true;
     this.#waits.abandonAll();
-    await this.queues.close().catch(() => {});
-    await Promise.all([this.#subscriber, this.#redis].map((redis) => redis.quit().catch(() => redis.disconnect())));
+    // Held while it closes: a script awaiting close() (the CLI does) must see it end, not exit with it unsettled.
+    const quit = async () => {
+      await this.queues.close().catch(() => {});
+      await Promise.all([this.#subscriber, this.#redis].map((redis) => redis.quit().catch(() => redis.disconnect())));
+    };
+    await (this.#hold ? this.#hold.during(quit) : quit());
     return true;
   }
 

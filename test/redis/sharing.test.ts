@@ -82,8 +82,8 @@ describe('a cluster of two workers', () => {
     });
     const error = (await client.result(jid).catch((e: unknown) => e)) as CloudException;
     expect(error).toBeInstanceOf(CloudException);
-    expect(error.message).toBe(`Job ${jid}: job ${jid} exceeded its maxRuntime of 50 ms and was stopped`);
-    expect((await client.info(jid)).exception?.message).toBe(`job ${jid} exceeded its maxRuntime of 50 ms and was stopped`);
+    expect(error.message).toBe(`Job ${jid}: exceeded its maxRuntime of 50 ms and was stopped`);
+    expect((await client.info(jid)).exception?.message).toBe('exceeded its maxRuntime of 50 ms and was stopped');
   });
 
   it('load() sums the live workers, and drops one that was SIGKILLed once the bound has passed', async () => {

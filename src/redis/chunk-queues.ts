@@ -27,8 +27,11 @@ export function bullJobId(chunk: string): string {
   return `c${chunk}`;
 }
 
-/** How long a worker holds a chunk's lock without renewing it: the bound on noticing a lost worker. */
-export const DEFAULT_LOCK_MS = 30_000;
+/**
+ * How long a worker holds a chunk's lock without renewing it. A lost worker's jobs are taken over
+ * within twice this (the lock runs out, then the next stalled check finds it): 30 s by default.
+ */
+export const DEFAULT_LOCK_MS = 15_000;
 
 /** The lock duration: NIMBUS_REDIS_LOCK_MS when set (tests use ~2 s), else DEFAULT_LOCK_MS. */
 export function lockDurationMs(env: NodeJS.ProcessEnv = process.env): number {

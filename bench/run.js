@@ -17,12 +17,29 @@ import * as homeMap from './home-map.js';
 import { table } from './format.js';
 import * as latency from './latency.js';
 import * as memory from './memory.js';
+import * as redisCpuBound from './redis-cpu-bound.js';
+import * as redisLatency from './redis-latency.js';
+import * as redisMap from './redis-map.js';
 import * as scaling from './scaling.js';
 import * as simulatedCluster from './simulated-cluster.js';
 import * as trivialMap from './trivial-map.js';
 import * as workerStart from './worker-start.js';
 
-const SCENARIOS = [trivialMap, latency, cpuBound, scaling, simulatedCluster, cuScheduling, memory, dependencies, workerStart, homeMap];
+const SCENARIOS = [
+  trivialMap,
+  latency,
+  cpuBound,
+  scaling,
+  simulatedCluster,
+  cuScheduling,
+  memory,
+  dependencies,
+  workerStart,
+  homeMap,
+  redisMap,
+  redisLatency,
+  redisCpuBound,
+];
 const RESULTS_DIR = new URL('./results/', import.meta.url);
 
 const ISOLATION_OPTION = /^--isolation=(.+)$/;

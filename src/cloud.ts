@@ -40,6 +40,8 @@ interface View {
 
 /** The close in progress of each backend: a second close while one runs answers false, once it is over. */
 const closing = new WeakMap<CloudBackend, Promise<boolean>>();
+/** The dashboards a cloud (or any of its views) serves: its close stops them. */
+const dashboards = new WeakMap<CloudBackend, Set<Dashboard>>();
 
 export class Cloud {
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
@@ -71,11 +73,24 @@ export class Cloud {
     return this.#backend.files;
   }
 
-  /** Serves the web dashboard of this cloud's jobs, files and load (127.0.0.1 unless told otherwise). */
+  /**
+   * Serves the web dashboard of this cloud's jobs, files and load (127.0.0.1 unless told
+   * otherwise). It never keeps the process alive by itself: a script ends when its own work does
+   * (`nimbus dashboard` serves a home for as long as you like); `close()` of the cloud stops it.
+   */
   async dashboard(options?: DashboardOptions): Promise<Dashboard> {
     // Loaded when asked for: a Cloud that serves no dashboard (a worker's, for one) never loads node:http.
     const { startDashboard } = await import('./dashboard/server.js');
-    return startDashboard(this, options);
+    const served = await startDashboard(this, options, { holdsProcess: false });
+    const open = dashboards.get(this.#backend) ?? new Set<Dashboard>();
+    dashboards.set(this.#backend, open.add(served));
+    return {
+      url: served.url,
+      close: async () => {
+        open.delete(served);
+        await served.close();
+      },
+    };
   }
 
   /** True when jobs run in this thread (the simulator). */
@@ -107,7 +122,7 @@ export class Cloud {
    */
   async map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesOf<A>): Promise<Jid<JobValue<R>>[]> {
     const shipped = shipFunction(checkFunction(fn));
-    if (iterables.length === 0) throw errors.badOption('map', 'no iterable', 'given at least one iterable after the function');
+    if (iterables.length === 0) throw errors.noIterable();
     const columns = iterables.map((iterable, i) => {
       if (typeof iterable !== 'object' || iterable === null || !(Symbol.iterator in iterable)) throw errors.notIterable(i, iterable);
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type; the assertion states what the value is
@@ -240,7 +255,11 @@ export class Cloud {
         () => false,
         () => false,
       );
-    const closed = backend.close().finally(() => closing.delete(backend));
+    const served = [...(dashboards.get(backend) ?? [])];
+    dashboards.delete(backend);
+    const closed = Promise.all(served.map((dashboard) => dashboard.close()))
+      .then(() => backend.close())
+      .finally(() => closing.delete(backend));
     closing.set(backend, closed);
     return closed;
   }

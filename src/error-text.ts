@@ -15,8 +15,16 @@ export function show(value: unknown): string {
   if (isProxy(value)) return 'a Proxy';
   if (typeof value === 'function') return `a function ${ownData(value, 'name') || '(anonymous)'}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (value instanceof Promise) return 'a Promise (did you forget an `await`?)';
   const ctor = constructorName(value);
-  return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+  return ctor && ctor !== 'Object' ? `${article(ctor)} ${ctor}` : 'an object';
+}
+
+/** 'a' or 'an', as the word that follows is said: an AbortController, a URL, a Map. */
+function article(word: string): string {
+  // An initialism reads letter by letter: a URL, an HTTPAgent ("aitch"), an SVGElement.
+  if (/^[A-Z]{2}/.test(word)) return /^[AEFHILMNORSX]/.test(word) ? 'an' : 'a';
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
 /** What a thrown value says, for a message; never throws itself. */

@@ -97,6 +97,7 @@ export const errors = {
   notFunction: (value: unknown) => fail('ERR_NOT_FUNCTION', `call and map need a function, got ${show(value)}`),
   notIterable: (index: number, value: unknown) =>
     fail('ERR_NOT_ITERABLE', `map argument ${index + 1} must be iterable (an array, a Set, a generator...), got ${show(value)}`),
+  noIterable: () => fail('ERR_NOT_ITERABLE', 'map needs at least one iterable after the function, as in map(fn, [1, 2, 3])'),
   badOption: (name: string, value: unknown, allowed: string) => fail('ERR_BAD_OPTION', `${name} must be ${allowed}, got ${show(value)}`),
   unreadable: (where: string, thrown: unknown) => fail('ERR_BAD_OPTION', `${where} could not be read: reading it threw ${describeThrown(thrown)}`),
   unknownOption: (where: string, name: string, known: readonly string[]) =>
@@ -241,8 +242,7 @@ const remote = (code: RemoteErrorCode, name: string, message: string): RemoteErr
 export const remoteErrors = {
   /** Not a job's error: what a worker says as it retires itself, when an ended job's code exits. */
   exitOutsideJob: (code: unknown) => `process.exit(${describeExitCode(code)}) was called by code whose job had ended: the worker is retired instead`,
-  maxRuntimeExceeded: (jid: number, maxRuntime: number) =>
-    remote('ERR_MAX_RUNTIME', 'MaxRuntimeExceeded', `job ${jid} exceeded its maxRuntime of ${maxRuntime} ms and was stopped`),
+  maxRuntimeExceeded: (maxRuntime: number) => remote('ERR_MAX_RUNTIME', 'MaxRuntimeExceeded', `exceeded its maxRuntime of ${maxRuntime} ms and was stopped`),
   memoryExceeded: (type: string, limitMb: number) => remote('ERR_MEMORY_LIMIT', 'MemoryLimitExceeded', `exceeded the ${type} memory limit of ${limitMb} MB`),
   workerDied: (how: string) => remote('ERR_WORKER_CRASHED', 'WorkerCrashed', `worker exited (${how})`),
   runtimeStopped: () => remote('ERR_RUNTIME_STOPPED', 'RuntimeStopped', 'runtime stopped before the job finished'),

@@ -199,13 +199,23 @@ export function resolveJobOptions(options: JobOptions): ResolvedJobOptions {
 /** The default instance's configuration, from NIMBUS_* environment variables. */
 export function configFromEnvironment(env: NodeJS.ProcessEnv): CloudConfig {
   const config: CloudConfig = {};
-  if (env.NIMBUS_SIMULATOR) config.simulator = env.NIMBUS_SIMULATOR === '1' || env.NIMBUS_SIMULATOR === 'true';
+  if (env.NIMBUS_SIMULATOR) config.simulator = booleanFromEnvironment(env, 'NIMBUS_SIMULATOR');
   if (env.NIMBUS_CORES) config.cores = numberFromEnvironment(env, 'NIMBUS_CORES', positiveInteger);
   if (env.NIMBUS_COMPUTE_UNITS) config.computeUnits = numberFromEnvironment(env, 'NIMBUS_COMPUTE_UNITS', positiveNumber(' of compute units'));
   if (env.NIMBUS_HOME) config.home = env.NIMBUS_HOME;
   if (env.NIMBUS_REDIS) config.redis = env.NIMBUS_REDIS;
   if (env.NIMBUS_QUEUE) config.queue = env.NIMBUS_QUEUE;
   return config;
+}
+
+/** The words a switch in the environment may be given as, in any case; anything else is refused, never read as false. */
+const SWITCH_WORDS: Readonly<Record<string, boolean>> = { '1': true, true: true, yes: true, on: true, '0': false, false: false, no: false, off: false };
+
+function booleanFromEnvironment(env: NodeJS.ProcessEnv, variable: string): boolean {
+  const text = env[variable]!;
+  const value = SWITCH_WORDS[text.trim().toLowerCase()];
+  if (value === undefined) throw errors.badOption(variable, text, 'one of 1, true, yes, on (or 0, false, no, off), in any case');
+  return value;
 }
 
 /** A number read from the environment; a bad one is named with the text it holds. */

@@ -133,7 +133,7 @@ describe('README', () => {
       for (;;);
     });
     await expect(cloud.result(runaway)).rejects.toThrow(CloudException);
-    await expect(cloud.result(runaway)).rejects.toThrow(`Job ${runaway}: job ${runaway} exceeded its maxRuntime of 200 ms and was stopped`);
+    await expect(cloud.result(runaway)).rejects.toThrow(`Job ${runaway}: exceeded its maxRuntime of 200 ms and was stopped`);
   });
 
   it('with: a bad option throws at once, naming it', () => {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 export const DEFAULT_HOME = '.nimbus';
 /** The file a home keeps its jobs in (README: Jobs that outlive the process). */
-const HOME_DATABASE = 'jobs.sqlite';
+export const HOME_DATABASE = 'jobs.sqlite';
 
 export function resolveHome(option: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
   return resolve(cwd, option ?? (env.NIMBUS_HOME || DEFAULT_HOME));
@@ -16,7 +16,12 @@ export function resolveHome(option: string | undefined, env: Readonly<Record<str
 /** Commands that only read jobs: they open the store read-only, so they never write (nor recover a dead runtime's jobs). */
 const READING_COMMANDS: ReadonlySet<string> = new Set(['status', 'result', 'info', 'jobs']);
 
+/** True when the home has a job store: a Cloud kept its jobs there. */
+export function holdsJobStore(home: string): boolean {
+  return existsSync(join(home, HOME_DATABASE));
+}
+
 /** True when `command` should open the home read-only: it only reads, and there is a store to read. */
 export function opensReadOnly(command: string, home: string): boolean {
-  return READING_COMMANDS.has(command) && existsSync(join(home, HOME_DATABASE));
+  return READING_COMMANDS.has(command) && holdsJobStore(home);
 }

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { CloudConfig } from '../types/job-options.js';
 import type { OptionValues } from './command.js';
-import { opensReadOnly, resolveHome } from './home.js';
+import { HOME_DATABASE, holdsJobStore, opensReadOnly, resolveHome } from './home.js';
 import { stringOption } from './operands.js';
 import { UsageError } from './usage-error.js';
 
@@ -40,8 +40,20 @@ export function describeSource(source: JobsSource): string {
 export function cloudConfigOf(source: JobsSource, command: { name: string; createsHome?: boolean }): CloudConfig {
   if (source.kind === 'redis') return { redis: source.redis, ...(source.queue === undefined ? {} : { queue: source.queue }) };
   const { home } = source;
-  if (!command.createsHome && !existsSync(home)) {
-    throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
-  }
+  if (!command.createsHome) assertHomeHoldsJobs(home);
   return { home, readOnly: opensReadOnly(command.name, home) };
+}
+
+/**
+ * A command about jobs needs a home with a job store: a directory without one (the `.nimbus/files`
+ * a Cloud's default file store made, say) is not taken for an empty home, and nothing is made in it.
+ */
+function assertHomeHoldsJobs(home: string): void {
+  if (!existsSync(home)) throw new UsageError(`no nimbus home at ${home}: run nimbus where the home is, or give --home or NIMBUS_HOME`);
+  if (!holdsJobStore(home)) {
+    throw new UsageError(
+      `no jobs at ${home}: it holds no job store (${HOME_DATABASE}), so no Cloud ever kept its jobs there; ` +
+        `a Cloud keeps them with new Cloud({ home }) or NIMBUS_HOME, then give that directory with --home`,
+    );
+  }
 }

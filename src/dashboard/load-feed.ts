@@ -27,7 +27,10 @@ export class LoadFeed {
       if (this.#listeners.size === 0) this.#stop();
     });
     void this.#send([response]);
-    this.#timer ??= setInterval(() => void this.#send([...this.#listeners]), LOAD_INTERVAL_MS);
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.#send([...this.#listeners]), LOAD_INTERVAL_MS);
+    // The server decides whether the dashboard keeps its process alive, never this timer.
+    this.#timer.unref();
   }
 
   close(): void {

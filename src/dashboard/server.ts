@@ -32,7 +32,16 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-export async function startDashboard(cloud: DashboardCloud, options: DashboardOptions = {}): Promise<Dashboard> {
+/** How the dashboard lives beside its process: not options a user gives, but what its caller is. */
+export interface DashboardLife {
+  /**
+   * True (the CLI): the server keeps the process running. False (`cloud.dashboard()` in a
+   * script): neither the server nor an open page does, so the script ends when its work does.
+   */
+  holdsProcess: boolean;
+}
+
+export async function startDashboard(cloud: DashboardCloud, options: DashboardOptions = {}, life: DashboardLife = { holdsProcess: true }): Promise<Dashboard> {
   const settings = checkDashboardOptions(options);
   const assets = await loadAssets();
   const feed = new LoadFeed(cloud);
@@ -53,7 +62,9 @@ export async function startDashboard(cloud: DashboardCloud, options: DashboardOp
     sendAsset(response, asset, tokenQuery);
   }
 
+  if (!life.holdsProcess) server.on('connection', (socket) => socket.unref());
   await listen(server, settings.port, settings.host);
+  if (!life.holdsProcess) server.unref();
   const { port } = server.address() as AddressInfo;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   let closing: Promise<void> | undefined;
@@ -69,7 +80,8 @@ async function sendApiAnswer(cloud: DashboardCloud, url: URL, response: ServerRe
     answer = await answerApi(cloud, url.pathname, url.searchParams);
   } catch (error) {
     if (!(error instanceof CloudError)) throw error;
-    return sendJson(response, 400, { error: error.message, code: error.code });
+    // A jid nobody has is a page that is not there; any other refusal is a bad request.
+    return sendJson(response, error.code === 'ERR_UNKNOWN_JID' ? 404 : 400, { error: error.message, code: error.code });
   }
   if (answer === undefined) return sendJson(response, 404, { error: `no API at ${url.pathname}` });
   sendJson(response, 200, answer);

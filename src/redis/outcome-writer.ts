@@ -165,15 +165,15 @@ export class OutcomeWriter {
     }, START_WRITE_DELAY_MS);
   }
 
-  /** The info as Redis keeps it: the global jid (in what the runtime says too), a module that would not load named with this worker. */
+  /**
+   * The info as Redis keeps it: the global jid, a module that would not load named with this
+   * worker. (No message of the runtime names a job by its local id: the caller's prefix names it.)
+   */
   #globalInfo(info: JobInfo, global: number): JobInfo {
-    return { ...info, jid: global, dependsOn: [], exception: info.exception && this.#globalError(info.exception, info.jid, global) };
+    return { ...info, jid: global, dependsOn: [], exception: info.exception && this.#withWorker(info.exception) };
   }
 
-  #globalError(error: RemoteError, local: number, global: number): RemoteError {
-    // The runtime names the job it stopped (maxRuntime) by its own id: the user knows it by its jid.
-    const ownId = `job ${local} `;
-    if (error.code === 'ERR_MAX_RUNTIME' && error.message.startsWith(ownId)) return { ...error, message: `job ${global} ${error.message.slice(ownId.length)}` };
+  #withWorker(error: RemoteError): RemoteError {
     if (error.code === undefined || !MODULE_LOAD_CODES.has(error.code)) return error;
     const name = workerName(this.#parts.me);
     return {

@@ -381,7 +381,7 @@ export class Runtime implements HostRuntime {
     const timer = new LongTimer(() => {
       this.#maxRuntimeTimers.delete(jid);
       this.#executor?.stop(jid);
-      this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(jid, maxRuntime), Date.now());
+      this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(maxRuntime), Date.now());
       this.#scheduleDispatch();
     }, maxRuntime);
     // The timer alone must not keep a process alive: the job's worker does while it runs.

@@ -15,6 +15,8 @@ const SYMBOL_WHY = ' (symbols cannot be cloned)';
 const SYMBOL_KEY_WHY = ' (symbols cannot be cloned, as values or as keys: a copy would drop it)';
 const PROXY_WHY = ' (a Proxy cannot be cloned; pass the plain data it stands for)';
 const CLASS_WHY = ' (an object of a class that holds functions or a native handle cannot be sent; pass the data it holds)';
+const OPAQUE_WHY =
+  ' (its state is private to its class, so it would arrive as an empty object; pass what it holds as data, such as url.href, and build it again where it arrives)';
 const HOST_WHY = ' (it holds a native handle or a host object that cannot be cloned)';
 
 /** How an object was reached from its parent, to spell its path. */
@@ -189,6 +191,9 @@ class Walk {
       // A WeakMap, a Promise, a handle: only v8 can tell whether it clones.
       // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
       if (!serializes(value)) throw new Found({ at, via: Via.Root, key: undefined, reason: ` is ${show(value)}${HOST_WHY}` });
+    } else if (isOpaqueGlobal(value)) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- an internal signal, caught a few lines away, never seen by a user
+      throw new Found({ at, via: Via.Root, key: undefined, reason: ` is ${show(value)}${OPAQUE_WHY}` });
     } else {
       // An object of a class: v8 copies its own properties, as a plain object.
       this.#visitProperties(value, at);
@@ -272,7 +277,9 @@ class Walk {
     for (let at = problem.at; at >= 0; at = this.#parentOf[at]!) {
       if (isClassInstance(this.#visited[at]!)) outermostInstance = at;
     }
-    if (outermostInstance !== undefined) {
+    // The instance is itself the problem (a URL): its own reason says more than the general one.
+    const itself = outermostInstance === problem.at && problem.via === Via.Root;
+    if (outermostInstance !== undefined && !itself) {
       return `${this.#pathOf(outermostInstance, rootPath)} is ${show(this.#visited[outermostInstance])}${CLASS_WHY}`;
     }
     return `${this.#pathOf(problem.at, rootPath)}${step(problem.via, problem.key)}${problem.reason}`;
@@ -325,6 +332,17 @@ function isBuiltIn(value: object): boolean {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
   const constructor = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
   return typeof constructor === 'function' && Function.prototype.toString.call(constructor).endsWith('{ [native code] }');
+}
+
+/**
+ * An object of a global class (URL, URLSearchParams, Headers, AbortController...) that keeps all
+ * its state in private fields: v8 copies own properties only, so it would clone to `{}` silently.
+ */
+function isOpaqueGlobal(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  const constructor: unknown = prototype === null ? undefined : Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value;
+  if (typeof constructor !== 'function' || !constructor.name) return false;
+  return (globalThis as Record<string, unknown>)[constructor.name] === constructor && Reflect.ownKeys(value).length === 0;
 }
 
 /** An instance of a class of the user's or a library's: the culprit itself, not some part inside it. */

@@ -3,6 +3,7 @@
  * that another process's jobs were written to, exit codes checked.
  */
 import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,21 @@ describe('the nimbus command, spawned', () => {
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toBe(`nimbus: no nimbus home at ${join(tmpdir(), '.nimbus')}: run nimbus where the home is, or give --home or NIMBUS_HOME\n`);
     expect((await nimbusSpawned(['--help'], { cwd: tmpdir() })).code).toBe(0);
+  });
+
+  it('a .nimbus that holds only the files a Cloud stored is not taken for a home, and nothing is made in it', async () => {
+    const app = mkdtempSync(join(tmpdir(), 'nimbus-app-'));
+    try {
+      mkdirSync(join(app, '.nimbus', 'files'), { recursive: true });
+      for (const command of [['jobs'], ['status', '1'], ['info', '1'], ['result', '1'], ['kill', '1']]) {
+        const answer = await nimbusSpawned(command, { cwd: app });
+        expect(answer.code).toBe(2);
+        expect(answer.stderr).toContain(`no jobs at ${join(app, '.nimbus')}: it holds no job store (jobs.sqlite)`);
+      }
+      expect(readdirSync(join(app, '.nimbus'))).toEqual(['files']);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 
   it('dashboard: serves until SIGTERM, then exits 0', async () => {

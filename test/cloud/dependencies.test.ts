@@ -1,8 +1,8 @@
 import { CloudException } from 'nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MODES, hang, makeCloud } from '../support/clouds.js';
+import { SHARED_MODES, hang, makeCloud } from '../support/clouds.js';
 
-describe.each(MODES)('dependsOn (%s)', (mode) => {
+describe.each(SHARED_MODES)('dependsOn (%s)', (mode) => {
   const cloud = makeCloud(mode);
   afterAll(() => cloud.close());
 

@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { MODES, makeCloud } from '../support/clouds.js';
+import { SHARED_MODES, makeCloud } from '../support/clouds.js';
 
 // Inside a job, the name `cloud` is the job's own client of the same runtime.
 declare const cloud: import('nimbus').Cloud;
 
-describe.each(MODES)('jobs that start jobs (%s)', (mode) => {
-  // One slot: a parent that held it while waiting would never see its children run.
+describe.each(SHARED_MODES)('jobs that start jobs (%s)', (mode) => {
+  // One slot: a parent that held it while waiting would never see its children run. On Redis, a
+  // cluster of one 1-core worker with one compute unit.
   const runtime = makeCloud(mode, { cores: 1, computeUnits: 1 });
   afterAll(() => runtime.close());
 

@@ -23,6 +23,16 @@ describe('a job importing nimbus in its module', () => {
   });
 });
 
+describe('nimbus from CommonJS', () => {
+  it('require() says nimbus is an ES module and how to load it, not ERR_PACKAGE_PATH_NOT_EXPORTED', async () => {
+    const { stdout } = await run(process.execPath, [fixture('require-nimbus.cjs')], { timeout: 15_000 });
+    const { code, message } = JSON.parse(stdout) as { code: string; message: string };
+    expect(code).toBe('ERR_REQUIRE_ESM');
+    expect(message).toContain('nimbus is an ES module only');
+    expect(message).toContain("await import('nimbus')");
+  });
+});
+
 describe('closing while workers are still starting', () => {
   it('never takes the process down (threads loading an ES module used to abort Node 20)', async () => {
     for (let round = 0; round < 15; round++) {

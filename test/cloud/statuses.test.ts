@@ -1,8 +1,8 @@
 import { CloudError, CloudException } from 'nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { MODES, WORKER_MODES, hang, makeCloud, stamp } from '../support/clouds.js';
+import { EVENTUALLY, SHARED_MODES, STOPPING_MODES, hang, makeCloud, stamp } from '../support/clouds.js';
 
-describe.each(MODES)('statuses and kill (%s)', (mode) => {
+describe.each(SHARED_MODES)('statuses and kill (%s)', (mode) => {
   // One slot: a hanging job keeps every later one queued.
   const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
   afterAll(() => cloud.close());
@@ -12,7 +12,8 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
   it('a job is queued while the slot is taken, processing while it runs, then done', async () => {
     const blocker = await cloud.call(hang);
     const next = await cloud.call(() => 'next');
-    await cloud.status(blocker); // let the dispatch of this tick happen
+    // Dispatch happens after the call returns (on a worker, in another process).
+    await expect.poll(() => cloud.status(blocker), EVENTUALLY).toBe('processing');
     expect(await cloud.status([blocker, next])).toEqual(['processing', 'queued']);
     await cloud.kill(blocker);
     expect(await cloud.result(next)).toBe('next');
@@ -137,7 +138,7 @@ describe.each(MODES)('statuses and kill (%s)', (mode) => {
   });
 });
 
-describe.each(WORKER_MODES)('kill on workers stops the code (%s)', (mode) => {
+describe.each(STOPPING_MODES)('kill on workers stops the code (%s)', (mode) => {
   const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
   afterAll(() => cloud.close());
 
@@ -145,7 +146,7 @@ describe.each(WORKER_MODES)('kill on workers stops the code (%s)', (mode) => {
     const jid = await cloud.call(() => {
       for (;;);
     });
-    while ((await cloud.status(jid)) !== 'processing') await new Promise((r) => setImmediate(r));
+    await expect.poll(() => cloud.status(jid), EVENTUALLY).toBe('processing');
     await cloud.kill(jid);
     expect(await cloud.status(jid)).toBe('killed');
     expect(await cloud.result(await cloud.call(() => 'alive'))).toBe('alive');

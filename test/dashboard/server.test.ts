@@ -87,13 +87,13 @@ describe('the dashboard server', () => {
     expect((await api('/api/load')).body).toMatchObject({ computeUnits: { used: 0, total: 5 }, running: {}, queued: 0, waiting: 0 });
   });
 
-  it('answers a bad question with 400 and the reason, an unknown path with 404, a write with 405', async () => {
+  it('answers a bad question with 400 and the reason, an unknown job or path with 404, a write with 405', async () => {
     expect(await api('/api/jobs?status=finished')).toEqual({
       status: 400,
       body: { error: expect.stringContaining("must be one of 'queued', 'processing'"), code: 'ERR_BAD_OPTION' },
     });
     expect(await api('/api/jobs/424242')).toEqual({
-      status: 400,
+      status: 404,
       body: { error: 'unknown jid 424242: no such job (never created, or deleted)', code: 'ERR_UNKNOWN_JID' },
     });
     expect((await api('/api/nothing')).status).toBe(404);

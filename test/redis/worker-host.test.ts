@@ -98,8 +98,8 @@ describe('a worker runs jobs as a local runtime does', () => {
     const jid = await cloud.with({ maxRuntime: 200 }).call(() => new Promise(() => {}));
     const failure = (await cloud.result(jid).catch((error: unknown) => error)) as CloudException;
     expect(failure.remoteCode).toBe('ERR_MAX_RUNTIME');
-    // Named by its jid, not by the worker's own id of it (the worker ran other jobs before).
-    expect(failure.remoteMessage).toBe(`job ${jid} exceeded its maxRuntime of 200 ms and was stopped`);
+    // Named by its jid (the prefix), never by the worker's own id of it (the worker ran other jobs before).
+    expect(failure.message).toBe(`Job ${jid}: exceeded its maxRuntime of 200 ms and was stopped`);
   });
 });
 

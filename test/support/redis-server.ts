@@ -2,9 +2,10 @@
  * A real redis-server for a test file: started on 127.0.0.1 at a free port with no persistence,
  * stopped (and its process gone) when the file ends. Never a shared server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
+import { spawnTied } from './tied-spawn.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -27,12 +28,20 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts redis-server and resolves when it accepts connections (its "Ready to accept" line). */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * The same, answered synchronously (a short child process asks the OS): for a describe body, which
+ * must build its Cloud, and so know the server's URL, before the server can start in beforeAll.
+ */
+export function freePortSync(): number {
+  const script = "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); })";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000 }));
+}
+
+/** Starts redis-server (at `port`, else a free one) and resolves when it accepts connections. */
+export async function startRedisServer(port?: number): Promise<RedisServer> {
+  port ??= await freePort();
+  const child = spawnTied('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice']);
+  child.stderr.resume();
   let log = '';
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.setEncoding('utf8');

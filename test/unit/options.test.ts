@@ -248,10 +248,22 @@ describe('configFromEnvironment', () => {
   it.each([
     ['1', true],
     ['true', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['on', true],
+    [' On ', true],
     ['0', false],
     ['false', false],
+    ['No', false],
+    ['off', false],
   ])('reads NIMBUS_SIMULATOR=%s as %s', (value, simulator) => {
     expect(configFromEnvironment({ NIMBUS_SIMULATOR: value })).toEqual({ simulator });
+  });
+
+  it('refuses a switch it cannot read instead of taking it for false', () => {
+    expect(messageOf(() => configFromEnvironment({ NIMBUS_SIMULATOR: 'enabled' }))).toBe(
+      'NIMBUS_SIMULATOR must be one of 1, true, yes, on (or 0, false, no, off), in any case, got "enabled"',
+    );
   });
 
   it('ignores an empty variable', () => {

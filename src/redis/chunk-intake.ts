@@ -1,7 +1,7 @@
 /**
  * Takes the chunks of one resource type from BullMQ, one at a time and only while the local
- * runtime has room for a job of that type (RoomGate), so that a worker never holds chunks another
- * worker could run now. BullMQ's Worker is driven by hand (no processor): each chunk it hands out
+ * runtime has room for a job of that type (RoomGate: a worker holds no chunk another worker could
+ * run now, but one in reserve when the type's chunks run short). BullMQ's Worker is driven by hand (no processor): each chunk it hands out
  * is locked to this worker, the lock renewed here while the chunk runs; a worker that dies stops
  * renewing, and BullMQ's stalled check (run by every worker) hands the chunk to another. A chunk
  * whose jobs are all written complete is moved to completed (and removed).
@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { ResourceType } from '../types/job-options.js';
 import type { ChunkJobData } from './chunk-queues.js';
 import { BULLMQ_PREFIX } from './redis-keys.js';
-import type { RoomGate } from './room-gate.js';
+import { SHORT_CHUNK_MS, type RoomGate } from './room-gate.js';
 
 /**
  * How long a blocked fetch waits for a chunk before it asks again, in seconds (BullMQ's
@@ -54,6 +54,8 @@ export class ChunkIntake {
   readonly #renewal: NodeJS.Timeout;
   #loop: Promise<void> | undefined;
   #taking = true;
+  /** The last chunk of this type ran short (see RoomGate): one may be taken in reserve. */
+  #short = false;
   /** Resolved when the running chunks are abandoned: a finish under way waits for them no more. */
   readonly #abandoned: Promise<void>;
   #abandon!: () => void;
@@ -121,7 +123,7 @@ export class ChunkIntake {
   async #takeChunks(): Promise<void> {
     const { gate, type, report } = this.#settings;
     while (this.#taking) {
-      await gate.whenRoom(type);
+      await gate.whenRoom(type, this.#short);
       if (!this.#taking) break;
       const token = `${this.#worker.id}:${this.#tokens++}`;
       let job: Job<ChunkJobData> | undefined;
@@ -146,7 +148,15 @@ export class ChunkIntake {
   #run(job: Job<ChunkJobData>, token: string, submitted: () => void): void {
     const { runChunk, report } = this.#settings;
     const id = job.id!;
-    const running = runChunk(job.data, submitted)
+    let submittedAt: number | undefined;
+    const running = runChunk(job.data, () => {
+      submittedAt = Date.now();
+      submitted();
+    })
+      .then((handedBack) => {
+        if (submittedAt !== undefined && !handedBack) this.#short = Date.now() - submittedAt <= SHORT_CHUNK_MS;
+        return handedBack;
+      })
       .then(
         // Handed back: offered again after a while (to a larger worker, if one comes), not at once to this one.
         (handedBack) => (handedBack ? job.moveToDelayed(Date.now() + this.#settings.lockMs, token) : job.moveToCompleted(null, token, false)),

@@ -1,8 +1,8 @@
 /**
- * Writes what the local runtime did with the jobs a worker holds into Redis: `started` when the
- * runtime dispatches them, `complete` (outcome, output, timings) when they end, each coalesced
+ * Writes what the local runtime did with the jobs a worker holds into Redis: `started` once they
+ * have run a little while, `complete` (outcome, output, timings) when they end, each coalesced
  * into one script call for every job that changed meanwhile, one write in flight at a time, in
- * order (a job's start is written before its end). The chunks a completion makes ready go to
+ * order (a job's start is written before its end; a short job's only with its end). The chunks a completion makes ready go to
  * BullMQ; the local records of written jobs are deleted. A write that fails is tried again: an
  * outcome is never dropped while the worker lives.
  */
@@ -17,6 +17,11 @@ import { workerName, type RedisRecords } from './redis-records.js';
 
 /** After a failed write, how long until it is tried again. */
 const RETRY_MS = 1_000;
+/**
+ * How long a job runs before its start is written: one that ends sooner is written once, complete
+ * (most jobs of a big map), which halves what Redis does for it. A status reads 'queued' that long.
+ */
+const START_WRITE_DELAY_MS = 50;
 
 /** The codes of Node's errors for a module that cannot be found or loaded. */
 const MODULE_LOAD_CODES = new Set([
@@ -45,6 +50,11 @@ export class OutcomeWriter {
   #changed = new Set<number>();
   /** Local ids whose start is in Redis. */
   readonly #startWritten = new Set<number>();
+  /** Local ids seen running whose start is not written yet, with when they were first seen so. */
+  readonly #startSeen = new Map<number, number>();
+  #startTimer: NodeJS.Timeout | undefined;
+  /** While draining: every start seen is written now. */
+  #startsNow = false;
   #writing: Promise<void> | undefined;
   #stopped = false;
 
@@ -59,20 +69,22 @@ export class OutcomeWriter {
     this.#writing ??= this.#writeAll();
   }
 
-  /** Resolves when every change so far is written. */
+  /** Resolves when every change so far is written, the starts of jobs running now included. */
   async drain(): Promise<void> {
-    while (this.#writing) await this.#writing;
+    this.#startsNow = true;
+    try {
+      for (const local of this.#startSeen.keys()) this.changed(local);
+      while (this.#writing) await this.#writing;
+    } finally {
+      this.#startsNow = false;
+    }
   }
 
   /** Writes nothing more (the worker stops at once); a write in flight ends as it ends. */
   stop(): void {
     this.#stopped = true;
     this.#changed.clear();
-  }
-
-  /** True when the start of this local job is written. */
-  startWritten(local: number): boolean {
-    return this.#startWritten.has(local);
+    clearTimeout(this.#startTimer);
   }
 
   async #writeAll(): Promise<void> {
@@ -110,12 +122,20 @@ export class OutcomeWriter {
       const { info, value } = runtime.recordOf(local);
       if (info.status === undefined) continue;
       if (isComplete(info.status)) {
-        // One that started and ended within one write is written once: complete counts its run and names its worker.
+        // One whose start was not written is written once: complete counts its run and names its worker.
+        this.#startSeen.delete(local);
         complete.push({ jid: global, info: this.#globalInfo(info, global), value });
         completeLocals.push(local);
       } else if (info.status === 'processing' && !this.#startWritten.has(local)) {
+        const seen = this.#startSeen.get(local) ?? now;
+        if (!this.#startsNow && now - seen < START_WRITE_DELAY_MS) {
+          this.#startSeen.set(local, seen);
+          this.#writeStartsLater();
+          continue;
+        }
+        this.#startSeen.delete(local);
         started.push(global);
-        at.push(info.started ?? now);
+        at.push(info.started ?? seen);
         startedLocals.push(local);
       }
     }
@@ -134,6 +154,15 @@ export class OutcomeWriter {
     }
     await deleting;
     if (ready.length > 0) await queues.add(ready);
+  }
+
+  /** Looks again at the jobs seen running, once the first of them is due to have its start written. */
+  #writeStartsLater(): void {
+    if (this.#startTimer !== undefined) return;
+    this.#startTimer = setTimeout(() => {
+      this.#startTimer = undefined;
+      for (const local of this.#startSeen.keys()) this.changed(local);
+    }, START_WRITE_DELAY_MS);
   }
 
   /**

@@ -113,7 +113,12 @@ class WorkerHost implements NimbusWorker {
     this.closed = new Promise((resolve) => (this.#markClosed = resolve));
     const { runtime, held, records, writer, me, report } = parts;
     // A runtime due to be cleared takes nothing more: it runs what it holds, then starts over.
-    const gate = (this.#gate = new RoomGate({ hasRoomFor: (type, cores) => runtime.lastJid < CLEAR_AFTER_JOBS && runtime.hasRoomFor(type, cores) }));
+    const gate = (this.#gate = new RoomGate({
+      hasRoomFor: (type, cores) => runtime.lastJid < CLEAR_AFTER_JOBS && runtime.hasRoomFor(type, cores),
+      get hasQueued() {
+        return runtime.lastJid >= CLEAR_AFTER_JOBS || runtime.hasQueued;
+      },
+    }));
     held.onEmpty(() => {
       if (runtime.lastJid < CLEAR_AFTER_JOBS || runtime.unfinished > 0) return;
       runtime.clear();

@@ -157,6 +157,11 @@ export class Runtime implements HostRuntime {
     }
   }
 
+  /** True when some job waits in a queue (ready, not dispatched yet). */
+  get hasQueued(): boolean {
+    return this.#scheduler.hasQueued;
+  }
+
   /**
    * True when a job of this profile would start at once: nothing waits in a queue and its compute
    * units are free. A host that takes work from elsewhere takes more only while this holds.

@@ -1,10 +1,12 @@
 /**
  * When a Redis worker may take another chunk: Scheduler.hasRoomFor, the pure rule under the
- * worker's RoomGate. A worker takes work only when a job of that type would start at once.
+ * worker's RoomGate, and the gate. A worker takes work only when a job of that type would start at
+ * once, or, for a type whose chunks run short, one in reserve once nothing waits.
  */
 import { describe, expect, it } from 'vitest';
 import { resolveJobOptions } from '../../src/options.js';
 import { JobTable } from '../../src/runtime/job-table.js';
+import { RoomGate } from '../../src/redis/room-gate.js';
 import { Scheduler, type Capacity } from '../../src/runtime/scheduler.js';
 import type { ResolvedJobOptions } from '../../src/types/job-service.js';
 import { computeUnitsOf } from '../../src/types/resource-profiles.js';
@@ -74,5 +76,50 @@ describe('hasRoomFor', () => {
     expect(s.hasRoomFor('c1', 1)).toBe(true);
     s.unblock(parent!);
     expect(s.hasRoomFor('c1', 1)).toBe(false);
+  });
+});
+
+describe('RoomGate', () => {
+  /** A runtime's answers, set by the test. */
+  const source = () => ({ room: false, hasQueued: true });
+
+  it('lets a take through when the runtime has room, and holds it until then', async () => {
+    const runtime = source();
+    const gate = new RoomGate({
+      hasRoomFor: () => runtime.room,
+      get hasQueued() {
+        return runtime.hasQueued;
+      },
+    });
+    let through = false;
+    const waiting = gate.whenRoom('c1').then(() => (through = true));
+    gate.reconsider();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(through).toBe(false);
+    runtime.room = true;
+    gate.reconsider();
+    await waiting;
+    expect(through).toBe(true);
+  });
+
+  it('with a reserve (the type runs short chunks), lets a take through once nothing waits in the runtime, room or not', async () => {
+    const runtime = source();
+    const gate = new RoomGate({
+      hasRoomFor: () => runtime.room,
+      get hasQueued() {
+        return runtime.hasQueued;
+      },
+    });
+    let plain = false;
+    let reserve = false;
+    void gate.whenRoom('c1').then(() => (plain = true));
+    const reserved = gate.whenRoom('c1', true).then(() => (reserve = true));
+    runtime.hasQueued = false;
+    gate.reconsider();
+    await reserved;
+    expect([plain, reserve]).toEqual([false, true]);
+    gate.openForGood();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(plain).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ export type { JobInfo, JobInfoField } from './types/job-info.js';
 export type { CloudConfig, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
 export type { ErrorCode, JobFailureCode, RemoteErrorCode } from './error-codes.js';
 export type { RemoteError } from './types/job-outcome.js';
-export type { RuntimeLoad } from './types/job-service.js';
+export type { RuntimeLoad, WorkerLoad } from './types/job-service.js';
 export { CloudFiles } from './files/cloud-files.js';
 export { startWorker } from './redis/start-worker.js';
 export type { NimbusWorker, WorkerOptions } from './types/worker-options.js';

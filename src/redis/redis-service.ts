@@ -16,7 +16,7 @@ import { DoneWaits } from './done-waits.js';
 import { NIMBUS_VERSION } from './nimbus-version.js';
 import { ConnectionHold, connectRedis, describeRedisUrl, type ConnectOptions } from './redis-connection.js';
 import { DEFAULT_QUEUE } from './redis-keys.js';
-import { RedisRecords, type WorkerRecord } from './redis-records.js';
+import { RedisRecords, workerName, type WorkerRecord } from './redis-records.js';
 
 /** How long the live workers' cores, which size chunks, are taken as known. */
 const WORKERS_FRESH_MS = 1_000;
@@ -133,7 +133,14 @@ export class RedisService implements JobService {
       const [workers, counts] = await Promise.all([this.records.liveWorkers(), this.records.counts()]);
       const tally = new LoadTally(workers.reduce((sum, worker) => sum + worker.computeUnits, 0));
       for (const { status, type, cores, count } of counts) tally.add(status, type, cores, count);
-      return tally.load;
+      const listed = workers.map((worker) => ({
+        name: workerName(worker),
+        cores: worker.cores,
+        computeUnits: worker.computeUnits,
+        used: worker.load.computeUnits.used,
+        beat: worker.beat,
+      }));
+      return { ...tally.load, workers: listed };
     });
   }
 

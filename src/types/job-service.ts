@@ -74,6 +74,20 @@ export interface RuntimeLoad {
   running: Partial<Record<ResourceType, number>>;
   queued: number;
   waiting: number;
+  /** Where jobs run on several machines (Redis): the live workers, as each last said. */
+  workers?: WorkerLoad[];
+}
+
+/** One live worker of a cluster, as `load()` and the dashboard list it. */
+export interface WorkerLoad {
+  /** `host:pid`, as `info().worker` names it. */
+  name: string;
+  cores: number;
+  computeUnits: number;
+  /** Compute units its jobs hold, at its last heartbeat. */
+  used: number;
+  /** Epoch ms of its last heartbeat. */
+  beat: number;
 }
 
 /**

@@ -86,6 +86,19 @@ describe('a cluster of two workers', () => {
     expect((await client.info(jid)).exception?.message).toBe('exceeded its maxRuntime of 50 ms and was stopped');
   });
 
+  it('load() and the dashboard list the live workers by name, with their compute units', async () => {
+    const names = cluster.workers.map((worker) => worker.name).sort();
+    await expect.poll(async () => ((await client.load()).workers ?? []).map((worker) => worker.name).sort(), EVENTUALLY).toEqual(names);
+    const dashboard = await client.dashboard({ port: 0 });
+    try {
+      const load = (await (await fetch(new URL('api/load', dashboard.url))).json()) as { workers: { name: string; computeUnits: number }[] };
+      expect(load.workers.map((worker) => worker.name).sort()).toEqual(names);
+      expect(load.workers.every((worker) => worker.computeUnits === UNITS_PER_WORKER)).toBe(true);
+    } finally {
+      await dashboard.close();
+    }
+  });
+
   it('load() sums the live workers, and drops one that was SIGKILLed once the bound has passed', async () => {
     await expect.poll(async () => (await client.load()).computeUnits.total, EVENTUALLY).toBe(2 * UNITS_PER_WORKER);
     const third = await cluster.startWorker();

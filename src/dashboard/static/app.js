@@ -156,6 +156,20 @@ function showLoad(load) {
       element('td', units(byType[type] ?? 0), { class: 'units' }));
     return row;
   }));
+  showWorkers(load.workers);
+}
+
+// The live workers of a cluster (a Cloud on Redis); the table shows only then.
+function showWorkers(workers) {
+  $('#workers').hidden = workers === undefined;
+  if (workers === undefined) return;
+  $('#workers tbody').replaceChildren(...workers.map((worker) => {
+    const row = element('tr', undefined, { 'data-worker': worker.name });
+    const seconds = Math.max(0, Math.round((Date.now() - worker.beat) / 1000));
+    row.append(element('td', worker.name), element('td', String(worker.cores)),
+      element('td', `${Math.round(worker.used * 100) / 100} of ${worker.computeUnits}`), element('td', `${seconds} s ago`));
+    return row;
+  }));
 }
 
 function listenToLoad() {

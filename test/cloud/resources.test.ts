@@ -37,6 +37,19 @@ describe.each(WORKER_MODES)('compute units (%s)', (mode) => {
     expect(await countStatuses(cloud, small)).toEqual({ processing: 1, queued: 2 });
   });
 
+  it('runs c1 jobs beside an m1 job while a second m1 waits for the units (backfill)', async () => {
+    const first = await cloud.with({ type: 'm1' }).call(hang); // 3.25 units held: 1.75 free
+    const second = await cloud.with({ type: 'm1' }).call(function secondM1() {
+      return process.hrtime.bigint();
+    });
+    const small = await cloud.map((_: number) => process.hrtime.bigint(), [1, 2]);
+    const smallAt = await cloud.result(small); // one after the other, beside the first m1
+    expect(await cloud.status(second)).toBe('queued');
+    await cloud.kill(first);
+    const secondAt = await cloud.result(second);
+    expect(smallAt.every((at) => at < secondAt)).toBe(true);
+  });
+
   it('cores multiplies what a job reserves', async () => {
     const jids = await cloud.with({ cores: 2 }).map((_: number) => new Promise(() => {}), [1, 2, 3]);
     expect(await countStatuses(cloud, jids)).toEqual({ processing: 2, queued: 1 });

@@ -1,9 +1,13 @@
 /**
  * The pure heart of nimbus: job states, dependency edges, ready queues by priority, and what
  * starts next within the compute units (unit-ledger.ts) with backfill (backfill.ts). Events go in
- * (accepted, finished, failed, killed, returned, blocked); `takeBatches()` says what to start. It
- * knows nothing of threads, timers or files, so every executor shares it and tests drive it
- * without a worker.
+ * (accepted, started, finished, failed, killed, returned, blocked); `takeBatches()` says what to
+ * start. It knows nothing of threads, timers or files, so every executor shares it and tests
+ * drive it without a worker.
+ *
+ * A dispatched job is `Processing` in the table from its dispatch on (it holds its batch's units),
+ * but reads `queued` (JobTable.statusOf) until its executor tells it started (`started`): a job
+ * waiting behind others in its batch has not started.
  */
 import type { ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
@@ -146,9 +150,20 @@ export class Scheduler {
         queue = this.#mayPass(jid, computeUnits, now) ? this.#bestQueue(true) : undefined;
         if (queue === undefined) break;
       }
-      batches.push(this.#formBatch(queue, now));
+      batches.push(this.#formBatch(queue));
     }
     return batches;
+  }
+
+  /**
+   * The executor tells that a dispatched job started at `at` (epoch ms). True when that is news:
+   * the job reads processing from now on, started at `at` (its outcome brings the exact time).
+   */
+  started(jid: number, at: number): boolean {
+    const t = this.table;
+    if (t.status[jid] !== Code.Processing || t.started[jid] !== 0) return false;
+    t.started[jid] = at;
+    return true;
   }
 
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
@@ -281,7 +296,7 @@ export class Scheduler {
   }
 
   /** Starts a batch from the next job of `queue`, which fits. */
-  #formBatch(queue: ReadyQueue, now: number): Batch {
+  #formBatch(queue: ReadyQueue): Batch {
     const t = this.table;
     const first = queue.shift()!;
     const type = t.typeOf(first);
@@ -304,7 +319,6 @@ export class Scheduler {
       this.#running.set(jid, batch);
     }
     this.#backfill.left(jids);
-    t.started[first] = now;
     return { type, cores: t.cores[first]!, jids };
   }
 

@@ -30,7 +30,8 @@ describe.each(MODES)('list and load (%s)', (mode) => {
     const running = await cloud.with({ type: 'c2' }).call(() => new Promise(() => {}));
     const queued = await cloud.call(() => new Promise(() => {}));
     await cloud.with({ dependsOn: queued }).call(() => 1);
-    expect(await cloud.status(running)).toBe('processing');
+    // Processing once its worker has taken it up.
+    while ((await cloud.status(running)) !== 'processing') await new Promise((resolve) => setTimeout(resolve, 5));
     const load = await cloud.load();
     expect(load).toEqual({ computeUnits: { used: 2.5, total: 2.5, byType: { c2: 2.5 } }, running: { c2: 1 }, queued: 1, waiting: 1 });
   });

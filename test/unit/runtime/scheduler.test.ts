@@ -88,7 +88,7 @@ describe('accepting jobs', () => {
     const [jid] = s.submit();
     expect(s.status(jid!)).toBe('queued');
     expect(s.scheduler.takeBatches(NOW)).toEqual([{ type: 'c1', cores: 1, jids: [jid] }]);
-    expect(s.status(jid!)).toBe('processing');
+    expect(s.scheduler.dispatched).toBe(1);
   });
 
   it('dispatches nothing twice: a second takeBatches finds no new work', () => {
@@ -118,11 +118,27 @@ describe('accepting jobs', () => {
     expect(s.scheduler.takeBatches(NOW).map((batch) => batch.type)).toEqual(['s1']);
   });
 
-  it('stamps the start time of a dispatched job', () => {
+  it('reads queued, with no start time, until its executor says it started; then processing', () => {
     const s = createScheduler();
     const [jid] = s.submit();
-    s.scheduler.takeBatches(NOW + 7);
-    expect(s.table.started[jid!]).toBe(NOW + 7);
+    s.take();
+    expect([s.status(jid!), s.table.started[jid!]]).toEqual(['queued', 0]);
+    expect(s.scheduler.started(jid!, NOW + 7)).toBe(true);
+    expect([s.status(jid!), s.table.started[jid!]]).toEqual(['processing', NOW + 7]);
+  });
+
+  it('takes a start as news once, and only for a dispatched job', () => {
+    const s = createScheduler();
+    const [dispatched, queued] = s.submit({ cores: 5 }, s.work, 2);
+    s.take();
+    s.scheduler.started(dispatched!, NOW + 1);
+    expect(s.scheduler.started(dispatched!, NOW + 2)).toBe(false);
+    expect(s.table.started[dispatched!]).toBe(NOW + 1);
+    expect(s.scheduler.started(queued!, NOW + 3)).toBe(false);
+    expect([s.status(queued!), s.table.started[queued!]]).toEqual(['queued', 0]);
+    s.finish(dispatched!);
+    expect(s.scheduler.started(dispatched!, NOW + 4)).toBe(false);
+    expect(s.status(dispatched!)).toBe('done');
   });
 });
 
@@ -374,6 +390,7 @@ describe('capacity that changes while it runs (workers join and leave)', () => {
     const s = createScheduler();
     const jids = s.submit({}, s.work, 8);
     s.take();
+    for (const jid of jids.slice(0, 5)) s.scheduler.started(jid, NOW);
     s.scheduler.setCapacity(2);
     expect(jids.slice(0, 5).map((jid) => s.status(jid))).toEqual(Array(5).fill('processing'));
     expect(s.take()).toEqual([]);
@@ -1031,11 +1048,15 @@ describe('batches', () => {
     expect(s.take()).toEqual([[other]]);
   });
 
-  it('puts every job of a batch in processing', () => {
+  it('dispatches every job of a batch, and each reads processing only once it has started', () => {
     const s = createScheduler(ONE_AT_A_TIME);
     const jids = learnFastFunction(s, 3);
-    s.take();
-    expect(jids.map((jid) => s.status(jid))).toEqual(['processing', 'processing', 'processing']);
+    expect(s.take()).toEqual([jids]);
+    expect(s.scheduler.dispatched).toBe(3);
+    expect(jids.map((jid) => s.status(jid))).toEqual(['queued', 'queued', 'queued']);
+    s.scheduler.started(jids[0]!, NOW);
+    s.scheduler.started(jids[1]!, NOW + 1);
+    expect(jids.map((jid) => s.status(jid))).toEqual(['processing', 'processing', 'queued']);
   });
 });
 

@@ -167,9 +167,11 @@ describe('README', () => {
     await mine.join(failed, { ignoreErrors: true });
     const failures = await mine.list({ status: 'error', label: 'nightly', limit: 10 });
     expect(failures.map((info) => info.jid)).toEqual([failed]);
-    await mine.with({ type: 'c2' }).call(() => new Promise(() => {}));
+    const big = await mine.with({ type: 'c2' }).call(() => new Promise(() => {}));
     const queuedJobs = await mine.map((_: number) => new Promise(() => {}), [1, 2, 3, 4, 5, 6]);
-    while ((await mine.status(queuedJobs[0]!)) !== 'processing') await new Promise((r) => setTimeout(r, 5));
+    // Each reads processing once its worker has taken it up.
+    const fitting = [big, queuedJobs[0]!, queuedJobs[1]!];
+    while ((await mine.status(fitting)).some((status) => status !== 'processing')) await new Promise((r) => setTimeout(r, 5));
     const { computeUnits, running, queued } = await mine.load();
     expect([computeUnits, running, queued]).toEqual([{ used: 4.5, total: 5, byType: { c2: 2.5, c1: 2 } }, { c2: 1, c1: 2 }, 4]);
     await mine.close();

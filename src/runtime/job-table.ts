@@ -87,8 +87,14 @@ export class JobTable {
     return Number.isInteger(jid) && jid > 0 && jid <= this.lastJid && this.status[jid] !== Code.None;
   }
 
+  /**
+   * The status a user reads. A dispatched job is `Processing` in the table (it holds its batch's
+   * compute units) but reads queued until it has started (`started` is set): processing means
+   * running, as it did for PiCloud.
+   */
   statusOf(jid: number): JobStatus {
-    return STATUS_OF_CODE[this.status[jid]!]!;
+    const code = this.status[jid]!;
+    return code === Code.Processing && this.started[jid] === 0 ? 'queued' : STATUS_OF_CODE[code]!;
   }
 
   typeOf(jid: number): ResourceType {

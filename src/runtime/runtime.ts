@@ -14,7 +14,7 @@ import type { HostRuntime, JobRecord } from '../types/host-runtime.js';
 import type { JobFilter, JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import type { UnfinishedCount } from '../types/job-store.js';
-import { Code, Flag, JobTable, STATUS_OF_CODE, isCompleteCode } from './job-table.js';
+import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
 import { LongTimer } from '../platform/long-timer.js';
@@ -42,6 +42,11 @@ export interface RuntimeSettings {
 
 /** After an executor's start failed: when it is tried again (its jobs stay queued meanwhile). */
 const START_RETRY_MS = 1_000;
+/**
+ * With a store watching (a home), how often the executor is asked which jobs started while jobs
+ * are dispatched, so that their records say processing too: no one may be reading statuses here.
+ */
+const START_SWEEP_MS = 100;
 
 export class Runtime implements HostRuntime {
   #settings: RuntimeSettings;
@@ -57,10 +62,16 @@ export class Runtime implements HostRuntime {
   /** Start failures already warned of: each message is said once. */
   readonly #startFailures = new Set<string>();
   #dispatchPending = false;
+  #startSweep: NodeJS.Timeout | undefined;
   /** Told of every job whose record changed (a durable store writes it). */
   #onChanged: ((jid: number) => void) | undefined;
   /** What jobs that start jobs talk to: this runtime, or a service wrapping it. */
   #serviceForJobs: JobRequests = this;
+
+  /** A job the executor says started: it reads processing from now on, and its record changed. */
+  readonly #onStarted = (jid: number, at: number): void => {
+    if (this.#scheduler.started(jid, at)) this.#onChanged?.(jid);
+  };
 
   readonly #events: ExecutorEvents = {
     finished: (report: OutcomeReport) => {
@@ -130,6 +141,7 @@ export class Runtime implements HostRuntime {
 
   async status(jids: number[]): Promise<JobStatus[]> {
     this.#assertKnown(jids);
+    this.#learnStarts();
     return jids.map((jid) => this.#table.statusOf(jid));
   }
 
@@ -172,6 +184,8 @@ export class Runtime implements HostRuntime {
 
   async kill(jids: number[] | undefined): Promise<void> {
     if (jids) this.#assertKnown(jids);
+    // A job killed as it runs keeps its start time.
+    this.#learnStarts();
     const now = Date.now();
     for (const jid of jids ?? this.#unfinishedJids()) {
       if (this.#scheduler.kill(jid, now)) {
@@ -192,16 +206,17 @@ export class Runtime implements HostRuntime {
 
   async info(jids: number[]): Promise<JobInfo[]> {
     this.#assertKnown(jids);
+    this.#learnStarts();
     return jids.map((jid) => this.#infoOf(jid));
   }
 
   async list(filter: JobFilter): Promise<JobInfo[]> {
     const t = this.#table;
-    const wanted = filter.status?.map((status) => STATUS_OF_CODE.indexOf(status));
+    this.#learnStarts();
+    const wanted = filter.status;
     const found: JobInfo[] = [];
     for (let jid = t.lastJid; jid > 0 && found.length < filter.limit; jid--) {
-      const code = t.status[jid]!;
-      if (code === Code.None || (wanted && !wanted.includes(code))) continue;
+      if (t.status[jid] === Code.None || (wanted && !wanted.includes(t.statusOf(jid)))) continue;
       if (filter.label !== undefined && t.label[jid] !== filter.label) continue;
       found.push(this.#infoOf(jid));
     }
@@ -210,10 +225,11 @@ export class Runtime implements HostRuntime {
 
   async load(): Promise<RuntimeLoad> {
     const t = this.#table;
+    this.#learnStarts();
     const tally = new LoadTally(this.#settings.computeUnits);
     for (let jid = 1; jid <= t.lastJid; jid++) {
       const code = t.status[jid]!;
-      if (code !== Code.None && !isCompleteCode(code)) tally.add(STATUS_OF_CODE[code]!, t.typeOf(jid), t.cores[jid]!);
+      if (code !== Code.None && !isCompleteCode(code)) tally.add(t.statusOf(jid), t.typeOf(jid), t.cores[jid]!);
     }
     return tally.load;
   }
@@ -257,6 +273,8 @@ export class Runtime implements HostRuntime {
     this.#started = false;
     clearTimeout(this.#startRetry);
     this.#startRetry = undefined;
+    clearInterval(this.#startSweep);
+    this.#startSweep = undefined;
     // A start in flight ends first: close is the last call an executor gets.
     await starting?.catch(() => {});
     await executor.close();
@@ -337,6 +355,28 @@ export class Runtime implements HostRuntime {
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);
       if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
     }
+    if (this.#onChanged) this.#sweepStarts();
+  }
+
+  /**
+   * Learns from the executor which dispatched jobs started: a job reads processing only once it
+   * has (a job behind others in its batch has not). Asked when it matters, so a start costs
+   * nothing on its way.
+   */
+  #learnStarts(): void {
+    if (this.#started && this.#scheduler.dispatched > 0) this.#executor!.startedJobs(this.#onStarted);
+  }
+
+  /** While jobs are dispatched, learns their starts every START_SWEEP_MS, for the store watching. */
+  #sweepStarts(): void {
+    if (this.#startSweep !== undefined) return;
+    this.#startSweep = setInterval(() => {
+      if (this.#started && this.#scheduler.dispatched > 0) return this.#learnStarts();
+      clearInterval(this.#startSweep);
+      this.#startSweep = undefined;
+    }, START_SWEEP_MS);
+    // The sweep alone must not keep a process alive.
+    this.#startSweep.unref();
   }
 
   /**
@@ -379,6 +419,7 @@ export class Runtime implements HostRuntime {
   #arm(jid: number, maxRuntime: number): void {
     // A LongTimer, not setTimeout: a maxRuntime of 2^31 ms or more must not fire at once.
     const timer = new LongTimer(() => {
+      this.#learnStarts();
       this.#maxRuntimeTimers.delete(jid);
       this.#executor?.stop(jid);
       this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(maxRuntime), Date.now());

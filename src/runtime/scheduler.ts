@@ -1,36 +1,32 @@
 /**
- * The pure heart of nimbus: job states, dependency edges, ready queues by priority and
- * compute-unit accounting. Events go in (accepted, finished, failed, killed, returned, blocked);
- * `takeBatches()` says what to start. It knows nothing of threads, timers or files, so every
- * executor shares it and tests drive it without a worker.
+ * The pure heart of nimbus: job states, dependency edges, ready queues by priority, and what
+ * starts next within the compute units (unit-ledger.ts) with backfill (backfill.ts). Events go in
+ * (accepted, started, finished, failed, killed, returned, blocked); `takeBatches()` says what to
+ * start. It knows nothing of threads, timers or files, so every executor shares it and tests
+ * drive it without a worker.
+ *
+ * A dispatched job is `Processing` in the table from its dispatch on (it holds its batch's units),
+ * but reads `queued` (JobTable.statusOf) until its executor tells it started (`started`): a job
+ * waiting behind others in its batch has not started.
  */
 import type { ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
 import type { OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
 import type { ResolvedJobOptions } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
+import { Backfill } from './backfill.js';
 import { batchSize } from './batch-size.js';
+import { JobDurations } from './job-durations.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { ReadyQueue } from './ready-queue.js';
 import { move } from './transitions.js';
+import { UnitLedger, type RunningBatch } from './unit-ledger.js';
 
 export interface Batch {
   readonly type: ResourceType;
   readonly cores: number;
   /** Jobs of one function, to run in this order on one worker. */
   readonly jids: number[];
-}
-
-/** A dispatched batch: it holds its compute units until its last job is accounted for. */
-interface RunningBatch {
-  readonly typeIndex: number;
-  readonly computeUnits: number;
-  /** Members not yet complete or returned. */
-  open: number;
-  /** Members waiting on other jobs: while any does, the batch may give its compute units back. */
-  blocked: number;
-  /** False while the batch is parked: it waits on other jobs and lent its compute units out. */
-  holdsComputeUnits: boolean;
 }
 
 export type CompletionListener = (jid: number) => void;
@@ -53,36 +49,25 @@ export interface Capacity {
 
 export class Scheduler {
   readonly table: JobTable;
-  /** Compute units this runtime offers now (see setCapacity). */
-  #capacity: number;
-  #freeComputeUnits: number;
   #incomplete = 0;
   readonly #queues: ReadyQueue[];
   /** The batch of every dispatched job. */
   readonly #running = new Map<number, RunningBatch>();
   /** Waits in progress per dispatched job (a job may wait on several things at once). */
   readonly #waits = new Map<number, number>();
-  /** Mean milliseconds per job of each function (by shipped id), to size batches. */
-  readonly #meanDuration = new Map<string, number>();
+  readonly #durations = new JobDurations();
+  readonly #units: UnitLedger;
+  readonly #backfill = new Backfill();
   readonly #onComplete: CompletionListener;
 
   readonly #costOf: Capacity['costOf'];
   readonly #maxRunning: (typeIndex: number) => number;
-  /** Batches running per type, indexed like RESOURCE_TYPES. */
-  readonly #runningBatches = new Uint32Array(RESOURCE_TYPES.length);
-  readonly #maxParked: number;
-  #parked = 0;
-  /** Batches that hold their compute units, and those of them that wait on other jobs all the same. */
-  #holding = 0;
-  readonly #waitingHolders = new Set<RunningBatch>();
 
   constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener) {
     this.table = table;
-    this.#capacity = capacity;
+    this.#units = new UnitLedger(capacity, maxParked);
     this.#costOf = costOf;
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
-    this.#freeComputeUnits = capacity;
-    this.#maxParked = maxParked ?? Infinity;
     this.#onComplete = onComplete;
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
     this.#queues = RESOURCE_TYPES.map(() => new ReadyQueue(isQueued));
@@ -94,7 +79,7 @@ export class Scheduler {
   }
 
   get capacity(): number {
-    return this.#capacity;
+    return this.#units.capacity;
   }
 
   /**
@@ -103,8 +88,7 @@ export class Scheduler {
    * The caller dispatches (takeBatches) to start what fits a larger capacity.
    */
   setCapacity(capacity: number): void {
-    this.#freeComputeUnits += capacity - this.#capacity;
-    this.#capacity = capacity;
+    this.#units.setCapacity(capacity);
   }
 
   /** True when some job is queued (ready to run, whether or not it fits now). */
@@ -114,7 +98,12 @@ export class Scheduler {
 
   /** Batches parked now: each keeps a worker beyond the slots. */
   get parked(): number {
-    return this.#parked;
+    return this.#units.parked;
+  }
+
+  /** Jobs dispatched and not accounted for yet (started or not). */
+  get dispatched(): number {
+    return this.#running.size;
   }
 
   /**
@@ -146,15 +135,35 @@ export class Scheduler {
     }
   }
 
-  /** Takes every batch that fits the free compute units now, best priority first. */
+  /**
+   * Takes every batch that fits the free compute units now, in queue order; when the next job
+   * does not fit, the jobs that fit start past it as long as it has not reserved (backfill.ts).
+   */
   takeBatches(now: number): Batch[] {
     const batches: Batch[] = [];
-    for (let queue = this.#bestQueue(); queue !== undefined; queue = this.#bestQueue()) {
-      const batch = this.#formBatch(queue, now);
-      if (batch) batches.push(batch);
-      else if (!this.#parkOneIfStuck()) break;
+    for (let next = this.#bestQueue(false); next !== undefined; next = this.#bestQueue(false)) {
+      let queue: ReadyQueue | undefined = next;
+      const jid = next.peek()!;
+      const computeUnits = this.#costOf(this.table.typeOf(jid), this.table.cores[jid]!);
+      if (!this.#units.fits(computeUnits)) {
+        if (this.#units.parkOneIfStuck()) continue;
+        queue = this.#mayPass(jid, computeUnits, now) ? this.#bestQueue(true) : undefined;
+        if (queue === undefined) break;
+      }
+      batches.push(this.#formBatch(queue));
     }
     return batches;
+  }
+
+  /**
+   * The executor tells that a dispatched job started at `at` (epoch ms). True when that is news:
+   * the job reads processing from now on, started at `at` (its outcome brings the exact time).
+   */
+  started(jid: number, at: number): boolean {
+    const t = this.table;
+    if (t.status[jid] !== Code.Processing || t.started[jid] !== 0) return false;
+    t.started[jid] = at;
+    return true;
   }
 
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
@@ -168,7 +177,7 @@ export class Scheduler {
       t.memory[jid] = report.memory[i]!;
       if (report.stdout[i]) t.stdout[jid] = report.stdout[i];
       if (report.stderr[i]) t.stderr[jid] = report.stderr[i];
-      this.#learnDuration(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
+      this.#durations.learn(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
       const error = report.errors[i];
       if (error === undefined) {
         t.value[jid] = report.values[i];
@@ -191,6 +200,7 @@ export class Scheduler {
   kill(jid: number, now: number): boolean {
     const code = this.table.status[jid]!;
     if (isCompleteCode(code)) return false;
+    if (code === Code.Queued) this.#backfill.left([jid]);
     this.#complete(jid, Code.Killed, now);
     return code === Code.Processing;
   }
@@ -215,7 +225,7 @@ export class Scheduler {
   hasRoomFor(type: ResourceType, cores: number): boolean {
     if (this.hasQueued) return false;
     const typeIndex = RESOURCE_TYPES.indexOf(type);
-    return this.#runningBatches[typeIndex]! < this.#maxRunning(typeIndex) && this.#costOf(type, cores) <= this.#freeComputeUnits;
+    return this.#units.runningBatches[typeIndex]! < this.#maxRunning(typeIndex) && this.#units.fits(this.#costOf(type, cores));
   }
 
   /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
@@ -223,10 +233,7 @@ export class Scheduler {
     const batch = this.#running.get(jid);
     if (!batch) return;
     this.#waits.set(jid, (this.#waits.get(jid) ?? 0) + 1);
-    batch.blocked++;
-    if (!batch.holdsComputeUnits) return;
-    if (this.#parked < this.#maxParked) this.#park(batch);
-    else this.#waitingHolders.add(batch);
+    this.#units.blocked(batch);
   }
 
   /** The wait is over: the batch takes its compute units again, even past capacity for a moment. */
@@ -235,10 +242,7 @@ export class Scheduler {
     if (waits === undefined) return;
     if (waits > 1) this.#waits.set(jid, waits - 1);
     else this.#waits.delete(jid);
-    const batch = this.#running.get(jid)!;
-    batch.blocked--;
-    if (batch.blocked === 0) this.#waitingHolders.delete(batch);
-    this.#retake(batch);
+    this.#units.unblocked(this.#running.get(jid)!);
   }
 
   #linkDependencies(jid: number, dependsOn: readonly number[], now: number): void {
@@ -276,16 +280,18 @@ export class Scheduler {
   /**
    * The queue whose next job comes first (lowest priority number, then deepest, then lowest jid),
    * among the types not at their running cap: a capped type waits without holding the others back.
+   * @param fitting only among the queues whose next job fits the free compute units
    */
-  #bestQueue(): ReadyQueue | undefined {
+  #bestQueue(fitting: boolean): ReadyQueue | undefined {
     const t = this.table;
     let best: ReadyQueue | undefined;
     let bestJid = 0;
     for (let typeIndex = 0; typeIndex < this.#queues.length; typeIndex++) {
-      if (this.#runningBatches[typeIndex]! >= this.#maxRunning(typeIndex)) continue;
+      if (this.#units.runningBatches[typeIndex]! >= this.#maxRunning(typeIndex)) continue;
       const queue = this.#queues[typeIndex]!;
       const jid = queue.peek();
       if (jid === undefined) continue;
+      if (fitting && !this.#units.fits(this.#costOf(t.typeOf(jid), t.cores[jid]!))) continue;
       if (!best || comesBefore(t, jid, bestJid)) {
         best = queue;
         bestJid = jid;
@@ -294,35 +300,36 @@ export class Scheduler {
     return best;
   }
 
-  #formBatch(queue: ReadyQueue, now: number): Batch | undefined {
+  /** Whether jobs after `jid`, the next job, may start while it does not fit (backfill.ts). */
+  #mayPass(jid: number, computeUnits: number, now: number): boolean {
+    const expectedMs = this.#durations.meanOf(this.table.fn[jid]!.id);
+    return this.#backfill.mayPass(jid, now, expectedMs, computeUnits <= this.#units.capacity);
+  }
+
+  /** Starts a batch from the next job of `queue`, which fits. */
+  #formBatch(queue: ReadyQueue): Batch {
     const t = this.table;
-    const first = queue.peek()!;
+    const first = queue.shift()!;
     const type = t.typeOf(first);
     const computeUnits = this.#costOf(type, t.cores[first]!);
-    if (computeUnits > this.#freeComputeUnits) return undefined;
-    queue.shift();
     const jids = [first];
     const travelsAlone = (jid: number) => t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
     if (!travelsAlone(first)) {
       const fn = t.fn[first]!;
-      const slots = Math.max(1, Math.floor(this.#capacity / computeUnits));
-      const size = batchSize(this.#meanDuration.get(fn.id), queue.size + 1, slots);
+      const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
+      const size = batchSize(this.#durations.meanOf(fn.id), queue.size + 1, slots);
       for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
         if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || travelsAlone(next)) break;
         jids.push(queue.shift()!);
       }
     }
-    const typeIndex = t.typeIndex[first]!;
-    const batch: RunningBatch = { typeIndex, computeUnits, open: jids.length, blocked: 0, holdsComputeUnits: true };
-    this.#freeComputeUnits -= computeUnits;
-    this.#holding++;
-    this.#runningBatches[typeIndex]!++;
+    const batch = this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length);
     for (const jid of jids) {
       move(t.status, jid, Code.Processing);
       t.attempts[jid]!++;
       this.#running.set(jid, batch);
     }
-    t.started[first] = now;
+    this.#backfill.left(jids);
     return { type, cores: t.cores[first]!, jids };
   }
 
@@ -362,53 +369,9 @@ export class Scheduler {
     const batch = this.#running.get(jid);
     if (!batch) return;
     this.#running.delete(jid);
-    // A job that leaves while it still waits (it ended without awaiting) waits no more.
-    batch.blocked -= this.#waits.get(jid) ?? 0;
-    this.#waits.delete(jid);
-    if (batch.blocked === 0) this.#waitingHolders.delete(batch);
-    batch.open--;
-    if (batch.open > 0) return this.#retake(batch);
-    this.#runningBatches[batch.typeIndex]!--;
-    if (batch.holdsComputeUnits) {
-      this.#holding--;
-      this.#freeComputeUnits += batch.computeUnits;
-    } else {
-      this.#parked--;
-    }
-  }
-
-  /** A batch with members still running and none of them waiting holds its compute units. */
-  #retake(batch: RunningBatch): void {
-    if (batch.blocked === 0 && batch.open > 0 && !batch.holdsComputeUnits) {
-      this.#freeComputeUnits -= batch.computeUnits;
-      batch.holdsComputeUnits = true;
-      this.#parked--;
-      this.#holding++;
-    }
-  }
-
-  #park(batch: RunningBatch): void {
-    this.#waitingHolders.delete(batch);
-    this.#freeComputeUnits += batch.computeUnits;
-    batch.holdsComputeUnits = false;
-    this.#parked++;
-    this.#holding--;
-  }
-
-  /**
-   * Nothing queued fits. If every batch holding compute units is waiting on other jobs, none will
-   * ever give them back: one parks past the bound, so the jobs they wait on can run.
-   */
-  #parkOneIfStuck(): boolean {
-    if (this.#waitingHolders.size === 0 || this.#waitingHolders.size < this.#holding) return false;
-    this.#park(this.#waitingHolders.values().next().value!);
-    return true;
-  }
-
-  #learnDuration(fnId: string, ms: number): void {
-    const previous = this.#meanDuration.get(fnId);
-    // An exponential moving average: recent jobs weigh most, one outlier does not swing it.
-    this.#meanDuration.set(fnId, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+    const waits = this.#waits.get(jid);
+    if (waits !== undefined) this.#waits.delete(jid);
+    this.#units.memberLeft(batch, waits ?? 0);
   }
 }
 

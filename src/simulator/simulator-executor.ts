@@ -16,6 +16,9 @@ import type { JobOutcome } from '../types/job-outcome.js';
 interface BatchRun {
   readonly batch: BatchSpec;
   next: number;
+  /** When the job running now started (epoch ms), and how many of the first jobs startedJobs told of. */
+  runningAt: number;
+  told: number;
   /** Set when the running job was stopped: nothing more of this batch runs or reports. */
   abandoned: boolean;
 }
@@ -24,6 +27,8 @@ export class SimulatorExecutor implements Executor {
   readonly #events: ExecutorEvents;
   readonly #functions: FunctionCache;
   readonly #runs = new Map<number, BatchRun>();
+  /** The same runs, each once, until they end. */
+  readonly #batches = new Set<BatchRun>();
   #closed = false;
 
   /** @param cloud what `cloud` means inside a job: the simulating cloud itself */
@@ -37,10 +42,18 @@ export class SimulatorExecutor implements Executor {
 
   run(batch: BatchSpec): void {
     if (this.#closed) return;
-    const run: BatchRun = { batch, next: 0, abandoned: false };
+    const run: BatchRun = { batch, next: 0, runningAt: 0, told: 0, abandoned: false };
     for (const jid of batch.jids) this.#runs.set(jid, run);
+    this.#batches.add(run);
     // Later, not now: `call` resolves with the jid before its job runs, as with workers.
     setImmediate(() => void this.#runBatch(run));
+  }
+
+  /** Jobs start in this thread: the run knows which it is on. */
+  startedJobs(visit: (jid: number, at: number) => void): void {
+    for (const run of this.#batches) {
+      for (; run.told < run.next; run.told++) visit(run.batch.jids[run.told]!, run.runningAt);
+    }
   }
 
   stop(jid: number): void {
@@ -50,6 +63,7 @@ export class SimulatorExecutor implements Executor {
     // A job not started yet is simply skipped; the running one abandons its batch.
     if (run.batch.jids.indexOf(jid) >= run.next) return;
     run.abandoned = true;
+    this.#batches.delete(run);
     const rest = run.batch.jids.slice(run.next).filter((other) => this.#runs.delete(other));
     if (rest.length > 0) this.#events.returned(rest);
   }
@@ -61,6 +75,7 @@ export class SimulatorExecutor implements Executor {
   async close(): Promise<void> {
     this.#closed = true;
     this.#runs.clear();
+    this.#batches.clear();
   }
 
   /**
@@ -72,14 +87,16 @@ export class SimulatorExecutor implements Executor {
     try {
       await runBatch(this.#functions, run.batch, {
         shouldRun: (jid) => !run.abandoned && !this.#closed && this.#runs.has(jid),
-        starting: (index) => {
+        starting: (index, at) => {
           run.next = index + 1;
+          run.runningAt = at;
         },
         finished: (outcome) => this.#report(run, outcome),
       });
     } catch (error) {
       for (const jid of run.batch.jids) this.#report(run, failedJob(jid, error));
     }
+    this.#batches.delete(run);
   }
 
   /** Reports a job's outcome, once, unless it was stopped or the executor closed meanwhile. */

@@ -65,6 +65,15 @@ export interface Executor {
   /** Starts running a batch, in order. Never throws: failures arrive through the events. */
   run(batch: BatchSpec): void;
   /**
+   * Tells `visit` which dispatched jobs have started since the last call, and when (epoch ms).
+   * The executor answers from what it knows now (what its workers write in shared memory, or
+   * said in their last message), so that a job's start costs nothing on its way: the runtime
+   * asks when it needs to know (a status is read). A job has started once its worker has taken
+   * it up: it is loading the job's function (the user's modules run) or running it. A job whose
+   * outcome was reported already need not be told; none is told twice in one dispatch.
+   */
+  startedJobs(visit: (jid: number, at: number) => void): void;
+  /**
    * Stops a dispatched job now: its outcome is never reported. Jobs of its batch that had not
    * finished are reported through `returned`.
    */

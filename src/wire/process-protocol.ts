@@ -9,13 +9,26 @@ import type { OutcomeReport } from '../types/job-outcome.js';
 export type ToChild = { kind: 'batch'; batch: WireBatch } | { kind: 'nested'; data: unknown };
 
 export type FromChild =
-  /** The batch arrived: its jobs may run from now on. Sent before any of them starts. */
-  | { kind: 'started' }
-  /** Sent as jobs end, a few milliseconds' worth at a time; `last` closes the batch. */
-  | { kind: 'outcomes'; report: OutcomeReport; last: boolean }
+  /**
+   * The batch arrived and its first job is taken up now, at `at` (epoch ms): its function is
+   * rebuilt, then it runs. Sent before any of its jobs can end the process.
+   */
+  | { kind: 'started'; at: number }
+  /**
+   * Sent as jobs end, a few milliseconds' worth at a time; `last` closes the batch. `running`: the
+   * job of the batch the worker is on now (its index), and since when; the host tells a job's
+   * start from it (Executor.startedJobs).
+   */
+  | { kind: 'outcomes'; report: OutcomeReport; last: boolean; running?: RunningJob }
   | { kind: 'nested'; data: unknown }
   /** Something escaped a job: the worker runs nothing more, and asks to be ended. */
   | { kind: 'retire' };
+
+/** The job a worker process is on: its index in the batch, and when it started (epoch ms). */
+export interface RunningJob {
+  readonly index: number;
+  readonly at: number;
+}
 
 export const IPC_KEY = 'nimbus:ipc';
 

@@ -11,6 +11,12 @@ export interface NimbusWorkerData {
    * is running, so the executor knows whom a crash or a stop concerns without asking.
    */
   progress: SharedArrayBuffer;
+  /**
+   * Two Float64s per batch slot: when the batch's first job started and when the job it is on
+   * started (epoch ms), written before `progress` moves, so that the executor tells a job's start
+   * (Executor.startedJobs) by reading, with no message per job.
+   */
+  starts: SharedArrayBuffer;
 }
 
 export interface BatchTask {

@@ -11,8 +11,8 @@ import { executeJob, failedJob } from './job-execution.js';
 import type { FunctionCache, JobFunction } from '../shipping/rebuild-function.js';
 
 export interface BatchObserver {
-  /** Called before job `index` of the batch starts. */
-  starting(index: number): void;
+  /** Called as job `index` of the batch starts, at `at` (epoch ms, the job's own `started`). */
+  starting(index: number, at: number): void;
   finished(outcome: JobOutcome): void;
   /** Asked before each job: false skips it (it was stopped before it started). */
   shouldRun?(jid: number): boolean;
@@ -29,15 +29,17 @@ export async function runBatch(functions: FunctionCache, batch: BatchSpec | Wire
   for (let i = 0; i < batch.jids.length; i++) {
     const jid = batch.jids[i]!;
     if (observer.shouldRun && !observer.shouldRun(jid)) continue;
-    observer.starting(i);
-    observer.finished(await settleJob(fn, jid, batch, i));
+    // One clock read serves both the observer and the job's outcome.
+    const at = Date.now();
+    observer.starting(i, at);
+    observer.finished(await settleJob(fn, jid, batch, i, at));
   }
 }
 
 /** Job `index`'s outcome: never a rejection, so one job's strange value cannot end its batch. */
-async function settleJob(fn: JobFunction, jid: number, batch: BatchSpec | WireBatch, index: number): Promise<JobOutcome> {
+async function settleJob(fn: JobFunction, jid: number, batch: BatchSpec | WireBatch, index: number, started: number): Promise<JobOutcome> {
   try {
-    return await executeJob(fn, jid, argsAt(batch.args, index));
+    return await executeJob(fn, jid, argsAt(batch.args, index), started);
   } catch (error) {
     return failedJob(jid, error);
   }

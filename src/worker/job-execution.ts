@@ -13,11 +13,11 @@ import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
-export async function executeJob(fn: JobFunction, jid: number, args: Packed): Promise<JobOutcome> {
+/** @param started when the job starts, epoch ms: its batch's runner read the clock already */
+export async function executeJob(fn: JobFunction, jid: number, args: Packed, started = Date.now()): Promise<JobOutcome> {
   patchOutputStreams();
   const output = new JobOutput();
   const meter = jobMeter();
-  const started = Date.now();
   meter.start();
   let value: unknown;
   let error: RemoteError | undefined;

@@ -45,16 +45,40 @@ useJobMeter(new ProcessMeter());
  * Outcomes wait here until about FLUSH_MS of work has piled up: one message per trivial job would
  * cost more than the jobs, while a longer job's outcome leaves before the next job starts. If the
  * process dies, only what is buffered is lost, and those jobs run again.
+ *
+ * Each message also says which job the worker is on now, so that the runtime knows it started
+ * (and the batch's first job, with the 'started' message). A job that starts sooner than FLUSH_MS
+ * after the last message is told by a timer FLUSH_MS later, when it awaits something; one that
+ * holds the thread meanwhile (a busy loop) is told when it ends, as its outcome leaves.
  */
 const FLUSH_MS = 2;
 let buffered = emptyReport();
 let bufferedSince = 0;
 let running = false;
 let retired = false;
+/** The job of the running batch the worker is on (its index), since when, and the last one the runtime was told of. */
+let currentIndex = 0;
+let currentAt = 0;
+let toldIndex = 0;
+let flushTimer: NodeJS.Timeout | undefined;
 
 function flush(last: boolean): void {
-  if (buffered.jids.length > 0 || last) send({ kind: 'outcomes', report: toWireReport(buffered), last });
+  const untold = !last && currentIndex !== toldIndex;
+  if (buffered.jids.length > 0 || last || untold) {
+    const report = toWireReport(buffered);
+    send(last ? { kind: 'outcomes', report, last } : { kind: 'outcomes', report, last, running: { index: currentIndex, at: currentAt } });
+    toldIndex = currentIndex;
+  }
   buffered = emptyReport();
+  bufferedSince = performance.now();
+}
+
+/** Tells the runtime, FLUSH_MS from now, of the job running then, if the thread is free to. */
+function flushLater(): void {
+  flushTimer ??= setTimeout(() => {
+    flushTimer = undefined;
+    if (running) flush(false);
+  }, FLUSH_MS);
 }
 
 function retire(): void {
@@ -63,16 +87,22 @@ function retire(): void {
   send({ kind: 'retire' });
 }
 
-function runOne(batch: WireBatch): void {
+/** Runs a batch whose first job the runtime was told started at `at`. */
+function runOne(batch: WireBatch, at: number): void {
   running = true;
   bufferedSince = performance.now();
+  currentIndex = toldIndex = 0;
+  currentAt = at;
   void runBatch(functions, batch, {
     // Checked as the next job starts, not as one ends: the last outcome then leaves with the
     // batch's end, in one message, and the runtime finds this process free when it reads it.
-    starting: () => {
-      if (performance.now() - bufferedSince < FLUSH_MS) return;
+    starting: (index, startedAt) => {
+      // The runtime knows of the first job already, and nothing has ended yet.
+      if (index === 0) return;
+      currentIndex = index;
+      currentAt = startedAt;
+      if (performance.now() - bufferedSince < FLUSH_MS) return flushLater();
       flush(false);
-      bufferedSince = performance.now();
     },
     finished: (outcome) => {
       guard.jobEnded();
@@ -83,6 +113,8 @@ function runOne(batch: WireBatch): void {
     shouldRun: () => !guard.tainted,
   }).then(() => {
     running = false;
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
     if (!guard.tainted) return flush(true);
     // The retirement closes the batch: the runtime runs the jobs it skipped elsewhere.
     flush(false);
@@ -99,7 +131,8 @@ process.on('message', (message: unknown) => {
   // A retired worker runs nothing: the runtime returns the batch when it reads the retirement.
   if (retired) return;
   // The runtime learns the batch arrived before any of its jobs can end this process.
-  send({ kind: 'started' }, () => runOne(message.batch));
+  const at = Date.now();
+  send({ kind: 'started', at }, () => runOne(message.batch, at));
 });
 // The runtime went away (it closed, or died): nothing is left to report to.
 process.on('disconnect', () => {

@@ -1,9 +1,9 @@
 /**
  * What runs inside each worker thread: the top of the worker's module graph, as index.ts is the
  * top of the user's. It announces the thread's channel to the runtime (for jobs that start
- * jobs), then runs each batch it is given, publishing which job it is on in shared memory. It
- * ends the children each job leaves (job-children.ts), and once an error escapes a job
- * (job-escapes.ts) it runs no further job and exits with RETIRED_EXIT_CODE.
+ * jobs), then runs each batch it is given, publishing which job it is on, and since when, in
+ * shared memory. It ends the children each job leaves (job-children.ts), and once an error
+ * escapes a job (job-escapes.ts) it runs no further job and exits with RETIRED_EXIT_CODE.
  */
 import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { jobCloud } from './job-cloud.js';
@@ -26,6 +26,7 @@ import {
 const CHILD_RECORD_WAIT_MS = 1000;
 
 const progress = new Int32Array((workerData as NimbusWorkerData).progress);
+const starts = new Float64Array((workerData as NimbusWorkerData).starts);
 
 const channel = new MessageChannel();
 const announcement: PortAnnouncement = { nimbusPort: channel.port2 };
@@ -57,13 +58,25 @@ function retire(): never {
   return guard.exit(RETIRED_EXIT_CODE);
 }
 
+/**
+ * Publishes that job `index` of the batch in `slot` started at `at`: its start time first, then
+ * the progress that makes it visible (Atomics.store orders the two).
+ */
+function publishStart(slot: number, index: number, at: number): void {
+  if (index === 0) starts[2 * slot] = at;
+  starts[2 * slot + 1] = at;
+  Atomics.store(progress, slot, index + 1);
+}
+
 export default async function runThreadBatch({ batch, slot }: BatchTask): Promise<OutcomeReport> {
   const report = emptyReport();
   busy = true;
+  // The first job is taken up now: its function is rebuilt (its modules run), then it is called.
+  publishStart(slot, 0, Date.now());
   await runBatch(functions, batch, {
-    starting: (index) => {
+    starting: (index, at) => {
       running = batch.jids[index];
-      Atomics.store(progress, slot, index + 1);
+      if (index > 0) publishStart(slot, index, at);
     },
     finished: (outcome) => {
       running = undefined;

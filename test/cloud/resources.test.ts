@@ -14,6 +14,12 @@ async function countStatuses(cloud: Cloud, jids: Jid[]): Promise<Record<string, 
   return counts;
 }
 
+/** Counts each status among these jobs once `processing` of them have started (their workers take a moment). */
+async function countOnceProcessing(cloud: Cloud, jids: Jid[], processing: number): Promise<Record<string, number>> {
+  while (((await countStatuses(cloud, jids)).processing ?? 0) < processing) await new Promise((resolve) => setTimeout(resolve, 5));
+  return countStatuses(cloud, jids);
+}
+
 describe.each(WORKER_MODES)('compute units (%s)', (mode) => {
   // 2 cores offer 5 compute units: c1 = 1, c2 = 2.5, m1 = 3.25.
   const cloud = makeCloud(mode, { cores: 2 });
@@ -22,29 +28,42 @@ describe.each(WORKER_MODES)('compute units (%s)', (mode) => {
 
   it('runs up to five c1 jobs at once on two cores', async () => {
     const jids = await cloud.map((_: number) => new Promise(() => {}), [1, 2, 3, 4, 5, 6, 7]);
-    expect(await countStatuses(cloud, jids)).toEqual({ processing: 5, queued: 2 });
+    expect(await countOnceProcessing(cloud, jids, 5)).toEqual({ processing: 5, queued: 2 });
   });
 
   it('runs two c2 jobs at once', async () => {
     const jids = await cloud.with({ type: 'c2' }).map((_: number) => new Promise(() => {}), [1, 2, 3]);
-    expect(await countStatuses(cloud, jids)).toEqual({ processing: 2, queued: 1 });
+    expect(await countOnceProcessing(cloud, jids, 2)).toEqual({ processing: 2, queued: 1 });
   });
 
   it('runs one m1 job beside one c1 job', async () => {
     const big = await cloud.with({ type: 'm1' }).call(hang);
     const small = await cloud.map((_: number) => new Promise(() => {}), [1, 2, 3]);
+    expect(await countOnceProcessing(cloud, [big, ...small], 2)).toEqual({ processing: 2, queued: 2 });
     expect(await cloud.status(big)).toBe('processing');
-    expect(await countStatuses(cloud, small)).toEqual({ processing: 1, queued: 2 });
+  });
+
+  it('runs c1 jobs beside an m1 job while a second m1 waits for the units (backfill)', async () => {
+    const first = await cloud.with({ type: 'm1' }).call(hang); // 3.25 units held: 1.75 free
+    const second = await cloud.with({ type: 'm1' }).call(function secondM1() {
+      return process.hrtime.bigint();
+    });
+    const small = await cloud.map((_: number) => process.hrtime.bigint(), [1, 2]);
+    const smallAt = await cloud.result(small); // one after the other, beside the first m1
+    expect(await cloud.status(second)).toBe('queued');
+    await cloud.kill(first);
+    const secondAt = await cloud.result(second);
+    expect(smallAt.every((at) => at < secondAt)).toBe(true);
   });
 
   it('cores multiplies what a job reserves', async () => {
     const jids = await cloud.with({ cores: 2 }).map((_: number) => new Promise(() => {}), [1, 2, 3]);
-    expect(await countStatuses(cloud, jids)).toEqual({ processing: 2, queued: 1 });
+    expect(await countOnceProcessing(cloud, jids, 2)).toEqual({ processing: 2, queued: 1 });
   });
 
   it('runs at most s1Concurrency scraping jobs at once (default: cores)', async () => {
     const jids = await cloud.with({ type: 's1' }).map((_: number) => new Promise(() => {}), [1, 2, 3]);
-    expect(await countStatuses(cloud, jids)).toEqual({ processing: 2, queued: 1 });
+    expect(await countOnceProcessing(cloud, jids, 2)).toEqual({ processing: 2, queued: 1 });
   });
 });
 

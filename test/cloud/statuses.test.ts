@@ -1,6 +1,6 @@
-import { CloudError, CloudException } from 'nimbus';
+import { CloudError, CloudException, type Jid } from 'nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { EVENTUALLY, SHARED_MODES, STOPPING_MODES, hang, makeCloud, stamp } from '../support/clouds.js';
+import { EVENTUALLY, MODES, SHARED_MODES, STOPPING_MODES, hang, makeCloud, stamp } from '../support/clouds.js';
 
 describe.each(SHARED_MODES)('statuses and kill (%s)', (mode) => {
   // One slot: a hanging job keeps every later one queued.
@@ -135,6 +135,63 @@ describe.each(SHARED_MODES)('statuses and kill (%s)', (mode) => {
     const jid = await cloud.call(hang);
     await expect(cloud.delete(jid)).rejects.toThrow(`job ${jid} is not complete`);
     await cloud.kill(jid);
+  });
+});
+
+describe.each(MODES)('statuses tell the truth: processing means started (%s)', (mode) => {
+  // One slot: a batch of jobs runs them one after the other on one worker.
+  const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
+  afterAll(() => cloud.close());
+  afterEach(() => cloud.kill());
+
+  /** Resolves once the job reads processing. */
+  async function untilProcessing(jid: Jid): Promise<void> {
+    while ((await cloud.status(jid)) !== 'processing') await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  /** Runs jobs of `fn` until the runtime knows them fast: its next jobs then travel in one batch. */
+  async function learnFastFunction(fn: (x: number, at: number) => unknown): Promise<void> {
+    const xs = Array.from({ length: 30 }, (_, i) => i + 1);
+    expect(
+      await cloud.result(
+        await cloud.map(
+          fn,
+          xs,
+          xs.map(() => 0),
+        ),
+      ),
+    ).toEqual(xs);
+  }
+
+  it('jobs of a batch that have not started read queued, with no start time; the one running reads processing', async () => {
+    const blockAt = (x: number, at: number) => (x === at ? new Promise(() => {}) : x);
+    await learnFastFunction(blockAt);
+    const jids = await cloud.map(blockAt, [0, 1, 2, 3, 4, 5], [0, 0, 0, 0, 0, 0]);
+    await untilProcessing(jids[0]!);
+    expect(await cloud.status(jids)).toEqual(['processing', 'queued', 'queued', 'queued', 'queued', 'queued']);
+    const infos = await cloud.info(jids);
+    expect(infos[0]!.started).toBeGreaterThan(0);
+    expect(infos.slice(1).map((info) => info.started)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect((await cloud.list({ status: 'processing' })).map((info) => info.jid)).toEqual([jids[0]]);
+    expect((await cloud.list({ status: 'queued' })).map((info) => info.jid).sort((a, b) => a - b)).toEqual(jids.slice(1));
+    const load = await cloud.load();
+    expect([load.running, load.queued]).toEqual([{ c1: 1 }, 5]);
+    // The jobs behind the stopped one run after all.
+    await cloud.kill(jids[0]);
+    expect(await cloud.result(jids.slice(1))).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a job later in its batch reads processing once it has started, with its start time', async () => {
+    const blockAt = (x: number, at: number) => (x === at ? new Promise(() => {}) : x);
+    await learnFastFunction(blockAt);
+    const before = Date.now();
+    const jids = await cloud.map(blockAt, [0, 1, 2], [1, 1, 1]);
+    await untilProcessing(jids[1]!);
+    expect((await cloud.status(jids)).slice(1)).toEqual(['processing', 'queued']);
+    const infos = await cloud.info(jids);
+    expect(infos[1]!.started).toBeGreaterThanOrEqual(before);
+    expect(infos[2]!.started).toBeUndefined();
+    expect(infos.filter((info) => info.status === 'processing').every((info) => info.started !== undefined)).toBe(true);
   });
 });
 

@@ -181,6 +181,22 @@ describe.each(Object.keys(EXECUTORS))('the executor contract: %s', (name) => {
     expect(accounted.filter((jid) => jid === batch.jids[2]).length).toBe(1);
   });
 
+  it('tells which jobs have started, each once, with when; never one that has not', async () => {
+    await start();
+    const before = Date.now();
+    const batch = batchOf((x: number) => (x === 1 ? new Promise(() => {}) : x), [[0], [1], [2]]);
+    executor.run(batch);
+    const told: [jid: number, at: number][] = [];
+    const ask = () => executor.startedJobs((jid, at) => told.push([jid, at]));
+    // The second job hangs: once it is told, the third never starts.
+    for (ask(); !told.some(([jid]) => jid === batch.jids[1]); ask()) await new Promise((resolve) => setTimeout(resolve, 5));
+    ask();
+    const jids = told.map(([jid]) => jid);
+    expect(new Set(jids).size).toBe(jids.length);
+    expect(jids).not.toContain(batch.jids[2]);
+    expect(told.every(([, at]) => at >= before && at <= Date.now())).toBe(true);
+  });
+
   it('takes no batch once closed: nothing runs, nothing is reported', async () => {
     await start();
     await executor.close();

@@ -26,6 +26,11 @@ class StubExecutor implements Executor {
     this.running.push(...batch.jids);
   }
 
+  /** Every job it was given has started at once: the stub runs nothing. */
+  startedJobs(visit: (jid: number, at: number) => void): void {
+    for (const jid of this.running) visit(jid, 1);
+  }
+
   stop(): void {}
 
   async close(): Promise<void> {}

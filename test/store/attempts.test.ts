@@ -18,6 +18,8 @@ function dyingExecutor(events: ExecutorEvents): Executor {
     run(batch) {
       setImmediate(() => events.crashed(batch.jids[0]!, { name: 'WorkerCrashed', message: 'worker exited (signal SIGKILL)', stack: undefined }, true));
     },
+    // Its jobs never start: their workers die first.
+    startedJobs() {},
     stop() {},
     close: async () => {},
   };

@@ -41,6 +41,8 @@ function instantExecutor(events: ExecutorEvents): Executor {
         events.finished(toWireReport(report));
       });
     },
+    // Its jobs end before anyone can ask.
+    startedJobs() {},
     stop() {},
     close: async () => {},
   };

@@ -74,6 +74,11 @@ export class ProcessExecutor implements Executor {
       .then((end) => this.#onBatchEnd(running, profile, end));
   }
 
+  /** What each busy process last said of the job it is on (worker-process.ts). */
+  startedJobs(visit: (jid: number, at: number) => void): void {
+    for (const worker of this.#busy) worker.visitStarted(visit);
+  }
+
   stop(jid: number): void {
     const running = this.#running.get(jid);
     if (!running) return;

@@ -13,7 +13,7 @@ import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
 import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
-import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type ToChild } from '../../wire/process-protocol.js';
+import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type RunningJob, type ToChild } from '../../wire/process-protocol.js';
 import { killAll, killGroup, leftBehind } from '../../platform/process-tree.js';
 
 const PROCESS_ENTRY = new URL('../../worker/process-entry.js', import.meta.url);
@@ -37,6 +37,11 @@ interface RunningBatch {
   readonly jids: readonly number[];
   readonly reported: Set<number>;
   started: boolean;
+  /** The job the worker last said it is on (its index; -1 before the batch started), and since when. */
+  running: number;
+  runningAt: number;
+  /** How many of its jobs visitStarted told of: the first ones. */
+  told: number;
   readonly onReport: (report: OutcomeReport) => void;
   readonly end: (end: BatchEnd) => void;
 }
@@ -106,11 +111,22 @@ export class WorkerProcess {
   /** Runs a batch; resolves when every job reported, or the process died or retired. */
   run(batch: BatchSpec, onReport: (report: OutcomeReport) => void): Promise<BatchEnd> {
     return new Promise((end) => {
-      this.#batch = { jids: batch.jids, reported: new Set(), started: false, onReport, end };
+      this.#batch = { jids: batch.jids, reported: new Set(), started: false, running: -1, runningAt: 0, told: 0, onReport, end };
       this.#child.ref();
       this.#send({ kind: 'batch', batch: toWire(batch) });
       this.#maybeEnd();
     });
+  }
+
+  /**
+   * Tells `visit` of the jobs of the running batch that started since the last call: those up to
+   * the one the worker last said it is on. The ones before it have reported already (a worker
+   * says which job it is on in the message that carries the outcomes before it).
+   */
+  visitStarted(visit: (jid: number, at: number) => void): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    for (; batch.told <= batch.running; batch.told++) visit(batch.jids[batch.told]!, batch.runningAt);
   }
 
   /** Ends the process now, with what its jobs left; the running batch ends 'died'. */
@@ -152,12 +168,20 @@ export class WorkerProcess {
         return;
       case 'started':
         if (this.#batch) this.#batch.started = true;
-        return;
+        return this.#onRunning({ index: 0, at: message.at });
       case 'outcomes':
+        if (message.running) this.#onRunning(message.running);
         return this.#onReport(message.report, message.last);
       case 'retire':
         return this.#onRetire();
     }
+  }
+
+  #onRunning({ index, at }: RunningJob): void {
+    const batch = this.#batch;
+    if (!batch) return;
+    batch.running = index;
+    batch.runningAt = at;
   }
 
   #onReport(report: OutcomeReport, last: boolean): void {

@@ -49,6 +49,8 @@ interface InFlight {
   readonly abort: AbortController;
   /** The jobs `stop` was asked for: they are complete already and must not be reported. */
   readonly stopped: Set<number>;
+  /** How many of its jobs startedJobs told of: the first ones. */
+  told: number;
   /** What its thread ran before it retired, if it did. */
   retiring?: OutcomeReport;
 }
@@ -57,6 +59,8 @@ interface ProfilePool {
   readonly piscina: Piscina;
   readonly memoryLimitMb: number;
   readonly progress: Int32Array;
+  /** Per slot: when the batch's first job started, when its current one did (thread-protocol.ts). */
+  readonly starts: Float64Array;
   readonly freeSlots: number[];
 }
 
@@ -66,6 +70,8 @@ export class PoolExecutor implements Executor {
   readonly #plan: ResourcePlan;
   readonly #pools = new Map<string, ProfilePool>();
   readonly #inFlight = new Map<number, InFlight>();
+  /** The same batches, each once. */
+  readonly #batches = new Set<InFlight>();
   readonly #children = new JobChildReaper();
   #closed = false;
 
@@ -83,13 +89,30 @@ export class PoolExecutor implements Executor {
     const pool = this.#poolFor(spec);
     const slot = pool.freeSlots.pop()!;
     Atomics.store(pool.progress, slot, 0);
-    const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set() };
+    const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set(), told: 0 };
     for (const jid of spec.jids) this.#inFlight.set(jid, batch);
+    this.#batches.add(batch);
     const task: BatchTask = { batch: toWire(spec), slot };
     pool.piscina.run(task, { signal: batch.abort.signal }).then(
       (report: OutcomeReport) => this.#onReport(batch, report),
       (error: unknown) => this.#onBatchCut(batch, error),
     );
+  }
+
+  /**
+   * Reads each batch's progress: the jobs up to the one its thread is on have started. The one
+   * it is on started when its slot says; one that ended since the last look, before its batch
+   * reports, is told with the batch's first start (its own comes with its outcome).
+   */
+  startedJobs(visit: (jid: number, at: number) => void): void {
+    for (const batch of this.#batches) {
+      const { progress, starts } = batch.pool;
+      const reached = Atomics.load(progress, batch.slot);
+      if (reached <= batch.told) continue;
+      const first = starts[2 * batch.slot]!;
+      const current = starts[2 * batch.slot + 1]!;
+      for (; batch.told < reached; batch.told++) visit(batch.batch.jids[batch.told]!, batch.told === reached - 1 ? current : first);
+    }
   }
 
   stop(jid: number): void {
@@ -159,6 +182,7 @@ export class PoolExecutor implements Executor {
 
   #release(batch: InFlight): void {
     for (const jid of batch.batch.jids) this.#inFlight.delete(jid);
+    this.#batches.delete(batch);
     batch.pool.freeSlots.push(batch.slot);
   }
 
@@ -176,7 +200,8 @@ export class PoolExecutor implements Executor {
     const slots = Math.max(1, Math.floor(this.#plan.computeUnits / computeUnitsOf(type, cores)));
     const limitMb = memoryLimitMb(this.#plan, type, cores);
     const progress = new SharedArrayBuffer(PROGRESS_SLOTS * Int32Array.BYTES_PER_ELEMENT);
-    const workerData: NimbusWorkerData = { nimbusWorker: true, progress };
+    const starts = new SharedArrayBuffer(2 * PROGRESS_SLOTS * Float64Array.BYTES_PER_ELEMENT);
+    const workerData: NimbusWorkerData = { nimbusWorker: true, progress, starts };
     const piscina = new Piscina({
       filename: WORKER_ENTRY,
       minThreads: slots,
@@ -198,7 +223,7 @@ export class PoolExecutor implements Executor {
     // there is no job left to blame, and the runtime goes on.
     piscina.on('error', () => {});
     const freeSlots = Array.from({ length: PROGRESS_SLOTS }, (_, i) => PROGRESS_SLOTS - 1 - i);
-    return { piscina, memoryLimitMb: limitMb, progress: new Int32Array(progress), freeSlots };
+    return { piscina, memoryLimitMb: limitMb, progress: new Int32Array(progress), starts: new Float64Array(starts), freeSlots };
   }
 }
 

@@ -36,6 +36,9 @@ class RecordingExecutor implements Executor {
     this.#note(`run ${batch.jids.join(',')}`);
   }
 
+  /** Its jobs start only as they finish (finish). */
+  startedJobs(): void {}
+
   stop(jid: number): void {
     this.#note(`stop ${jid}`);
   }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Scheduler, type Capacity } from '../../../src/runtime/scheduler.js';
 import { RESOURCE_PROFILES, computeUnitsOf } from '../../../src/types/resource-profiles.js';
 import { TARGET_BATCH_MS } from '../../../src/runtime/batch-size.js';
+import { PASSING_BOUND_MS } from '../../../src/runtime/backfill.js';
 import { JobTable } from '../../../src/runtime/job-table.js';
 import type { JobOutcome, OutcomeReport, RemoteError } from '../../../src/types/job-outcome.js';
 import { appendOutcome, emptyReport } from '../../../src/worker/outcome-report.js';
@@ -54,9 +55,9 @@ function createScheduler(capacity: Capacity = POOL) {
       );
       return Array.from({ length: count }, (_, i) => first + i);
     },
-    /** The jids of every batch takeBatches hands out now, in dispatch order. */
-    take(): number[][] {
-      return scheduler.takeBatches(NOW).map((batch) => batch.jids);
+    /** The jids of every batch takeBatches hands out at `at` (default NOW), in dispatch order. */
+    take(at = NOW): number[][] {
+      return scheduler.takeBatches(at).map((batch) => batch.jids);
     },
     finish(jid: number, { ms = SLOW_MS, fails = false } = {}): void {
       scheduler.finished(reportOf(outcome(jid, ms, fails)));
@@ -87,7 +88,7 @@ describe('accepting jobs', () => {
     const [jid] = s.submit();
     expect(s.status(jid!)).toBe('queued');
     expect(s.scheduler.takeBatches(NOW)).toEqual([{ type: 'c1', cores: 1, jids: [jid] }]);
-    expect(s.status(jid!)).toBe('processing');
+    expect(s.scheduler.dispatched).toBe(1);
   });
 
   it('dispatches nothing twice: a second takeBatches finds no new work', () => {
@@ -117,11 +118,27 @@ describe('accepting jobs', () => {
     expect(s.scheduler.takeBatches(NOW).map((batch) => batch.type)).toEqual(['s1']);
   });
 
-  it('stamps the start time of a dispatched job', () => {
+  it('reads queued, with no start time, until its executor says it started; then processing', () => {
     const s = createScheduler();
     const [jid] = s.submit();
-    s.scheduler.takeBatches(NOW + 7);
-    expect(s.table.started[jid!]).toBe(NOW + 7);
+    s.take();
+    expect([s.status(jid!), s.table.started[jid!]]).toEqual(['queued', 0]);
+    expect(s.scheduler.started(jid!, NOW + 7)).toBe(true);
+    expect([s.status(jid!), s.table.started[jid!]]).toEqual(['processing', NOW + 7]);
+  });
+
+  it('takes a start as news once, and only for a dispatched job', () => {
+    const s = createScheduler();
+    const [dispatched, queued] = s.submit({ cores: 5 }, s.work, 2);
+    s.take();
+    s.scheduler.started(dispatched!, NOW + 1);
+    expect(s.scheduler.started(dispatched!, NOW + 2)).toBe(false);
+    expect(s.table.started[dispatched!]).toBe(NOW + 1);
+    expect(s.scheduler.started(queued!, NOW + 3)).toBe(false);
+    expect([s.status(queued!), s.table.started[queued!]]).toEqual(['queued', 0]);
+    s.finish(dispatched!);
+    expect(s.scheduler.started(dispatched!, NOW + 4)).toBe(false);
+    expect(s.status(dispatched!)).toBe('done');
   });
 });
 
@@ -218,16 +235,17 @@ describe('compute units', () => {
     expect(s.take()).toEqual([[b]]);
   });
 
-  it('lets no later job overtake the best one while it does not fit', () => {
+  it('lets no later job overtake the best one once it has reserved its units', () => {
     const s = createScheduler();
     const [c2a, c2b] = s.submit({ type: 'c2' }, s.work, 2);
     s.take();
-    const [m1] = s.submit({ type: 'm1' });
-    const [c1] = s.submit({ type: 'c1' });
-    s.finish(c2a!); // 2.5 free: enough for the c1, not for the m1 ahead of it
-    expect(s.take()).toEqual([]);
+    const [m1] = s.submit({ type: 'm1' }, shipped('big'));
+    const [c1] = s.submit({ type: 'c1' }, shipped('small'));
+    expect(s.take()).toEqual([]); // nothing free: the m1 waits for units from now on
+    s.finish(c2a!); // 2.5 free: enough for the c1, not for the m1 ahead of it, which has waited long enough
+    expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([]);
     s.finish(c2b!);
-    expect(s.take()).toEqual([[m1], [c1]]);
+    expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([[m1], [c1]]);
   });
 
   it('charges the cores it was given, even more than 65,535', () => {
@@ -235,6 +253,125 @@ describe('compute units', () => {
     const [a, b, c] = s.submit({ cores: 70_000 }, s.work, 3);
     expect(s.take()).toEqual([[a], [b]]);
     expect(s.status(c!)).toBe('queued');
+  });
+});
+
+describe('backfill: jobs that fit run beside a larger one that waits for units, which waits a bounded time', () => {
+  const big = shipped('big');
+  const small = shipped('small');
+
+  /** Runs one m1 job of `big` that takes `ms`, so that its expected run time is known. */
+  function learnBig(s: Harness, ms: number): void {
+    const [probe] = s.submit({ type: 'm1' }, big);
+    s.take();
+    s.finish(probe!, { ms });
+  }
+
+  it('runs two c1 jobs beside the first of two m1 jobs, one after the other; the second m1 when the first ends', () => {
+    const s = createScheduler(); // 5 units: an m1 (3.25) leaves 1.75, room for one c1
+    const [m1a, m1b] = s.submit({ type: 'm1' }, big, 2);
+    const [c1a, c1b] = s.submit({}, small, 2);
+    expect(s.take()).toEqual([[m1a], [c1a]]);
+    s.finish(c1a!);
+    expect(s.take()).toEqual([[c1b]]);
+    s.finish(c1b!);
+    expect(s.take()).toEqual([]);
+    expect(s.status(m1b!)).toBe('queued');
+    s.finish(m1a!);
+    expect(s.take()).toEqual([[m1b]]);
+  });
+
+  it('passes the waiting job with the jobs that fit, best first: priority, then age', () => {
+    const s = createScheduler();
+    const [m1a, m1b] = s.submit({ type: 'm1', priority: 1 }, big, 2);
+    const [later] = s.submit({ type: 's1', priority: 7 }, shipped('scrape'));
+    const [older] = s.submit({ priority: 3 }, small);
+    const [sooner] = s.submit({ priority: 2 }, shipped('other'));
+    expect(s.take()).toEqual([[m1a], [sooner]]); // 0.75 left: nothing else fits
+    s.finish(sooner!);
+    expect(s.take()).toEqual([[older]]);
+    s.finish(older!);
+    expect(s.take()).toEqual([[later]]);
+    expect(s.status(m1b!)).toBe('queued');
+  });
+
+  it('lets the waiting job be passed until it has waited as long as its expected run time; then it reserves', () => {
+    const s = createScheduler();
+    learnBig(s, 50);
+    const [m1a, m1b] = s.submit({ type: 'm1' }, big, 2);
+    const smalls = s.submit({}, small, 3);
+    expect(s.take(NOW)).toEqual([[m1a], [smalls[0]]]); // the second m1 waits for units from NOW
+    s.finish(smalls[0]!);
+    expect(s.take(NOW + 49)).toEqual([[smalls[1]]]);
+    s.finish(smalls[1]!);
+    expect(s.take(NOW + 50)).toEqual([]); // it has waited its expected run: 1.75 units stay free for it
+    s.finish(m1a!);
+    expect(s.take(NOW + 60)).toEqual([[m1b], [smalls[2]]]);
+  });
+
+  it('reserves after PASSING_BOUND_MS when its run time is not known yet, or longer', () => {
+    for (const known of [undefined, 10 * PASSING_BOUND_MS]) {
+      const s = createScheduler();
+      if (known !== undefined) learnBig(s, known);
+      const [m1a, m1b] = s.submit({ type: 'm1' }, big, 2);
+      const smalls = s.submit({}, small, 2);
+      expect(s.take(NOW)).toEqual([[m1a], [smalls[0]]]);
+      s.finish(smalls[0]!);
+      expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([]);
+      s.finish(m1a!);
+      expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([[m1b], [smalls[1]]]);
+    }
+  });
+
+  it('priorities hold: a job is passed only by jobs that fit, and once it reserved only by a better priority', () => {
+    const s = createScheduler();
+    const [c2a, c2b] = s.submit({ type: 'c2' }, s.work, 2);
+    s.take();
+    const [urgentBig] = s.submit({ type: 'm1', priority: 1 }, big);
+    const [lowBig] = s.submit({ type: 'm1', priority: 9 }, shipped('low big'));
+    const [low] = s.submit({ priority: 9 }, small);
+    s.finish(c2a!); // 2.5 free: the m1 of priority 1 does not fit
+    expect(s.take(NOW)).toEqual([[low]]); // a job that fits passes it; the other m1 does not fit either
+    s.finish(low!);
+    const [lowAgain] = s.submit({ priority: 9 }, small);
+    expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([]); // it reserved: no lower priority starts
+    const [urgentSmall] = s.submit({ priority: 0 }, shipped('urgent'));
+    expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([[urgentSmall]]); // a better priority still goes first
+    s.finish(urgentSmall!);
+    s.finish(c2b!);
+    expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([[urgentBig], [lowAgain]]);
+    expect(s.status(lowBig!)).toBe('queued');
+  });
+
+  it('keeps the clock of a waiting job while a better one goes first', () => {
+    const s = createScheduler();
+    const [c2a, c2b] = s.submit({ type: 'c2' }, s.work, 2);
+    s.take();
+    const [lowBig] = s.submit({ type: 'm1', priority: 9 }, big);
+    expect(s.take(NOW)).toEqual([]); // the m1 waits for units from NOW
+    const [urgentBig] = s.submit({ type: 'c2', priority: 1 }, shipped('urgent big'));
+    const [c1] = s.submit({ priority: 9 }, small);
+    expect(s.take(NOW + 1)).toEqual([]); // the c2 comes first now, and waits too
+    s.finish(c2a!);
+    expect(s.take(NOW + PASSING_BOUND_MS / 2)).toEqual([[urgentBig]]);
+    s.finish(c2b!); // 2.5 free: the m1 is next again, and has waited since NOW
+    expect(s.take(NOW + PASSING_BOUND_MS)).toEqual([]);
+    expect([lowBig, c1].map((jid) => s.status(jid!))).toEqual(['queued', 'queued']);
+  });
+
+  it('does not let a job bigger than the whole capacity (workers left) hold the others back', () => {
+    const s = createScheduler();
+    s.scheduler.setCapacity(3);
+    const [m1] = s.submit({ type: 'm1' }, big); // 3.25 units: it cannot start before workers join
+    const [a, b] = s.submit({}, small, 2);
+    expect(s.take(NOW)).toEqual([[a], [b]]);
+    s.finish(a!);
+    s.finish(b!);
+    const [c] = s.submit({}, small);
+    expect(s.take(NOW + 2 * PASSING_BOUND_MS)).toEqual([[c]]);
+    s.finish(c!);
+    s.scheduler.setCapacity(5);
+    expect(s.take(NOW + 2 * PASSING_BOUND_MS)).toEqual([[m1]]);
   });
 });
 
@@ -253,6 +390,7 @@ describe('capacity that changes while it runs (workers join and leave)', () => {
     const s = createScheduler();
     const jids = s.submit({}, s.work, 8);
     s.take();
+    for (const jid of jids.slice(0, 5)) s.scheduler.started(jid, NOW);
     s.scheduler.setCapacity(2);
     expect(jids.slice(0, 5).map((jid) => s.status(jid))).toEqual(Array(5).fill('processing'));
     expect(s.take()).toEqual([]);
@@ -910,11 +1048,15 @@ describe('batches', () => {
     expect(s.take()).toEqual([[other]]);
   });
 
-  it('puts every job of a batch in processing', () => {
+  it('dispatches every job of a batch, and each reads processing only once it has started', () => {
     const s = createScheduler(ONE_AT_A_TIME);
     const jids = learnFastFunction(s, 3);
-    s.take();
-    expect(jids.map((jid) => s.status(jid))).toEqual(['processing', 'processing', 'processing']);
+    expect(s.take()).toEqual([jids]);
+    expect(s.scheduler.dispatched).toBe(3);
+    expect(jids.map((jid) => s.status(jid))).toEqual(['queued', 'queued', 'queued']);
+    s.scheduler.started(jids[0]!, NOW);
+    s.scheduler.started(jids[1]!, NOW + 1);
+    expect(jids.map((jid) => s.status(jid))).toEqual(['processing', 'processing', 'queued']);
   });
 });
 

@@ -11,7 +11,10 @@ function createWaiters(count: number) {
   const table = new JobTable();
   const first = table.allocate(count);
   const jids = Array.from({ length: count }, (_, i) => first + i);
-  for (const jid of jids) table.status[jid] = Code.Processing;
+  for (const jid of jids) {
+    table.status[jid] = Code.Processing;
+    table.started[jid] = 1; // running, not only dispatched
+  }
   const waiters = new Waiters(table);
   return {
     table,

@@ -19,6 +19,8 @@ import type { RedisRecords } from './redis-records.js';
 interface Wait {
   /** Jobs of the wait that completed (or may have): read them again. */
   update(jids: number[]): void;
+  /** Jobs of the wait a message says ended 'done' (a complete record never changes: nothing to read). */
+  done(jids: number[]): void;
   settle(verdict: WaitVerdict): void;
 }
 
@@ -43,11 +45,20 @@ export class DoneWaits {
     return this.#active.size;
   }
 
-  /** A message of the `done` channel. */
+  /** A message of the `done` channel: jids complete otherwise than 'done' (read again), then after a '|' those 'done'. */
   heard(message: string): void {
     const epoch = ++this.#epoch;
+    const bar = message.indexOf('|');
+    const other = this.#touched(parseJidList(bar < 0 ? message : message.slice(0, bar)), epoch);
+    const done = bar < 0 ? undefined : this.#touched(parseJidList(message.slice(bar + 1)), epoch);
+    for (const [wait, jids] of other) wait.update(jids);
+    if (done) for (const [wait, jids] of done) wait.done(jids);
+  }
+
+  /** The waits on these jids, just named by message `epoch`, with the jids of each. */
+  #touched(named: number[], epoch: number): Map<Wait, number[]> {
     const touched = new Map<Wait, number[]>();
-    for (const jid of parseJidList(message)) {
+    for (const jid of named) {
       this.#open.delete(jid);
       const waits = this.#byJid.get(jid);
       if (waits || this.#reading.has(jid)) this.#namedAt.set(jid, epoch);
@@ -58,7 +69,7 @@ export class DoneWaits {
         else touched.set(wait, [jid]);
       }
     }
-    for (const [wait, jids] of touched) wait.update(jids);
+    return touched;
   }
 
   /** Messages may have been lost (the subscriber reconnected): every wait reads all its jobs again. */
@@ -102,6 +113,7 @@ export class DoneWaits {
             (error: Error) => fail(error),
           );
         },
+        done: (jids) => seen(jids, new Array<JobStatus>(jids.length).fill('done')),
       };
       const fail = (error: Error) => {
         if (!this.#active.has(wait)) return;

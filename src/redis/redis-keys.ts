@@ -30,7 +30,8 @@
  *                          BullMQ, so a caller that dies between the script and the add loses nothing.
  * - `P workers`            worker id -> JSON WorkerRecord; `P alive:{id}`: a key with a PX TTL the
  *                          worker's heartbeat renews. A worker is alive while that key exists.
- * - channels `P done` (jids just complete, `a-b` ranges and single jids, comma-separated) and
+ * - channels `P done` (jids just complete, `a-b` ranges and single jids, comma-separated: those
+ *   that ended otherwise than 'done', then, when some ended 'done', a '|' and those) and
  *   `P kill` (jids to stop now, same form).
  *
  * BullMQ keeps its own keys under the prefix `nimbus`, one queue per resource type named

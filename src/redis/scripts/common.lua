@@ -94,13 +94,14 @@ end
 -- still to be told (a stack: the walk is depth-first, and a diamond is reached once per edge).
 -- A job has dependents to tell only when its hash says so (`dependents` = '1', set by submit).
 local completed = {}
+local completedDone = {}
 local toSettle = {}
 
 -- Ends an unfinished job with a complete status; `fields` must hold its `finished`.
 local function finish(jid, c, from, status, fields, hasDependents)
   move(jid, c, from, status, fields)
   leftDeltas[c.id] = (leftDeltas[c.id] or 0) + 1
-  completed[#completed + 1] = jid
+  if status == 'done' then completedDone[#completedDone + 1] = jid else completed[#completed + 1] = jid end
   if hasDependents then toSettle[#toSettle + 1] = { jid, status } end
 end
 
@@ -176,10 +177,16 @@ local function formatJids(list)
   return table.concat(parts, ',')
 end
 
--- The end of every script that changes statuses: the sums written, `done` published.
+-- The end of every script that changes statuses: the sums written, `done` published: the jids
+-- that failed (or were killed or stalled), then, after a '|', those now 'done' (a waiter reads
+-- the statuses of the first part only: complete records never change).
 local function publishDone()
   flush()
-  if #completed > 0 then redis.call('PUBLISH', P .. 'done', formatJids(completed)) end
+  if #completedDone > 0 then
+    redis.call('PUBLISH', P .. 'done', formatJids(completed) .. '|' .. formatJids(completedDone))
+  elseif #completed > 0 then
+    redis.call('PUBLISH', P .. 'done', formatJids(completed))
+  end
 end
 
 -- ---- the script itself follows ----

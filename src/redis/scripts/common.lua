@@ -33,14 +33,25 @@ local chunks = {}
 local function chunkOf(id)
   local c = chunks[id]
   if c == nil then
-    local v = redis.call('HMGET', chunkKey(id), 'type', 'cores', 'priority', 'first', 'count', 'dependsOnErrors', 'restartable', 'fn')
+    local v = redis.call('HMGET', chunkKey(id), 'type', 'cores', 'priority', 'first', 'count', 'dependsOnErrors', 'restartable', 'fn', 'claim')
     c = {
       id = id, type = v[1], cores = v[2], priority = v[3], first = tonumber(v[4]), count = tonumber(v[5]),
-      ignore = v[6] == 'ignore', restartable = v[7] == '1', fn = v[8],
+      ignore = v[6] == 'ignore', restartable = v[7] == '1', fn = v[8], claim = v[9] or nil,
     }
     chunks[id] = c
   end
   return c
+end
+
+-- The worker that holds a job (nil: none). A job's own `claim` field says so when it has one ('':
+-- given back, nobody); else its chunk's `claim`: the first take of a whole chunk claims every job
+-- of it with one write there, and only a later take (a lost worker's jobs) writes jobs' own fields.
+local function holderOf(jobClaim, c)
+  if jobClaim then
+    if jobClaim == '' then return nil end
+    return jobClaim
+  end
+  return c.claim
 end
 
 -- Changes to `P counts` (unfinished jobs by status|type|cores) and to chunks' `left` (jobs not

@@ -117,13 +117,20 @@ export class RedisRecords {
 
   /** The result of each jid: its value or its failure once complete; undefined while unfinished or unknown. */
   async results(jids: number[]): Promise<(JobResult | undefined)[]> {
+    return (await this.statusesAndResults(jids)).results;
+  }
+
+  /** The status and the result (see results) of each jid, in one read: a wait that wants values reads each job once. */
+  async statusesAndResults(jids: number[]): Promise<{ statuses: (JobStatus | undefined)[]; results: (JobResult | undefined)[] }> {
     const flat = await this.#read<Buffer | null>(jids, 'result', 3, this.#scripts.readBuffer);
-    return jids.map((jid, i): JobResult | undefined => {
-      const text = flat[i * 3]?.toString();
+    const statuses = jids.map((_, i) => flat[i * 3]?.toString() as JobStatus | undefined);
+    const results = jids.map((jid, i): JobResult | undefined => {
+      const text = statuses[i];
       if (text === 'done') return { ok: true, value: unpackValue(flat[i * 3 + 2] ?? null) };
       const failure = failureOf(jid, text ?? null, flat[i * 3 + 1]?.toString() ?? null);
       return failure && { ok: false, failure };
     });
+    return { statuses, results };
   }
 
   /**

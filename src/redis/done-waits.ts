@@ -19,6 +19,8 @@ import type { RedisRecords } from './redis-records.js';
 interface Wait {
   /** Jobs of the wait that completed (or may have): read them again. */
   update(jids: number[]): void;
+  /** Jobs of the wait a message says ended 'done' (a complete record never changes: nothing to read). */
+  done(jids: number[]): void;
   settle(verdict: WaitVerdict): void;
 }
 
@@ -43,11 +45,20 @@ export class DoneWaits {
     return this.#active.size;
   }
 
-  /** A message of the `done` channel. */
+  /** A message of the `done` channel: jids complete otherwise than 'done' (read again), then after a '|' those 'done'. */
   heard(message: string): void {
     const epoch = ++this.#epoch;
+    const bar = message.indexOf('|');
+    const other = this.#touched(parseJidList(bar < 0 ? message : message.slice(0, bar)), epoch);
+    const done = bar < 0 ? undefined : this.#touched(parseJidList(message.slice(bar + 1)), epoch);
+    for (const [wait, jids] of other) wait.update(jids);
+    if (done) for (const [wait, jids] of done) wait.done(jids);
+  }
+
+  /** The waits on these jids, just named by message `epoch`, with the jids of each. */
+  #touched(named: number[], epoch: number): Map<Wait, number[]> {
     const touched = new Map<Wait, number[]>();
-    for (const jid of parseJidList(message)) {
+    for (const jid of named) {
       this.#open.delete(jid);
       const waits = this.#byJid.get(jid);
       if (waits || this.#reading.has(jid)) this.#namedAt.set(jid, epoch);
@@ -58,7 +69,7 @@ export class DoneWaits {
         else touched.set(wait, [jid]);
       }
     }
-    for (const [wait, jids] of touched) wait.update(jids);
+    return touched;
   }
 
   /** Messages may have been lost (the subscriber reconnected): every wait reads all its jobs again. */
@@ -85,6 +96,8 @@ export class DoneWaits {
       const unfinished = new Set(unique);
       let timer: LongTimer | undefined;
       let answering = false;
+      /** Results read with the statuses (a wait for values reads both at first): not read again. */
+      const known = new Map<number, JobResult>();
       const end = () => {
         this.#active.delete(wait);
         timer?.cancel();
@@ -102,6 +115,7 @@ export class DoneWaits {
             (error: Error) => fail(error),
           );
         },
+        done: (jids) => seen(jids, new Array<JobStatus>(jids.length).fill('done')),
       };
       const fail = (error: Error) => {
         if (!this.#active.has(wait)) return;
@@ -128,10 +142,14 @@ export class DoneWaits {
       };
       const answer = (jids: number[], verdict: (results: JobResult[]) => WaitVerdict) => {
         answering = true;
-        this.#records.results(jids).then((results) => {
+        const toRead = jids.filter((jid) => !known.has(jid));
+        const settle = () => wait.settle(verdict(jids.map((jid) => known.get(jid)!)));
+        if (toRead.length === 0) return settle();
+        this.#records.results(toRead).then((results) => {
           const missing = results.findIndex((result) => result === undefined);
-          if (missing >= 0) fail(errors.unknownJid(jids[missing]!));
-          else wait.settle(verdict(results as JobResult[]));
+          if (missing >= 0) return fail(errors.unknownJid(toRead[missing]!));
+          for (const [i, jid] of toRead.entries()) known.set(jid, results[i]!);
+          settle();
         }, fail);
       };
 
@@ -139,7 +157,7 @@ export class DoneWaits {
       for (const jid of unique) this.#register(jid, wait);
       // Registered first, read second: a job that completes in between is heard, or read complete.
       const toRead = unique.filter((jid) => !this.#open.has(jid));
-      this.#read(toRead).then((statuses) => {
+      this.#read(toRead, request.values && !request.any ? known : undefined).then((statuses) => {
         const unknown = statuses.findIndex((status) => status === undefined);
         if (unknown >= 0) return fail(errors.unknownJid(toRead[unknown]!));
         // The first failure in the order asked, as the local runtime answers.
@@ -154,12 +172,20 @@ export class DoneWaits {
     });
   }
 
-  /** The statuses of `jids`, remembering those open unless a message about them overtook the read. */
-  async #read(jids: number[]): Promise<(JobStatus | undefined)[]> {
+  /**
+   * The statuses of `jids`, remembering those open unless a message about them overtook the read;
+   * with `results`, the results of the complete ones too, into it (one read for both).
+   */
+  async #read(jids: number[], results?: Map<number, JobResult>): Promise<(JobStatus | undefined)[]> {
     const epoch = this.#epoch;
     for (const jid of jids) this.#reading.set(jid, (this.#reading.get(jid) ?? 0) + 1);
     try {
-      const statuses = await this.#records.status(jids);
+      let statuses: (JobStatus | undefined)[];
+      if (results) {
+        const read = await this.#records.statusesAndResults(jids);
+        statuses = read.statuses;
+        for (const [i, result] of read.results.entries()) if (result !== undefined) results.set(jids[i]!, result);
+      } else statuses = await this.#records.status(jids);
       for (let i = 0; i < jids.length; i++) {
         const status = statuses[i];
         if (status !== undefined && !isComplete(status) && (this.#namedAt.get(jids[i]!) ?? 0) <= epoch) this.#open.add(jids[i]!);

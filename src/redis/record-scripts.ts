@@ -12,9 +12,12 @@ export type ScriptArg = string | number | Buffer | Uint8Array;
 
 type Script = (...args: ScriptArg[]) => Promise<unknown>;
 
-const SCRIPT_NAMES = ['submit', 'claim', 'started', 'complete', 'kill', 'delete', 'returned', 'list'] as const;
+const SCRIPT_NAMES = ['submit', 'claim', 'started', 'complete', 'kill', 'delete', 'returned', 'list', 'read'] as const;
 
-export type RecordScripts = Readonly<Record<(typeof SCRIPT_NAMES)[number], Script>>;
+export type RecordScripts = Readonly<Record<(typeof SCRIPT_NAMES)[number], Script>> & {
+  /** The read script with its reply as Buffers (values are v8 bytes). */
+  readBuffer: Script;
+};
 
 let sources: Record<string, string> | undefined;
 
@@ -36,5 +39,5 @@ export function defineRecordScripts(redis: Redis): RecordScripts {
     if (typeof commands[command] !== 'function') redis.defineCommand(command, { numberOfKeys: 0, lua: lua[name]! });
     scripts[name] = (...args) => commands[command]!.apply(redis, args);
   }
-  return scripts as RecordScripts;
+  return { ...scripts, readBuffer: (...args) => commands.nimbus_readBuffer!.apply(redis, args) } as RecordScripts;
 }

@@ -15,11 +15,14 @@
  *                          `pending` (its dependencies not complete yet: they are shared by every
  *                          job of a submission, so they are counted once per chunk), `left` (jobs
  *                          not complete: at 0 the args go) and `records` (job records not deleted:
- *                          at 0 the chunk goes). Its id is its first jid.
+ *                          at 0 the chunk goes), `claim` (the worker whose first take of the
+ *                          whole chunk claimed each job of it at once: a job without its own
+ *                          `claim` is held by that worker). Its id is its first jid.
  * - `P args:{id}`          the chunk's argument lists, v8 `Packed[]`; deleted once every job of
  *                          the chunk is complete.
  * - `P job:{jid}`          a small hash per job: `status` and `chunk`, then what happens to it:
- *                          `claim` (the worker id that holds it), `worker` (`host:pid` that ran it),
+ *                          `claim` (the worker id that holds it, '' none; absent: its chunk's
+ *                          `claim` says), `worker` (`host:pid` that ran it),
  *                          `started`, `finished`, `attempts`, `cputime`, `memory`, `memoryLimit`,
  *                          `stdout`, `stderr`, `exception` (JSON RemoteError), `value` (v8 Packed),
  *                          and `dependents` ('1' once some chunk waits on it).
@@ -30,7 +33,8 @@
  *                          BullMQ, so a caller that dies between the script and the add loses nothing.
  * - `P workers`            worker id -> JSON WorkerRecord; `P alive:{id}`: a key with a PX TTL the
  *                          worker's heartbeat renews. A worker is alive while that key exists.
- * - channels `P done` (jids just complete, `a-b` ranges and single jids, comma-separated) and
+ * - channels `P done` (jids just complete, `a-b` ranges and single jids, comma-separated: those
+ *   that ended otherwise than 'done', then, when some ended 'done', a '|' and those) and
  *   `P kill` (jids to stop now, same form).
  *
  * BullMQ keeps its own keys under the prefix `nimbus`, one queue per resource type named

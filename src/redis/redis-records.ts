@@ -16,7 +16,7 @@ import type { JobStatus } from '../types/job-status.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { CHUNK_FIELDS, JOB_FIELDS, chunkRefsOf, completedArgs, failureOf, infoOf, optionsOf, unpackValue } from './record-fields.js';
 import { defineRecordScripts, type RecordScripts, type ScriptArg } from './record-scripts.js';
-import { RedisKeys, WIRE_VERSION } from './redis-keys.js';
+import { RedisKeys, WIRE_VERSION, formatJidList } from './redis-keys.js';
 import type {
   ChunkContents,
   ChunkRef,
@@ -35,6 +35,9 @@ export type * from './record-types.js';
 
 /** Jids a list script scans per call: a long scan never holds Redis for long. */
 const LIST_SCAN = 5_000;
+
+/** Jids one read script call answers: a few ms of Redis at most. */
+const READ_BATCH = 5_000;
 
 /** A function's bytes and content id, made once per shipped function. */
 const shippedBytes = new WeakMap<ShippedFunction, { bytes: Buffer; id: string }>();
@@ -96,9 +99,8 @@ export class RedisRecords {
 
   /** The status of each jid; undefined for an unknown (never created, or deleted) one. */
   async status(jids: number[]): Promise<(JobStatus | undefined)[]> {
-    const pipeline = this.#redis.pipeline();
-    for (const jid of jids) pipeline.hget(this.keys.job(jid), 'status');
-    return (await execute<string | null>(pipeline)).map((status) => (status ?? undefined) as JobStatus | undefined);
+    const rows = await this.#read<string | null>(jids, 'status', 1, this.#scripts.read);
+    return rows.map((status) => (status ?? undefined) as JobStatus | undefined);
   }
 
   /** The info of each jid (with `worker`, once one started it); undefined for an unknown one. */
@@ -115,15 +117,35 @@ export class RedisRecords {
 
   /** The result of each jid: its value or its failure once complete; undefined while unfinished or unknown. */
   async results(jids: number[]): Promise<(JobResult | undefined)[]> {
-    const pipeline = this.#redis.pipeline();
-    for (const jid of jids) pipeline.hmgetBuffer(this.keys.job(jid), 'status', 'exception', 'value');
-    const rows = await execute<(Buffer | null)[]>(pipeline);
-    return rows.map(([status, exception, value], i): JobResult | undefined => {
-      const text = status?.toString();
-      if (text === 'done') return { ok: true, value: unpackValue(value ?? null) };
-      const failure = failureOf(jids[i]!, text ?? null, exception?.toString() ?? null);
+    return (await this.statusesAndResults(jids)).results;
+  }
+
+  /** The status and the result (see results) of each jid, in one read: a wait that wants values reads each job once. */
+  async statusesAndResults(jids: number[]): Promise<{ statuses: (JobStatus | undefined)[]; results: (JobResult | undefined)[] }> {
+    const flat = await this.#read<Buffer | null>(jids, 'result', 3, this.#scripts.readBuffer);
+    const statuses = jids.map((_, i) => flat[i * 3]?.toString() as JobStatus | undefined);
+    const results = jids.map((jid, i): JobResult | undefined => {
+      const text = statuses[i];
+      if (text === 'done') return { ok: true, value: unpackValue(flat[i * 3 + 2] ?? null) };
+      const failure = failureOf(jid, text ?? null, flat[i * 3 + 1]?.toString() ?? null);
       return failure && { ok: false, failure };
     });
+    return { statuses, results };
+  }
+
+  /**
+   * Reads `width` fields per jid with the read script, READ_BATCH jids per call (the calls go out
+   * together): one reply per batch instead of one command per job, and no call holds Redis long.
+   */
+  async #read<T>(jids: number[], what: 'status' | 'result', width: number, script: (...args: ScriptArg[]) => Promise<unknown>): Promise<T[]> {
+    const calls: Promise<unknown>[] = [];
+    for (let start = 0; start < jids.length; start += READ_BATCH) {
+      calls.push(script(this.keys.prefix, what, formatJidList(jids.slice(start, start + READ_BATCH))));
+    }
+    const replies = (await Promise.all(calls)) as T[][];
+    const flat = replies.length === 1 ? replies[0]! : replies.flat();
+    if (flat.length !== jids.length * width) throw new Error(`the read script answered ${flat.length} fields for ${jids.length} jobs`);
+    return flat;
   }
 
   /**

@@ -69,7 +69,7 @@ describe('waits on Redis', () => {
     let firstRead!: () => void;
     const readOnce = new Promise<void>((resolve) => (firstRead = resolve));
     monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.some((arg) => arg.endsWith(`job:${jid}`)) && args[0]!.toLowerCase().startsWith('hget')) {
+      if (args.some((arg) => arg.endsWith(`job:${jid}`)) && /^hm?get/.test(args[0]!.toLowerCase())) {
         reads.push(args.join(' '));
         firstRead();
       }

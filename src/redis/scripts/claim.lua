@@ -27,29 +27,52 @@ end
 local verdicts = {}
 -- The chunks of these jobs are in a worker's hands now: off the ready set.
 local taken = {}
+local rows = {}
+local perChunk = {}
+local seenJid = {}
 for i = 7, #ARGV do
   local jid = tonumber(ARGV[i])
+  local v = redis.call('HMGET', jobKey(jid), 'status', 'claim', 'chunk', 'attempts', 'worker', 'dependents')
+  rows[#rows + 1] = { jid, v }
+  if v[3] and not seenJid[jid] then
+    seenJid[jid] = true
+    perChunk[v[3]] = (perChunk[v[3]] or 0) + 1
+  end
+end
+-- A chunk no worker took yet, asked for whole: claimed in its hash, with one write; its jobs
+-- without a claim of their own inherit it (holderOf). The holders below are those from before.
+local whole = {}
+for id, n in pairs(perChunk) do
+  local c = chunkOf(id)
+  if c.first ~= nil and c.claim == nil and n == c.count then
+    redis.call('HSET', chunkKey(id), 'claim', me)
+    whole[id] = true
+  end
+end
+for _, row in ipairs(rows) do
+  local jid, v = row[1], row[2]
   local key = jobKey(jid)
-  local v = redis.call('HMGET', key, 'status', 'claim', 'chunk', 'attempts', 'worker', 'dependents')
-  local status, claim = v[1], v[2]
+  local status = v[1]
+  local c = v[3] and chunkOf(v[3])
+  local claim = c and holderOf(v[2], c)
   local verdict = 'skip'
   if status == 'queued' then
     if not claim or (claim ~= me and not isAlive(claim)) then
-      redis.call('HSET', key, 'claim', me)
+      -- A job of a chunk claimed whole just now, with no claim of its own, is mine already.
+      if not (whole[v[3]] and not v[2]) then redis.call('HSET', key, 'claim', me) end
       verdict = 'run'
     else
       verdict = 'held:' .. claim
     end
   elseif status == 'processing' then
-    if claim == me or isAlive(claim) then
+    if claim and (claim == me or isAlive(claim)) then
       verdict = 'held:' .. claim
     else
-      local c = chunkOf(v[3])
       if c.restartable and tonumber(v[4] or '0') <= maxRestarts then
         move(jid, c, 'processing', 'queued', { 'claim', me })
         verdict = 'rerun'
       else
-        finish(jid, c, 'processing', 'error', { 'finished', now, 'exception', lostError(v[5] or claim) }, v[6] == '1')
+        finish(jid, c, 'processing', 'error', { 'finished', now, 'exception', lostError(v[5] or claim or 'unknown') }, v[6] == '1')
         verdict = 'lost'
       end
     end

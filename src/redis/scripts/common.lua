@@ -33,14 +33,25 @@ local chunks = {}
 local function chunkOf(id)
   local c = chunks[id]
   if c == nil then
-    local v = redis.call('HMGET', chunkKey(id), 'type', 'cores', 'priority', 'first', 'count', 'dependsOnErrors', 'restartable', 'fn')
+    local v = redis.call('HMGET', chunkKey(id), 'type', 'cores', 'priority', 'first', 'count', 'dependsOnErrors', 'restartable', 'fn', 'claim')
     c = {
       id = id, type = v[1], cores = v[2], priority = v[3], first = tonumber(v[4]), count = tonumber(v[5]),
-      ignore = v[6] == 'ignore', restartable = v[7] == '1', fn = v[8],
+      ignore = v[6] == 'ignore', restartable = v[7] == '1', fn = v[8], claim = v[9] or nil,
     }
     chunks[id] = c
   end
   return c
+end
+
+-- The worker that holds a job (nil: none). A job's own `claim` field says so when it has one ('':
+-- given back, nobody); else its chunk's `claim`: the first take of a whole chunk claims every job
+-- of it with one write there, and only a later take (a lost worker's jobs) writes jobs' own fields.
+local function holderOf(jobClaim, c)
+  if jobClaim then
+    if jobClaim == '' then return nil end
+    return jobClaim
+  end
+  return c.claim
 end
 
 -- Changes to `P counts` (unfinished jobs by status|type|cores) and to chunks' `left` (jobs not
@@ -94,13 +105,14 @@ end
 -- still to be told (a stack: the walk is depth-first, and a diamond is reached once per edge).
 -- A job has dependents to tell only when its hash says so (`dependents` = '1', set by submit).
 local completed = {}
+local completedDone = {}
 local toSettle = {}
 
 -- Ends an unfinished job with a complete status; `fields` must hold its `finished`.
 local function finish(jid, c, from, status, fields, hasDependents)
   move(jid, c, from, status, fields)
   leftDeltas[c.id] = (leftDeltas[c.id] or 0) + 1
-  completed[#completed + 1] = jid
+  if status == 'done' then completedDone[#completedDone + 1] = jid else completed[#completed + 1] = jid end
   if hasDependents then toSettle[#toSettle + 1] = { jid, status } end
 end
 
@@ -176,10 +188,16 @@ local function formatJids(list)
   return table.concat(parts, ',')
 end
 
--- The end of every script that changes statuses: the sums written, `done` published.
+-- The end of every script that changes statuses: the sums written, `done` published: the jids
+-- that failed (or were killed or stalled), then, after a '|', those now 'done' (a waiter reads
+-- the statuses of the first part only: complete records never change).
 local function publishDone()
   flush()
-  if #completed > 0 then redis.call('PUBLISH', P .. 'done', formatJids(completed)) end
+  if #completedDone > 0 then
+    redis.call('PUBLISH', P .. 'done', formatJids(completed) .. '|' .. formatJids(completedDone))
+  elseif #completed > 0 then
+    redis.call('PUBLISH', P .. 'done', formatJids(completed))
+  end
 end
 
 -- ---- the script itself follows ----

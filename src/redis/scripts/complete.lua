@@ -11,7 +11,7 @@ for i = 4, #ARGV, 11 do
   local jid = tonumber(ARGV[i])
   local v = redis.call('HMGET', jobKey(jid), 'status', 'claim', 'chunk', 'attempts', 'dependents')
   local status = ARGV[i + 1]
-  if (v[1] == 'queued' or v[1] == 'processing') and v[2] == me and COMPLETE[status] then
+  if (v[1] == 'queued' or v[1] == 'processing') and COMPLETE[status] and holderOf(v[2], chunkOf(v[3])) == me then
     local fields = {}
     for f = 1, #FIELDS do
       local value = ARGV[i + 1 + f]

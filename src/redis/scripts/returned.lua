@@ -4,8 +4,9 @@ for i = 3, #ARGV do
   local jid = tonumber(ARGV[i])
   local key = jobKey(jid)
   local v = redis.call('HMGET', key, 'status', 'claim', 'chunk')
-  if v[1] == 'queued' and v[2] == ARGV[2] then
-    redis.call('HDEL', key, 'claim')
+  if v[1] == 'queued' and holderOf(v[2], chunkOf(v[3])) == ARGV[2] then
+    -- '' (not absent): the chunk's claim, which names this worker, no longer speaks for it.
+    redis.call('HSET', key, 'claim', '')
     redis.call('SADD', READY, v[3])
     addReady(chunkOf(v[3]))
   end

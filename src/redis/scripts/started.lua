@@ -4,7 +4,7 @@
 for i = 4, #ARGV, 2 do
   local jid = tonumber(ARGV[i])
   local v = redis.call('HMGET', jobKey(jid), 'status', 'claim', 'chunk', 'attempts')
-  if v[1] == 'queued' and v[2] == ARGV[2] then
+  if v[1] == 'queued' and holderOf(v[2], chunkOf(v[3])) == ARGV[2] then
     move(jid, chunkOf(v[3]), 'queued', 'processing', { 'started', ARGV[i + 1], 'worker', ARGV[3], 'attempts', (tonumber(v[4]) or 0) + 1 })
   end
 end

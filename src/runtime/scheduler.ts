@@ -61,12 +61,15 @@ export class Scheduler {
   readonly #onComplete: CompletionListener;
 
   readonly #costOf: Capacity['costOf'];
+  /** What the cheapest job costs (one core of the cheapest type): with less free, nothing fits. */
+  readonly #cheapest: number;
   readonly #maxRunning: (typeIndex: number) => number;
 
   constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener) {
     this.table = table;
     this.#units = new UnitLedger(capacity, maxParked);
     this.#costOf = costOf;
+    this.#cheapest = Math.min(...RESOURCE_TYPES.map((type) => costOf(type, 1)));
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#onComplete = onComplete;
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
@@ -142,17 +145,30 @@ export class Scheduler {
   takeBatches(now: number): Batch[] {
     const batches: Batch[] = [];
     for (let next = this.#bestQueue(false); next !== undefined; next = this.#bestQueue(false)) {
-      let queue: ReadyQueue | undefined = next;
       const jid = next.peek()!;
       const computeUnits = this.#costOf(this.table.typeOf(jid), this.table.cores[jid]!);
-      if (!this.#units.fits(computeUnits)) {
-        if (this.#units.parkOneIfStuck()) continue;
-        queue = this.#mayPass(jid, computeUnits, now) ? this.#bestQueue(true) : undefined;
-        if (queue === undefined) break;
+      if (this.#units.fits(computeUnits)) {
+        batches.push(this.#formBatch(next));
+        continue;
       }
-      batches.push(this.#formBatch(queue));
+      if (this.#units.parkOneIfStuck()) continue;
+      if (this.#mayPass(jid, computeUnits, now)) this.#startWhatFits(batches);
+      break;
     }
     return batches;
+  }
+
+  /**
+   * Starts every job that fits the free units, best first, past the next job, which does not.
+   * That job stays next and does not fit meanwhile: the free units only shrink, and no job
+   * comes before it. Below the cheapest job's cost nothing fits: no need to look.
+   */
+  #startWhatFits(batches: Batch[]): void {
+    while (this.#units.fits(this.#cheapest)) {
+      const queue = this.#bestQueue(true);
+      if (queue === undefined) return;
+      batches.push(this.#formBatch(queue));
+    }
   }
 
   /**

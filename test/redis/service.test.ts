@@ -6,6 +6,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisService } from '../../src/redis/redis-service.js';
+import { workerName } from '../../src/redis/redis-records.js';
 import type { WaitRequest } from '../../src/types/job-service.js';
 import { beat, done, failed, openRecords, run, submission, worker } from '../support/redis-jobs.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -177,6 +178,6 @@ describe('load', () => {
     await records.started([first], w1, [Date.now()]);
     const { workers, ...load } = await service.load();
     expect(load).toEqual({ computeUnits: { used: 1, total: 5, byType: { c1: 1 } }, running: { c1: 1 }, queued: 2, waiting: 0 });
-    expect(workers?.map((worker) => worker.computeUnits).sort()).toEqual([2.5, 2.5]);
+    expect(workers?.map((worker) => [worker.name, worker.computeUnits])).toEqual([[workerName(w1), 5]]);
   });
 });

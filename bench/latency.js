@@ -16,6 +16,7 @@ import { startPiscina, startRawChildProcess, startRawWorker } from './peers.js';
 import { timeInTurns } from './stopwatch.js';
 import { atMost } from './target.js';
 import { addTwo } from './work.js';
+import { roundTrips, median } from './round-trips.js';
 
 export const name = 'latency';
 export const title = 'Latency: K sequential round trips of x => x + 2';
@@ -101,17 +102,4 @@ function targetsFor(isolation, { nimbus, piscina, raw, ipc }) {
     atMost('latency (thread): nimbus round trip / piscina run', nimbus.fastest / piscina.fastest, THREAD_VS_PISCINA, show.ratio),
     atMost('latency (thread): nimbus round trip / raw postMessage ping-pong', nimbus.fastest / raw.fastest, THREAD_VS_POST_MESSAGE, show.ratio),
   ];
-}
-
-async function roundTrips(roundTrip, count) {
-  for (let x = 0; x < count; x++) {
-    const answer = await roundTrip(x);
-    if (answer !== addTwo(x)) throw new Error(`round trip ${x} answered ${answer}`);
-  }
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

@@ -13,6 +13,7 @@ import { BULLMQ_CONCURRENCY } from './redis-map.js';
 import { timeInTurns } from './stopwatch.js';
 import { atMost } from './target.js';
 import { addTwo } from './work.js';
+import { roundTrips, median } from './round-trips.js';
 
 export const name = 'redis-latency';
 export const title = 'Redis: K sequential call -> result round trips, nimbus against raw BullMQ add -> completed';
@@ -85,17 +86,4 @@ function report(runners, times, perRound, failure) {
     measurements: Object.fromEntries(figures.map((f) => [f.key, { fastestMicros: f.fastest, medianMicros: f.median, roundMicros: f.rounds }])),
     targets: [atMost('redis latency: nimbus round trip / raw BullMQ round trip', ratio, MAX_RATIO, show.ratio)],
   };
-}
-
-async function roundTrips(roundTrip, count) {
-  for (let x = 0; x < count; x++) {
-    const answer = await roundTrip(x);
-    if (answer !== addTwo(x)) throw new Error(`round trip ${x} answered ${answer}`);
-  }
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

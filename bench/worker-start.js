@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Cloud } from 'nimbus';
 import * as show from './format.js';
 import { atMost } from './target.js';
+import { median } from './round-trips.js';
 
 export const name = 'worker-start';
 export const title = "Worker start: spawn to first job run, and an idle worker's memory";
@@ -75,9 +76,4 @@ export async function run({ quick }) {
     measurements,
     targets,
   };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }

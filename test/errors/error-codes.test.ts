@@ -8,24 +8,15 @@ import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cloud, CloudError, CloudException, CloudTimeoutError, type ErrorCode } from 'nimbus';
+import { Cloud, CloudException, CloudTimeoutError, type ErrorCode } from 'nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_MODES, STOPPING_MODES, hang, makeCloud, type Mode } from '../support/clouds.js';
+import { refusal } from '../support/refusal.js';
 
 // Inside a job, the name `cloud` is the job's own client of the same runtime.
 declare const cloud: Cloud;
 
 /** The CloudError an attempt throws or rejects with; fails the test if it ends otherwise. */
-async function refusal(attempt: () => unknown): Promise<CloudError> {
-  let error: unknown;
-  try {
-    await attempt();
-  } catch (thrown) {
-    error = thrown;
-  }
-  expect(error).toBeInstanceOf(CloudError);
-  return error as CloudError;
-}
 
 async function codeOf(attempt: () => unknown): Promise<ErrorCode> {
   return (await refusal(attempt)).code;

@@ -7,21 +7,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cloud, CloudError, type CloudConfig } from 'nimbus';
+import { Cloud, type CloudConfig } from 'nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
+import { refusal } from '../support/refusal.js';
 
 /** The CloudError an attempt throws or rejects with; fails the test if it ends otherwise. */
-async function refusal(attempt: () => unknown): Promise<CloudError> {
-  let error: unknown;
-  try {
-    await attempt();
-  } catch (thrown) {
-    error = thrown;
-  }
-  expect(error).toBeInstanceOf(CloudError);
-  return error as CloudError;
-}
 
 describe('Redis that cannot be reached', () => {
   let clouds: Cloud[] = [];

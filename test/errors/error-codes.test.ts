@@ -16,8 +16,6 @@ import { refusal } from '../support/refusal.js';
 // Inside a job, the name `cloud` is the job's own client of the same runtime.
 declare const cloud: Cloud;
 
-/** The CloudError an attempt throws or rejects with; fails the test if it ends otherwise. */
-
 async function codeOf(attempt: () => unknown): Promise<ErrorCode> {
   return (await refusal(attempt)).code;
 }

@@ -12,8 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
 import { refusal } from '../support/refusal.js';
 
-/** The CloudError an attempt throws or rejects with; fails the test if it ends otherwise. */
-
 describe('Redis that cannot be reached', () => {
   let clouds: Cloud[] = [];
   afterAll(() => Promise.all(clouds.map((cloud) => cloud.close())));

@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'ERR_BAD_CREDENTIALS'
   // The home: the durable job store.
   | 'ERR_BAD_HOME'
+  | 'ERR_SQLITE_UNAVAILABLE'
   | 'ERR_HOME_DAMAGED'
   | 'ERR_HOME_FAILED'
   | 'ERR_HOME_LOCKED'

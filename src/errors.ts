@@ -217,6 +217,13 @@ export const errors = {
       'ERR_HOME_DAMAGED',
       `the job store ${file} has layout version ${found}, this nimbus reads version ${wanted}: move it away and nimbus starts a new one`,
     ),
+  sqliteUnavailable: (cause: unknown) =>
+    fail(
+      'ERR_SQLITE_UNAVAILABLE',
+      `a home needs the package better-sqlite3, which could not be loaded (${reason(cause)}): install it (npm install better-sqlite3; ` +
+        'where no prebuilt binary is found it compiles, with python3, make and a C++ compiler), or leave home unset',
+      cause,
+    ),
   homeFailed: (file: string, reason: string, cause: unknown) => fail('ERR_HOME_FAILED', `the job store ${file} could not be written or read: ${reason}`, cause),
   storeLocked: (file: string, waitedMs: number, cause: unknown) =>
     fail(

@@ -60,6 +60,7 @@ export const EXIT_OF_CODE: Readonly<Record<ErrorCode, ExitCode>> = {
   ERR_ACCESS_DENIED: EXIT.failed,
   ERR_BAD_CREDENTIALS: EXIT.failed,
   ERR_BAD_HOME: EXIT.usage,
+  ERR_SQLITE_UNAVAILABLE: EXIT.failed,
   ERR_HOME_DAMAGED: EXIT.failed,
   ERR_HOME_FAILED: EXIT.failed,
   ERR_HOME_LOCKED: EXIT.failed,

@@ -62,7 +62,7 @@ class LocalBackend implements CloudBackend {
   /** The engine, started by the first request; one that could not start (a damaged home) is tried again by the next. */
   #started(): Promise<LocalEngine> {
     this.#engine ??= import('./local-engine.js')
-      .then(({ LocalEngine }) => new LocalEngine(this.#cloud, this.#config, this.#settings, this.files, this.#simulator))
+      .then(({ LocalEngine }) => LocalEngine.open(this.#cloud, this.#config, this.#settings, this.files, this.#simulator))
       .catch((error: unknown) => {
         this.#engine = undefined;
         throw error;

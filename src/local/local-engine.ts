@@ -14,7 +14,7 @@ import { FileChannelHost } from '../files/file-channel-host.js';
 import { jobFacingService } from './job-facing-service.js';
 import { nanoid } from 'nanoid';
 import { DurableService } from '../store/durable-service.js';
-import { SqliteJobStore } from '../store/sqlite-job-store.js';
+import { openHomeStore } from '../store/open-home-store.js';
 import { SimulatorExecutor } from '../simulator/simulator-executor.js';
 import type { CloudConfig } from '../types/job-options.js';
 import type { JobService } from '../types/job-service.js';
@@ -37,10 +37,17 @@ export class LocalEngine {
   /** The runtime as jobs and the Cloud see it: itself, or made durable by a home. */
   #service: JobService | undefined;
 
-  constructor(cloud: Cloud, config: CloudConfig, settings: BackendSettings, files: CloudFiles, simulator: boolean) {
+  /** The engine of a Cloud, with its home's store opened (SQLite is loaded only for a home). */
+  static async open(cloud: Cloud, config: CloudConfig, settings: BackendSettings, files: CloudFiles, simulator: boolean): Promise<LocalEngine> {
+    const plan = planResources(config);
+    const store = config.home === undefined ? undefined : await openHomeStore(config.home, nanoid(), { readOnly: settings.readOnlyHome ?? false });
+    return new LocalEngine(cloud, plan, store, files, simulator);
+  }
+
+  private constructor(cloud: Cloud, plan: ResourcePlan, store: JobStore | undefined, files: CloudFiles, simulator: boolean) {
     this.#cloud = cloud;
-    this.#plan = planResources(config);
-    this.#store = config.home === undefined ? undefined : new SqliteJobStore(config.home, nanoid(), undefined, { readOnly: settings.readOnlyHome });
+    this.#plan = plan;
+    this.#store = store;
     this.#files = files;
     this.#simulator = simulator;
   }

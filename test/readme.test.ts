@@ -21,6 +21,11 @@ const sleep = (ms: number) => new Promise<number>((resolve) => setTimeout(() => 
 let nap: Jid<number>;
 
 describe('README', () => {
+  it('Use nimbus in your project', async () => {
+    const jids = await cloud.map((x: number) => x * x, [1, 2, 3]);
+    expect(await cloud.result(jids)).toEqual([1, 4, 9]);
+  });
+
   it('A first job', async () => {
     const add = (x: number, y: number) => x + y;
     const jid = await cloud.call(add, 1, 2); // a Jid<number>, as soon as the job is accepted

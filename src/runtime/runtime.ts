@@ -17,7 +17,8 @@ import type { UnfinishedCount } from '../types/job-store.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
-import { LongTimer } from '../platform/long-timer.js';
+import { MaxRuntimeClocks } from './max-runtime-clocks.js';
+import { jobInfoOf } from './job-info-view.js';
 import { Scheduler } from './scheduler.js';
 import { computeUnitsOf } from '../types/resource-profiles.js';
 import { Waiters } from './waiters.js';
@@ -53,7 +54,12 @@ export class Runtime implements HostRuntime {
   #table = new JobTable();
   #waiters = new Waiters(this.#table);
   #scheduler: Scheduler;
-  readonly #maxRuntimeTimers = new Map<number, LongTimer>();
+  readonly #clocks = new MaxRuntimeClocks((jid, maxRuntime) => {
+    this.#learnStarts();
+    this.#executor?.stop(jid);
+    this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(maxRuntime), Date.now());
+    this.#scheduleDispatch();
+  });
   /** Made when the first job is queued; batches go to it only once its start resolved. */
   #executor: Executor | undefined;
   #started = false;
@@ -75,7 +81,7 @@ export class Runtime implements HostRuntime {
 
   readonly #events: ExecutorEvents = {
     finished: (report: OutcomeReport) => {
-      if (this.#maxRuntimeTimers.size > 0) for (const jid of report.jids) this.#disarm(jid);
+      if (this.#clocks.size > 0) for (const jid of report.jids) this.#clocks.disarm(jid);
       this.#scheduler.finished(report);
       this.#scheduleDispatch();
     },
@@ -86,7 +92,7 @@ export class Runtime implements HostRuntime {
       this.#scheduleDispatch();
     },
     crashed: (jid: number, error: RemoteError, retryable: boolean) => {
-      this.#disarm(jid);
+      this.#clocks.disarm(jid);
       const t = this.#table;
       const restart = retryable && (t.flags[jid]! & Flag.Restartable) !== 0 && t.attempts[jid]! <= this.#settings.maxRestarts;
       if (restart) {
@@ -189,7 +195,7 @@ export class Runtime implements HostRuntime {
     const now = Date.now();
     for (const jid of jids ?? this.#unfinishedJids()) {
       if (this.#scheduler.kill(jid, now)) {
-        this.#disarm(jid);
+        this.#clocks.disarm(jid);
         this.#executor?.stop(jid);
       }
     }
@@ -353,7 +359,7 @@ export class Runtime implements HostRuntime {
       };
       executor.run(spec);
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);
-      if (t.maxRuntime[first]! > 0) this.#arm(first, t.maxRuntime[first]!);
+      if (t.maxRuntime[first]! > 0) this.#clocks.arm(first, t.maxRuntime[first]!);
     }
     if (this.#onChanged) this.#sweepStarts();
   }
@@ -415,56 +421,7 @@ export class Runtime implements HostRuntime {
     process.emitWarning(`nimbus: the executor could not start, its jobs wait: ${message}`);
   }
 
-  /** Starts a job's maxRuntime clock; jobs with one always travel alone, so dispatch is start. */
-  #arm(jid: number, maxRuntime: number): void {
-    // A LongTimer, not setTimeout: a maxRuntime of 2^31 ms or more must not fire at once.
-    const timer = new LongTimer(() => {
-      this.#learnStarts();
-      this.#maxRuntimeTimers.delete(jid);
-      this.#executor?.stop(jid);
-      this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(maxRuntime), Date.now());
-      this.#scheduleDispatch();
-    }, maxRuntime);
-    // The timer alone must not keep a process alive: the job's worker does while it runs.
-    timer.unref();
-    this.#maxRuntimeTimers.set(jid, timer);
-  }
-
-  #disarm(jid: number): void {
-    const timer = this.#maxRuntimeTimers.get(jid);
-    if (timer === undefined) return;
-    timer.cancel();
-    this.#maxRuntimeTimers.delete(jid);
-  }
-
   #infoOf(jid: number): JobInfo {
-    const t = this.#table;
-    const started = t.started[jid] || undefined;
-    const finished = t.finished[jid] || undefined;
-    return {
-      jid,
-      status: t.statusOf(jid),
-      type: t.typeOf(jid),
-      cores: t.cores[jid]!,
-      priority: t.priority[jid]!,
-      label: t.label[jid],
-      fn: t.fnName[jid] ?? '',
-      created: t.created[jid]!,
-      started,
-      finished,
-      runtime: started !== undefined && finished !== undefined ? finished - started : undefined,
-      cputime: numberOrUndefined(t.cputime[jid]!),
-      memory: numberOrUndefined(t.memory[jid]!),
-      memoryLimit: this.#settings.memoryLimitOf(t.typeOf(jid), t.cores[jid]!),
-      stdout: t.stdout[jid] ?? '',
-      stderr: t.stderr[jid] ?? '',
-      exception: t.error[jid],
-      dependsOn: t.dependsOn[jid]?.slice() ?? [],
-      attempts: t.attempts[jid]!,
-    };
+    return jobInfoOf(this.#table, jid, this.#settings.memoryLimitOf);
   }
-}
-
-function numberOrUndefined(value: number): number | undefined {
-  return Number.isNaN(value) ? undefined : value;
 }

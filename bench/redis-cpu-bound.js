@@ -9,7 +9,7 @@ import * as show from './format.js';
 import { startNimbusWorkers, startRedisServer } from './redis-cluster.js';
 import { timeInTurns } from './stopwatch.js';
 import { atLeast } from './target.js';
-import { burn, iterationsFor } from './work.js';
+import { burn, burnWork } from './work.js';
 
 export const name = 'redis-cpu-bound';
 export const title = 'Redis: CPU-bound map over 2 workers of one core, efficiency against the ideal';
@@ -23,12 +23,7 @@ const MIN_EFFICIENCY = 0.85;
 
 export async function run({ quick }) {
   const { jobs, jobMs, rounds } = quick ? QUICK : FULL;
-  const iterations = iterationsFor(jobMs);
-  const work = new Array(jobs).fill(iterations);
-  const expected = burn(iterations);
-  const check = (results) => {
-    if (results.length !== jobs || results.some((result) => result !== expected)) throw new Error('a wrong burn() result');
-  };
+  const { work, iterations, check } = burnWork(jobs, jobMs);
   const cores = WORKERS * CORES_PER_WORKER;
   const redis = await startRedisServer();
   let times;

@@ -9,7 +9,7 @@ import { startBullmq } from './bullmq-peer.js';
 import * as show from './format.js';
 import { startNimbusWorkers, startRedisServer } from './redis-cluster.js';
 import { atLeast } from './target.js';
-import { addTwo } from './work.js';
+import { addTwo, checkAddTwo, timeAddTwoMap } from './work.js';
 
 export const name = 'redis-map';
 export const title = 'Redis: trivial map x => x + 2 over 2 workers, nimbus against raw BullMQ';
@@ -46,7 +46,7 @@ async function measureBullmq(url, items) {
     const start = performance.now();
     const results = await peer.map(xs);
     const ms = performance.now() - start;
-    checkResults('BullMQ', xs, results);
+    checkAddTwo('BullMQ', xs, results);
     return { ms, rate: items / (ms / 1000) };
   } finally {
     await peer.close();
@@ -59,12 +59,7 @@ async function measureNimbus(url, items) {
   try {
     await cloud.result(await cloud.map(addTwo, range(WARM_UP_ITEMS)));
     const xs = range(items);
-    const start = performance.now();
-    const jids = await cloud.map(addTwo, xs);
-    const submitMs = performance.now() - start;
-    const results = await cloud.result(jids);
-    const ms = performance.now() - start;
-    checkResults('nimbus', xs, results);
+    const { ms, submitMs } = await timeAddTwoMap(cloud, xs);
     return { ms, submitMs, rate: items / (ms / 1000) };
   } finally {
     await cloud.close();
@@ -106,9 +101,4 @@ function report(config, nimbus, bullmq) {
 
 function range(n) {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-function checkResults(runner, xs, results) {
-  const wrong = xs.findIndex((x, i) => results[i] !== addTwo(x));
-  if (results.length !== xs.length || wrong !== -1) throw new Error(`${runner} returned a wrong result at item ${wrong}`);
 }

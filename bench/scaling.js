@@ -10,7 +10,7 @@ import { Cloud } from 'nimbus';
 import * as show from './format.js';
 import { timeInTurns } from './stopwatch.js';
 import { atLeast } from './target.js';
-import { burn, iterationsFor } from './work.js';
+import { burn, burnWork } from './work.js';
 
 export const name = 'scaling';
 export const title = 'Scaling: the CPU-bound map at cores = 1 and 2, efficiency per core';
@@ -23,12 +23,7 @@ const MIN_EFFICIENCY = 0.85;
 
 export async function run({ quick, cloudConfig }) {
   const { jobs, jobMs, rounds } = quick ? QUICK : FULL;
-  const iterations = iterationsFor(jobMs);
-  const work = new Array(jobs).fill(iterations);
-  const expected = burn(iterations);
-  const check = (results) => {
-    if (results.length !== jobs || results.some((result) => result !== expected)) throw new Error('a wrong burn() result');
-  };
+  const { work, iterations, check } = burnWork(jobs, jobMs);
 
   const clouds = CORE_COUNTS.map((cores) => new Cloud({ ...cloudConfig, cores }));
   const c2 = clouds.map((cloud) => cloud.with({ type: 'c2' }));

@@ -9,7 +9,7 @@ import * as show from './format.js';
 import { PEER_THREADS, startPiscina, startWorkerpool } from './peers.js';
 import { timed } from './stopwatch.js';
 import { atLeast } from './target.js';
-import { addTwo } from './work.js';
+import { addTwo, checkAddTwo, timeAddTwoMap } from './work.js';
 
 export const name = 'trivial-map';
 export const title = 'Trivial map: x => x + 2 over N items';
@@ -66,12 +66,7 @@ async function measureNimbus(xs, cloudConfig) {
   const cloud = new Cloud(cloudConfig);
   try {
     await cloud.result(await cloud.map(addTwo, xs.slice(0, WARM_UP_ITEMS)));
-    const start = performance.now();
-    const jids = await cloud.map(addTwo, xs);
-    const submitMs = performance.now() - start;
-    const results = await cloud.result(jids);
-    const ms = performance.now() - start;
-    checkResults('nimbus', xs, results);
+    const { ms, submitMs } = await timeAddTwoMap(cloud, xs);
     return { ms, submitMs };
   } finally {
     await cloud.close();
@@ -82,7 +77,7 @@ async function measurePeer(peer, xs) {
   try {
     await runInChunks(peer, xs.slice(0, WARM_UP_ITEMS));
     const { ms, value } = await timed(() => runInChunks(peer, xs));
-    checkResults('peer', xs, value);
+    checkAddTwo('peer', xs, value);
     return { ms };
   } finally {
     await peer.close();
@@ -94,7 +89,7 @@ function measureLoop(xs) {
   const start = performance.now();
   for (let i = 0; i < xs.length; i++) results[i] = addTwo(xs[i]);
   const ms = performance.now() - start;
-  checkResults('loop', xs, results);
+  checkAddTwo('loop', xs, results);
   return { ms };
 }
 
@@ -106,9 +101,4 @@ async function runInChunks(peer, xs) {
     results.push(...(await Promise.all(chunk)));
   }
   return results;
-}
-
-function checkResults(runner, xs, results) {
-  const wrong = xs.findIndex((x, i) => results[i] !== addTwo(x));
-  if (results.length !== xs.length || wrong !== -1) throw new Error(`${runner} returned a wrong result at item ${wrong}`);
 }

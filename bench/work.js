@@ -24,3 +24,31 @@ export function iterationsFor(ms) {
   burn(CALIBRATION_ITERATIONS);
   return Math.round((CALIBRATION_ITERATIONS * ms) / (performance.now() - start));
 }
+
+/** `jobs` items of burn() of about `jobMs` each (`iterations` apiece), and a check that every result is burn()'s. */
+export function burnWork(jobs, jobMs) {
+  const iterations = iterationsFor(jobMs);
+  const expected = burn(iterations);
+  const work = new Array(jobs).fill(iterations);
+  const check = (results) => {
+    if (results.length !== jobs || results.some((result) => result !== expected)) throw new Error('a wrong burn() result');
+  };
+  return { work, iterations, check };
+}
+
+/** Throws unless `results` are addTwo of `xs`, item by item. */
+export function checkAddTwo(runner, xs, results) {
+  const wrong = xs.findIndex((x, i) => results[i] !== addTwo(x));
+  if (results.length !== xs.length || wrong !== -1) throw new Error(`${runner} returned a wrong result at item ${wrong}`);
+}
+
+/** One timed nimbus map of addTwo over `xs`, results checked: its total and its map() time. */
+export async function timeAddTwoMap(cloud, xs) {
+  const start = performance.now();
+  const jids = await cloud.map(addTwo, xs);
+  const submitMs = performance.now() - start;
+  const results = await cloud.result(jids);
+  const ms = performance.now() - start;
+  checkAddTwo('nimbus', xs, results);
+  return { ms, submitMs };
+}

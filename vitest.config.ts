@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Tests import 'nimbus' as a user would: the built package (npm test builds first), the same
+// Tests import '@nimbus-js/nimbus' as a user would: the built package (npm test builds first), the same
 // code the worker threads load.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^nimbus$/, replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)) }],
+    alias: [{ find: /^@nimbus-js\/nimbus$/, replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)) }],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -6,7 +6,7 @@
  * the round least disturbed by other processes.
  */
 import { availableParallelism } from 'node:os';
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { timeInTurns } from './stopwatch.js';
 import { atLeast } from './target.js';

@@ -4,7 +4,7 @@
  * makespan is set beside the ideal, the total CPU time spread over every core with none idle.
  */
 import { availableParallelism } from 'node:os';
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { timed } from './stopwatch.js';
 import { atMost } from './target.js';

@@ -4,7 +4,7 @@
  * fan-in of N independent jobs into one that depends on all of them. The two take turns for a
  * few rounds; each keeps its fastest, the round least disturbed by other processes.
  */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { timeInTurns } from './stopwatch.js';
 import { atLeast } from './target.js';

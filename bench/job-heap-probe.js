@@ -5,7 +5,7 @@
  * and dropped, so that only the runtime's job records remain.
  * Usage: job-heap-probe.js N [Cloud config as JSON]
  */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import { addTwo } from './work.js';
 
 /** Untimed jobs before the baseline, so the pool, its workers and the compiled code are in it. */

@@ -10,7 +10,7 @@
  * The targets follow the isolation measured: in process mode nimbus against the IPC floor, in
  * thread mode against piscina and the postMessage floor.
  */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { startPiscina, startRawChildProcess, startRawWorker } from './peers.js';
 import { timeInTurns } from './stopwatch.js';

@@ -4,7 +4,7 @@
  * another in the main thread, divided by the two workers' cores. The jobs are c2, one per core, as
  * in the scaling scenario. The two take turns for a few rounds; each keeps its fastest.
  */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { startNimbusWorkers, startRedisServer } from './redis-cluster.js';
 import { timeInTurns } from './stopwatch.js';

@@ -5,7 +5,7 @@
  * Worker processes). Both sets of workers are up throughout and the runners take turns, round after
  * round; the ratio compares their fastest rounds (as the latency scenario does), the median beside.
  */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import { startBullmq } from './bullmq-peer.js';
 import * as show from './format.js';
 import { startNimbusWorkers, startRedisServer } from './redis-cluster.js';

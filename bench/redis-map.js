@@ -4,7 +4,7 @@
  * (Queue.addBulk, two processes each running a BullMQ Worker doing x + 2). nimbus carries ready
  * jobs in chunks of many, BullMQ one job per job: the goal is ten times BullMQ's rate.
  */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import { startBullmq } from './bullmq-peer.js';
 import * as show from './format.js';
 import { startNimbusWorkers, startRedisServer } from './redis-cluster.js';

@@ -6,7 +6,7 @@
  * of the machine and the 1-core figure would mean nothing. The runners take turns for a few
  * rounds; each keeps its fastest, the round least disturbed by other processes.
  */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { timeInTurns } from './stopwatch.js';
 import { atLeast } from './target.js';

@@ -4,7 +4,7 @@
  * piscina or workerpool task per item, with a plain main-thread loop as the ceiling.
  */
 import { availableParallelism } from 'node:os';
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { PEER_THREADS, startPiscina, startWorkerpool } from './peers.js';
 import { timed } from './stopwatch.js';

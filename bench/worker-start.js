@@ -8,7 +8,7 @@
  * worker loaded: a lean worker loads none.
  */
 import { readFileSync } from 'node:fs';
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { atMost } from './target.js';
 import { median } from './round-trips.js';

@@ -1,7 +1,7 @@
 // Estimates pi by throwing random darts at a square, on every core, then compares with the same
 // work done in a plain loop in this thread. Run it with `npm run demo`.
 import os from 'node:os';
-import cloud from 'nimbus';
+import cloud from '@nimbus-js/nimbus';
 
 // One job: how many of `samples` random points in the unit square fall inside the quarter circle.
 // It is shipped by its source, so it uses nothing from outside itself: it brings its own

@@ -1,5 +1,5 @@
 /**
- * The instance `import cloud from 'nimbus'` gives: in the user's own process, a Cloud configured
+ * The instance `import cloud from '@nimbus-js/nimbus'` gives: in the user's own process, a Cloud configured
  * by NIMBUS_* environment variables; inside a running job, the job's own client of the same
  * runtime (the worker's entry made it before any job's code could import nimbus).
  */

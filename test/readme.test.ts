@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nimbus, { Cloud, CloudError, CloudException, CloudTimeoutError, type Jid } from 'nimbus';
+import nimbus, { Cloud, CloudError, CloudException, CloudTimeoutError, type Jid } from '@nimbus-js/nimbus';
 import { describe, expect, it } from 'vitest';
 
-// The README writes `import cloud from 'nimbus'`. Under vitest an imported name used inside a job
+// The README writes `import cloud from '@nimbus-js/nimbus'`. Under vitest an imported name used inside a job
 // would be rewritten (`__vite_ssr_import_0__.default`) and refused when shipped, so the examples
 // see the same default instance through a local name, as the README advises for such tools.
 const cloud = nimbus;

@@ -1,4 +1,4 @@
-import cloud from 'nimbus';
+import cloud from '@nimbus-js/nimbus';
 import { describe, expect, it } from 'vitest';
 
 describe('smoke', () => {

@@ -27,7 +27,7 @@ export const IMPORTER_BINDING = '__nimbus_import';
 
 /** Names the language resolves by itself, never by scope. */
 const LANGUAGE_NAMES = new Set(['arguments', 'undefined', 'NaN', 'Infinity']);
-/** The module `import cloud from 'nimbus'` names: this copy of nimbus's entry. */
+/** The module `import cloud from '@nimbus-js/nimbus'` names: this copy of nimbus's entry. */
 const NIMBUS_ENTRY = new URL('../index.js', import.meta.url).href;
 
 /**

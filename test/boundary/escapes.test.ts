@@ -1,4 +1,4 @@
-import type { CloudException } from 'nimbus';
+import type { CloudException } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WORKER_MODES, makeCloud } from '../support/clouds.js';
 

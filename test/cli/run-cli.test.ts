@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cloud, type Jid } from 'nimbus';
+import { Cloud, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloudFiles, createFileStore } from '../../dist/files/index.js';
 import { hang } from '../support/clouds.js';

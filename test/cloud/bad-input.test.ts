@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { CloudError } from 'nimbus';
+import { CloudError } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, makeCloud } from '../support/clouds.js';
 

@@ -1,4 +1,4 @@
-import { Cloud, CloudError, type CloudConfig, type JobInfoField, type JobOptions, type WaitOptions } from 'nimbus';
+import { Cloud, CloudError, type CloudConfig, type JobInfoField, type JobOptions, type WaitOptions } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODES, WORKER_MODES, makeCloud } from '../support/clouds.js';
 import { eachReadOnce, twoFacedList, twoFacedObject, twoFacedProxy, type TwoFaces } from '../support/two-faced.js';

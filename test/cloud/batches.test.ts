@@ -1,4 +1,4 @@
-import { CloudException } from 'nimbus';
+import { CloudException } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, WORKER_MODES, makeCloud } from '../support/clouds.js';
 

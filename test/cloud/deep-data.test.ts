@@ -1,4 +1,4 @@
-import { CloudError, CloudException } from 'nimbus';
+import { CloudError, CloudException } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, makeCloud } from '../support/clouds.js';
 

@@ -1,4 +1,4 @@
-import { CloudException } from 'nimbus';
+import { CloudException } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SHARED_MODES, hang, makeCloud } from '../support/clouds.js';
 

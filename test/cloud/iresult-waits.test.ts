@@ -1,5 +1,5 @@
 /** iresult reads a big map in a few waits, each covering a window of the jobs ahead, not one wait per job. */
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import { describe, expect, it } from 'vitest';
 import { createLocalBackend } from '../../dist/local/local-backend.js';
 import type { CloudBackend } from '../../dist/cloud.js';

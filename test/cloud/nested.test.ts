@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SHARED_MODES, makeCloud } from '../support/clouds.js';
 
 // Inside a job, the name `cloud` is the job's own client of the same runtime.
-declare const cloud: import('nimbus').Cloud;
+declare const cloud: import('@nimbus-js/nimbus').Cloud;
 
 describe.each(SHARED_MODES)('jobs that start jobs (%s)', (mode) => {
   // One slot: a parent that held it while waiting would never see its children run. On Redis, a

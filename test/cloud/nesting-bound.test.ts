@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, makeCloud } from '../support/clouds.js';
 
-declare const cloud: import('nimbus').Cloud;
+declare const cloud: import('@nimbus-js/nimbus').Cloud;
 
 /** When a job held a worker: from its first line to its last, on a clock every process shares. */
 type Span = [start: bigint, end: bigint];

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, hang, makeCloud } from '../support/clouds.js';
 
@@ -29,7 +29,7 @@ describe('nimbus from CommonJS', () => {
     const { code, message } = JSON.parse(stdout) as { code: string; message: string };
     expect(code).toBe('ERR_REQUIRE_ESM');
     expect(message).toContain('nimbus is an ES module only');
-    expect(message).toContain("await import('nimbus')");
+    expect(message).toContain("await import('@nimbus-js/nimbus')");
   });
 });
 

@@ -1,4 +1,4 @@
-import { CloudException, CloudTimeoutError } from 'nimbus';
+import { CloudException, CloudTimeoutError } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, hang, makeCloud } from '../support/clouds.js';
 

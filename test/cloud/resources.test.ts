@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CloudException, type Cloud, type Jid } from 'nimbus';
+import { CloudException, type Cloud, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MODES, WORKER_MODES, hang, makeCloud } from '../support/clouds.js';
 

@@ -1,4 +1,4 @@
-import { CloudException, CloudTimeoutError, type Jid } from 'nimbus';
+import { CloudException, CloudTimeoutError, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENTUALLY, SHARED_MODES, hang, makeCloud } from '../support/clouds.js';
 

@@ -1,4 +1,4 @@
-import { CloudError, CloudException, type Jid } from 'nimbus';
+import { CloudError, CloudException, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EVENTUALLY, MODES, SHARED_MODES, STOPPING_MODES, hang, makeCloud, stamp } from '../support/clouds.js';
 

@@ -5,14 +5,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import { describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('../fixtures/dashboard/script-with-dashboard.mjs', import.meta.url));
 
 describe('cloud.dashboard() and the life of the process', () => {
   it('a script that opened a dashboard (with a page listening) ends by itself when its work is done', async () => {
-    // The fixture imports 'nimbus' as a user does (the package's self-reference: the built dist/).
+    // The fixture imports '@nimbus-js/nimbus' as a user does (the package's self-reference: the built dist/).
     const child = spawn(process.execPath, [SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text));

@@ -4,7 +4,7 @@
  * everything.
  */
 import { request } from 'node:http';
-import { Cloud, type Jid } from 'nimbus';
+import { Cloud, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type Dashboard } from '../../dist/dashboard/server.js';
 import { hang } from '../support/clouds.js';

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cloud, CloudException, CloudTimeoutError, type ErrorCode } from 'nimbus';
+import { Cloud, CloudException, CloudTimeoutError, type ErrorCode } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_MODES, STOPPING_MODES, hang, makeCloud, type Mode } from '../support/clouds.js';
 import { refusal } from '../support/refusal.js';

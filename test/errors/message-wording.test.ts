@@ -1,4 +1,4 @@
-import { Cloud, CloudError, CloudException } from 'nimbus';
+import { Cloud, CloudError, CloudException } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /** What a user reads when they get something slightly wrong: plain English, with the fix named. */

@@ -2,7 +2,7 @@
  * The nimbus command on a Redis cluster (`--redis URL`, `--queue Q`), spawned as a user runs it: it
  * reads the jobs another client submitted and a worker ran, and kills one running on a worker.
  */
-import type { Cloud } from 'nimbus';
+import type { Cloud } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nimbusSpawned } from '../cli/support/nimbus.js';
 import { EVENTUALLY, hang } from '../support/clouds.js';

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Cloud, CloudError, type Jid } from 'nimbus';
+import { Cloud, CloudError, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnvironment } from '../../src/options.js';
 import { connectRedis } from '../../src/redis/redis-connection.js';

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudException, type Cloud } from 'nimbus';
+import { CloudException, type Cloud } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_LOCK_MS } from '../support/nimbus-workers.js';
 import { redisCluster, type RedisCluster } from '../support/redis-cluster.js';

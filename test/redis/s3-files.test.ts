@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Cloud } from 'nimbus';
+import type { Cloud } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type S3Server } from '../files/support/s3-server.js';
 import { redisCluster, type RedisCluster } from '../support/redis-cluster.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CloudException, type Cloud, type Jid } from 'nimbus';
+import { CloudException, type Cloud, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTUALLY } from '../support/clouds.js';
 import { TEST_LOCK_MS } from '../support/nimbus-workers.js';

@@ -5,7 +5,7 @@
  * waiting client's.
  */
 import { Redis } from 'ioredis';
-import type { Cloud } from 'nimbus';
+import type { Cloud } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisCluster, type RedisCluster } from '../support/redis-cluster.js';
 

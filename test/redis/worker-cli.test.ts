@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Cloud, CloudException, startWorker } from 'nimbus';
+import { Cloud, CloudException, startWorker } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server } from '../files/support/s3-server.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Cloud, CloudError, CloudException, startWorker, type NimbusWorker, type WorkerOptions } from 'nimbus';
+import { Cloud, CloudError, CloudException, startWorker, type NimbusWorker, type WorkerOptions } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveJobOptions } from '../../src/options.js';
 import { bullJobId, ChunkQueues } from '../../src/redis/chunk-queues.js';

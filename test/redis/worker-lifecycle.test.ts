@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudTimeoutError, type Cloud } from 'nimbus';
+import { CloudTimeoutError, type Cloud } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitGone } from '../boundary/pids.js';
 import { EVENTUALLY } from '../support/clouds.js';

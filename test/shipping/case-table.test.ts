@@ -4,7 +4,7 @@
  * transform), run as a job, in both modes. And what cannot ship: refused at `call`, naming the
  * variable.
  */
-import { CloudError, CloudException } from 'nimbus';
+import { CloudError, CloudException } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addonRefusal, closedSocket, refusals } from '../fixtures/shipping/refusals.mjs';
 import { cases } from '../fixtures/shipping/cases.mjs';

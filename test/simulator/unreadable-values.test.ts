@@ -3,7 +3,7 @@
  * `toString`) ends only that job, 'error', with a message that says what happened; the main
  * process goes on and so do later jobs. The simulator runs these in the main thread itself.
  */
-import { CloudException, type Cloud, type Jid } from 'nimbus';
+import { CloudException, type Cloud, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MODES, makeCloud } from '../support/clouds.js';
 

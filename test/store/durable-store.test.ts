@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Cloud, CloudException } from 'nimbus';
+import { Cloud, CloudException } from '@nimbus-js/nimbus';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { Cloud, CloudError } from 'nimbus';
+import { Cloud, CloudError } from '@nimbus-js/nimbus';
 import { describe, expect, it } from 'vitest';
 import { SqliteJobStore } from '../../dist/store/sqlite-job-store.js';
 import { nimbusSpawned } from '../cli/support/nimbus.js';

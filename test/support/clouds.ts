@@ -2,7 +2,7 @@
  * The modes every behaviour is specified in, and a fresh cloud per suite: the local runtime (worker
  * processes, worker threads), the in-thread simulator, and a Redis cluster of `nimbus worker`s.
  */
-import { Cloud, type CloudConfig } from 'nimbus';
+import { Cloud, type CloudConfig } from '@nimbus-js/nimbus';
 import { afterAll, beforeAll } from 'vitest';
 import { redisCluster, uniqueQueue, type RedisCluster } from './redis-cluster.js';
 import { freePortSync } from './redis-server.js';

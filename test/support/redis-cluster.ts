@@ -4,7 +4,7 @@
  * workers (checking that none left a process behind) and the server, in that order, even when one
  * step fails.
  */
-import { Cloud, type CloudConfig } from 'nimbus';
+import { Cloud, type CloudConfig } from '@nimbus-js/nimbus';
 import { NimbusWorker, type WorkerOptions } from './nimbus-workers.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 

@@ -1,4 +1,4 @@
-import cloud, { type Jid } from 'nimbus';
+import cloud, { type Jid } from '@nimbus-js/nimbus';
 import { describe, expectTypeOf, it } from 'vitest';
 
 // These assertions are checked by `tsc -p tsconfig.test.json` (part of npm test); at run time
@@ -31,6 +31,6 @@ describe('Jid<R> carries the result type', () => {
 
   it('a jid read back from a database as a plain number is accepted', async () => {
     const stored: number = await cloud.call(() => 1);
-    expectTypeOf(await cloud.status(stored)).toEqualTypeOf<import('nimbus').JobStatus>();
+    expectTypeOf(await cloud.status(stored)).toEqualTypeOf<import('@nimbus-js/nimbus').JobStatus>();
   });
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Cloud } from 'nimbus';
+import { Cloud } from '@nimbus-js/nimbus';
 import { afterAll, describe, expect, it } from 'vitest';
 import { whatIsLoaded } from '../fixtures/worker/what-is-loaded.mjs';
 

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Cloud } from 'nimbus';
+import type { Cloud } from '@nimbus-js/nimbus';
 import { runCli, type CliCloud, type CliIo } from '../../../dist/cli/run-cli.js';
 
 export interface Ran {

@@ -1,5 +1,5 @@
 /** A cloud as the dashboard reads it: its jobs, and the files of a store of the test's. */
-import type { Cloud } from 'nimbus';
+import type { Cloud } from '@nimbus-js/nimbus';
 import type { DashboardCloud } from '../../../dist/dashboard/dashboard-cloud.js';
 
 /** The cloud's own methods, with a files listing the test chooses (the page shows what it lists). */

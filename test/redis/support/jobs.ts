@@ -5,7 +5,7 @@
  * pid, which is how a job tells where it runs and a test tells where it ran.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import type { Cloud } from 'nimbus';
+import type { Cloud } from '@nimbus-js/nimbus';
 
 /** How long a job waits for the others it meets, or for a file, before it fails. */
 export const JOB_WAIT_MS = 15_000;

@@ -2,6 +2,7 @@
 // work done in a plain loop in this thread. Run it with `npm run demo`.
 import os from 'node:os';
 import cloud from '@nimbus-js/nimbus';
+import { watchMachine } from './machine-load.js';
 
 // One job: how many of `samples` random points in the unit square fall inside the quarter circle.
 // It is shipped by its source, so it uses nothing from outside itself: it brings its own
@@ -26,12 +27,13 @@ function countInside(samples, seed) {
 
 const cores = os.availableParallelism();
 const jobs = 4 * cores;
-const samplesPerJob = 40_000_000;
+const samplesPerJob = Number(process.argv[2] ?? 40_000_000); // `node examples/monte-carlo-pi.js 1000000`: a quick run
 // CPU-bound work: c2 gives each job a core of its own (c1, the default, shares a core 2.5 ways).
 const crunch = cloud.with({ type: 'c2' });
 const seeds = Array.from({ length: jobs }, (_, i) => i + 1);
 const estimate = (inside) => (4 * inside) / (jobs * samplesPerJob);
 
+const machine = watchMachine();
 let start = performance.now();
 const jids = await crunch.map(countInside, Array(jobs).fill(samplesPerJob), seeds);
 const counts = await cloud.result(jids);
@@ -42,10 +44,15 @@ start = performance.now();
 let loopInside = 0;
 for (const seed of seeds) loopInside += countInside(samplesPerJob, seed);
 const loopMs = performance.now() - start;
+const jobsCpuMs = (await cloud.info(jids, ['cputime'])).reduce((sum, info) => sum + (info.cputime ?? 0), 0);
+const machineNote = machine.stop(jobsCpuMs);
 
 console.log(`pi ≈ ${estimate(cloudInside)} (Math.PI = ${Math.PI})`);
 console.log(`${jobs} jobs of ${samplesPerJob.toLocaleString('en-US')} samples on ${cores} cores`);
-console.log(`cloud.map: ${cloudMs.toFixed(0)} ms, starting the workers included; plain loop: ${loopMs.toFixed(0)} ms; speedup ${(loopMs / cloudMs).toFixed(2)}x`);
+console.log(
+  `cloud.map: ${cloudMs.toFixed(0)} ms, starting the workers included; plain loop: ${loopMs.toFixed(0)} ms; speedup ${(loopMs / cloudMs).toFixed(2)}x`,
+);
+console.log(machineNote);
 if (loopInside !== cloudInside) console.log('the loop and the jobs disagree: this is a bug');
 
 await cloud.close();

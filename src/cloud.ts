@@ -15,7 +15,7 @@ import { isUnshippable, packArguments, unpack } from './wire/payload.js';
 import { shipFunction } from './shipping/ship-function.js';
 import type { Jid } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
-import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
+import type { CloudConfig, JobOptions, ListFilter, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
 import type { JobRequests, JobResult, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
@@ -228,8 +228,8 @@ export class Cloud {
     return asked.single ? infos[0]! : infos;
   }
 
-  /** The jobs matching a filter, newest first (default: the last 100). */
-  async list(filter?: { status?: JobStatus | JobStatus[]; label?: string; limit?: number }): Promise<JobInfo[]> {
+  /** The jobs matching a filter, newest first (default: the last 100; `before` pages on). */
+  async list(filter?: ListFilter): Promise<JobInfo[]> {
     return (await this.#service()).list(checkListFilter(filter));
   }
 

@@ -6,7 +6,7 @@ export type { JobValue } from './cloud.js';
 export { CloudError, CloudException, CloudTimeoutError } from './errors.js';
 export type { Jid, ResultOf } from './types/jid.js';
 export type { JobInfo, JobInfoField } from './types/job-info.js';
-export type { CloudConfig, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
+export type { CloudConfig, JobOptions, ListFilter, ResourceType, WaitOptions } from './types/job-options.js';
 export type { ErrorCode, JobFailureCode, RemoteErrorCode } from './error-codes.js';
 export type { RemoteError } from './types/job-outcome.js';
 export type { RuntimeLoad, WorkerLoad } from './types/job-service.js';

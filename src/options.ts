@@ -23,7 +23,7 @@ import {
 } from './option-reading.js';
 import { MAX_DELAY_MS } from './platform/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
-import type { CloudConfig, JobOptions, ResourceType, WaitOptions } from './types/job-options.js';
+import type { CloudConfig, JobOptions, ListFilter, ResourceType, WaitOptions } from './types/job-options.js';
 import { RESOURCE_TYPES } from './types/job-options.js';
 import { MIN_MEMORY_LIMIT_MB } from './types/resource-profiles.js';
 import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';
@@ -64,10 +64,11 @@ const WAIT_OPTIONS: Readonly<Record<keyof WaitOptions, Check>> = {
   progress: boolean,
 };
 
-const LIST_FILTER: Readonly<Record<'status' | 'label' | 'limit', Check>> = {
+const LIST_FILTER: Readonly<Record<keyof ListFilter, Check>> = {
   status: oneOrList(oneOf(JOB_STATUSES)),
   label: string,
   limit: positiveInteger,
+  before: positiveInteger,
 };
 
 const CONFIG: Readonly<Record<keyof CloudConfig, Check>> = {
@@ -126,9 +127,9 @@ export function checkWaitOptions(options: unknown): WaitOptions {
 export const DEFAULT_LIST_LIMIT = 100;
 
 export function checkListFilter(filter: unknown): JobFilter {
-  const checked = checkAgainst<{ status?: JobStatus | JobStatus[]; label?: string; limit?: number }>(LIST_FILTER, filter, 'list filter');
+  const checked = checkAgainst<ListFilter>(LIST_FILTER, filter, 'list filter');
   const status = checked.status === undefined ? undefined : ([] as JobStatus[]).concat(checked.status);
-  return { status, label: checked.label, limit: checked.limit ?? DEFAULT_LIST_LIMIT };
+  return { status, label: checked.label, limit: checked.limit ?? DEFAULT_LIST_LIMIT, before: checked.before };
 }
 
 export function checkConfig(config: unknown): CloudConfig {

@@ -35,3 +35,22 @@ function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
+
+/**
+ * Undefined when a write (POST) may go on, else why not. Beside the rule above: a page of another
+ * site can make a browser POST to the loopback (a form needs no script), and the browser then
+ * names that site in Origin. A write is taken from our own page (Origin names the Host asked) or
+ * from a program, which sends no Origin.
+ */
+export function writeRefusal(request: IncomingMessage): Refusal | undefined {
+  const origin = request.headers.origin;
+  if (origin === undefined) return undefined;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host !== undefined && host === request.headers.host) return undefined;
+  return { status: 403, message: "a job is killed or deleted only from the dashboard's own page" };
+}

@@ -6,6 +6,6 @@
 import type { Cloud } from '../cloud.js';
 import type { CloudFiles } from '../files/index.js';
 
-export type DashboardCloud = Pick<Cloud, 'list' | 'info' | 'load' | 'result'> & {
+export type DashboardCloud = Pick<Cloud, 'list' | 'info' | 'load' | 'result' | 'status' | 'kill' | 'delete'> & {
   readonly files: Pick<CloudFiles, 'list'>;
 };

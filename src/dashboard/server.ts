@@ -1,14 +1,16 @@
 /**
- * The web dashboard: one node:http server for the page, its script, a read-only JSON API over a
- * cloud's public methods, and the live load as server-sent events. It listens on 127.0.0.1 unless
- * told otherwise; any other address needs a token, which every request must then carry. close()
- * ends every stream and connection: nothing of it stays running.
+ * The web dashboard: one node:http server for the page, its scripts, a JSON API over a cloud's
+ * public methods (GET reads; POST kills or deletes a job), and the live load as server-sent
+ * events. It listens on 127.0.0.1 unless told otherwise; any other address needs a token, which
+ * every request must then carry. close() ends every stream and connection: nothing of it stays
+ * running.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudError, errors } from '../errors.js';
-import { refusal } from './access.js';
-import { answerApi } from './dashboard-api.js';
+import type { ErrorCode } from '../error-codes.js';
+import { refusal, writeRefusal } from './access.js';
+import { answerRead, answerWrite, isWritePath } from './dashboard-api.js';
 import type { DashboardCloud } from './dashboard-cloud.js';
 import { checkDashboardOptions, type DashboardOptions } from './dashboard-options.js';
 import { LoadFeed } from './load-feed.js';
@@ -45,7 +47,7 @@ export async function startDashboard(cloud: DashboardCloud, options: DashboardOp
   const settings = checkDashboardOptions(options);
   const assets = await loadAssets();
   const feed = new LoadFeed(cloud);
-  const tokenQuery = settings.token === undefined ? '' : `?token=${encodeURIComponent(settings.token)}`;
+  const tokenQuery = settings.token === undefined ? '' : `?token=${encodeQueryValue(settings.token)}`;
   const server = createServer((request, response) => {
     respond(request, response).catch((error: unknown) => sendJson(response, 500, { error: String(error) }));
   });
@@ -54,9 +56,15 @@ export async function startDashboard(cloud: DashboardCloud, options: DashboardOp
     const url = new URL(request.url ?? '/', 'http://dashboard');
     const refused = refusal(request, url, settings.token);
     if (refused) return sendJson(response, refused.status, { error: refused.message });
-    if (request.method !== 'GET') return sendJson(response, 405, { error: 'the dashboard only reads: GET' });
+    if (isWritePath(url.pathname)) {
+      if (request.method !== 'POST') return sendJson(response, 405, { error: 'a job is killed or deleted by POST' });
+      const refusedWrite = writeRefusal(request);
+      if (refusedWrite) return sendJson(response, refusedWrite.status, { error: refusedWrite.message });
+      return sendApiAnswer(() => answerWrite(cloud, url.pathname), url, response);
+    }
+    if (request.method !== 'GET') return sendJson(response, 405, { error: 'here the dashboard only reads: GET' });
     if (url.pathname === '/api/events') return feed.listen(response);
-    if (url.pathname.startsWith('/api/')) return sendApiAnswer(cloud, url, response);
+    if (url.pathname.startsWith('/api/')) return sendApiAnswer(() => answerRead(cloud, url.pathname, url.searchParams), url, response);
     const asset = assets.get(url.pathname);
     if (!asset) return sendJson(response, 404, { error: `no page at ${url.pathname}` });
     sendAsset(response, asset, tokenQuery);
@@ -74,14 +82,16 @@ export async function startDashboard(cloud: DashboardCloud, options: DashboardOp
   };
 }
 
-async function sendApiAnswer(cloud: DashboardCloud, url: URL, response: ServerResponse): Promise<void> {
+/** An error a user can cause, as the HTTP status that says it: a jid nobody has is a page that is not there. */
+const STATUS_OF_CODE: Readonly<Partial<Record<ErrorCode, number>>> = { ERR_UNKNOWN_JID: 404, ERR_NOT_COMPLETE: 409 };
+
+async function sendApiAnswer(answerOf: () => Promise<unknown>, url: URL, response: ServerResponse): Promise<void> {
   let answer: unknown;
   try {
-    answer = await answerApi(cloud, url.pathname, url.searchParams);
+    answer = await answerOf();
   } catch (error) {
     if (!(error instanceof CloudError)) throw error;
-    // A jid nobody has is a page that is not there; any other refusal is a bad request.
-    return sendJson(response, error.code === 'ERR_UNKNOWN_JID' ? 404 : 400, { error: error.message, code: error.code });
+    return sendJson(response, STATUS_OF_CODE[error.code] ?? 400, { error: error.message, code: error.code });
   }
   if (answer === undefined) return sendJson(response, 404, { error: `no API at ${url.pathname}` });
   sendJson(response, 200, answer);
@@ -99,6 +109,11 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   }
   response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
+}
+
+/** A value in an address, safe in HTML attributes and script strings too: only letters, digits and %XX. */
+function encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*~]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

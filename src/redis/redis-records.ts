@@ -170,7 +170,8 @@ export class RedisRecords {
   /** The jobs matching `filter`, newest first. */
   async list(filter: JobFilter): Promise<RedisJobInfo[]> {
     const found: number[] = [];
-    let from = 0;
+    if (filter.before === 1) return []; // no jid is smaller
+    let from = filter.before === undefined ? 0 : filter.before - 1; // 0: the script starts at the newest jid
     do {
       const [jids, next] = (await this.#scripts.list(
         this.keys.prefix,

@@ -221,7 +221,8 @@ export class Runtime implements HostRuntime {
     this.#learnStarts();
     const wanted = filter.status;
     const found: JobInfo[] = [];
-    for (let jid = t.lastJid; jid > 0 && found.length < filter.limit; jid--) {
+    const newest = filter.before === undefined ? t.lastJid : Math.min(t.lastJid, filter.before - 1);
+    for (let jid = newest; jid > 0 && found.length < filter.limit; jid--) {
       if (t.status[jid] === Code.None || (wanted && !wanted.includes(t.statusOf(jid)))) continue;
       if (filter.label !== undefined && t.label[jid] !== filter.label) continue;
       found.push(this.#infoOf(jid));

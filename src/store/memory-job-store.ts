@@ -90,6 +90,7 @@ export class MemoryJobStore implements JobStore {
   async list(filter: JobFilter): Promise<JobInfo[]> {
     return [...this.#shared.jobs.values()]
       .map((entry) => entry.job.info)
+      .filter((info) => filter.before === undefined || info.jid < filter.before)
       .filter((info) => (!filter.status || filter.status.includes(info.status)) && (filter.label === undefined || info.label === filter.label))
       .sort((a, b) => b.jid - a.jid)
       .slice(0, filter.limit)

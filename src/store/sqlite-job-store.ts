@@ -219,6 +219,10 @@ export class SqliteJobStore implements JobStore {
         where.push('s.label = ?');
         params.push(filter.label);
       }
+      if (filter.before !== undefined) {
+        where.push('j.jid < ?');
+        params.push(filter.before);
+      }
       const sql = `SELECT ${JOB_COLUMNS} FROM jobs j JOIN submissions s ON s.id = j.sub
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY j.jid DESC LIMIT ?`;
       return this.#db

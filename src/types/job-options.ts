@@ -1,6 +1,7 @@
 /** What a user can ask of a job (`cloud.with(...)`) and of a runtime (`new Cloud(...)`). */
 import type { FilesConfig } from './file-store.js';
 import type { Jid } from './jid.js';
+import type { JobStatus } from './job-status.js';
 
 export type ResourceType = 'c1' | 'c2' | 'f2' | 'm1' | 's1';
 
@@ -39,6 +40,16 @@ export interface WaitOptions {
   ignoreErrors?: boolean;
   /** join and result draw a progress bar on stderr when it is a terminal. */
   progress?: boolean;
+}
+
+/** Which jobs `cloud.list` returns, newest first. */
+export interface ListFilter {
+  status?: JobStatus | JobStatus[];
+  label?: string;
+  /** At most this many; default 100. */
+  limit?: number;
+  /** Only jobs with a smaller jid: give the last jid of a page to get the next one. */
+  before?: number;
 }
 
 export interface CloudConfig {

@@ -64,6 +64,8 @@ export interface JobFilter {
   status: JobStatus[] | undefined;
   label: string | undefined;
   limit: number;
+  /** Only jobs with a smaller jid: the cursor that pages through the jobs (the last jid of the page before). */
+  before?: number | undefined;
 }
 
 /** What a runtime is doing now. */

@@ -105,8 +105,8 @@ describe('the nimbus command, spawned', () => {
       const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
       const url = (await lines.next()).value as string;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-      const jobs = (await (await fetch(new URL('/api/jobs', url))).json()) as { jid: number }[];
-      expect(jobs.map((job) => job.jid)).toContain(jids.failing);
+      const page = (await (await fetch(new URL('/api/jobs', url))).json()) as { jobs: { jid: number }[] };
+      expect(page.jobs.map((job) => job.jid)).toContain(jids.failing);
     } finally {
       child.kill('SIGTERM');
     }

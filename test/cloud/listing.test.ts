@@ -19,6 +19,20 @@ describe.each(SHARED_MODES)('list and load (%s)', (mode) => {
     expect((await cloud.list({ label: 'etl' }))[0]).toMatchObject({ jid: b, status: 'error', label: 'etl' });
   });
 
+  it('pages on with before: the jobs with a smaller jid, so a page never repeats or skips one', async () => {
+    const jids = await cloud.with({ label: 'pages' }).map((i: number) => i, [1, 2, 3, 4, 5]);
+    await cloud.join(jids);
+    const page = (before?: number) => cloud.list({ label: 'pages', limit: 2, before }).then((infos) => infos.map((info) => info.jid));
+    const first = await page();
+    expect(first).toEqual([jids[4], jids[3]]);
+    const second = await page(first.at(-1));
+    expect(second).toEqual([jids[2], jids[1]]);
+    expect(await page(second.at(-1))).toEqual([jids[0]]);
+    expect(await page(jids[0])).toEqual([]);
+    expect(await cloud.list({ before: 1 })).toEqual([]);
+    await expect(cloud.list({ before: 0 })).rejects.toThrow('before must be a positive integer, got 0');
+  });
+
   it('refuses a bad filter', async () => {
     await expect(cloud.list({ status: 'finished' as never })).rejects.toThrow(
       "status must be one of 'queued', 'processing', 'waiting', 'done', 'error', 'killed', 'stalled', got \"finished\"",

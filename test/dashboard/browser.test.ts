@@ -4,13 +4,15 @@
 /**
  * The dashboard end to end in a real headless Chromium (Debian's chromium, driven by
  * playwright-core): jobs run, the page lists them, filters them, opens the failed one and shows
- * its stack, follows a dependency, lists the files, and follows the live load.
+ * its stack, follows a dependency, lists the files, draws a live map in its task stream (the bars
+ * counted in the page; a screenshot in test-artifacts/dashboard-live.png), kills a running job
+ * from its page, and follows the live load.
  *
  * In CI (.ci/run installs chromium and sets CI) a missing or broken browser fails this suite.
  * On a machine without /usr/bin/chromium and without CI set, it is skipped, saying so.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cloud, type Jid } from '@nimbus-js/nimbus';
@@ -31,6 +33,7 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
 const STEP_TIMEOUT_MS = 10_000; // each wait on the page: less than a test's, so a failure says what it waited for
 
 const required = Boolean(process.env.CI);
@@ -143,6 +146,50 @@ describe.skipIf(!present && !required)('the dashboard in Chromium', () => {
   it('lists the files', async () => {
     await page.waitForFunction(() => document.querySelectorAll('#files li').length === 2);
     expect(await page.$$eval('#files li', (items) => items.map((item) => item.textContent))).toEqual(['data/input.csv', 'notes.txt']);
+  });
+
+  it('draws a live map in the task stream: one bar per job that ran, its progress, a screenshot', async () => {
+    const square = cloud.with({ label: 'squares' });
+    const mapped = await square.map(
+      function square(i: number) {
+        const end = Date.now() + 50 + (i % 6) * 10; // 50-100 ms of work
+        while (Date.now() < end);
+        return i * i;
+      },
+      Array.from({ length: 40 }, (_, i) => i),
+    );
+    // Live: the page draws the map's bars as the jobs run, without being reloaded.
+    await page.waitForFunction(() => document.querySelector('#task-stream')!.getAttribute('data-bars') !== '0');
+    await cloud.join(mapped);
+    const started = (await cloud.list({ limit: 1000 })).filter((job) => job.started !== undefined).length;
+    type Bar = { fn: string; finished?: number };
+    const squareBars = () =>
+      page.evaluate(() => {
+        const chart = (window as unknown as { __nimbusDashboard: { taskStream: { data: { datasets: { data: Bar[] }[] } } } }).__nimbusDashboard.taskStream;
+        return chart.data.datasets.flatMap((dataset) => dataset.data).filter((bar) => bar.fn === 'square' && bar.finished !== undefined).length;
+      });
+    await expect.poll(squareBars, { timeout: STEP_TIMEOUT_MS }).toBe(mapped.length);
+    // Every job that started has its bar, the map's 40 and the others (the one still running too).
+    expect(await page.evaluate(() => (window as unknown as { __nimbusDashboard: { bars(): number } }).__nimbusDashboard.bars())).toBe(started);
+    expect(await page.getAttribute('#task-stream', 'data-bars')).toBe(String(started));
+    await page.waitForSelector('#progress li[data-fn="square"][data-label="squares"] .count.done:text-is("done 40")');
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-live.png'), fullPage: true });
+  });
+
+  it('kills a running job from its page; a complete one it deletes', async () => {
+    const victim = await cloud.with({ label: 'victim' }).call(hang);
+    await page.goto(new URL(`#/jobs/${victim}`, dashboard.url).href);
+    await page.waitForSelector('#job-kill', { state: 'visible' });
+    await page.waitForFunction(() => document.querySelector('#job-status')!.textContent === 'processing');
+    await page.click('#job-kill');
+    await page.waitForFunction(() => document.querySelector('#job-status')!.textContent === 'killed');
+    expect(await cloud.status(victim)).toBe('killed');
+    await page.waitForSelector('#job-delete', { state: 'visible' });
+    expect(await page.isHidden('#job-kill')).toBe(true);
+    await page.click('#job-delete');
+    await page.waitForSelector('#overview', { state: 'visible' });
+    await expect(cloud.info(victim)).rejects.toThrow(`unknown jid ${victim}`);
   });
 
   it('follows the live load: compute units in use, running jobs per type', async () => {

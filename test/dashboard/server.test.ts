@@ -12,7 +12,7 @@ import { withFiles } from './support/dashboard-cloud.js';
 
 const TOKEN = 'a-secret-token-of-some-length';
 
-/** GET with any headers (fetch will not set Host): status, headers, body. */
+/** A request with any headers (fetch will not set Host nor Origin): status, headers, body. */
 function get(url: string, headers: Record<string, string> = {}, method = 'GET') {
   return new Promise<{ status: number; type: string; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
     const req = request(url, { method, headers }, (response) => {
@@ -61,16 +61,72 @@ describe('the dashboard server', () => {
     const units = await get(new URL('/human-units.js', dashboard.url).href);
     expect(units.body).toContain('export function formatDuration');
     expect(units.body).not.toContain('sourceMappingURL');
+    // Chart.js from the package's dependency, never a CDN; the page's modules load each other.
+    const chart = await get(new URL('/chart.umd.js', dashboard.url).href);
+    expect(chart.type).toBe('text/javascript; charset=utf-8');
+    expect(chart.body).toContain('window.Chart=');
+    expect((await get(new URL('/task-stream.js', dashboard.url).href)).body).toContain("from './clock-axis.js';");
   });
 
-  it('lists jobs newest first, filtered by status and label', async () => {
-    expect((await api('/api/jobs')).body).toEqual([
-      { jid: failed, status: 'error', fn: 'explode', type: 'c1', created: expect.any(Number), runtime: expect.any(Number) },
-      { jid: done, status: 'done', fn: 'answer', label: 'ok', type: 'c1', created: expect.any(Number), runtime: expect.any(Number) },
+  const jidsOf = async (path: string) => {
+    const { body } = await api(path);
+    return { jids: body.jobs.map((job: { jid: number }) => job.jid), next: body.next };
+  };
+
+  it('lists jobs newest first, filtered by status, label and function', async () => {
+    const times = { created: expect.any(Number), started: expect.any(Number), finished: expect.any(Number), runtime: expect.any(Number) };
+    expect((await api('/api/jobs')).body).toEqual({
+      jobs: [
+        { jid: failed, status: 'error', fn: 'explode', type: 'c1', ...times },
+        { jid: done, status: 'done', fn: 'answer', label: 'ok', type: 'c1', ...times },
+      ],
+      next: null,
+    });
+    expect(await jidsOf('/api/jobs?status=error')).toEqual({ jids: [failed], next: null });
+    expect(await jidsOf('/api/jobs?status=done,error&label=ok')).toEqual({ jids: [done], next: null });
+    expect(await jidsOf('/api/jobs?fn=answer')).toEqual({ jids: [done], next: null });
+    expect(await jidsOf('/api/jobs?fn=nothing')).toEqual({ jids: [], next: null });
+  });
+
+  it('pages through every job by jid: next is the before of the following page', async () => {
+    expect(await jidsOf('/api/jobs?limit=1')).toEqual({ jids: [failed], next: failed });
+    expect(await jidsOf(`/api/jobs?limit=1&before=${failed}`)).toEqual({ jids: [done], next: null });
+    expect(await jidsOf(`/api/jobs?limit=1&before=${done}`)).toEqual({ jids: [], next: null });
+    expect(await jidsOf(`/api/jobs?limit=1&fn=answer`)).toEqual({ jids: [done], next: null });
+  });
+
+  it('answers bad page parameters with 400, naming them', async () => {
+    for (const limit of ['0', '501', 'ten', '1.5']) {
+      expect(await api(`/api/jobs?limit=${limit}`)).toEqual({
+        status: 400,
+        body: { error: `limit must be an integer from 1 to 500, got "${limit}"`, code: 'ERR_BAD_OPTION' },
+      });
+    }
+    for (const before of ['0', '-3', 'x']) {
+      const answer = await api(`/api/jobs?before=${before}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ error: expect.stringContaining('before must be a positive integer'), code: 'ERR_BAD_OPTION' });
+    }
+  });
+
+  it('gives the task stream: the jobs that ran, each on a row', async () => {
+    const { status, body } = await api('/api/tasks');
+    expect(status).toBe(200);
+    expect(body.now).toEqual(expect.any(Number));
+    expect(body.rows.length).toBeGreaterThanOrEqual(1);
+    expect(body.bars.map((bar: { jid: number }) => bar.jid).sort()).toEqual([done, failed].sort());
+    for (const bar of body.bars) {
+      expect(body.rows).toContain(bar.row);
+      expect(bar.finished).toBeGreaterThanOrEqual(bar.started);
+    }
+  });
+
+  it('gives the progress per label and function, newest first', async () => {
+    const counts = { done: 0, error: 0, killed: 0, running: 0, queued: 0 };
+    expect((await api('/api/progress')).body).toEqual([
+      { fn: 'explode', first: failed, last: failed, total: 1, ...counts, error: 1 },
+      { fn: 'answer', label: 'ok', first: done, last: done, total: 1, ...counts, done: 1 },
     ]);
-    expect((await api('/api/jobs?status=error')).body.map((job: { jid: number }) => job.jid)).toEqual([failed]);
-    expect((await api('/api/jobs?status=done,error&label=ok')).body.map((job: { jid: number }) => job.jid)).toEqual([done]);
-    expect((await api('/api/jobs?limit=1')).body.map((job: { jid: number }) => job.jid)).toEqual([failed]);
   });
 
   it('opens a job: its record, its exception with the stack, its value when done', async () => {
@@ -99,6 +155,30 @@ describe('the dashboard server', () => {
     expect((await api('/api/nothing')).status).toBe(404);
     expect((await api('/nothing.html')).status).toBe(404);
     expect((await get(new URL('/api/jobs', dashboard.url).href, {}, 'POST')).status).toBe(405);
+    // Kill and delete are POST only: a link or an image cannot kill.
+    expect((await get(new URL(`/api/jobs/${done}/delete`, dashboard.url).href)).status).toBe(405);
+  });
+
+  it('kills a job and deletes a complete one by POST; an unknown jid is 404, an unfinished one cannot be deleted (409)', async () => {
+    const post = async (path: string, headers: Record<string, string> = {}) => {
+      const response = await get(new URL(path, dashboard.url).href, headers, 'POST');
+      return { status: response.status, body: JSON.parse(response.body) };
+    };
+    const running = await cloud.call(hang);
+    while ((await cloud.status(running)) !== 'processing') await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await post(`/api/jobs/${running}/delete`)).toMatchObject({ status: 409, body: { code: 'ERR_NOT_COMPLETE' } });
+    // A page of another site may make the browser POST here: the Origin it names is refused.
+    expect(await post(`/api/jobs/${running}/kill`, { origin: 'http://evil.example' })).toEqual({
+      status: 403,
+      body: { error: "a job is killed or deleted only from the dashboard's own page" },
+    });
+    expect(await cloud.status(running)).toBe('processing');
+    const host = new URL(dashboard.url).host;
+    expect(await post(`/api/jobs/${running}/kill`, { origin: `http://${host}` })).toEqual({ status: 200, body: { jid: running, status: 'killed' } });
+    expect(await post(`/api/jobs/${running}/delete`)).toEqual({ status: 200, body: { jid: running, status: 'deleted' } });
+    expect((await api(`/api/jobs/${running}`)).status).toBe(404);
+    expect(await post('/api/jobs/424242/kill')).toMatchObject({ status: 404, body: { code: 'ERR_UNKNOWN_JID' } });
+    expect(await post('/api/jobs/424242/delete')).toMatchObject({ status: 404, body: { code: 'ERR_UNKNOWN_JID' } });
   });
 
   it('pushes the load as server-sent events, at once and then every second', async () => {
@@ -139,7 +219,7 @@ describe('the dashboard with a token', () => {
       expect(dashboard.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/\\?token=${TOKEN}$`));
       const bare = new URL(dashboard.url);
       bare.search = '';
-      for (const path of ['/', '/app.js', '/api/jobs', '/api/events']) {
+      for (const path of ['/', '/app.js', '/chart.umd.js', '/api/jobs', '/api/tasks', '/api/events']) {
         const response = await get(new URL(path, bare).href);
         expect(response.status).toBe(401);
         expect(JSON.parse(response.body)).toEqual({ error: 'a token is required: add ?token=... to the address' });
@@ -151,6 +231,8 @@ describe('the dashboard with a token', () => {
       const page = await get(dashboard.url);
       expect(page.body).toContain(`<script type="module" src="app.js?token=${TOKEN}"></script>`);
       expect(page.body).toContain(`<link rel="stylesheet" href="style.css?token=${TOKEN}">`);
+      // ...and the modules load each other with it.
+      expect((await get(new URL(`/app.js?token=${TOKEN}`, bare).href)).body).toContain(`from './task-stream.js?token=${TOKEN}';`);
     } finally {
       await dashboard.close();
     }
@@ -168,6 +250,13 @@ describe('the dashboard with a token', () => {
       const port = new URL(dashboard.url).port;
       expect(dashboard.url).toBe(`http://0.0.0.0:${port}/?token=${TOKEN}`);
       expect((await get(`http://127.0.0.1:${port}/api/jobs?token=${TOKEN}`, { host: 'nimbus.example' })).status).toBe(200);
+      // Off the loopback, a kill without the token is refused, and the job runs on.
+      const running = await cloud.call(hang);
+      expect((await get(`http://127.0.0.1:${port}/api/jobs/${running}/kill`, {}, 'POST')).status).toBe(401);
+      expect((await get(`http://127.0.0.1:${port}/api/jobs/${running}/kill?token=wrong-token-of-some-length`, {}, 'POST')).status).toBe(403);
+      expect(await cloud.status(running)).not.toBe('killed');
+      const killed = await get(`http://127.0.0.1:${port}/api/jobs/${running}/kill?token=${TOKEN}`, {}, 'POST');
+      expect(JSON.parse(killed.body)).toEqual({ jid: running, status: 'killed' });
     } finally {
       await dashboard.close();
     }

@@ -130,6 +130,7 @@ describe.each(KINDS)('the JobStore contract: $name', (kind) => {
     );
     expect((await store.list({ status: ['done'], label: undefined, limit: 10 })).map((job) => job.jid)).toEqual([2, 1]);
     expect((await store.list({ status: undefined, label: 'etl', limit: 10 })).map((job) => job.jid)).toEqual([2]);
+    expect((await store.list({ status: undefined, label: undefined, limit: 10, before: 3 })).map((job) => job.jid)).toEqual([2, 1]);
     await store.delete([2]);
     expect(await store.get(2)).toBeUndefined();
     expect((await store.list({ status: undefined, label: undefined, limit: 1 })).map((job) => job.jid)).toEqual([3]);

@@ -9,6 +9,9 @@ export function withFiles(cloud: Cloud, files: DashboardCloud['files']): Dashboa
     info: cloud.info.bind(cloud),
     load: cloud.load.bind(cloud),
     result: cloud.result.bind(cloud),
+    status: cloud.status.bind(cloud),
+    kill: cloud.kill.bind(cloud),
+    delete: cloud.delete.bind(cloud),
     files,
   };
 }

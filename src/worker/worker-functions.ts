@@ -92,7 +92,8 @@ export class WorkerFunctions {
       const whole = await this.#fetch(wire.id);
       shape = whole.shape;
       data = whole.data;
-      if (!shape || (data !== undefined && data.bytes === undefined)) throw new Error(`nimbus internal error: the host sent function ${wire.id} without its shape or data`);
+      if (!shape || (data !== undefined && data.bytes === undefined))
+        throw new Error(`nimbus internal error: the host sent function ${wire.id} without its shape or data`);
     }
     if (values === undefined) values = this.#decode(data!);
     else if (data) this.stats.hits++;

@@ -112,7 +112,9 @@ export class WorkerFunctions {
     const bytes = data.bytes!;
     this.stats.misses++;
     if (!(bytes instanceof SharedArrayBuffer)) this.stats.received++;
-    const values = decodeData(bytes instanceof SharedArrayBuffer ? new Uint8Array(bytes) : bytes);
+    // Decoded from a private copy: v8's deserializer makes a Buffer a view on the bytes it reads,
+    // and a view on shared memory would let a job's writes reach the other threads.
+    const values = decodeData(bytes instanceof SharedArrayBuffer ? new Uint8Array(bytes).slice() : bytes);
     this.#data.set(data.hash, values, data.size);
     this.stats.bytes = this.#data.bytes;
     return values;

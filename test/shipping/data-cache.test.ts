@@ -6,7 +6,7 @@
  */
 import type { Cloud } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readerOf } from '../fixtures/shipping/captured-data.mjs';
+import { readerOf, writerOf } from '../fixtures/shipping/captured-data.mjs';
 import { WORKER_MODES, makeCloud } from '../support/clouds.js';
 
 interface Stats {
@@ -72,6 +72,13 @@ describe.each(WORKER_MODES)('captured data, once per worker (%s)', (mode) => {
     expect(again.map(({ value }) => value)).toEqual(new Array(20).fill(2));
     expect(again.at(-1)!.stats.misses).toBe(2);
     expect(new Set([...ones, ...twos, ...again].map(({ worker }) => worker)).size).toBe(1);
+  });
+
+  it("gives each worker data of its own: a job's writes reach no other worker", async () => {
+    cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
+    // 256 KB: a thread gets it in memory shared with the host, and must decode a copy of it.
+    const shared = await cloud.result(await cloud.map(writerOf(Buffer.alloc(256 * 1024)) as () => boolean, [1, 2]));
+    expect(shared).toEqual([false, false]);
   });
 });
 

@@ -77,7 +77,7 @@ describe.each(WORKER_MODES)('captured data, once per worker (%s)', (mode) => {
   it("gives each worker data of its own: a job's writes reach no other worker", async () => {
     cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
     // 256 KB: a thread gets it in memory shared with the host, and must decode a copy of it.
-    const shared = await cloud.result(await cloud.map(writerOf(Buffer.alloc(256 * 1024)) as () => boolean, [1, 2]));
+    const shared = await cloud.result(await cloud.map(writerOf(Buffer.alloc(256 * 1024)) as (i: number) => boolean, [1, 2]));
     expect(shared).toEqual([false, false]);
   });
 });

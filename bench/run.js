@@ -10,6 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import * as capturedData from './captured-data.js';
 import * as cpuBound from './cpu-bound.js';
 import * as cuScheduling from './cu-scheduling.js';
 import * as dependencies from './dependencies.js';
@@ -32,6 +33,7 @@ const SCENARIOS = [
   scaling,
   simulatedCluster,
   cuScheduling,
+  capturedData,
   memory,
   dependencies,
   workerStart,

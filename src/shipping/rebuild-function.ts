@@ -1,5 +1,6 @@
 /**
- * Turns a shipped function back into a function, once per function per thread. The imports it
+ * Turns a shipped function back into a function, once per function per thread (the simulator's
+ * FunctionCache here; a worker's own cache, by content, is src/worker/worker-functions.ts). The imports it
  * needs are imported first (the only asynchronous part); then every node is made in one pass,
  * each function's free variables bound in a scope of its own. A function is made once what it
  * needs at creation (a class's superclass) exists; a reference that closes a cycle (mutually
@@ -30,7 +31,7 @@ export class FunctionCache {
   rebuild(shipped: ShippedFunction): Promise<JobFunction> {
     let fn = this.#rebuilt.get(shipped.id);
     if (!fn) {
-      fn = rebuildFunction(shipped, this.#cloud);
+      fn = rebuildFunction(shipped, decodeData(shipped.data), this.#cloud);
       this.#rebuilt.set(shipped.id, fn);
       // A failed rebuild (a module that would not import) is tried again by the next job.
       fn.catch(() => this.#rebuilt.delete(shipped.id));
@@ -39,13 +40,20 @@ export class FunctionCache {
   }
 }
 
-async function rebuildFunction(shipped: ShippedFunction, cloud: unknown): Promise<JobFunction> {
+/** What rebuilding needs of a shipped function: all of it but its data, which comes decoded. */
+export type RebuildSource = Pick<ShippedFunction, 'id' | 'root' | 'nodes'>;
+
+/** Decodes a shipped function's data blob: the values its `data` nodes index. */
+export function decodeData(bytes: Uint8Array | undefined): readonly unknown[] {
+  return bytes ? (deserialize(bytes) as unknown[]) : [];
+}
+
+export async function rebuildFunction(shipped: RebuildSource, data: readonly unknown[], cloud: unknown): Promise<JobFunction> {
   const imported = await importAll(shipped);
-  const data = shipped.data ? (deserialize(shipped.data) as unknown[]) : [];
   return new Rebuild(shipped, imported, data, cloud).valueOf(shipped.root) as JobFunction;
 }
 
-async function importAll(shipped: ShippedFunction): Promise<Map<number, unknown>> {
+async function importAll(shipped: RebuildSource): Promise<Map<number, unknown>> {
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   const load = (node: ImportNode) => {
     const key = `${node.url} ${JSON.stringify(node.attributes ?? {})}`;
@@ -65,9 +73,9 @@ async function importAll(shipped: ShippedFunction): Promise<Map<number, unknown>
 }
 
 class Rebuild {
-  readonly #shipped: ShippedFunction;
+  readonly #shipped: RebuildSource;
   readonly #imported: Map<number, unknown>;
-  readonly #data: unknown[];
+  readonly #data: readonly unknown[];
   readonly #cloud: unknown;
   readonly #values: unknown[];
   /** 0: not started; 1: started, value not there yet (a function being made); 2: value there. */
@@ -75,7 +83,7 @@ class Rebuild {
   /** Bindings that closed a cycle: made once every node exists. */
   readonly #late: (() => void)[] = [];
 
-  constructor(shipped: ShippedFunction, imported: Map<number, unknown>, data: unknown[], cloud: unknown) {
+  constructor(shipped: RebuildSource, imported: Map<number, unknown>, data: readonly unknown[], cloud: unknown) {
     this.#shipped = shipped;
     this.#imported = imported;
     this.#data = data;

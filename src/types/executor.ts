@@ -6,6 +6,7 @@
 import type { ResourceType } from './job-options.js';
 import type { OutcomeReport, Packed, Primitive, RemoteError } from './job-outcome.js';
 import type { ShippedFunction } from './shipped-function.js';
+import type { WireFunction } from './wire-function.js';
 
 /** Jobs of one function and one profile, to run in order on one worker. */
 export interface BatchSpec {
@@ -20,8 +21,12 @@ export interface BatchSpec {
 /** Argument lists of one length, all primitives, flattened (numbers only: a Float64Array); or each job's packed arguments. */
 export type BatchArgs = { readonly arity: number; readonly flat: readonly Primitive[] | Float64Array } | { readonly each: readonly Packed[] };
 
-/** A batch as it crosses to a worker: its numbers in typed arrays, which clone as one block. */
-export interface WireBatch extends Omit<BatchSpec, 'jids'> {
+/**
+ * A batch as it crosses to a worker: its numbers in typed arrays, which clone as one block, and
+ * its function by reference to what the worker has (wire-function.ts).
+ */
+export interface WireBatch extends Omit<BatchSpec, 'jids' | 'fn'> {
+  readonly fn: WireFunction;
   readonly jids: Float64Array;
 }
 

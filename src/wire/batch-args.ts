@@ -6,6 +6,7 @@
  */
 import type { BatchArgs, BatchSpec, WireBatch } from '../types/executor.js';
 import type { Packed, Primitive } from '../types/job-outcome.js';
+import type { WireFunction } from '../types/wire-function.js';
 
 export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
   const first = list[0];
@@ -33,7 +34,7 @@ export function argsAt(args: BatchArgs, i: number): Packed {
   return Array.from(flat.slice(i * arity, (i + 1) * arity) as ArrayLike<Primitive>);
 }
 
-/** The batch as a worker receives it. */
-export function toWire(batch: BatchSpec): WireBatch {
-  return { ...batch, jids: Float64Array.from(batch.jids) };
+/** The batch as a worker receives it, with its function as `fn` (what that worker lacks of it). */
+export function toWire(batch: BatchSpec, fn: WireFunction): WireBatch {
+  return { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: Float64Array.from(batch.jids) };
 }

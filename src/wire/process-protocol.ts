@@ -5,8 +5,13 @@
  */
 import type { WireBatch } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
+import type { WireFunction } from '../types/wire-function.js';
 
-export type ToChild = { kind: 'batch'; batch: WireBatch } | { kind: 'nested'; data: unknown };
+export type ToChild =
+  | { kind: 'batch'; batch: WireBatch }
+  /** The answer to a fetch: the whole of the running batch's function; undefined if it names another. */
+  | { kind: 'function'; id: string; fn: WireFunction | undefined }
+  | { kind: 'nested'; data: unknown };
 
 export type FromChild =
   /**
@@ -21,6 +26,8 @@ export type FromChild =
    */
   | { kind: 'outcomes'; report: OutcomeReport; last: boolean; running?: RunningJob }
   | { kind: 'nested'; data: unknown }
+  /** The worker lacks part of the running batch's function (its cache let it go): send it whole. */
+  | { kind: 'fetch'; id: string }
   /** Something escaped a job: the worker runs nothing more, and asks to be ended. */
   | { kind: 'retire' };
 
@@ -48,5 +55,5 @@ export function fromWorker(message: unknown, token: string): FromChild | undefin
 export function isToChild(message: unknown): message is ToChild {
   if (typeof message !== 'object' || message === null) return false;
   const kind = (message as { kind?: unknown }).kind;
-  return kind === 'batch' || kind === 'nested';
+  return kind === 'batch' || kind === 'function' || kind === 'nested';
 }

@@ -8,7 +8,12 @@ import type { BatchSpec, WireBatch } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
 import { argsAt } from '../wire/batch-args.js';
 import { executeJob, failedJob } from './job-execution.js';
-import type { FunctionCache, JobFunction } from '../shipping/rebuild-function.js';
+import type { JobFunction } from '../shipping/rebuild-function.js';
+
+/** Where a batch's function is rebuilt: a worker's cache (worker-functions.ts), or the simulator's. */
+export interface FunctionSource<F> {
+  rebuild(fn: F): Promise<JobFunction>;
+}
 
 export interface BatchObserver {
   /** Called as job `index` of the batch starts, at `at` (epoch ms, the job's own `started`). */
@@ -18,7 +23,7 @@ export interface BatchObserver {
   shouldRun?(jid: number): boolean;
 }
 
-export async function runBatch(functions: FunctionCache, batch: BatchSpec | WireBatch, observer: BatchObserver): Promise<void> {
+export async function runBatch<B extends BatchSpec | WireBatch>(functions: FunctionSource<B['fn']>, batch: B, observer: BatchObserver): Promise<void> {
   let fn: JobFunction;
   try {
     fn = await functions.rebuild(batch.fn);

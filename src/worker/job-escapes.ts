@@ -9,8 +9,9 @@
  */
 import { remoteErrors } from '../errors.js';
 import { currentJob } from './job-context.js';
-import type { ShippedFunction } from '../types/shipped-function.js';
-import { FunctionCache, type JobFunction } from '../shipping/rebuild-function.js';
+import type { WireFunction } from '../types/wire-function.js';
+import type { JobFunction } from '../shipping/rebuild-function.js';
+import { WorkerFunctions, type FetchFunction } from './worker-functions.js';
 
 /** Thrown by process.exit when called from code whose job has ended: it unwinds that code. */
 class ExitOutsideJob extends Error {
@@ -89,16 +90,16 @@ export class EscapeGuard {
 }
 
 /** The functions a worker runs, each guarded once by the worker's EscapeGuard. */
-export class GuardedFunctions extends FunctionCache {
+export class GuardedFunctions extends WorkerFunctions {
   readonly #guard: EscapeGuard;
   readonly #guarded = new WeakMap<JobFunction, JobFunction>();
 
-  constructor(cloud: unknown, guard: EscapeGuard) {
-    super(cloud);
+  constructor(cloud: unknown, fetch: FetchFunction, guard: EscapeGuard) {
+    super(cloud, fetch);
     this.#guard = guard;
   }
 
-  override async rebuild(shipped: ShippedFunction): Promise<JobFunction> {
+  override async rebuild(shipped: WireFunction): Promise<JobFunction> {
     const fn = await super.rebuild(shipped);
     let guarded = this.#guarded.get(fn);
     if (!guarded) {

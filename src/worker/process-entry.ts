@@ -8,6 +8,7 @@
  */
 import { jobCloud } from './job-cloud.js';
 import type { WireBatch } from '../types/executor.js';
+import type { WireFunction } from '../types/wire-function.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
@@ -38,7 +39,14 @@ const endpoint = channelEndpoint({
   send: (message) => send({ kind: 'nested', data: message.nested }),
   onNested: (listener) => nestedListeners.push(listener),
 });
-const functions = new GuardedFunctions(jobCloud(endpoint), guard);
+/** Fetches waiting for the host's answer, by function id (one batch runs at a time: at most one). */
+const fetches = new Map<string, { resolve: (fn: WireFunction) => void; reject: (error: Error) => void }>();
+const fetchFunction = (id: string) =>
+  new Promise<WireFunction>((resolve, reject) => {
+    fetches.set(id, { resolve, reject });
+    send({ kind: 'fetch', id });
+  });
+const functions = new GuardedFunctions(jobCloud(endpoint), fetchFunction, guard);
 useJobMeter(new ProcessMeter());
 
 /**
@@ -128,12 +136,20 @@ process.on('message', (message: unknown) => {
     for (const listener of nestedListeners) listener(message.data);
     return;
   }
+  if (message.kind === 'function') return answerFetch(message.id, message.fn);
   // A retired worker runs nothing: the runtime returns the batch when it reads the retirement.
   if (retired) return;
   // The runtime learns the batch arrived before any of its jobs can end this process.
   const at = Date.now();
   send({ kind: 'started', at }, () => runOne(message.batch, at));
 });
+function answerFetch(id: string, fn: WireFunction | undefined): void {
+  const waiting = fetches.get(id);
+  fetches.delete(id);
+  if (fn) waiting?.resolve(fn);
+  else waiting?.reject(new Error(`nimbus internal error: the host no longer runs function ${id}`));
+}
+
 // The runtime went away (it closed, or died): nothing is left to report to.
 process.on('disconnect', () => {
   children.endAll();

@@ -47,7 +47,9 @@ const children = new JobChildren({
     Atomics.wait(child.recorded, 0, 0, CHILD_RECORD_WAIT_MS);
   },
 });
-const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), guard);
+/** A thread's batch carries its whole function (its large data shared): there is nothing to fetch. */
+const noFetch = (id: string) => Promise.reject(new Error(`nimbus internal error: a thread's batch came without the whole of function ${id}`));
+const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), noFetch, guard);
 
 /**
  * Leaves the pool, between jobs. An idle thread exits now; a busy one hands its report on its own

@@ -12,6 +12,9 @@ import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
+import { wholeFunction } from '../../wire/function-wire.js';
+import type { ShippedFunction } from '../../types/shipped-function.js';
+import { SentFunctions } from './sent-functions.js';
 import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
 import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type RunningJob, type ToChild } from '../../wire/process-protocol.js';
 import { killAll, killGroup, leftBehind } from '../../platform/process-tree.js';
@@ -34,6 +37,7 @@ export type BatchEnd =
   | { kind: 'died'; unreported: number[]; started: boolean; outOfMemory: boolean; how: string; stoppedByUs: boolean };
 
 interface RunningBatch {
+  readonly fn: ShippedFunction;
   readonly jids: readonly number[];
   readonly reported: Set<number>;
   started: boolean;
@@ -51,6 +55,8 @@ export class WorkerProcess {
   readonly #child: ChildProcess;
   readonly #token = randomUUID();
   #batch: RunningBatch | undefined;
+  /** What this process was sent of the functions it ran: a batch carries only the rest. */
+  readonly #sent = new SentFunctions();
   #stderrTail = '';
   #killedFor: 'stop' | 'memory' | undefined;
   #retired = false;
@@ -111,9 +117,9 @@ export class WorkerProcess {
   /** Runs a batch; resolves when every job reported, or the process died or retired. */
   run(batch: BatchSpec, onReport: (report: OutcomeReport) => void): Promise<BatchEnd> {
     return new Promise((end) => {
-      this.#batch = { jids: batch.jids, reported: new Set(), started: false, running: -1, runningAt: 0, told: 0, onReport, end };
+      this.#batch = { fn: batch.fn, jids: batch.jids, reported: new Set(), started: false, running: -1, runningAt: 0, told: 0, onReport, end };
       this.#child.ref();
-      this.#send({ kind: 'batch', batch: toWire(batch) });
+      this.#send({ kind: 'batch', batch: toWire(batch, this.#sent.next(batch.fn)) });
       this.#maybeEnd();
     });
   }
@@ -174,6 +180,11 @@ export class WorkerProcess {
         return this.#onReport(message.report, message.last);
       case 'retire':
         return this.#onRetire();
+      case 'fetch': {
+        // Only the running batch's function can be missed: a worker fetches before running it.
+        const fn = this.#batch?.fn;
+        return this.#send({ kind: 'function', id: message.id, fn: fn?.id === message.id ? wholeFunction(fn) : undefined });
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.j
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
+import { threadFunction } from '../../wire/function-wire.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
@@ -92,7 +93,7 @@ export class PoolExecutor implements Executor {
     const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set(), told: 0 };
     for (const jid of spec.jids) this.#inFlight.set(jid, batch);
     this.#batches.add(batch);
-    const task: BatchTask = { batch: toWire(spec), slot };
+    const task: BatchTask = { batch: toWire(spec, threadFunction(spec.fn)), slot };
     pool.piscina.run(task, { signal: batch.abort.signal }).then(
       (report: OutcomeReport) => this.#onReport(batch, report),
       (error: unknown) => this.#onBatchCut(batch, error),

@@ -1,0 +1,138 @@
+/**
+ * The functions a worker knows: their shapes by id, their captured data by content (data-cache.ts),
+ * each rebuilt once and kept while its data stays cached. A batch carries only what its host
+ * thinks this worker lacks (wire-function.ts); whatever the worker lacks all the same (evicted,
+ * forgotten) it fetches from the host, which answers with the whole function: a miss costs a
+ * round trip, never an error. A function with no data costs one Map lookup per batch.
+ *
+ * Counters of what happened (`DataCacheStats`) are published on `globalThis` under
+ * Symbol.for('nimbus.dataCache'), where a job (a test, a curious user) can read them.
+ */
+import { getHeapStatistics } from 'node:v8';
+import type { FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
+import { decodeData, rebuildFunction, type JobFunction } from '../shipping/rebuild-function.js';
+import { DataCache, dataCacheBytes } from './data-cache.js';
+
+/** Asks the host for the whole of function `id` (the one the running batch names). */
+export type FetchFunction = (id: string) => Promise<WireFunction>;
+
+/** What the worker's data cache did, since it started. */
+export interface DataCacheStats {
+  /** Batches whose data was cached here already. */
+  hits: number;
+  /** Batches whose data was not: it was decoded, from the batch or from a fetch. */
+  misses: number;
+  /** Round trips to the host for what a batch did not carry. */
+  fetches: number;
+  /** Blobs that arrived copied (a batch's or a fetch's), not shared. */
+  received: number;
+  /** Bytes the cache holds now, and its bound. */
+  bytes: number;
+  maxBytes: number;
+}
+
+/** How many function shapes a worker keeps: past it, the least recently used are fetched again if needed. */
+const MAX_KNOWN_FUNCTIONS = 10_000;
+const STATS_KEY = Symbol.for('nimbus.dataCache');
+const NO_DATA: readonly unknown[] = [];
+
+interface Known {
+  readonly shape: FunctionShape;
+  /** The hash of its data; undefined when it has none. */
+  readonly hash: string | undefined;
+  /** The function, rebuilt on the data cached under `hash`: dropped when that entry leaves. */
+  rebuilt: Promise<JobFunction> | undefined;
+}
+
+export class WorkerFunctions {
+  readonly stats: DataCacheStats;
+  readonly #cloud: unknown;
+  readonly #fetch: FetchFunction;
+  readonly #data: DataCache;
+  /** Insertion order is recency: the first is the least recently used. */
+  readonly #known = new Map<string, Known>();
+
+  /**
+   * @param cloud what the name `cloud` means inside rebuilt functions: the job's own client
+   * @param fetch how this worker asks its host for a function it lacks
+   */
+  constructor(cloud: unknown, fetch: FetchFunction) {
+    this.#cloud = cloud;
+    this.#fetch = fetch;
+    const maxBytes = dataCacheBytes(process.env, getHeapStatistics().heap_size_limit);
+    this.#data = new DataCache(maxBytes, (hash) => this.#forgetRebuilt(hash));
+    this.stats = { hits: 0, misses: 0, fetches: 0, received: 0, bytes: 0, maxBytes };
+    (globalThis as Record<symbol, unknown>)[STATS_KEY] = this.stats;
+  }
+
+  rebuild(wire: WireFunction): Promise<JobFunction> {
+    const known = this.#known.get(wire.id);
+    // The hot path: rebuilt here already, on data still cached (a shape that came along again is the same).
+    if (known?.rebuilt && this.#hasData(wire.data)) {
+      this.#touch(wire.id, known);
+      return known.rebuilt;
+    }
+    return this.#build(wire, known);
+  }
+
+  /** Whether `data` (none, or cached here) is at hand; a cached entry is made the most recent. */
+  #hasData(data: WireData | undefined): boolean {
+    if (data === undefined) return true;
+    if (this.#data.get(data.hash) === undefined) return false;
+    this.stats.hits++;
+    return true;
+  }
+
+  async #build(wire: WireFunction, known: Known | undefined): Promise<JobFunction> {
+    let shape = wire.shape ?? known?.shape;
+    let data = wire.data;
+    let values = data ? this.#data.get(data.hash) : NO_DATA;
+    if (!shape || (values === undefined && data?.bytes === undefined)) {
+      this.stats.fetches++;
+      const whole = await this.#fetch(wire.id);
+      shape = whole.shape;
+      data = whole.data;
+      if (!shape || (data !== undefined && data.bytes === undefined))
+        throw new Error(`nimbus internal error: the host sent function ${wire.id} without its shape or data`);
+    }
+    if (values === undefined) values = this.#decode(data!);
+    else if (data) this.stats.hits++;
+    const entry: Known = { shape, hash: data?.hash, rebuilt: undefined };
+    const rebuilt = rebuildFunction({ id: wire.id, root: shape.root, nodes: shape.nodes }, values, this.#cloud);
+    entry.rebuilt = rebuilt;
+    this.#touch(wire.id, entry);
+    // A failed rebuild (a module that would not import) is tried again by the next batch.
+    rebuilt.catch(() => {
+      if (entry.rebuilt === rebuilt) entry.rebuilt = undefined;
+    });
+    return rebuilt;
+  }
+
+  #decode(data: WireData): readonly unknown[] {
+    const bytes = data.bytes!;
+    this.stats.misses++;
+    if (!(bytes instanceof SharedArrayBuffer)) this.stats.received++;
+    // Decoded from a private copy: v8's deserializer makes a Buffer a view on the bytes it reads,
+    // and a view on shared memory would let a job's writes reach the other threads.
+    const values = decodeData(bytes instanceof SharedArrayBuffer ? new Uint8Array(bytes).slice() : bytes);
+    this.#data.set(data.hash, values, data.size);
+    this.stats.bytes = this.#data.bytes;
+    return values;
+  }
+
+  #touch(id: string, known: Known): void {
+    this.#known.delete(id);
+    this.#known.set(id, known);
+    if (this.#known.size <= MAX_KNOWN_FUNCTIONS) return;
+    for (const oldest of this.#known.keys()) {
+      this.#known.delete(oldest);
+      break;
+    }
+  }
+
+  /** The data under `hash` left the cache: the functions rebuilt on it let go of it. */
+  #forgetRebuilt(hash: string): void {
+    for (const known of this.#known.values()) if (known.hash === hash) known.rebuilt = undefined;
+    this.stats.bytes = this.#data.bytes;
+  }
+}

@@ -18,6 +18,7 @@ import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
 import { MaxRuntimeClocks } from './max-runtime-clocks.js';
+import { RetryTimers } from './retry-timers.js';
 import { jobInfoOf } from './job-info-view.js';
 import { Scheduler } from './scheduler.js';
 import { computeUnitsOf } from '../types/resource-profiles.js';
@@ -58,6 +59,10 @@ export class Runtime implements HostRuntime {
     this.#learnStarts();
     this.#executor?.stop(jid);
     this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(maxRuntime), Date.now());
+    this.#scheduleDispatch();
+  });
+  readonly #retryTimers = new RetryTimers((jid) => {
+    this.#scheduler.requeue(jid);
     this.#scheduleDispatch();
   });
   /** Made when the first job is queued; batches go to it only once its start resolved. */
@@ -194,6 +199,7 @@ export class Runtime implements HostRuntime {
     this.#learnStarts();
     const now = Date.now();
     for (const jid of jids ?? this.#unfinishedJids()) {
+      this.#retryTimers.disarm(jid);
       if (this.#scheduler.kill(jid, now)) {
         this.#clocks.disarm(jid);
         this.#executor?.stop(jid);
@@ -274,6 +280,7 @@ export class Runtime implements HostRuntime {
     if (!executor) return false;
     await this.kill(undefined);
     this.#waiters.abandonAll();
+    this.#retryTimers.cancelAll();
     const starting = this.#starting;
     this.#executor = this.#starting = undefined;
     this.#started = false;
@@ -313,10 +320,19 @@ export class Runtime implements HostRuntime {
   }
 
   #createScheduler(): Scheduler {
-    return new Scheduler(this.#table, this.#settings, (jid) => {
-      this.#waiters.completed(jid);
-      this.#onChanged?.(jid);
-    });
+    return new Scheduler(
+      this.#table,
+      this.#settings,
+      (jid) => {
+        this.#waiters.completed(jid);
+        this.#onChanged?.(jid);
+      },
+      // A failed job that runs again (retry-policy.ts): it reads queued until its delay has passed.
+      (jid, delayMs) => {
+        this.#onChanged?.(jid);
+        this.#retryTimers.arm(jid, delayMs);
+      },
+    );
   }
 
   #assertKnown(jids: readonly number[]): void {
@@ -356,6 +372,7 @@ export class Runtime implements HostRuntime {
         cores: batch.cores,
         jids: batch.jids,
         args: encodeBatchArgs(batch.jids.map((jid) => t.args[jid])),
+        env: t.env[first],
       };
       executor.run(spec);
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);

@@ -54,6 +54,8 @@ interface RestartPayload {
   args: Packed;
   maxRuntime: number | undefined;
   dependsOnErrors: ResolvedJobOptions['dependsOnErrors'];
+  retry?: ResolvedJobOptions['retry'];
+  env?: ResolvedJobOptions['env'];
 }
 
 export class DurableService implements JobService {
@@ -98,7 +100,7 @@ export class DurableService implements JobService {
 
   async #recover(): Promise<void> {
     for (const job of await this.#store.recover(RUNTIME_STOPPED, this.#settings.maxRestarts)) {
-      const { fn, args, maxRuntime, dependsOnErrors } = deserialize(job.payload) as RestartPayload;
+      const { fn, args, maxRuntime, dependsOnErrors, retry, env } = deserialize(job.payload) as RestartPayload;
       const { info } = job;
       // Its dependencies were done when it first ran, so it runs again at once, as it was submitted.
       await this.#runtime.submit(
@@ -114,6 +116,8 @@ export class DurableService implements JobService {
             dependsOnErrors,
             maxRuntime,
             restartable: true,
+            retry,
+            env,
           },
         },
         (local) => {
@@ -155,10 +159,10 @@ export class DurableService implements JobService {
     const record = this.#runtime.recordOf(first);
     const info = this.#globalInfo(record.info);
     // What info does not keep of the options travels with the inputs, so that a rerun keeps them.
-    const { maxRuntime, dependsOnErrors } = options;
+    const { maxRuntime, dependsOnErrors, retry, env } = options;
     const payloads = options.restartable
       ? Array.from({ length: count }, (_, i) =>
-          serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors } satisfies RestartPayload),
+          serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors, retry, env } satisfies RestartPayload),
         )
       : undefined;
     const now = Math.min(count, ADD_AT_ONCE);

@@ -4,7 +4,7 @@
  * is plain data, so it can cross a thread (and, later, a network).
  */
 import type { JobInfo } from './job-info.js';
-import type { ResourceType } from './job-options.js';
+import type { ResourceType, RetryDelay } from './job-options.js';
 import type { Packed, RemoteError } from './job-outcome.js';
 import type { JobStatus } from './job-status.js';
 import type { ShippedFunction } from './shipped-function.js';
@@ -19,6 +19,19 @@ export interface ResolvedJobOptions {
   dependsOnErrors: 'abort' | 'ignore';
   maxRuntime: number | undefined;
   restartable: boolean;
+  /** When the job runs again after an error; absent when it never does (retries 0). */
+  retry?: RetryPolicy | undefined;
+  /** Variables `process.env` holds inside the job only; absent when none. */
+  env?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The retry options of a job, checked: shared by the jobs of one submission. */
+export interface RetryPolicy {
+  /** Runs after an error, beyond the first run; at least 1. */
+  readonly retries: number;
+  readonly delay: RetryDelay;
+  /** Names or codes of the errors retried; undefined: every error the job's code threw. */
+  readonly on: readonly string[] | undefined;
 }
 
 export interface Submission {

@@ -39,7 +39,7 @@ export async function runBatch(functions: FunctionCache, batch: BatchSpec | Wire
 /** Job `index`'s outcome: never a rejection, so one job's strange value cannot end its batch. */
 async function settleJob(fn: JobFunction, jid: number, batch: BatchSpec | WireBatch, index: number, started: number): Promise<JobOutcome> {
   try {
-    return await executeJob(fn, jid, argsAt(batch.args, index), started);
+    return await executeJob(fn, jid, argsAt(batch.args, index), started, batch.env);
   } catch (error) {
     return failedJob(jid, error);
   }

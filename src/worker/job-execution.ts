@@ -8,13 +8,23 @@ import { types } from 'node:util';
 import { remoteErrors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
+import { jobEnvironment } from './job-env.js';
 import { jobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
-/** @param started when the job starts, epoch ms: its batch's runner read the clock already */
-export async function executeJob(fn: JobFunction, jid: number, args: Packed, started = Date.now()): Promise<JobOutcome> {
+/**
+ * @param started when the job starts, epoch ms: its batch's runner read the clock already
+ * @param env the variables `process.env` holds inside this job only
+ */
+export async function executeJob(
+  fn: JobFunction,
+  jid: number,
+  args: Packed,
+  started = Date.now(),
+  env?: Readonly<Record<string, string>>,
+): Promise<JobOutcome> {
   patchOutputStreams();
   const output = new JobOutput();
   const meter = jobMeter();
@@ -22,7 +32,7 @@ export async function executeJob(fn: JobFunction, jid: number, args: Packed, sta
   let value: unknown;
   let error: RemoteError | undefined;
   try {
-    value = await runInJob({ jid, output }, () => runToValue(fn, unpack(args) as unknown[]));
+    value = await runInJob({ jid, output, env: env && jobEnvironment(env) }, () => runToValue(fn, unpack(args) as unknown[]));
   } catch (thrown) {
     error = toRemoteError(thrown);
   }

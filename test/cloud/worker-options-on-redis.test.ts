@@ -1,0 +1,29 @@
+/**
+ * Retries and env on Redis: the worker that runs a chunk retries its jobs and sets their env
+ * itself. Between runs a job reads processing there (its worker holds it), and `attempts` counts
+ * the worker's claims, not its runs: README, Retries.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeCloud } from '../support/clouds.js';
+
+describe('retries and env (redis)', () => {
+  const cloud = makeCloud('redis');
+  afterAll(() => cloud.close());
+
+  it('a failing job runs again on its worker, with its env', async () => {
+    // Its runs are counted in a file: a retry may run in another worker process of the same machine.
+    const flaky = (file: string): string => {
+      const { appendFileSync, readFileSync } = process.getBuiltinModule('node:fs');
+      appendFileSync(file, 'x');
+      const runs = readFileSync(file, 'utf8').length;
+      if (runs < 3) throw new Error(`run ${runs} failed`);
+      return `${process.env.NIMBUS_TEST_GREETING} after ${runs} runs`;
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'nimbus-redis-retries-')), 'runs');
+    const jid = await cloud.with({ retries: 2, retryDelay: 10, env: { NIMBUS_TEST_GREETING: 'hello' } }).call(flaky, file);
+    expect(await cloud.result(jid, { timeout: 20_000 })).toBe('hello after 3 runs');
+  }, 30_000);
+});

@@ -146,6 +146,26 @@ describe('README', () => {
     expect(() => cloud.with({ maxRuntime: -5 })).toThrow('maxRuntime must be a positive number of milliseconds, got -5');
   });
 
+  it('Retries', async () => {
+    const runsFile = join(mkdtempSync(join(tmpdir(), 'nimbus-readme-')), 'runs');
+    const flaky = (file: string) => {
+      const fs = process.getBuiltinModule('node:fs');
+      fs.appendFileSync(file, 'x');
+      if (fs.readFileSync(file, 'utf8').length < 3) throw new TypeError('not yet');
+      return 'third time lucky';
+    };
+    const backoff = { retries: 5, retryDelay: { type: 'exponential', base: 100 }, retryOn: ['TypeError'] } as const;
+    const lucky = await cloud.with(backoff).call(flaky, runsFile);
+    expect(await cloud.result(lucky)).toBe('third time lucky');
+    expect((await cloud.info(lucky)).attempts).toBe(3);
+  });
+
+  it('Per-job env', async () => {
+    const staging = await cloud.with({ env: { API_URL: 'https://staging.example' } }).call(() => process.env.API_URL);
+    expect(await cloud.result(staging)).toBe('https://staging.example');
+    expect(process.env.API_URL).toBeUndefined();
+  });
+
   it('Errors: a code, and the remote code of a failed job', async () => {
     const missing = await cloud.call(() => cloud.result(424242 as never));
     expect(await cloud.result(missing).catch((e) => [e.code, e.remoteCode])).toEqual(['ERR_JOB_FAILED', 'ERR_UNKNOWN_JID']);

@@ -29,7 +29,7 @@ describe.each(MODES)('per-job env (%s)', (mode) => {
       ];
     });
     expect(await cloud.result(setter)).toEqual(['set by a job', '7', false, true]);
-    const after = await cloud.map(() => [process.env.NIMBUS_TEST_SET, process.env.NIMBUS_TEST_GREETING], [1, 2, 3]);
+    const after = await cloud.map((_: number) => [process.env.NIMBUS_TEST_SET, process.env.NIMBUS_TEST_GREETING], [1, 2, 3]);
     expect(await cloud.result(after)).toEqual([
       [undefined, undefined],
       [undefined, undefined],

@@ -93,6 +93,20 @@ describe('README', () => {
     expect(asFinished).toEqual([100, 300, 600]);
   });
 
+  it('stream', async () => {
+    const countdown = async function* (from: number) {
+      for (let n = from; n > 0; n--) {
+        yield n;
+        await sleep(100);
+      }
+    };
+    const launch = await cloud.call(countdown, 3);
+    const seen: number[] = [];
+    for await (const n of cloud.stream(launch)) seen.push(n);
+    expect(seen).toEqual([3, 2, 1]);
+    expect(await cloud.result(launch)).toEqual([3, 2, 1]);
+  });
+
   it('kill and delete', async () => {
     const forever = await cloud.call(() => {
       for (;;);

@@ -37,6 +37,8 @@ export const Flag = {
   Restartable: 2,
   /** Travels in a batch of its own: it was in a batch that died without telling which job killed it. */
   RunAlone: 4,
+  /** Its function returned a generator: its stream is its yields (job-streams.ts). */
+  Generator: 8,
 } as const;
 
 export class JobTable {

@@ -9,7 +9,8 @@ import { errors, remoteErrors } from '../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
-import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
+import type { OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
+import type { StreamChunk } from '../types/job-stream.js';
 import type { HostRuntime, JobRecord } from '../types/host-runtime.js';
 import type { JobFilter, JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
@@ -20,6 +21,7 @@ import { LoadTally } from './load-tally.js';
 import { MaxRuntimeClocks } from './max-runtime-clocks.js';
 import { RetryTimers } from './retry-timers.js';
 import { jobInfoOf } from './job-info-view.js';
+import { JobStreams } from './job-streams.js';
 import { Scheduler } from './scheduler.js';
 import { computeUnitsOf } from '../types/resource-profiles.js';
 import { Waiters } from './waiters.js';
@@ -54,6 +56,7 @@ export class Runtime implements HostRuntime {
   #settings: RuntimeSettings;
   #table = new JobTable();
   #waiters = new Waiters(this.#table);
+  #streams = this.#createStreams();
   #scheduler: Scheduler;
   readonly #clocks = new MaxRuntimeClocks((jid, maxRuntime) => {
     this.#learnStarts();
@@ -213,7 +216,19 @@ export class Runtime implements HostRuntime {
     for (const jid of jids) {
       if (!isCompleteCode(this.#table.status[jid]!)) throw errors.deleteUnfinished(jid);
     }
-    for (const jid of jids) this.#table.erase(jid);
+    for (const jid of jids) {
+      this.#table.erase(jid);
+      this.#streams.forget(jid);
+    }
+  }
+
+  async yielded(jid: number, values: Packed[]): Promise<void> {
+    if (this.#table.exists(jid)) this.#streams.yielded(jid, values);
+  }
+
+  async stream(jid: number, from: number): Promise<StreamChunk> {
+    this.#assertKnown([jid]);
+    return this.#streams.read(jid, from);
   }
 
   async info(jids: number[]): Promise<JobInfo[]> {
@@ -308,6 +323,7 @@ export class Runtime implements HostRuntime {
     if (this.#scheduler.incomplete > 0) throw new Error('a runtime with unfinished jobs cannot be cleared');
     this.#table = new JobTable();
     this.#waiters = new Waiters(this.#table);
+    this.#streams = this.#createStreams();
     this.#scheduler = this.#createScheduler();
   }
 
@@ -325,6 +341,7 @@ export class Runtime implements HostRuntime {
       this.#settings,
       (jid) => {
         this.#waiters.completed(jid);
+        this.#streams.completed(jid);
         this.#onChanged?.(jid);
       },
       // A failed job that runs again (retry-policy.ts): it reads queued until its delay has passed.
@@ -333,6 +350,10 @@ export class Runtime implements HostRuntime {
         this.#retryTimers.arm(jid, delayMs);
       },
     );
+  }
+
+  #createStreams(): JobStreams {
+    return new JobStreams(this.#table, (jid) => this.#waiters.resultOf(jid));
   }
 
   #assertKnown(jids: readonly number[]): void {

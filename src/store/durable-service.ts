@@ -26,6 +26,7 @@ import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
+import type { StreamChunk } from '../types/job-stream.js';
 import { JidMap } from './jid-map.js';
 import { RecordWriter } from './record-writer.js';
 import { isBusy } from './store-errors.js';
@@ -208,6 +209,28 @@ export class DurableService implements JobService {
     }
     for (const [i, local] of locals.entries()) if (local === undefined) await this.#stored(request.jids[i]!);
     return this.#pollWait(request);
+  }
+
+  /** From a running job, which names itself by the runtime's own id. */
+  async yielded(jid: number, values: Packed[]): Promise<void> {
+    await this.#runtime.yielded?.(jid, values);
+  }
+
+  /**
+   * This runtime's job streams as it yields; another process's is read once complete, as a job
+   * whose generator is not known (its result's items, when it is an array).
+   */
+  async stream(jid: number, from: number): Promise<StreamChunk> {
+    const local = this.#jids.toLocal(jid);
+    if (local === undefined) {
+      const verdict = await this.wait({ jids: [jid], timeout: undefined, ignoreErrors: true, values: true, any: false, caller: undefined });
+      if (verdict.kind !== 'complete') throw errors.closedDuringWait();
+      return { values: [], end: { result: verdict.results![0]!, generator: undefined, rest: true } };
+    }
+    const chunk = await this.#runtime.stream!(local, from);
+    const result = chunk.end?.result;
+    if (result === undefined || result.ok) return chunk;
+    return { values: chunk.values, end: { ...chunk.end!, result: { ok: false, failure: { ...result.failure, jid } } } };
   }
 
   async kill(jids: number[] | undefined): Promise<void> {

@@ -7,6 +7,7 @@ import type { JobInfo } from './job-info.js';
 import type { ResourceType, RetryDelay } from './job-options.js';
 import type { Packed, RemoteError } from './job-outcome.js';
 import type { JobStatus } from './job-status.js';
+import type { StreamChunk } from './job-stream.js';
 import type { ShippedFunction } from './shipped-function.js';
 
 /** Job options after validation, with every default filled in. */
@@ -119,6 +120,13 @@ export interface JobRequests {
   info(jids: number[]): Promise<JobInfo[]>;
   list(filter: JobFilter): Promise<JobInfo[]>;
   load(): Promise<RuntimeLoad>;
+  /**
+   * From a running job: its generator yielded these values (an empty list when it starts, which
+   * marks it a generator). Services that stream no values (Redis) leave it out.
+   */
+  yielded?(jid: number, values: Packed[]): Promise<void>;
+  /** The values job `jid` yielded from index `from` on: resolves once there is one, or the job is complete. */
+  stream?(jid: number, from: number): Promise<StreamChunk>;
 }
 
 /** A service as its owner holds it: the requests, and the end of it. */
@@ -132,4 +140,15 @@ export interface JobService extends JobRequests {
   close(): Promise<boolean>;
 }
 
-export const JOB_SERVICE_METHODS = ['submit', 'status', 'wait', 'kill', 'delete', 'info', 'list', 'load'] as const satisfies readonly (keyof JobRequests)[];
+export const JOB_SERVICE_METHODS = [
+  'submit',
+  'status',
+  'wait',
+  'kill',
+  'delete',
+  'info',
+  'list',
+  'load',
+  'yielded',
+  'stream',
+] as const satisfies readonly (keyof JobRequests)[];

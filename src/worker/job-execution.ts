@@ -9,6 +9,7 @@ import { remoteErrors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
 import { jobEnvironment } from './job-env.js';
+import { YieldSender, type YieldSink } from './job-yields.js';
 import { jobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
@@ -24,6 +25,7 @@ export async function executeJob(
   args: Packed,
   started = Date.now(),
   env?: Readonly<Record<string, string>>,
+  yields?: YieldSink,
 ): Promise<JobOutcome> {
   patchOutputStreams();
   const output = new JobOutput();
@@ -32,7 +34,7 @@ export async function executeJob(
   let value: unknown;
   let error: RemoteError | undefined;
   try {
-    value = await runInJob({ jid, output, env: env && jobEnvironment(env) }, () => runToValue(fn, unpack(args) as unknown[]));
+    value = await runInJob({ jid, output, env: env && jobEnvironment(env) }, () => runToValue(fn, unpack(args) as unknown[], jid, yields));
   } catch (thrown) {
     error = toRemoteError(thrown);
   }
@@ -56,16 +58,31 @@ export function failedJob(jid: number, error: unknown): JobOutcome {
   return { jid, status: 'error', error: toRemoteError(error), started: now, finished: now, cputime: undefined, memory: undefined, stdout: '', stderr: '' };
 }
 
-/** Calls the function; a generator's yields are collected into an array, which is the result. */
-async function runToValue(fn: JobFunction, args: unknown[]): Promise<unknown> {
+/**
+ * Calls the function; a generator's yields are collected into an array, which is the result, and
+ * each also goes to `yields` as it comes (every value sent before the job's outcome is built).
+ */
+async function runToValue(fn: JobFunction, args: unknown[], jid: number, yields: YieldSink | undefined): Promise<unknown> {
   const value = await fn(...args);
-  if (isGenerator(value)) return Array.from(value);
-  if (isAsyncGenerator(value)) {
-    const items: unknown[] = [];
-    for await (const item of value) items.push(item);
-    return items;
+  if (!isGenerator(value) && !isAsyncGenerator(value)) return value;
+  const sender = yields && new YieldSender(yields, jid);
+  const items: unknown[] = [];
+  try {
+    if (isGenerator(value)) {
+      for (const item of value) {
+        items.push(item);
+        sender?.push(item);
+      }
+    } else {
+      for await (const item of value) {
+        items.push(item);
+        sender?.push(item);
+      }
+    }
+  } finally {
+    await sender?.end();
   }
-  return value;
+  return items;
 }
 
 /** Packs the job's value; a value that throws as it is read (a getter, a Proxy trap) is refused too. */

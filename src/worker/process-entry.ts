@@ -7,6 +7,7 @@
  * (job-escapes.ts).
  */
 import { jobCloud } from './job-cloud.js';
+import { yieldSinkOf } from './job-yields.js';
 import type { WireBatch } from '../types/executor.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
@@ -39,6 +40,7 @@ const endpoint = channelEndpoint({
   onNested: (listener) => nestedListeners.push(listener),
 });
 const functions = new GuardedFunctions(jobCloud(endpoint), guard);
+const yields = yieldSinkOf(jobCloud());
 useJobMeter(new ProcessMeter());
 
 /**
@@ -111,6 +113,7 @@ function runOne(batch: WireBatch, at: number): void {
     },
     // A tainted worker runs no further job: the runtime runs the rest elsewhere.
     shouldRun: () => !guard.tainted,
+    yields,
   }).then(() => {
     running = false;
     clearTimeout(flushTimer);

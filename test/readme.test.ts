@@ -276,6 +276,15 @@ describe('README', () => {
     expect(finished).toEqual([300, 100, 200]); // one at a time
   });
 
+  it('Stack traces', async () => {
+    const crash = await cloud.call(function boom() {
+      throw new Error('where?');
+    });
+    const stack = (await cloud.result(crash).catch((e: CloudException) => e.remoteStack))!;
+    // This file, at a line of it: the test runner transforms it, so the line is its transform's.
+    expect(stack).toMatch(/^Error: where\?\n {4}at boom \(.*readme\.test\.ts:\d+:\d+\)/);
+  });
+
   it('close', async () => {
     expect(await cloud.close()).toBe(true);
     expect(await cloud.close()).toBe(false);

@@ -10,6 +10,7 @@ import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
 import { jobEnvironment } from './job-env.js';
 import { YieldSender, type YieldSink } from './job-yields.js';
+import { mappedStack } from './stack-source-maps.js';
 import { jobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
@@ -108,7 +109,7 @@ function toRemoteError(thrown: unknown): RemoteError {
     const error: RemoteError = {
       name: readText(() => thrown.name) ?? 'Error',
       message: message ?? `an Error was thrown whose message cannot be read`,
-      stack: stack === undefined ? undefined : withoutRunnerFrames(stack),
+      stack: stack === undefined ? undefined : mappedStack(withoutRunnerFrames(stack)),
     };
     if (code !== undefined) error.code = code;
     return error;
@@ -173,9 +174,9 @@ const NIMBUS_ROOT = new URL('..', import.meta.url);
 const RUNNER_LOCATIONS = [NIMBUS_ROOT.href, fileURLToPath(NIMBUS_ROOT), '/node_modules/piscina/', 'node:internal/', 'AsyncLocalStorage.run (node:async_hooks'];
 
 /** The job's own frames: the lines of nimbus's machinery below them say nothing to a user. */
-function withoutRunnerFrames(stack: string | undefined): string | undefined {
+function withoutRunnerFrames(stack: string): string {
   return stack
-    ?.split('\n')
+    .split('\n')
     .filter((line) => !RUNNER_LOCATIONS.some((location) => line.includes(location)))
     .join('\n');
 }

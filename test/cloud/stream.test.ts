@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cloud, CloudError, CloudException } from '@nimbus-js/nimbus';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { MODES, makeCloud } from '../support/clouds.js';
 
 /** Reads a stream to its end: the values, then what ended it (undefined when it ended done). */
@@ -48,6 +48,8 @@ describe.each(MODES)('stream (%s)', (mode) => {
       for (let i = 0; i < n; i++) yield i;
     };
     const jid = await cloud.call(counting, 1000);
+    // A generator's jid is typed by the array of its yields; its stream, by what it yields.
+    expectTypeOf(cloud.stream(jid)).toEqualTypeOf<AsyncGenerator<number, void, undefined>>();
     await cloud.join(jid);
     const { seen } = await drain(cloud.stream(jid));
     expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i));

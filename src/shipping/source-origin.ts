@@ -18,7 +18,8 @@ export function sourceOriginOf(
   script: ScriptInfo | undefined,
   location: { line: number; column: number } | undefined,
 ): SourceOrigin | undefined {
-  if (script === undefined || location === undefined || script.source === '') return undefined;
+  // A script with no name (an eval, the REPL) has no file to point at.
+  if (script === undefined || location === undefined || script.source === '' || script.url === '') return undefined;
   const { source } = script;
   const at = offsetOf(source, location.line, location.column);
   if (at === undefined) return undefined;

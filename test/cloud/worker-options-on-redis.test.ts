@@ -26,6 +26,8 @@ describe('retries and env (redis)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'nimbus-redis-retries-')), 'runs');
     const jid = await cloud.with({ retries: 2, retryDelay: 10, env: { NIMBUS_TEST_GREETING: 'hello' } }).call(flaky, file);
     expect(await cloud.result(jid, { timeout: 20_000 })).toBe('hello after 3 runs');
+    // One worker took it, and ran it three times.
+    expect((await cloud.info(jid)).attempts).toBe(1);
   }, 30_000);
 
   it('stream is refused with ERR_NO_STREAM: the values are read with result', async () => {

@@ -212,7 +212,7 @@ export class Cloud {
    */
   async *stream<R>(jid: Jid<R>): AsyncGenerator<StreamItem<R>, void, undefined> {
     const checked = checkJid(jid, 'stream jid');
-    yield* readStream(await this.#service(), checked) as AsyncGenerator<StreamItem<R>, void, undefined>;
+    yield* readStream(await this.#service(), checked, currentJob()?.jid) as AsyncGenerator<StreamItem<R>, void, undefined>;
   }
 
   /** Yields `[jid, result]` as each job finishes, whatever the order (Ray and Dask's as_completed). */

@@ -11,11 +11,12 @@ import { unpack } from './wire/payload.js';
 /** What a stream of a job whose result is `R` yields: a generator job's result is the array of its yields. */
 export type StreamItem<R> = R extends readonly (infer Y)[] ? Y : never;
 
-export async function* readStream(requests: JobRequests, jid: number): AsyncGenerator<unknown, void, undefined> {
+/** @param caller the job that reads, if a job does: it gives up its slot while it waits for values */
+export async function* readStream(requests: JobRequests, jid: number, caller: number | undefined): AsyncGenerator<unknown, void, undefined> {
   if (requests.stream === undefined) throw errors.noStream();
   let from = 0;
   for (;;) {
-    const chunk = await requests.stream(jid, from);
+    const chunk = await requests.stream(jid, from, caller);
     for (const value of chunk.values) {
       from++;
       yield unpack(value);

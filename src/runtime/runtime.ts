@@ -226,9 +226,10 @@ export class Runtime implements HostRuntime {
     if (this.#table.exists(jid)) this.#streams.yielded(jid, values);
   }
 
-  async stream(jid: number, from: number): Promise<StreamChunk> {
+  async stream(jid: number, from: number, caller?: number): Promise<StreamChunk> {
     this.#assertKnown([jid]);
-    return this.#streams.read(jid, from);
+    const reading = this.#streams.read(jid, from);
+    return caller === undefined ? reading : this.whileParked(caller, reading);
   }
 
   async info(jids: number[]): Promise<JobInfo[]> {

@@ -220,14 +220,14 @@ export class DurableService implements JobService {
    * This runtime's job streams as it yields; another process's is read once complete, as a job
    * whose generator is not known (its result's items, when it is an array).
    */
-  async stream(jid: number, from: number): Promise<StreamChunk> {
+  async stream(jid: number, from: number, caller?: number): Promise<StreamChunk> {
     const local = this.#jids.toLocal(jid);
     if (local === undefined) {
-      const verdict = await this.wait({ jids: [jid], timeout: undefined, ignoreErrors: true, values: true, any: false, caller: undefined });
+      const verdict = await this.wait({ jids: [jid], timeout: undefined, ignoreErrors: true, values: true, any: false, caller });
       if (verdict.kind !== 'complete') throw errors.closedDuringWait();
       return { values: [], end: { result: verdict.results![0]!, generator: undefined, rest: true } };
     }
-    const chunk = await this.#runtime.stream!(local, from);
+    const chunk = await this.#runtime.stream!(local, from, caller);
     const result = chunk.end?.result;
     if (result === undefined || result.ok) return chunk;
     return { values: chunk.values, end: { ...chunk.end!, result: { ok: false, failure: { ...result.failure, jid } } } };

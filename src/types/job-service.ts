@@ -125,8 +125,11 @@ export interface JobRequests {
    * marks it a generator). Services that stream no values (Redis) leave it out.
    */
   yielded?(jid: number, values: Packed[]): Promise<void>;
-  /** The values job `jid` yielded from index `from` on: resolves once there is one, or the job is complete. */
-  stream?(jid: number, from: number): Promise<StreamChunk>;
+  /**
+   * The values job `jid` yielded from index `from` on: resolves once there is one, or the job is
+   * complete. `caller`: the job that reads, which gives up its slot meanwhile (as in a wait).
+   */
+  stream?(jid: number, from: number, caller?: number): Promise<StreamChunk>;
 }
 
 /** A service as its owner holds it: the requests, and the end of it. */

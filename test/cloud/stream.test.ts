@@ -18,7 +18,8 @@ async function drain(values: AsyncIterable<unknown>): Promise<{ seen: unknown[];
 
 describe.each(MODES)('stream (%s)', (mode) => {
   const cloud = makeCloud(mode);
-  afterAll(() => cloud.close());
+  const single = makeCloud(mode, { cores: 1, computeUnits: 1 });
+  afterAll(() => Promise.all([cloud.close(), single.close()]));
 
   it('yields an async generator’s values as they come, while the job still runs', async () => {
     // The job yields, then waits for a file the test writes once it has seen the first values.
@@ -94,6 +95,22 @@ describe.each(MODES)('stream (%s)', (mode) => {
     expect(seen.slice(0, 3)).toEqual([0, 1, 2]);
     expect(error).toBeInstanceOf(CloudException);
     expect((error as CloudException).status).toBe('killed');
+  });
+
+  it('a job streams the values of a job it started, giving up its slot meanwhile', async () => {
+    // One slot: the parent holds it until it reads, so the child runs only if the parent gives it up.
+    // Inside the job, `cloud` (a client captured) is the job's own client of the same runtime.
+    const parent = async () => {
+      const child = await cloud.call(function* () {
+        yield 'a';
+        yield 'b';
+      });
+      const seen: string[] = [];
+      for await (const value of cloud.stream(child)) seen.push(value);
+      return seen;
+    };
+    const jid = await single.call(parent);
+    expect(await single.result(jid)).toEqual(['a', 'b']);
   });
 
   it('the stream of a job that is not a generator throws ERR_NOT_GENERATOR once it is done', async () => {

@@ -9,7 +9,8 @@ import type { CloudFiles } from './files/cloud-files.js';
 import { ProgressBar, type ProgressCounts } from './progress/progress-bar.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
-import { checkConfig, checkInfoFields, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
+import { readStream, type StreamItem } from './job-stream.js';
+import { checkConfig, checkInfoFields, checkJid, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments, unpack } from './wire/payload.js';
 import { shipFunction } from './shipping/ship-function.js';
@@ -38,12 +39,22 @@ interface View {
   options: JobOptions;
 }
 
+/** What nimbus's own machinery reaches of a cloud: its service (a job's yields travel there). */
+let serviceOfCloud: (cloud: Cloud) => Promise<JobRequests>;
+
+export function cloudService(cloud: Cloud): Promise<JobRequests> {
+  return serviceOfCloud(cloud);
+}
+
 /** The close in progress of each backend: a second close while one runs answers false, once it is over. */
 const closing = new WeakMap<CloudBackend, Promise<boolean>>();
 /** The dashboards a cloud (or any of its views) serves: its close stops them. */
 const dashboards = new WeakMap<CloudBackend, Set<Dashboard>>();
 
 export class Cloud {
+  static {
+    serviceOfCloud = (cloud) => cloud.#service();
+  }
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
   static #nextView: View | undefined;
   readonly #backend: CloudBackend;
@@ -192,6 +203,16 @@ export class Cloud {
       ready.delete(jid);
       yield this.#valueOrThrow(result, checked) as R;
     }
+  }
+
+  /**
+   * The values a generator job yields, as it yields them, from its first (README: Streaming a
+   * generator's values). Ends when the job is done; throws its CloudException if it fails or is
+   * killed, and ERR_NOT_GENERATOR once a job that is not a generator is complete.
+   */
+  async *stream<R>(jid: Jid<R>): AsyncGenerator<StreamItem<R>, void, undefined> {
+    const checked = checkJid(jid, 'stream jid');
+    yield* readStream(await this.#service(), checked, currentJob()?.jid) as AsyncGenerator<StreamItem<R>, void, undefined>;
   }
 
   /** Yields `[jid, result]` as each job finishes, whatever the order (Ray and Dask's as_completed). */

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'ERR_NOT_COMPLETE'
   | 'ERR_RESULT_NOT_KEPT'
   | 'ERR_IN_JOB'
+  | 'ERR_NOT_GENERATOR'
+  | 'ERR_NO_STREAM'
   | 'ERR_CLOSED'
   // Waiting: CloudTimeoutError, and CloudException by how the job ended.
   | 'ERR_TIMEOUT'

@@ -118,6 +118,9 @@ export const errors = {
     ),
   notInJob: (what: string) => fail('ERR_IN_JOB', `${what} cannot be called inside a job`),
   closedDuringWait: () => fail('ERR_CLOSED', 'the cloud was closed while waiting'),
+  notGenerator: (jid: number) =>
+    fail('ERR_NOT_GENERATOR', `job ${jid} is not a generator: its stream has no values (its function returned one value: read it with result)`),
+  noStream: () => fail('ERR_NO_STREAM', 'stream is not available with redis: read the values with result once the job is done'),
 
   // cloud.files: each names the file or path at fault and the rule or the cause.
   badFileName: (name: unknown, rule: string) => fail('ERR_BAD_FILE_NAME', `bad file name ${show(name)}: ${rule}`),

@@ -21,6 +21,7 @@ import {
   type Check,
   type CheckTable,
 } from './option-reading.js';
+import { checkEnv, checkRetryDelay, checkRetryOn } from './job-option-shapes.js';
 import { MAX_DELAY_MS } from './platform/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
 import type { CloudConfig, JobOptions, ListFilter, ResourceType, WaitOptions } from './types/job-options.js';
@@ -56,6 +57,10 @@ const JOB_OPTIONS: Readonly<Record<keyof JobOptions, Check>> = {
   maxRuntime: delay(positiveNumber(' of milliseconds')),
   priority: finiteNumber,
   restartable: boolean,
+  retries: nonNegativeInteger,
+  retryDelay: checkRetryDelay,
+  retryOn: checkRetryOn,
+  env: checkEnv,
 };
 
 const WAIT_OPTIONS: Readonly<Record<keyof WaitOptions, Check>> = {
@@ -194,6 +199,8 @@ export function resolveJobOptions(options: JobOptions): ResolvedJobOptions {
     dependsOnErrors: options.dependsOnErrors ?? 'abort',
     maxRuntime: options.maxRuntime,
     restartable: options.restartable ?? false,
+    retry: options.retries ? { retries: options.retries, delay: options.retryDelay ?? 0, on: options.retryOn } : undefined,
+    env: options.env && Object.keys(options.env).length > 0 ? options.env : undefined,
   };
 }
 

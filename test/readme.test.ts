@@ -93,6 +93,20 @@ describe('README', () => {
     expect(asFinished).toEqual([100, 300, 600]);
   });
 
+  it('stream', async () => {
+    const countdown = async function* (from: number) {
+      for (let n = from; n > 0; n--) {
+        yield n;
+        await sleep(100);
+      }
+    };
+    const launch = await cloud.call(countdown, 3);
+    const seen: number[] = [];
+    for await (const n of cloud.stream(launch)) seen.push(n);
+    expect(seen).toEqual([3, 2, 1]);
+    expect(await cloud.result(launch)).toEqual([3, 2, 1]);
+  });
+
   it('kill and delete', async () => {
     const forever = await cloud.call(() => {
       for (;;);
@@ -144,6 +158,26 @@ describe('README', () => {
   it('with: a bad option throws at once, naming it', () => {
     expect(() => cloud.with({ maxRuntime: -5 })).toThrow(CloudError);
     expect(() => cloud.with({ maxRuntime: -5 })).toThrow('maxRuntime must be a positive number of milliseconds, got -5');
+  });
+
+  it('Retries', async () => {
+    const runsFile = join(mkdtempSync(join(tmpdir(), 'nimbus-readme-')), 'runs');
+    const flaky = (file: string) => {
+      const fs = process.getBuiltinModule('node:fs');
+      fs.appendFileSync(file, 'x');
+      if (fs.readFileSync(file, 'utf8').length < 3) throw new TypeError('not yet');
+      return 'third time lucky';
+    };
+    const backoff = { retries: 5, retryDelay: { type: 'exponential', base: 100 }, retryOn: ['TypeError'] } as const;
+    const lucky = await cloud.with(backoff).call(flaky, runsFile);
+    expect(await cloud.result(lucky)).toBe('third time lucky');
+    expect((await cloud.info(lucky)).attempts).toBe(3);
+  });
+
+  it('Per-job env', async () => {
+    const staging = await cloud.with({ env: { API_URL: 'https://staging.example' } }).call(() => process.env.API_URL);
+    expect(await cloud.result(staging)).toBe('https://staging.example');
+    expect(process.env.API_URL).toBeUndefined();
   });
 
   it('Errors: a code, and the remote code of a failed job', async () => {
@@ -240,6 +274,15 @@ describe('README', () => {
     const finished: number[] = [];
     for await (const [, ms] of cloud.iresultUnordered(naps)) finished.push(ms);
     expect(finished).toEqual([300, 100, 200]); // one at a time
+  });
+
+  it('Stack traces', async () => {
+    const crash = await cloud.call(function boom() {
+      throw new Error('where?');
+    });
+    const stack = (await cloud.result(crash).catch((e: CloudException) => e.remoteStack))!;
+    // This file, at a line of it: the test runner transforms it, so the line is its transform's.
+    expect(stack).toMatch(/^Error: where\?\n {4}at boom \(.*readme\.test\.ts:\d+:\d+\)/);
   });
 
   it('close', async () => {

@@ -11,7 +11,7 @@ export type JobFacingService = JobRequests & FileChannel;
 
 export function jobFacingService(jobs: JobRequests, files: FileChannel): JobFacingService {
   const facing: Record<string, unknown> = {};
-  for (const method of JOB_SERVICE_METHODS) facing[method] = jobs[method].bind(jobs);
+  for (const method of JOB_SERVICE_METHODS) facing[method] = jobs[method]?.bind(jobs);
   for (const method of FILE_CHANNEL_METHODS) facing[method] = files[method].bind(files);
   return facing as unknown as JobFacingService;
 }

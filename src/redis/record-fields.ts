@@ -96,7 +96,17 @@ export function optionsOf(chunk: Record<string, string>): ResolvedJobOptions {
     dependsOnErrors: chunk.dependsOnErrors === 'ignore' ? 'ignore' : 'abort',
     maxRuntime: numberOf(chunk.maxRuntime),
     restartable: chunk.restartable === '1',
+    ...(chunk.workerOptions ? (JSON.parse(chunk.workerOptions) as WorkerOptions) : {}),
   };
+}
+
+/** The options only the worker that runs a chunk reads (it retries and sets the env itself). */
+type WorkerOptions = Pick<ResolvedJobOptions, 'retry' | 'env'>;
+
+/** A submission's WorkerOptions as the chunk's `workerOptions` field: JSON, or '' when it has none. */
+export function workerOptionsOf(options: ResolvedJobOptions): string {
+  if (options.retry === undefined && options.env === undefined) return '';
+  return JSON.stringify({ retry: options.retry, env: options.env } satisfies WorkerOptions);
 }
 
 /** A script's flat list (id, type, priority, count, ...) as ChunkRefs. */

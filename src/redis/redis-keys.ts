@@ -11,7 +11,7 @@
  * - `P chunk:{id}`         a hash per chunk: the consecutive jobs `first .. first+count-1` of one
  *                          submission, and what they share: `fn`, `fnName`, `type`, `cores`,
  *                          `priority`, `label`, `dependsOn` (comma list), `dependsOnErrors`,
- *                          `maxRuntime`, `restartable`, `parent`, `created`, `v` (wire version);
+ *                          `maxRuntime`, `restartable`, `parent`, `created`, `v` (wire version), `workerOptions` (JSON: retry, env);
  *                          `pending` (its dependencies not complete yet: they are shared by every
  *                          job of a submission, so they are counted once per chunk), `left` (jobs
  *                          not complete: at 0 the args go) and `records` (job records not deleted:

@@ -14,7 +14,7 @@ import type { JobFilter, JobResult, Submission } from '../types/job-service.js';
 import type { UnfinishedCount } from '../types/job-store.js';
 import type { JobStatus } from '../types/job-status.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
-import { CHUNK_FIELDS, JOB_FIELDS, chunkRefsOf, completedArgs, failureOf, infoOf, optionsOf, unpackValue } from './record-fields.js';
+import { CHUNK_FIELDS, JOB_FIELDS, chunkRefsOf, completedArgs, failureOf, infoOf, optionsOf, unpackValue, workerOptionsOf } from './record-fields.js';
 import { defineRecordScripts, type RecordScripts, type ScriptArg } from './record-scripts.js';
 import { RedisKeys, WIRE_VERSION, formatJidList } from './redis-keys.js';
 import type {
@@ -88,6 +88,7 @@ export class RedisRecords {
       options.restartable ? '1' : '0',
       parent === undefined ? '' : parent,
       WIRE_VERSION,
+      workerOptionsOf(options),
       ...blobs,
     ];
     let reply = (await this.#scripts.submit(...args(!this.#storedFns.has(shipped.id)))) as [number | string, unknown];

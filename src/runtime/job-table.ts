@@ -7,6 +7,7 @@ import type { ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
 import type { Packed, RemoteError } from '../types/job-outcome.js';
 import type { JobStatus } from '../types/job-status.js';
+import type { RetryPolicy } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 
 /** Status codes as stored; 0 marks a jid that does not exist (never created, or deleted). */
@@ -36,6 +37,8 @@ export const Flag = {
   Restartable: 2,
   /** Travels in a batch of its own: it was in a batch that died without telling which job killed it. */
   RunAlone: 4,
+  /** Its function returned a generator: its stream is its yields (job-streams.ts). */
+  Generator: 8,
 } as const;
 
 export class JobTable {
@@ -62,6 +65,8 @@ export class JobTable {
   finished = new Float64Array(INITIAL_CAPACITY); // epoch ms, 0 = not yet
   cputime = new Float64Array(INITIAL_CAPACITY); // ms, NaN = unknown
   memory = new Float64Array(INITIAL_CAPACITY); // bytes, NaN = unknown
+  /** Times the job ran again after an error (its retry policy's count); restarts are not counted. */
+  retried = new Uint32Array(INITIAL_CAPACITY);
 
   // Columns of references. Most stay holes: only jobs that have one get an entry.
   fn: (ShippedFunction | undefined)[] = [];
@@ -74,6 +79,9 @@ export class JobTable {
   label: (string | undefined)[] = [];
   dependsOn: (number[] | undefined)[] = [];
   dependents: (number[] | undefined)[] = [];
+  /** Shared by the jobs of one submission: the same object, so batches compare them by reference. */
+  retry: (RetryPolicy | undefined)[] = [];
+  env: (Readonly<Record<string, string>> | undefined)[] = [];
 
   /** Reserves `count` new jids and returns the first. */
   allocate(count: number): number {
@@ -105,6 +113,8 @@ export class JobTable {
   releaseInputs(jid: number): void {
     this.fn[jid] = undefined;
     this.args[jid] = undefined;
+    this.retry[jid] = undefined;
+    this.env[jid] = undefined;
   }
 
   /** Forgets a job: afterwards it is unknown. */
@@ -139,6 +149,7 @@ export class JobTable {
     this.finished = grown(this.finished, capacity);
     this.cputime = grown(this.cputime, capacity);
     this.memory = grown(this.memory, capacity);
+    this.retried = grown(this.retried, capacity);
   }
 }
 

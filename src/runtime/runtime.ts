@@ -9,7 +9,8 @@ import { errors, remoteErrors } from '../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { ResourceType } from '../types/job-options.js';
-import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
+import type { OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
+import type { StreamChunk } from '../types/job-stream.js';
 import type { HostRuntime, JobRecord } from '../types/host-runtime.js';
 import type { JobFilter, JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
@@ -18,7 +19,9 @@ import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
 import { LoadTally } from './load-tally.js';
 import { MaxRuntimeClocks } from './max-runtime-clocks.js';
+import { RetryTimers } from './retry-timers.js';
 import { jobInfoOf } from './job-info-view.js';
+import { JobStreams } from './job-streams.js';
 import { Scheduler } from './scheduler.js';
 import { computeUnitsOf } from '../types/resource-profiles.js';
 import { Waiters } from './waiters.js';
@@ -53,11 +56,16 @@ export class Runtime implements HostRuntime {
   #settings: RuntimeSettings;
   #table = new JobTable();
   #waiters = new Waiters(this.#table);
+  #streams = this.#createStreams();
   #scheduler: Scheduler;
   readonly #clocks = new MaxRuntimeClocks((jid, maxRuntime) => {
     this.#learnStarts();
     this.#executor?.stop(jid);
     this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(maxRuntime), Date.now());
+    this.#scheduleDispatch();
+  });
+  readonly #retryTimers = new RetryTimers((jid) => {
+    this.#scheduler.requeue(jid);
     this.#scheduleDispatch();
   });
   /** Made when the first job is queued; batches go to it only once its start resolved. */
@@ -194,6 +202,7 @@ export class Runtime implements HostRuntime {
     this.#learnStarts();
     const now = Date.now();
     for (const jid of jids ?? this.#unfinishedJids()) {
+      this.#retryTimers.disarm(jid);
       if (this.#scheduler.kill(jid, now)) {
         this.#clocks.disarm(jid);
         this.#executor?.stop(jid);
@@ -207,7 +216,20 @@ export class Runtime implements HostRuntime {
     for (const jid of jids) {
       if (!isCompleteCode(this.#table.status[jid]!)) throw errors.deleteUnfinished(jid);
     }
-    for (const jid of jids) this.#table.erase(jid);
+    for (const jid of jids) {
+      this.#table.erase(jid);
+      this.#streams.forget(jid);
+    }
+  }
+
+  async yielded(jid: number, values: Packed[]): Promise<void> {
+    if (this.#table.exists(jid)) this.#streams.yielded(jid, values);
+  }
+
+  async stream(jid: number, from: number, caller?: number): Promise<StreamChunk> {
+    this.#assertKnown([jid]);
+    const reading = this.#streams.read(jid, from);
+    return caller === undefined ? reading : this.whileParked(caller, reading);
   }
 
   async info(jids: number[]): Promise<JobInfo[]> {
@@ -275,6 +297,7 @@ export class Runtime implements HostRuntime {
     if (!executor) return false;
     await this.kill(undefined);
     this.#waiters.abandonAll();
+    this.#retryTimers.cancelAll();
     const starting = this.#starting;
     this.#executor = this.#starting = undefined;
     this.#started = false;
@@ -302,6 +325,7 @@ export class Runtime implements HostRuntime {
     if (this.#scheduler.incomplete > 0) throw new Error('a runtime with unfinished jobs cannot be cleared');
     this.#table = new JobTable();
     this.#waiters = new Waiters(this.#table);
+    this.#streams = this.#createStreams();
     this.#scheduler = this.#createScheduler();
   }
 
@@ -314,10 +338,24 @@ export class Runtime implements HostRuntime {
   }
 
   #createScheduler(): Scheduler {
-    return new Scheduler(this.#table, this.#settings, (jid) => {
-      this.#waiters.completed(jid);
-      this.#onChanged?.(jid);
-    });
+    return new Scheduler(
+      this.#table,
+      this.#settings,
+      (jid) => {
+        this.#waiters.completed(jid);
+        this.#streams.completed(jid);
+        this.#onChanged?.(jid);
+      },
+      // A failed job that runs again (retry-policy.ts): it reads queued until its delay has passed.
+      (jid, delayMs) => {
+        this.#onChanged?.(jid);
+        this.#retryTimers.arm(jid, delayMs);
+      },
+    );
+  }
+
+  #createStreams(): JobStreams {
+    return new JobStreams(this.#table, (jid) => this.#waiters.resultOf(jid));
   }
 
   #assertKnown(jids: readonly number[]): void {
@@ -357,6 +395,7 @@ export class Runtime implements HostRuntime {
         cores: batch.cores,
         jids: batch.jids,
         args: encodeBatchArgs(batch.jids.map((jid) => t.args[jid])),
+        env: t.env[first],
       };
       executor.run(spec);
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);

@@ -19,6 +19,7 @@ import { batchSize } from './batch-size.js';
 import { JobDurations } from './job-durations.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { ReadyQueue } from './ready-queue.js';
+import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
 import { UnitLedger, type RunningBatch } from './unit-ledger.js';
 
@@ -30,6 +31,8 @@ export interface Batch {
 }
 
 export type CompletionListener = (jid: number) => void;
+/** A failed job that runs again: it reads queued, and is `requeue`d after `delayMs`. */
+export type RetryListener = (jid: number, delayMs: number) => void;
 
 export interface Capacity {
   /** What the runtime offers, in the units of `costOf`. */
@@ -59,19 +62,22 @@ export class Scheduler {
   readonly #units: UnitLedger;
   readonly #backfill = new Backfill();
   readonly #onComplete: CompletionListener;
+  readonly #onRetry: RetryListener;
 
   readonly #costOf: Capacity['costOf'];
   /** What the cheapest job costs (one core of the cheapest type): with less free, nothing fits. */
   readonly #cheapest: number;
   readonly #maxRunning: (typeIndex: number) => number;
 
-  constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener) {
+  /** @param onRetry told of each failed job that will run again; by default it is requeued at once */
+  constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener, onRetry?: RetryListener) {
     this.table = table;
     this.#units = new UnitLedger(capacity, maxParked);
     this.#costOf = costOf;
     this.#cheapest = Math.min(...RESOURCE_TYPES.map((type) => costOf(type, 1)));
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#onComplete = onComplete;
+    this.#onRetry = onRetry ?? ((jid) => this.requeue(jid));
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
     this.#queues = RESOURCE_TYPES.map(() => new ReadyQueue(isQueued));
   }
@@ -134,6 +140,8 @@ export class Scheduler {
       t.fnName[jid] = fn.name;
       t.args[jid] = argsList[i];
       if (options.label !== undefined) t.label[jid] = options.label;
+      if (options.retry !== undefined) t.retry[jid] = options.retry;
+      if (options.env !== undefined) t.env[jid] = options.env;
       this.#linkDependencies(jid, options.dependsOn, now);
     }
   }
@@ -188,13 +196,14 @@ export class Scheduler {
     for (let i = 0; i < report.jids.length; i++) {
       const jid = report.jids[i]!;
       if (t.status[jid] !== Code.Processing) continue;
+      const error = report.errors[i];
+      if (error !== undefined && this.#retryLater(jid, error, true)) continue;
       t.started[jid] = report.started[i]!;
       t.cputime[jid] = report.cputime[i]!;
       t.memory[jid] = report.memory[i]!;
       if (report.stdout[i]) t.stdout[jid] = report.stdout[i];
       if (report.stderr[i]) t.stderr[jid] = report.stderr[i];
       this.#durations.learn(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
-      const error = report.errors[i];
       if (error === undefined) {
         t.value[jid] = report.values[i];
         this.#complete(jid, Code.Done, report.finished[i]!);
@@ -207,7 +216,7 @@ export class Scheduler {
 
   /** Ends a dispatched job 'error' from outside it (over maxRuntime, its worker died). */
   fail(jid: number, error: RemoteError, now: number): void {
-    if (this.table.status[jid] !== Code.Processing) return;
+    if (this.table.status[jid] !== Code.Processing || this.#retryLater(jid, error, false)) return;
     this.table.error[jid] = error;
     this.#complete(jid, Code.Error, now);
   }
@@ -242,6 +251,29 @@ export class Scheduler {
     if (this.hasQueued) return false;
     const typeIndex = RESOURCE_TYPES.indexOf(type);
     return this.#units.runningBatches[typeIndex]! < this.#maxRunning(typeIndex) && this.#units.fits(this.#costOf(type, cores));
+  }
+
+  /** A job waiting to be retried goes back in its queue, unless it was killed meanwhile. */
+  requeue(jid: number): void {
+    const t = this.table;
+    if (t.status[jid] === Code.Queued) this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!, t.depth[jid]);
+  }
+
+  /**
+   * A dispatched job failed: when its retry policy says so (retry-policy.ts), it reads queued
+   * again and the retry listener is told when to requeue it. True when it will run again.
+   * @param thrown the job's code threw the error (false: the runtime ended the job)
+   */
+  #retryLater(jid: number, error: RemoteError, thrown: boolean): boolean {
+    const t = this.table;
+    const policy = t.retry[jid];
+    if (!shouldRetry(policy, t.retried[jid]!, error, thrown)) return false;
+    this.#leaveBatch(jid);
+    move(t.status, jid, Code.Queued);
+    t.started[jid] = 0;
+    const retry = ++t.retried[jid]!;
+    this.#onRetry(jid, retryDelayOf(policy!, retry));
+    return true;
   }
 
   /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
@@ -335,7 +367,7 @@ export class Scheduler {
       const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
       const size = batchSize(this.#durations.meanOf(fn.id), queue.size + 1, slots);
       for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
-        if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || travelsAlone(next)) break;
+        if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || t.env[next] !== t.env[first] || travelsAlone(next)) break;
         jids.push(queue.shift()!);
       }
     }

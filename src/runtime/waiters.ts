@@ -98,11 +98,11 @@ export class Waiters {
   }
 
   #complete(jids: number[], withResults: boolean): WaitVerdict {
-    const results = withResults ? jids.map((jid) => this.#resultOf(jid)) : undefined;
+    const results = withResults ? jids.map((jid) => this.resultOf(jid)) : undefined;
     return { kind: 'complete', jids, results };
   }
 
-  #resultOf(jid: number): JobResult {
+  resultOf(jid: number): JobResult {
     const failure = this.failureOf(jid);
     return failure ? { ok: false, failure } : { ok: true, value: this.#table.value[jid] };
   }

@@ -17,6 +17,7 @@ import { readSourceFacts, type SourceFacts } from './free-variables.js';
 import { readFunctionSource } from './function-source.js';
 import { resolveSpecifier } from './module-resolution.js';
 import type { FunctionFacts, FunctionInspector } from './scope-reader.js';
+import { sourceOriginOf } from './source-origin.js';
 import { scriptInfo, type ScriptInfo } from './script-info.js';
 import { builtinExportOf, builtinModuleOfNamespace, globalPathOf, isStandardGlobal } from './well-known-values.js';
 
@@ -128,7 +129,8 @@ export class Capture {
 
   #source(fn: Function, facts: FunctionFacts, script: ScriptInfo | undefined, path: string): number {
     const name = fn.name;
-    const source = readFunctionSource(Function.prototype.toString.call(fn), name);
+    const text = Function.prototype.toString.call(fn);
+    const source = readFunctionSource(text, name);
     if (source === 'accessor')
       throw new Refusal(path, 'is a getter, a setter or a method with a computed name, which cannot be shipped; wrap the call in an arrow function');
     if (!source)
@@ -159,6 +161,7 @@ export class Capture {
       bindings: bindings,
       strict: source.isClass || (script?.strict ?? false),
       module: script?.module,
+      origin: sourceOriginOf(text, source.textStart, script, facts.location),
     };
     return index;
   }

@@ -14,6 +14,8 @@ export interface FunctionSource {
   wrapper: Node | undefined;
   /** A class (always strict, and its name is its own inside it). */
   isClass: boolean;
+  /** Where the function's own text starts in `expression`. */
+  textStart: number;
 }
 
 const PARSE_OPTIONS = { ecmaVersion: 'latest', sourceType: 'module' } as const;
@@ -28,13 +30,13 @@ export function readFunctionSource(text: string, name: string): FunctionSource |
   const direct = tryParse(asExpression);
   if (direct) {
     const isClass = (direct as unknown as { body: [{ expression: { type: string } }] }).body[0].expression.type === 'ClassExpression';
-    return { expression: asExpression, ast: direct, wrapper: undefined, isClass };
+    return { expression: asExpression, ast: direct, wrapper: undefined, isClass, textStart: 1 };
   }
   const asMethod = `({ ${text} })[${JSON.stringify(name)}]`;
   const method = tryParse(asMethod);
   if (!method) return undefined;
   if (!isPlainMethodNamed(method, name)) return 'accessor';
-  return { expression: asMethod, ast: method, wrapper: wrapperOf(method), isClass: false };
+  return { expression: asMethod, ast: method, wrapper: wrapperOf(method), isClass: false, textStart: '({ '.length };
 }
 
 function wrapperOf(program: Node): Node & { properties: MethodProperty[] } {

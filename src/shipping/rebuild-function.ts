@@ -7,9 +7,10 @@
  * recursive functions) is bound right after, before anything runs.
  */
 import { deserialize } from 'node:v8';
-import type { ImportNode, ShippedFunction, SourceNode } from '../types/shipped-function.js';
+import { compileFunction } from 'node:vm';
+import type { ImportNode, ShippedFunction, SourceNode, SourceOrigin } from '../types/shipped-function.js';
 import { resolveSpecifier } from './module-resolution.js';
-import { registerShippedScript, shippedScriptUrl } from './shipped-scripts.js';
+import { registerShippedScript, registerSourceMap, shippedMarker, shippedScriptUrl } from './shipped-scripts.js';
 
 export type JobFunction = (...args: unknown[]) => unknown;
 
@@ -157,20 +158,15 @@ class Rebuild {
   #source(index: number, node: SourceNode): unknown {
     const names = node.bindings.map(([name]) => name);
     const url = shippedScriptUrl(this.#shipped.id, index, node.name);
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- rebuilding shipped source is what this module is for
-    const factory = new Function(
-      VALUES_PARAMETER,
-      [
-        node.strict ? "'use strict';" : '',
-        names.length > 0 ? `let ${names.join(', ')};` : '',
-        `const ${SETTER} = (${VALUES_PARAMETER}) => {`,
-        ...names.map((name) => `  if (${VALUES_PARAMETER}.has(${JSON.stringify(name)})) ${name} = ${VALUES_PARAMETER}.get(${JSON.stringify(name)});`),
-        '};',
-        `${SETTER}(${VALUES_PARAMETER});`,
-        `return [${SETTER}, () => (${node.expression})];`,
-        `//# sourceURL=${url}`,
-      ].join('\n'),
-    );
+    const preamble = [
+      node.strict ? "'use strict';" : '',
+      names.length > 0 ? `let ${names.join(', ')};` : '',
+      `const ${SETTER} = (${VALUES_PARAMETER}) => {`,
+      ...names.map((name) => `  if (${VALUES_PARAMETER}.has(${JSON.stringify(name)})) ${name} = ${VALUES_PARAMETER}.get(${JSON.stringify(name)});`),
+      '};',
+      `${SETTER}(${VALUES_PARAMETER});`,
+    ];
+    const factory = node.origin ? factoryAt(node.origin, preamble, node.expression, url) : factoryOf(preamble, node.expression, url);
     const now = new Map<string, unknown>();
     const later: [string, number][] = [];
     for (const [name, member] of node.bindings) {
@@ -178,8 +174,7 @@ class Rebuild {
       if (this.#state[member] === 2) now.set(name, this.#values[member]);
       else later.push([name, member]);
     }
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- a function of the user's, whatever its type
-    const [set, create] = factory(now) as [(values: Map<string, unknown>) => void, () => unknown];
+    const [set, create] = factory(now);
     for (const [name, member] of later) this.#late.push(() => set(new Map([[name, this.#values[member]]])));
     registerShippedScript(url, {
       strict: node.strict,
@@ -204,6 +199,30 @@ class Rebuild {
     this.#values[index] = value;
     this.#state[index] = 2;
   }
+}
+
+type Factory = (values: Map<string, unknown>) => [(values: Map<string, unknown>) => void, () => unknown];
+
+/** The factory of a function whose origin is not known: a script of its own, named by its shipped URL. */
+function factoryOf(preamble: readonly string[], expression: string, url: string): Factory {
+  const body = [...preamble, `return [${SETTER}, () => (${expression})];`, `//# sourceURL=${url}`].join('\n');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- rebuilding shipped source is what this module is for
+  return new Function(VALUES_PARAMETER, body) as Factory;
+}
+
+/**
+ * The factory of a function whose origin is known: compiled under its file's name, its text
+ * placed at the line and column it was written at, so that its stack frames and a debugger's
+ * breakpoints name that file and line. The preamble and the wrapper take the line before the
+ * text (V8 offsets the first line's columns only); the text's own lines are as they were written.
+ * The marker at the end keeps it known as a rebuilt script (script-info.ts).
+ */
+function factoryAt(origin: SourceOrigin, preamble: readonly string[], expression: string, url: string): Factory {
+  const head = expression.slice(0, origin.textStart);
+  const text = expression.slice(origin.textStart);
+  const body = [`${preamble.join(' ')} return [${SETTER}, () => (${head}`, `${' '.repeat(origin.column)}${text})];`, shippedMarker(url)].join('\n');
+  registerSourceMap(origin.url, origin.sourceMap);
+  return compileFunction(body, [VALUES_PARAMETER], { filename: origin.url, lineOffset: origin.line - 1 }) as Factory;
 }
 
 /** `import(specifier)` as the module the function was written in would do it. */

@@ -23,6 +23,8 @@ export interface ScopeView {
 
 export interface FunctionFacts {
   readonly scriptId: string | undefined;
+  /** Where the function is in its script (0-based), as V8 tells it: at or just after the start of its text. */
+  readonly location?: { readonly line: number; readonly column: number } | undefined;
   /** Innermost first, without the global scope; read on first use. */
   scopes(): readonly ScopeView[];
   readonly bound: { target: Function; thisArg: unknown; args: unknown[] } | undefined;
@@ -93,11 +95,12 @@ export class FunctionInspector {
       const [targetFn, thisArg, args] = this.valuesOf([target, internal.get('[[BoundThis]]')!, internal.get('[[BoundArgs]]')!]);
       return { scriptId: undefined, scopes: () => [], bound: { target: targetFn as Function, thisArg, args: args as unknown[] } };
     }
-    const location = internal.get('[[FunctionLocation]]')?.value as { scriptId: string } | undefined;
+    const location = internal.get('[[FunctionLocation]]')?.value as { scriptId: string; lineNumber: number; columnNumber: number } | undefined;
     const scopesRemote = internal.get('[[Scopes]]');
     let scopes: ScopeView[] | undefined;
     return {
       scriptId: location?.scriptId,
+      location: location && { line: location.lineNumber, column: location.columnNumber },
       scopes: () => (scopes ??= scopesRemote ? this.#scopes(scopesRemote) : []),
       bound: undefined,
     };

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { ShippedNode } from '../types/shipped-function.js';
 import { readModuleFacts, type ImportBinding } from './module-imports.js';
 import type { FunctionInspector } from './scope-reader.js';
-import { SHIPPED_SCRIPT_PREFIX, shippedScript } from './shipped-scripts.js';
+import { SHIPPED_SCRIPT_PREFIX, shippedMarkerOf, shippedScript } from './shipped-scripts.js';
 
 export interface ScriptInfo {
   readonly url: string;
@@ -20,6 +20,8 @@ export interface ScriptInfo {
   /** Local name → export names, for an ES module. */
   readonly exports: ReadonlyMap<string, readonly string[]>;
   readonly specials: ReadonlyMap<string, ShippedNode>;
+  /** The script's text, where its functions' positions are read (source-origin.ts); '' for a rebuilt one. */
+  readonly source: string;
 }
 
 const NONE = new Map<never, never>();
@@ -36,10 +38,13 @@ export function scriptInfo(inspector: FunctionInspector, scriptId: string): Scri
 
 function readScriptInfo(inspector: FunctionInspector, scriptId: string): ScriptInfo {
   const script = inspector.script(scriptId);
-  if (script.url.startsWith(SHIPPED_SCRIPT_PREFIX)) {
-    const shipped = shippedScript(script.url);
+  // A rebuilt function's script is named by its marker, or (with no origin known) by its URL.
+  const shippedUrl = script.url.startsWith(SHIPPED_SCRIPT_PREFIX) ? script.url : shippedMarkerOf(script.source);
+  if (shippedUrl !== undefined) {
+    const shipped = shippedScript(shippedUrl);
     return {
-      url: script.url,
+      url: shippedUrl,
+      source: '',
       isModule: false,
       strict: shipped?.strict ?? false,
       module: shipped?.module,
@@ -57,6 +62,7 @@ function readScriptInfo(inspector: FunctionInspector, scriptId: string): ScriptI
     imports: facts.imports,
     exports: facts.exports,
     specials: NONE,
+    source: script.source,
   };
 }
 

@@ -29,3 +29,30 @@ export function registerShippedScript(url: string, script: ShippedScript): void 
 export function shippedScript(url: string): ShippedScript | undefined {
   return scripts.get(url);
 }
+
+/**
+ * The comment that ends a rebuilt function's script when it carries its original file's name
+ * (its origin): the script is still known for what it is, a rebuilt one, by this marker.
+ */
+export function shippedMarker(url: string): string {
+  return `//# ${url}`;
+}
+
+const MARKER = /\/\/# (nimbus-shipped:\S+)/;
+
+/** The rebuilt script's URL its text ends with, or undefined for any other text. */
+export function shippedMarkerOf(source: string): string | undefined {
+  return MARKER.exec(source.slice(-400))?.[1];
+}
+
+/** The source map of each file rebuilt functions were written in, by the name their frames show. */
+const sourceMaps = new Map<string, string>();
+
+export function registerSourceMap(file: string, sourceMap: string | undefined): void {
+  if (sourceMap !== undefined) sourceMaps.set(file, sourceMap);
+}
+
+/** The source map (URL) of a file rebuilt functions were written in, if it has one. */
+export function sourceMapOfFile(file: string): string | undefined {
+  return sourceMaps.get(file);
+}

@@ -5,7 +5,9 @@
  * production fails here too; breakpoints and stack traces work. It cannot stop code that never
  * yields: stopping the running job drops its outcome and hands the rest of its batch back.
  */
+import type { Cloud } from '../cloud.js';
 import { runBatch } from '../worker/batch-runner.js';
+import { yieldSinkOf, type YieldSink } from '../worker/job-yields.js';
 import { failedJob } from '../worker/job-execution.js';
 import { appendOutcome, emptyReport } from '../worker/outcome-report.js';
 import { FunctionCache } from '../shipping/rebuild-function.js';
@@ -26,6 +28,7 @@ interface BatchRun {
 export class SimulatorExecutor implements Executor {
   readonly #events: ExecutorEvents;
   readonly #functions: FunctionCache;
+  readonly #yields: YieldSink;
   readonly #runs = new Map<number, BatchRun>();
   /** The same runs, each once, until they end. */
   readonly #batches = new Set<BatchRun>();
@@ -35,6 +38,7 @@ export class SimulatorExecutor implements Executor {
   constructor(events: ExecutorEvents, cloud: unknown) {
     this.#events = events;
     this.#functions = new FunctionCache(cloud);
+    this.#yields = yieldSinkOf(cloud as Cloud);
   }
 
   /** Nothing to connect or spawn: jobs run in this thread. */
@@ -92,6 +96,7 @@ export class SimulatorExecutor implements Executor {
           run.runningAt = at;
         },
         finished: (outcome) => this.#report(run, outcome),
+        yields: this.#yields,
       });
     } catch (error) {
       for (const jid of run.batch.jids) this.#report(run, failedJob(jid, error));

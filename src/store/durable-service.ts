@@ -26,6 +26,7 @@ import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
+import type { StreamChunk } from '../types/job-stream.js';
 import { JidMap } from './jid-map.js';
 import { RecordWriter } from './record-writer.js';
 import { isBusy } from './store-errors.js';
@@ -54,6 +55,8 @@ interface RestartPayload {
   args: Packed;
   maxRuntime: number | undefined;
   dependsOnErrors: ResolvedJobOptions['dependsOnErrors'];
+  retry?: ResolvedJobOptions['retry'];
+  env?: ResolvedJobOptions['env'];
 }
 
 export class DurableService implements JobService {
@@ -98,7 +101,7 @@ export class DurableService implements JobService {
 
   async #recover(): Promise<void> {
     for (const job of await this.#store.recover(RUNTIME_STOPPED, this.#settings.maxRestarts)) {
-      const { fn, args, maxRuntime, dependsOnErrors } = deserialize(job.payload) as RestartPayload;
+      const { fn, args, maxRuntime, dependsOnErrors, retry, env } = deserialize(job.payload) as RestartPayload;
       const { info } = job;
       // Its dependencies were done when it first ran, so it runs again at once, as it was submitted.
       await this.#runtime.submit(
@@ -114,6 +117,8 @@ export class DurableService implements JobService {
             dependsOnErrors,
             maxRuntime,
             restartable: true,
+            retry,
+            env,
           },
         },
         (local) => {
@@ -155,10 +160,10 @@ export class DurableService implements JobService {
     const record = this.#runtime.recordOf(first);
     const info = this.#globalInfo(record.info);
     // What info does not keep of the options travels with the inputs, so that a rerun keeps them.
-    const { maxRuntime, dependsOnErrors } = options;
+    const { maxRuntime, dependsOnErrors, retry, env } = options;
     const payloads = options.restartable
       ? Array.from({ length: count }, (_, i) =>
-          serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors } satisfies RestartPayload),
+          serialize({ ...this.#runtime.recordOf(first + i).inputs!, maxRuntime, dependsOnErrors, retry, env } satisfies RestartPayload),
         )
       : undefined;
     const now = Math.min(count, ADD_AT_ONCE);
@@ -204,6 +209,28 @@ export class DurableService implements JobService {
     }
     for (const [i, local] of locals.entries()) if (local === undefined) await this.#stored(request.jids[i]!);
     return this.#pollWait(request);
+  }
+
+  /** From a running job, which names itself by the runtime's own id. */
+  async yielded(jid: number, values: Packed[]): Promise<void> {
+    await this.#runtime.yielded?.(jid, values);
+  }
+
+  /**
+   * This runtime's job streams as it yields; another process's is read once complete, as a job
+   * whose generator is not known (its result's items, when it is an array).
+   */
+  async stream(jid: number, from: number, caller?: number): Promise<StreamChunk> {
+    const local = this.#jids.toLocal(jid);
+    if (local === undefined) {
+      const verdict = await this.wait({ jids: [jid], timeout: undefined, ignoreErrors: true, values: true, any: false, caller });
+      if (verdict.kind !== 'complete') throw errors.closedDuringWait();
+      return { values: [], end: { result: verdict.results![0]!, generator: undefined, rest: true } };
+    }
+    const chunk = await this.#runtime.stream!(local, from, caller);
+    const result = chunk.end?.result;
+    if (result === undefined || result.ok) return chunk;
+    return { values: chunk.values, end: { ...chunk.end!, result: { ok: false, failure: { ...result.failure, jid } } } };
   }
 
   async kill(jids: number[] | undefined): Promise<void> {

@@ -16,6 +16,8 @@ export interface BatchSpec {
   readonly jids: readonly number[];
   /** The jobs' packed arguments, by index (see wire/batch-args.ts). */
   readonly args: BatchArgs;
+  /** Variables `process.env` holds inside each of these jobs only (the jobs of a batch share them). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Argument lists of one length, all primitives, flattened (numbers only: a Float64Array); or each job's packed arguments. */

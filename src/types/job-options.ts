@@ -31,7 +31,18 @@ export interface JobOptions {
   priority?: number;
   /** A job whose worker died is run again instead of failing. */
   restartable?: boolean;
+  /** Runs again after its code threw, up to this many more times; default 0. */
+  retries?: number;
+  /** Milliseconds before each retry, or an exponential backoff; default 0. */
+  retryDelay?: RetryDelay;
+  /** Retry only errors of these names (or codes); default: every error the job's code throws. */
+  retryOn?: readonly string[];
+  /** Variables `process.env` holds inside this job only, over the worker's own. */
+  env?: Readonly<Record<string, string>>;
 }
+
+/** How long a job waits before it runs again: a fixed delay, or `base * 2^(retry - 1)` up to `max` (ms). */
+export type RetryDelay = number | { type: 'exponential'; base: number; max?: number };
 
 export interface WaitOptions {
   /** Milliseconds; when it passes, the wait rejects with CloudTimeoutError (the jobs go on). */

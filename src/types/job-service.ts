@@ -4,9 +4,10 @@
  * is plain data, so it can cross a thread (and, later, a network).
  */
 import type { JobInfo } from './job-info.js';
-import type { ResourceType } from './job-options.js';
+import type { ResourceType, RetryDelay } from './job-options.js';
 import type { Packed, RemoteError } from './job-outcome.js';
 import type { JobStatus } from './job-status.js';
+import type { StreamChunk } from './job-stream.js';
 import type { ShippedFunction } from './shipped-function.js';
 
 /** Job options after validation, with every default filled in. */
@@ -19,6 +20,19 @@ export interface ResolvedJobOptions {
   dependsOnErrors: 'abort' | 'ignore';
   maxRuntime: number | undefined;
   restartable: boolean;
+  /** When the job runs again after an error; absent when it never does (retries 0). */
+  retry?: RetryPolicy | undefined;
+  /** Variables `process.env` holds inside the job only; absent when none. */
+  env?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The retry options of a job, checked: shared by the jobs of one submission. */
+export interface RetryPolicy {
+  /** Runs after an error, beyond the first run; at least 1. */
+  readonly retries: number;
+  readonly delay: RetryDelay;
+  /** Names or codes of the errors retried; undefined: every error the job's code threw. */
+  readonly on: readonly string[] | undefined;
 }
 
 export interface Submission {
@@ -108,6 +122,16 @@ export interface JobRequests {
   info(jids: number[]): Promise<JobInfo[]>;
   list(filter: JobFilter): Promise<JobInfo[]>;
   load(): Promise<RuntimeLoad>;
+  /**
+   * From a running job: its generator yielded these values (an empty list when it starts, which
+   * marks it a generator). Services that stream no values (Redis) leave it out.
+   */
+  yielded?(jid: number, values: Packed[]): Promise<void>;
+  /**
+   * The values job `jid` yielded from index `from` on: resolves once there is one, or the job is
+   * complete. `caller`: the job that reads, which gives up its slot meanwhile (as in a wait).
+   */
+  stream?(jid: number, from: number, caller?: number): Promise<StreamChunk>;
 }
 
 /** A service as its owner holds it: the requests, and the end of it. */
@@ -121,4 +145,15 @@ export interface JobService extends JobRequests {
   close(): Promise<boolean>;
 }
 
-export const JOB_SERVICE_METHODS = ['submit', 'status', 'wait', 'kill', 'delete', 'info', 'list', 'load'] as const satisfies readonly (keyof JobRequests)[];
+export const JOB_SERVICE_METHODS = [
+  'submit',
+  'status',
+  'wait',
+  'kill',
+  'delete',
+  'info',
+  'list',
+  'load',
+  'yielded',
+  'stream',
+] as const satisfies readonly (keyof JobRequests)[];

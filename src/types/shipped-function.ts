@@ -39,6 +39,21 @@ export interface SourceNode {
   /** The URL of the module it was written in, for `import()` inside it; undefined when unknown. */
   readonly module: string | undefined;
   readonly bindings: Bindings;
+  /** Where its text is in the file it was written in, so that rebuilt it reports that file's lines; absent when unknown. */
+  readonly origin?: SourceOrigin | undefined;
+}
+
+/** Where a shipped function's text was written: its stack frames and breakpoints name that place. */
+export interface SourceOrigin {
+  /** The script's name as its own frames show it: a file URL for a module, a path for CommonJS. */
+  readonly url: string;
+  /** The position of the text's first character, 0-based. */
+  readonly line: number;
+  readonly column: number;
+  /** Where the text starts in `expression` (after the wrapper that makes it an expression). */
+  readonly textStart: number;
+  /** The script's source map (a file URL or a data: URL), when it names one: frames are mapped through it (TypeScript). */
+  readonly sourceMap: string | undefined;
 }
 
 /** `target.bind(thisArg, ...args)`. */

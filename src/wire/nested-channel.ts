@@ -17,7 +17,8 @@ export function exposeService(service: JobRequests, endpoint: Endpoint): void {
 
 export function connectService(endpoint: Endpoint): JobRequests {
   keepCloudErrorClasses();
-  return wrap<JobRequests>(endpoint);
+  // Every method is there on a proxy: the optional ones (yielded, stream) answer if the far end has them.
+  return wrap<Required<JobRequests>>(endpoint);
 }
 
 /** A MessagePort as a comlink endpoint that never keeps its process alive by itself. */

@@ -9,6 +9,7 @@ import type { JobOutcome } from '../types/job-outcome.js';
 import { argsAt } from '../wire/batch-args.js';
 import { executeJob, failedJob } from './job-execution.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
+import type { YieldSink } from './job-yields.js';
 
 /** Where a batch's function is rebuilt: a worker's cache (worker-functions.ts), or the simulator's. */
 export interface FunctionSource<F> {
@@ -21,6 +22,8 @@ export interface BatchObserver {
   finished(outcome: JobOutcome): void;
   /** Asked before each job: false skips it (it was stopped before it started). */
   shouldRun?(jid: number): boolean;
+  /** Where generator jobs' yields go as they come (cloud.stream); without it, only into their results. */
+  readonly yields?: YieldSink;
 }
 
 export async function runBatch<B extends BatchSpec | WireBatch>(functions: FunctionSource<B['fn']>, batch: B, observer: BatchObserver): Promise<void> {
@@ -31,20 +34,28 @@ export async function runBatch<B extends BatchSpec | WireBatch>(functions: Funct
     for (const jid of batch.jids) observer.finished(failedJob(jid, error));
     return;
   }
+  const yields = observer.yields;
   for (let i = 0; i < batch.jids.length; i++) {
     const jid = batch.jids[i]!;
     if (observer.shouldRun && !observer.shouldRun(jid)) continue;
     // One clock read serves both the observer and the job's outcome.
     const at = Date.now();
     observer.starting(i, at);
-    observer.finished(await settleJob(fn, jid, batch, i, at));
+    observer.finished(await settleJob(fn, jid, batch, i, at, yields));
   }
 }
 
 /** Job `index`'s outcome: never a rejection, so one job's strange value cannot end its batch. */
-async function settleJob(fn: JobFunction, jid: number, batch: BatchSpec | WireBatch, index: number, started: number): Promise<JobOutcome> {
+async function settleJob(
+  fn: JobFunction,
+  jid: number,
+  batch: BatchSpec | WireBatch,
+  index: number,
+  started: number,
+  yields: YieldSink | undefined,
+): Promise<JobOutcome> {
   try {
-    return await executeJob(fn, jid, argsAt(batch.args, index), started);
+    return await executeJob(fn, jid, argsAt(batch.args, index), started, batch.env, yields);
   } catch (error) {
     return failedJob(jid, error);
   }

@@ -10,6 +10,8 @@ import type { JobOutput } from './output-capture.js';
 export interface JobContext {
   readonly jid: number;
   readonly output: JobOutput;
+  /** The job's own `process.env` (job-env.ts), when it was given an env. */
+  readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
 const current = new AsyncLocalStorage<JobContext>();

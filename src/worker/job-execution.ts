@@ -8,13 +8,26 @@ import { types } from 'node:util';
 import { remoteErrors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
 import { runInJob } from './job-context.js';
+import { jobEnvironment } from './job-env.js';
+import { YieldSender, type YieldSink } from './job-yields.js';
+import { mappedStack } from './stack-source-maps.js';
 import { jobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
-/** @param started when the job starts, epoch ms: its batch's runner read the clock already */
-export async function executeJob(fn: JobFunction, jid: number, args: Packed, started = Date.now()): Promise<JobOutcome> {
+/**
+ * @param started when the job starts, epoch ms: its batch's runner read the clock already
+ * @param env the variables `process.env` holds inside this job only
+ */
+export async function executeJob(
+  fn: JobFunction,
+  jid: number,
+  args: Packed,
+  started = Date.now(),
+  env?: Readonly<Record<string, string>>,
+  yields?: YieldSink,
+): Promise<JobOutcome> {
   patchOutputStreams();
   const output = new JobOutput();
   const meter = jobMeter();
@@ -22,7 +35,7 @@ export async function executeJob(fn: JobFunction, jid: number, args: Packed, sta
   let value: unknown;
   let error: RemoteError | undefined;
   try {
-    value = await runInJob({ jid, output }, () => runToValue(fn, unpack(args) as unknown[]));
+    value = await runInJob({ jid, output, env: env && jobEnvironment(env) }, () => runToValue(fn, unpack(args) as unknown[], jid, yields));
   } catch (thrown) {
     error = toRemoteError(thrown);
   }
@@ -46,16 +59,31 @@ export function failedJob(jid: number, error: unknown): JobOutcome {
   return { jid, status: 'error', error: toRemoteError(error), started: now, finished: now, cputime: undefined, memory: undefined, stdout: '', stderr: '' };
 }
 
-/** Calls the function; a generator's yields are collected into an array, which is the result. */
-async function runToValue(fn: JobFunction, args: unknown[]): Promise<unknown> {
+/**
+ * Calls the function; a generator's yields are collected into an array, which is the result, and
+ * each also goes to `yields` as it comes (every value sent before the job's outcome is built).
+ */
+async function runToValue(fn: JobFunction, args: unknown[], jid: number, yields: YieldSink | undefined): Promise<unknown> {
   const value = await fn(...args);
-  if (isGenerator(value)) return Array.from(value);
-  if (isAsyncGenerator(value)) {
-    const items: unknown[] = [];
-    for await (const item of value) items.push(item);
-    return items;
+  if (!isGenerator(value) && !isAsyncGenerator(value)) return value;
+  const sender = yields && new YieldSender(yields, jid);
+  const items: unknown[] = [];
+  try {
+    if (isGenerator(value)) {
+      for (const item of value) {
+        items.push(item);
+        sender?.push(item);
+      }
+    } else {
+      for await (const item of value) {
+        items.push(item);
+        sender?.push(item);
+      }
+    }
+  } finally {
+    await sender?.end();
   }
-  return value;
+  return items;
 }
 
 /** Packs the job's value; a value that throws as it is read (a getter, a Proxy trap) is refused too. */
@@ -81,7 +109,7 @@ function toRemoteError(thrown: unknown): RemoteError {
     const error: RemoteError = {
       name: readText(() => thrown.name) ?? 'Error',
       message: message ?? `an Error was thrown whose message cannot be read`,
-      stack: stack === undefined ? undefined : withoutRunnerFrames(stack),
+      stack: stack === undefined ? undefined : mappedStack(withoutRunnerFrames(stack)),
     };
     if (code !== undefined) error.code = code;
     return error;
@@ -146,9 +174,9 @@ const NIMBUS_ROOT = new URL('..', import.meta.url);
 const RUNNER_LOCATIONS = [NIMBUS_ROOT.href, fileURLToPath(NIMBUS_ROOT), '/node_modules/piscina/', 'node:internal/', 'AsyncLocalStorage.run (node:async_hooks'];
 
 /** The job's own frames: the lines of nimbus's machinery below them say nothing to a user. */
-function withoutRunnerFrames(stack: string | undefined): string | undefined {
+function withoutRunnerFrames(stack: string): string {
   return stack
-    ?.split('\n')
+    .split('\n')
     .filter((line) => !RUNNER_LOCATIONS.some((location) => line.includes(location)))
     .join('\n');
 }

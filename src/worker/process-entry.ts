@@ -7,6 +7,7 @@
  * (job-escapes.ts).
  */
 import { jobCloud } from './job-cloud.js';
+import { yieldSinkOf } from './job-yields.js';
 import type { WireBatch } from '../types/executor.js';
 import type { WireFunction } from '../types/wire-function.js';
 import { runBatch } from './batch-runner.js';
@@ -47,6 +48,7 @@ const fetchFunction = (id: string) =>
     send({ kind: 'fetch', id });
   });
 const functions = new GuardedFunctions(jobCloud(endpoint), fetchFunction, guard);
+const yields = yieldSinkOf(jobCloud());
 useJobMeter(new ProcessMeter());
 
 /**
@@ -119,6 +121,7 @@ function runOne(batch: WireBatch, at: number): void {
     },
     // A tainted worker runs no further job: the runtime runs the rest elsewhere.
     shouldRun: () => !guard.tainted,
+    yields,
   }).then(() => {
     running = false;
     clearTimeout(flushTimer);

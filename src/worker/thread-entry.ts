@@ -7,6 +7,7 @@
  */
 import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { jobCloud } from './job-cloud.js';
+import { yieldSinkOf } from './job-yields.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
@@ -50,6 +51,7 @@ const children = new JobChildren({
 /** A thread's batch carries its whole function (its large data shared): there is nothing to fetch. */
 const noFetch = (id: string) => Promise.reject(new Error(`nimbus internal error: a thread's batch came without the whole of function ${id}`));
 const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), noFetch, guard);
+const yields = yieldSinkOf(jobCloud());
 
 /**
  * Leaves the pool, between jobs. An idle thread exits now; a busy one hands its report on its own
@@ -88,6 +90,7 @@ export default async function runThreadBatch({ batch, slot }: BatchTask): Promis
     },
     // A tainted thread runs no further job: those not in the report run again elsewhere.
     shouldRun: () => !guard.tainted,
+    yields,
   });
   busy = false;
   if (!guard.tainted) return toWireReport(report);

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const FIXTURE = fileURLToPath(new URL('../fixtures/store/hang-restartable-then-die.mjs', import.meta.url));
+const RETRY_ENV_FIXTURE = fileURLToPath(new URL('../fixtures/store/retry-env-then-die.mjs', import.meta.url));
 const MAX_RUNTIME_MS = 1_500;
 
 describe('recovery keeps the options', () => {
@@ -23,6 +24,21 @@ describe('recovery keeps the options', () => {
       expect(failure).toBeInstanceOf(CloudException);
       expect((failure as CloudException).remoteMessage).toMatch(`exceeded its maxRuntime of ${MAX_RUNTIME_MS} ms`);
       expect((await cloud.info(jid as never, ['attempts'])).attempts).toBe(2);
+    } finally {
+      await cloud.close();
+    }
+  }, 40_000);
+
+  it('a recovered job keeps its retries and its env', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'nimbus-home-'));
+    const marker = join(home, 'runs');
+    const { stdout } = await run(process.execPath, [RETRY_ENV_FIXTURE, home, marker], { timeout: 30_000 }).catch((e: { stdout: string }) => e);
+    const jid = JSON.parse(stdout) as number;
+    const cloud = new Cloud({ home, cores: 1 });
+    try {
+      expect(await cloud.result(jid as never, { timeout: 15_000 })).toBe('kept');
+      // Its first run in the runtime that died, a run that threw, and the retry.
+      expect((await cloud.info(jid as never, ['attempts'])).attempts).toBe(3);
     } finally {
       await cloud.close();
     }

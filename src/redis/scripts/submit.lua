@@ -2,8 +2,8 @@
 -- dependency that completes meanwhile is either complete here or tells these chunks later.
 -- ARGV: P, count, chunkSize, fnId, fnBytes ('' when the client stored it before), fnName, type,
 -- cores, priority, hasLabel ('1'/'0'), label, dependsOn (comma list), dependsOnErrors,
--- maxRuntime ('' none), restartable ('1'/'0'), parent ('' none), wire version, then one argument
--- blob per chunk. Returns { first, readyChunks } or { 'unknown', jid } or { 'nofn', fnId }.
+-- maxRuntime ('' none), restartable ('1'/'0'), parent ('' none), wire version, the options the
+-- worker alone reads as JSON (retry, env; '' none), then one argument blob per chunk. Returns { first, readyChunks } or { 'unknown', jid } or { 'nofn', fnId }.
 local count = tonumber(ARGV[2])
 local size = tonumber(ARGV[3])
 local fnId = ARGV[4]
@@ -58,6 +58,7 @@ for k = 0, chunkCount - 1 do
   if ARGV[10] == '1' then fields[#fields + 1] = 'label'; fields[#fields + 1] = ARGV[11] end
   if ARGV[14] ~= '' then fields[#fields + 1] = 'maxRuntime'; fields[#fields + 1] = ARGV[14] end
   if ARGV[16] ~= '' then fields[#fields + 1] = 'parent'; fields[#fields + 1] = ARGV[16] end
+  if ARGV[18] ~= '' then fields[#fields + 1] = 'workerOptions'; fields[#fields + 1] = ARGV[18] end
   redis.call('HSET', chunkKey(id), unpack(fields))
   for jid = cfirst, cfirst + ccount - 1 do
     if failed then
@@ -67,7 +68,7 @@ for k = 0, chunkCount - 1 do
     end
   end
   if not failed then
-    redis.call('SET', P .. 'args:' .. id, ARGV[18 + k])
+    redis.call('SET', P .. 'args:' .. id, ARGV[19 + k])
     redis.call('SADD', LIVE, id)
   end
   if status == 'waiting' then

@@ -25,8 +25,11 @@ interface Block {
 function readmeBlocks(): Block[] {
   const blocks: Block[] = [];
   let heading = '';
+  let inOtherBlock = false;
   for (let i = 0; i < README.length; i++) {
     const text = README[i]!;
+    if (text.startsWith('```') && text !== '```js') inOtherBlock = !inOtherBlock;
+    if (inOtherBlock) continue;
     if (text.startsWith('#')) heading = text.replace(/^#+\s*/, '');
     if (text !== '```js') continue;
     const end = README.indexOf('```', i + 1);
@@ -53,22 +56,23 @@ function checkedProgram(block: Block): { program: string; checks: number } {
     lines[i] = `${match[1]}__printed(${block.line + i}, ${match[2]}, ${expected});`;
     checks++;
   }
-  const prelude = `globalThis.__readmeLines = new Set(); process.on('exit', __unreached);`;
-  return { program: [prelude, ...lines, CHECKER].join('\n'), checks };
+  // Nothing goes before the block's own lines, so that a stack it prints names the README's lines.
+  return { program: [...lines, CHECKER].join('\n'), checks };
 }
 
 const CHECKER = `
+process.on('exit', __unreached);
 import { inspect as __inspect, isDeepStrictEqual as __equal } from 'node:util';
 function __printed(line, actual, expected) {
   console.log(actual);
-  globalThis.__readmeLines.add(line);
+  (globalThis.__readmeLines ??= new Set()).add(line);
   if (__equal(actual, expected)) return;
   console.error('README line ' + line + ': printed ' + __inspect(actual) + ', the README says ' + __inspect(expected));
   process.exitCode = 1;
 }
 function __unreached() {
   for (const line of __expectedLines()) {
-    if (globalThis.__readmeLines.has(line)) continue;
+    if (globalThis.__readmeLines?.has(line)) continue;
     console.error('README line ' + line + ': never printed');
     process.exitCode = 1;
   }

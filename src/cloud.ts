@@ -6,19 +6,37 @@
 import { CloudException, CloudTimeoutError, errors } from './errors.js';
 import type { Dashboard, DashboardOptions } from './dashboard/server.js';
 import type { CloudFiles } from './files/cloud-files.js';
-import { ProgressBar, type ProgressCounts } from './progress/progress-bar.js';
+import { showProgress } from './progress/progress-wait.js';
+import { windowAhead } from './iresult-window.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
-import { checkConfig, checkInfoFields, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
+import {
+  checkCloseOptions,
+  checkConfig,
+  checkInfoFields,
+  checkJids,
+  checkKillOptions,
+  checkListFilter,
+  checkJobOptions,
+  checkReadyOptions,
+  checkWaitOptions,
+  resolveJobOptions,
+} from './options.js';
+import { abortable } from './abortable-wait.js';
+import { statusEvents } from './cloud-events.js';
+import { readySplit, type ReadySplit } from './ready-split.js';
+import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments, unpack } from './wire/payload.js';
 import { shipFunction } from './shipping/ship-function.js';
-import type { Jid } from './types/jid.js';
+import type { Jid, ResultOf } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
-import type { CloudConfig, JobOptions, WaitOptions } from './types/job-options.js';
+import type { CloseOptions, CloudConfig, JobOptions, KillOptions, ReadyOptions, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
+import type { ShippedFunction } from './types/shipped-function.js';
 import type { JobRequests, JobResult, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
+import type { StatusChange, StatusFeedSource } from './types/status-change.js';
 
 /** Where a Cloud sends its requests, and how it starts and stops them. */
 export interface CloudBackend {
@@ -27,7 +45,8 @@ export interface CloudBackend {
   readonly files: CloudFiles;
   readonly isSimulator: boolean;
   startSimulator(): Promise<void>;
-  close(): Promise<boolean>;
+  /** With `wait`, the jobs in flight finish first (where the backend owns them). */
+  close(options?: CloseOptions): Promise<boolean>;
 }
 
 /** The value a job whose function returns `R` ends with: awaited, a generator's yields in an array. */
@@ -35,8 +54,11 @@ export type JobValue<R> = R extends Generator<infer Y, unknown, never> ? Y[] : R
 
 interface View {
   backend: CloudBackend;
-  options: JobOptions;
+  options: JobOptions & ViewOptions;
 }
+
+/** A result slot of `result(jids, { ignoreErrors: true })`: the value, or the job's CloudException. */
+type OrFailure<T> = { -readonly [K in keyof T]: ResultOf<T[K]> | CloudException };
 
 /** The close in progress of each backend: a second close while one runs answers false, once it is over. */
 const closing = new WeakMap<CloudBackend, Promise<boolean>>();
@@ -47,7 +69,7 @@ export class Cloud {
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
   static #nextView: View | undefined;
   readonly #backend: CloudBackend;
-  readonly #options: JobOptions;
+  readonly #options: JobOptions & ViewOptions;
 
   /**
    * @param config how this instance runs jobs; see CloudConfig
@@ -98,8 +120,11 @@ export class Cloud {
     return this.#backend.isSimulator;
   }
 
-  /** A view of this cloud whose jobs carry `options` (merged over this view's own). */
-  with(options: JobOptions): Cloud {
+  /**
+   * A view of this cloud whose jobs carry `options` (merged over this view's own), and which
+   * follows them for its `signal`, `onDone` and `onError` (see view-hooks.ts).
+   */
+  with(options: JobOptions & ViewOptions): Cloud {
     const checked = checkJobOptions(options);
     Cloud.#nextView = { backend: this.#backend, options: { ...this.#options, ...checked } };
     return new Cloud();
@@ -108,12 +133,10 @@ export class Cloud {
   /** Starts one job running `fn(...args)`; resolves with its jid once the job is accepted. */
   async call<A extends unknown[], R>(fn: (...args: A) => R, ...args: NoInfer<A>): Promise<Jid<JobValue<R>>> {
     const shipped = shipFunction(checkFunction(fn));
+    refuseIfAborted(this.#options);
     const packed = packArguments(args);
     if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
-    const first = await (
-      await this.#service()
-    ).submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
-    return first;
+    return (await this.#submit(shipped, [packed])) as Jid<JobValue<R>>;
   }
 
   /**
@@ -122,6 +145,7 @@ export class Cloud {
    */
   async map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesOf<A>): Promise<Jid<JobValue<R>>[]> {
     const shipped = shipFunction(checkFunction(fn));
+    refuseIfAborted(this.#options);
     if (iterables.length === 0) throw errors.noIterable();
     const columns = iterables.map((iterable, i) => {
       if (typeof iterable !== 'object' || iterable === null || !(Symbol.iterator in iterable)) throw errors.notIterable(i, iterable);
@@ -137,7 +161,7 @@ export class Cloud {
       if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
     }
-    const first = await (await this.#service()).submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    const first = await this.#submit(shipped, argsList);
     return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<R>>);
   }
 
@@ -153,17 +177,22 @@ export class Cloud {
   async join(jids: Jid | Iterable<Jid>, options?: WaitOptions): Promise<void> {
     const asked = checkJids(jids, 'join jid');
     const checked = checkWaitOptions(options);
-    await this.#showProgress(asked.jids, checked);
+    await this.#progress(asked.jids, checked);
     this.#verdictOrThrow(await this.#wait(asked.jids, checked, false, false));
   }
 
   /** Joins, then returns the values (with ignoreErrors, a failed job's slot holds its CloudException). */
+  result<R>(jid: Jid<R>, options: WaitOptions & { ignoreErrors: true }): Promise<R | CloudException>;
   result<R>(jid: Jid<R>, options?: WaitOptions): Promise<R>;
+  /** A list or tuple of jids of different result types gives a tuple of those types. */
+  result<const J extends readonly Jid[]>(jids: J, options: WaitOptions & { ignoreErrors: true }): Promise<OrFailure<J>>;
+  result<const J extends readonly Jid[]>(jids: J, options?: WaitOptions): Promise<{ -readonly [K in keyof J]: ResultOf<J[K]> }>;
+  result<R>(jids: Iterable<Jid<R>>, options: WaitOptions & { ignoreErrors: true }): Promise<(R | CloudException)[]>;
   result<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): Promise<R[]>;
   async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
     const asked = checkJids(jids, 'result jid');
     const checked = checkWaitOptions(options);
-    await this.#showProgress(asked.jids, checked);
+    await this.#progress(asked.jids, checked);
     const verdict = this.#verdictOrThrow(await this.#wait(asked.jids, checked, true, false));
     const values = verdict.results!.map((result) => valueOf(result) as R);
     return asked.single ? values[0]! : values;
@@ -185,7 +214,7 @@ export class Cloud {
       while (!ready.has(jid)) {
         const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
         const window = windowAhead(order, next, ready);
-        const verdict = this.#verdictOrThrow(await this.#wait(window, { timeout, ignoreErrors: true }, true, true));
+        const verdict = this.#verdictOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true));
         for (let i = 0; i < verdict.jids.length; i++) ready.set(verdict.jids[i]!, verdict.results![i]!);
       }
       const result = ready.get(jid)!;
@@ -208,10 +237,24 @@ export class Cloud {
     }
   }
 
-  /** Kills these jobs, or every unfinished one when called without jids. */
-  async kill(jids?: Jid | Iterable<Jid>): Promise<void> {
+  /**
+   * Resolves `{ done, pending }` once at least `count` of these jobs (default: all) are complete,
+   * whatever their ending, or the timeout has passed; never rejects for a job's failure.
+   */
+  async wait<J extends Jid>(jids: Iterable<J>, options?: ReadyOptions): Promise<ReadySplit<J>> {
+    const distinct = [...new Set(checkJids(jids, 'wait jid').jids)] as J[];
+    const { count = distinct.length, timeout, signal } = checkReadyOptions(options, distinct.length);
+    return readySplit(distinct, count, timeout, (remaining, left) => this.#wait(remaining, { timeout: left, ignoreErrors: true, signal }, false, true));
+  }
+
+  /**
+   * Kills these jobs and, unless `recursive` is false, the unfinished jobs they started,
+   * transitively; every unfinished job when called without jids.
+   */
+  async kill(jids?: Jid | Iterable<Jid>, options?: KillOptions): Promise<void> {
     const asked = jids === undefined ? undefined : checkJids(jids, 'kill jid').jids;
-    await (await this.#service()).kill(asked);
+    const { recursive = true } = checkKillOptions(options);
+    await (await this.#service()).kill(asked, recursive);
   }
 
   /** Forgets complete jobs: their records, results and output. They are unknown afterwards. */
@@ -219,8 +262,10 @@ export class Cloud {
     await (await this.#service()).delete(checkJids(jids, 'delete jid').jids);
   }
 
-  info(jid: Jid, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>>;
-  info(jids: Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>[]>;
+  info(jid: Jid): Promise<JobInfo>;
+  info<const F extends JobInfoField>(jid: Jid, fields: readonly F[]): Promise<Pick<JobInfo, F>>;
+  info(jids: Iterable<Jid>): Promise<JobInfo[]>;
+  info<const F extends JobInfoField>(jids: Iterable<Jid>, fields: readonly F[]): Promise<Pick<JobInfo, F>[]>;
   async info(jids: Jid | Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo> | Partial<JobInfo>[]> {
     const asked = checkJids(jids, 'info jid');
     const picked = checkInfoFields(fields);
@@ -238,16 +283,26 @@ export class Cloud {
     return (await this.#service()).load();
   }
 
+  /**
+   * Every status change of this cloud's jobs (all its views'), from this call on, as `{ jid,
+   * status, at }`; leaving the loop stops the feed. Not inside a job, nor on Redis.
+   */
+  events(): AsyncGenerator<StatusChange, void, undefined> {
+    return statusEvents(this.#statusSource());
+  }
+
   /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */
   async startSimulator(): Promise<void> {
     await this.#backend.startSimulator();
   }
 
   /**
-   * Stops the workers, killing unfinished jobs; false if already closed. The next call starts again.
-   * Of closes called at once (on this cloud or its views), one answers true.
+   * Stops the workers, killing unfinished jobs (with `wait`, once they have finished); false if
+   * already closed. The next call starts again. Of closes called at once (on this cloud or its
+   * views), one answers true.
    */
-  close(): Promise<boolean> {
+  close(options?: CloseOptions): Promise<boolean> {
+    const checked = checkCloseOptions(options);
     const backend = this.#backend;
     const pending = closing.get(backend);
     if (pending)
@@ -258,14 +313,34 @@ export class Cloud {
     const served = [...(dashboards.get(backend) ?? [])];
     dashboards.delete(backend);
     const closed = Promise.all(served.map((dashboard) => dashboard.close()))
-      .then(() => backend.close())
+      .then(() => backend.close(checked))
       .finally(() => closing.delete(backend));
     closing.set(backend, closed);
     return closed;
   }
 
+  /** `await using cloud = new Cloud()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   async #service(): Promise<JobRequests> {
     return this.#backend.service();
+  }
+
+  /** Submits jobs through this view, and follows them for its signal and callbacks. */
+  async #submit(fn: ShippedFunction, argsList: Packed[]): Promise<number> {
+    const service = await this.#service();
+    const first = await service.submit({ fn, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    followJobs(this.#options, service, first, argsList.length);
+    return first;
+  }
+
+  async #statusSource(): Promise<StatusFeedSource> {
+    if (currentJob()) throw errors.notInJob('cloud.events()');
+    const service: JobRequests & Partial<StatusFeedSource> = await this.#service();
+    if (!service.watchStatuses) throw errors.unsupported('cloud.events()', 'on Redis yet');
+    return { watchStatuses: service.watchStatuses.bind(service) };
   }
 
   /** @param options checked already: a user's options are read once, where they enter */
@@ -278,33 +353,15 @@ export class Cloud {
       ignoreErrors: options.ignoreErrors ?? false,
       caller: currentJob()?.jid,
     };
-    return (await this.#service()).wait(request);
+    return abortable((await this.#service()).wait(request), options.signal);
   }
 
-  /**
-   * With `progress`, follows the jobs as they complete and draws the bar, until all are complete
-   * or one fails (unless ignored); the wait that follows then answers at once.
-   */
-  async #showProgress(jids: number[], checked: WaitOptions): Promise<void> {
+  /** With `progress`, draws the bar until the jobs are complete (or one failed); the wait that follows answers at once. */
+  async #progress(jids: number[], checked: WaitOptions): Promise<void> {
     if (!checked.progress) return;
-    const bar = new ProgressBar(process.stderr);
-    const counts: ProgressCounts = { total: jids.length, done: 0, error: 0, killed: 0, stalled: 0 };
-    const deadline = checked.timeout === undefined ? undefined : Date.now() + checked.timeout;
-    let remaining = jids;
-    try {
-      while (remaining.length > 0) {
-        const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-        const verdict = this.#verdictOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true }, false, true));
-        const statuses = await (await this.#service()).status(verdict.jids);
-        for (const status of statuses) counts[status as keyof Omit<ProgressCounts, 'total'>]++;
-        bar.update(counts);
-        if (!checked.ignoreErrors && statuses.some((status) => status !== 'done')) return;
-        const complete = new Set(verdict.jids);
-        remaining = remaining.filter((jid) => !complete.has(jid));
-      }
-    } finally {
-      bar.finish();
-    }
+    const waitAny = async (remaining: number[], timeout: number | undefined) =>
+      this.#verdictOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true, signal: checked.signal }, false, true)).jids;
+    await showProgress(jids, checked, waitAny, async (complete) => (await this.#service()).status(complete));
   }
 
   #verdictOrThrow(verdict: WaitVerdict): Extract<WaitVerdict, { kind: 'complete' }> {
@@ -344,16 +401,4 @@ function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Parti
   const picked: Partial<Record<JobInfoField, unknown>> = {};
   for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
-}
-
-/** How many jobs ahead one wait of iresult covers: enough to read a big map in few waits, few enough that each wait is cheap. */
-const IRESULT_WINDOW = 4096; // jobs
-
-/** The jobs from `next` on that are not known complete yet, at most IRESULT_WINDOW, each once. */
-function windowAhead(order: readonly number[], next: number, ready: ReadonlyMap<number, unknown>): number[] {
-  const window = new Set<number>();
-  for (let i = next; i < order.length && window.size < IRESULT_WINDOW; i++) {
-    if (!ready.has(order[i]!)) window.add(order[i]!);
-  }
-  return [...window];
 }

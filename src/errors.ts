@@ -118,6 +118,12 @@ export const errors = {
     ),
   notInJob: (what: string) => fail('ERR_IN_JOB', `${what} cannot be called inside a job`),
   closedDuringWait: () => fail('ERR_CLOSED', 'the cloud was closed while waiting'),
+  // Never thrown: what a view's onDone or onError threw, reported as a process warning.
+  callbackFailed: (callback: string, jid: number, thrown: unknown) =>
+    fail('ERR_CALLBACK_FAILED', `the ${callback} callback of job ${jid} threw ${describeThrown(thrown)}; nimbus goes on`, thrown),
+  // Following a view's jobs failed (the cloud went away, a kill was refused): reported as a process warning.
+  followFailed: (doing: string, cause: unknown) => fail('ERR_CALLBACK_FAILED', `${doing} failed: ${reason(cause)}`, cause),
+  unsupported: (what: string, where: string) => fail('ERR_UNSUPPORTED', `${what} is not available ${where}`),
 
   // cloud.files: each names the file or path at fault and the rule or the cause.
   badFileName: (name: unknown, rule: string) => fail('ERR_BAD_FILE_NAME', `bad file name ${show(name)}: ${rule}`),

@@ -26,6 +26,8 @@ import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
+import type { Jid } from '../types/jid.js';
+import type { StatusChange } from '../types/status-change.js';
 import { JidMap } from './jid-map.js';
 import { RecordWriter } from './record-writer.js';
 import { isBusy } from './store-errors.js';
@@ -206,7 +208,8 @@ export class DurableService implements JobService {
     return this.#pollWait(request);
   }
 
-  async kill(jids: number[] | undefined): Promise<void> {
+  /** Another process's jobs are asked to die; their owner kills what they started too. */
+  async kill(jids: number[] | undefined, recursive = true): Promise<void> {
     if (jids === undefined) return this.#runtime.kill(undefined);
     const locals: number[] = [];
     const remote: number[] = [];
@@ -215,7 +218,7 @@ export class DurableService implements JobService {
       if (local !== undefined) locals.push(local);
       else if (!isComplete((await this.#stored(jid)).info.status)) remote.push(jid);
     }
-    await this.#runtime.kill(locals);
+    await this.#runtime.kill(locals, recursive);
     if (remote.length > 0) await this.#killRemote(remote);
   }
 
@@ -256,6 +259,11 @@ export class DurableService implements JobService {
   async load(): Promise<RuntimeLoad> {
     await this.#writer.drain();
     return this.#runtime.loadOf(await this.#store.unfinishedCounts());
+  }
+
+  /** The status changes of this runtime's jobs, with their jids in the home. */
+  watchStatuses(listener: (change: StatusChange) => void): () => void {
+    return this.#runtime.watchStatuses((change) => listener({ ...change, jid: this.#jids.toGlobal(change.jid) as Jid }));
   }
 
   /** Stops the runtime, writes what changed, and gives the lease up; the store stays open for the next start. */

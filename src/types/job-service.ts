@@ -8,6 +8,7 @@ import type { ResourceType } from './job-options.js';
 import type { Packed, RemoteError } from './job-outcome.js';
 import type { JobStatus } from './job-status.js';
 import type { ShippedFunction } from './shipped-function.js';
+import type { StatusFeedSource } from './status-change.js';
 
 /** Job options after validation, with every default filled in. */
 export interface ResolvedJobOptions {
@@ -100,8 +101,11 @@ export interface JobRequests {
   submit(submission: Submission): Promise<number>;
   status(jids: number[]): Promise<JobStatus[]>;
   wait(request: WaitRequest): Promise<WaitVerdict>;
-  /** Kills these jobs, or every unfinished one when `jids` is undefined. */
-  kill(jids: number[] | undefined): Promise<void>;
+  /**
+   * Kills these jobs, or every unfinished one when `jids` is undefined. `recursive` (default
+   * true): also the unfinished jobs these started, transitively, where the service knows them.
+   */
+  kill(jids: number[] | undefined, recursive?: boolean): Promise<void>;
   delete(jids: number[]): Promise<void>;
   info(jids: number[]): Promise<JobInfo[]>;
   list(filter: JobFilter): Promise<JobInfo[]>;
@@ -117,6 +121,8 @@ export interface JobService extends JobRequests {
    * the next request starts it again.
    */
   close(): Promise<boolean>;
+  /** Where it can tell every status change of its jobs (the local runtime, a home's): `cloud.events()`. */
+  watchStatuses?: StatusFeedSource['watchStatuses'];
 }
 
 export const JOB_SERVICE_METHODS = ['submit', 'status', 'wait', 'kill', 'delete', 'info', 'list', 'load'] as const satisfies readonly (keyof JobRequests)[];

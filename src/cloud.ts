@@ -302,7 +302,12 @@ export class Cloud {
    * views), one answers true.
    */
   close(options?: CloseOptions): Promise<boolean> {
-    const checked = checkCloseOptions(options);
+    let checked: CloseOptions;
+    try {
+      checked = checkCloseOptions(options);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     const backend = this.#backend;
     const pending = closing.get(backend);
     if (pending)

@@ -1,5 +1,8 @@
 /** Cancellation as the ecosystem does it: an AbortSignal on a view and on waits, and kill that follows a job's children. */
-import { CloudError, type Jid } from '@nimbus-js/nimbus';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cloud, CloudError, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EVENTUALLY, MODES, SHARED_MODES, makeCloud } from '../support/clouds.js';
 
@@ -73,8 +76,9 @@ describe.each(SHARED_MODES)('an AbortSignal (%s)', (mode) => {
   });
 });
 
-describe.each(MODES)('kill follows the jobs a job started (%s)', (mode) => {
-  const runtime = makeCloud(mode);
+// 'home': a durable home (SQLite), whose jids are the home's, not the runtime's.
+describe.each([...MODES, 'home' as const])('kill follows the jobs a job started (%s)', (mode) => {
+  const runtime = mode === 'home' ? new Cloud({ cores: 2, isolation: 'thread', home: mkdtempSync(join(tmpdir(), 'nimbus-kill-')) }) : makeCloud(mode);
   afterAll(() => runtime.close());
   afterEach(() => runtime.kill());
 

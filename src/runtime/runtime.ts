@@ -276,7 +276,8 @@ export class Runtime implements HostRuntime {
   }
 
   #wireChanges(): void {
-    this.#onChanged = changeListener(this.#onStoreChange, this.#feed, (jid) => (this.#table.exists(jid) ? this.#table.statusOf(jid) : undefined));
+    const t = (): JobTable => this.#table;
+    this.#onChanged = changeListener(this.#onStoreChange, this.#feed, (jid) => (t().exists(jid) ? [t().statusOf(jid), t().started[jid]! > 0] : undefined));
   }
 
   /** Jobs that start jobs reach `service` (a wrapper of this runtime) instead of this runtime. */

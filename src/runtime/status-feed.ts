@@ -6,7 +6,9 @@
  */
 import type { StatusChange } from '../types/status-change.js';
 import type { JobStatus } from '../types/job-status.js';
-import { JOB_STATUSES } from '../types/job-status.js';
+import { JOB_STATUSES, isComplete } from '../types/job-status.js';
+
+const codeOf = (status: JobStatus): number => JOB_STATUSES.indexOf(status) + 1;
 
 export class StatusFeed {
   readonly #listeners = new Set<(change: StatusChange) => void>();
@@ -26,20 +28,27 @@ export class StatusFeed {
     };
   }
 
-  /** Job `jid` may have changed; its status is now `status` (undefined: deleted). */
-  changed(jid: number, status: JobStatus | undefined): void {
-    if (status === undefined) return;
-    const code = JOB_STATUSES.indexOf(status) + 1;
+  /**
+   * Job `jid` may have changed; its status is now `status`. A job that ran and is complete before
+   * its start was seen (a quick job learns its start with its outcome) is told processing first.
+   */
+  changed(jid: number, status: JobStatus, ran: boolean): void {
     if (jid >= this.#told.length) this.#grow(jid);
-    if (this.#told[jid] === code) return;
-    this.#told[jid] = code;
-    const change: StatusChange = { jid, status, at: Date.now() };
-    for (const listener of this.#listeners) listener(change);
+    const told = this.#told[jid]!;
+    if (told === codeOf(status)) return;
+    if (ran && isComplete(status) && told !== codeOf('processing')) this.#tell(jid, 'processing');
+    this.#tell(jid, status);
   }
 
   /** Forgets what was told: the ids start over (a runtime cleared), or no one listens. */
   reset(): void {
     this.#told = new Uint8Array(0);
+  }
+
+  #tell(jid: number, status: JobStatus): void {
+    this.#told[jid] = codeOf(status);
+    const change: StatusChange = { jid, status, at: Date.now() };
+    for (const listener of this.#listeners) listener(change);
   }
 
   #grow(jid: number): void {
@@ -56,11 +65,12 @@ export class StatusFeed {
 export function changeListener(
   store: ((jid: number) => void) | undefined,
   feed: StatusFeed,
-  statusOf: (jid: number) => JobStatus | undefined,
+  stateOf: (jid: number) => [status: JobStatus, ran: boolean] | undefined,
 ): ((jid: number) => void) | undefined {
   if (!feed.active) return store;
   return (jid) => {
     store?.(jid);
-    feed.changed(jid, statusOf(jid));
+    const state = stateOf(jid);
+    if (state) feed.changed(jid, ...state);
   };
 }

@@ -21,7 +21,7 @@ describe.each(SHARED_MODES)('an AbortSignal (%s)', (mode) => {
     const view = runtime.with({ signal: controller.signal, label: 'cancellable' });
     const finished = await view.call(() => 'early');
     expect(await runtime.result(finished)).toBe('early');
-    const hanging = await view.map(forever, [1, 2, 3]);
+    const hanging = await view.map((_: number) => new Promise<never>(() => {}), [1, 2, 3]);
     const other = await runtime.call(forever);
     controller.abort();
     await runtime.join(hanging, { ignoreErrors: true, timeout: 10_000 });
@@ -45,9 +45,11 @@ describe.each(SHARED_MODES)('an AbortSignal (%s)', (mode) => {
       (signal: AbortSignal) => runtime.result(job, { signal }),
       async (signal: AbortSignal) => {
         for await (const value of runtime.iresult([job], { signal })) return value;
+        return undefined;
       },
       async (signal: AbortSignal) => {
         for await (const pair of runtime.iresultUnordered([job], { signal })) return pair;
+        return undefined;
       },
     ]) {
       const controller = new AbortController();
@@ -90,7 +92,7 @@ describe.each([...MODES, 'home' as const])('kill follows the jobs a job started 
   async function tree(label: string): Promise<{ parent: Jid; descendants: Jid[] }> {
     const parent = await runtime.call(async (tag: string) => {
       const children = await cloud.with({ label: tag }).map(
-        async () => {
+        async (_: number) => {
           const grandchild = await cloud.with({ label: tag }).call(() => new Promise<never>(() => {}));
           await cloud.join(grandchild);
         },

@@ -93,6 +93,53 @@ describe('README', () => {
     expect(asFinished).toEqual([100, 300, 600]);
   });
 
+  it('wait', async () => {
+    const naps = await cloud.map(sleep, [100, 5_000, 5_000]);
+    const { done, pending } = await cloud.wait(naps, { count: 1 });
+    expect([done.length, pending.length]).toEqual([1, 2]);
+    expect(await cloud.wait(pending, { timeout: 50 })).toEqual({ done: [], pending });
+    await cloud.kill(pending);
+  });
+
+  it('Cancelling with an AbortSignal', async () => {
+    const controller = new AbortController();
+    const batch = cloud.with({ signal: controller.signal });
+    const slow = await batch.map(sleep, [5_000, 5_000]);
+    controller.abort();
+    await cloud.join(slow, { ignoreErrors: true });
+    expect(await cloud.status(slow)).toEqual(['killed', 'killed']);
+    await expect(batch.call(sleep, 10)).rejects.toMatchObject({ name: 'AbortError' });
+
+    const long = await cloud.call(sleep, 5_000);
+    await expect(cloud.result(long, { signal: AbortSignal.timeout(100) })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await cloud.kill(long);
+  });
+
+  it('Callbacks and the status feed', async () => {
+    const finished: number[] = [];
+    let allDone!: () => void;
+    const three = new Promise<void>((resolve) => (allDone = resolve));
+    const notify = cloud.with({
+      onDone: (jid) => {
+        finished.push(jid);
+        if (finished.length === 3) allDone();
+      },
+      onError: (jid, e) => console.error(jid, e.message),
+    });
+    const squares = await notify.map((x: number) => x * x, [1, 2, 3]);
+
+    const feed = cloud.events();
+    const watched = await cloud.call(sleep, 200);
+    const seen: string[] = [];
+    for await (const { jid, status } of feed) {
+      if (jid === watched) seen.push(status);
+      if (jid === watched && status === 'done') break;
+    }
+    expect(seen).toEqual(['queued', 'processing', 'done']);
+    await three;
+    expect(finished.sort()).toEqual(squares);
+  });
+
   it('kill and delete', async () => {
     const forever = await cloud.call(() => {
       for (;;);
@@ -245,5 +292,15 @@ describe('README', () => {
   it('close', async () => {
     expect(await cloud.close()).toBe(true);
     expect(await cloud.close()).toBe(false);
+
+    let outside: Cloud;
+    {
+      await using local = new Cloud({ cores: 2 });
+      outside = local;
+      const jids = await local.map(sleep, [100, 200]);
+      await local.close({ wait: true });
+      expect(await local.status(jids)).toEqual(['done', 'done']);
+    }
+    expect(await outside.close()).toBe(false);
   });
 });

@@ -7,7 +7,8 @@ export function abortable<T>(pending: Promise<T>, signal: AbortSignal | undefine
   if (!signal) return pending;
   return new Promise<T>((resolve, reject) => {
     // The signal's reason, whatever the user made it: what fetch and piscina reject with.
-    const onAbort = () => reject(signal.reason as Error);
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the reason as the user gave it, as fetch rejects
+    const onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
@@ -17,7 +18,8 @@ export function abortable<T>(pending: Promise<T>, signal: AbortSignal | undefine
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the wait's own rejection, passed on as it is
+        reject(error);
       },
     );
   });

@@ -136,7 +136,7 @@ export class Cloud {
     refuseIfAborted(this.#options);
     const packed = packArguments(args);
     if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
-    return (await this.#submit(shipped, [packed])) as Jid<JobValue<R>>;
+    return await this.#submit(shipped, [packed]);
   }
 
   /**
@@ -306,7 +306,8 @@ export class Cloud {
     try {
       checked = checkCloseOptions(options);
     } catch (error) {
-      return Promise.reject(error as Error);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError, refused as every call refuses a bad option: by rejecting
+      return Promise.reject(error);
     }
     const backend = this.#backend;
     const pending = closing.get(backend);

@@ -21,7 +21,7 @@ export interface ViewOptions {
 
 /** A view whose signal aborted takes no more jobs: `call` and `map` reject with the signal's reason, as fetch does. */
 export function refuseIfAborted(view: ViewOptions): void {
-  // eslint-disable-next-line @typescript-eslint/only-throw-error -- the signal's reason, whatever the user made it, as fetch and piscina reject
+  // The reason as the user gave it (an AbortError DOMException by default), as fetch rejects.
   if (view.signal?.aborted) throw view.signal.reason;
 }
 
@@ -29,7 +29,11 @@ export function refuseIfAborted(view: ViewOptions): void {
 export function followJobs(view: ViewOptions, service: JobRequests, first: number, count: number): void {
   const { signal, onDone, onError } = view;
   if (!signal && !onDone && !onError) return;
-  new Following(view, service, Array.from({ length: count }, (_, i) => first + i)).start();
+  new Following(
+    view,
+    service,
+    Array.from({ length: count }, (_, i) => first + i),
+  ).start();
 }
 
 /** The jobs of one submission, followed until each is complete. */

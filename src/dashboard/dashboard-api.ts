@@ -36,7 +36,7 @@ async function listJobs(cloud: DashboardCloud, query: URLSearchParams): Promise<
 }
 
 async function jobDetail(cloud: DashboardCloud, jid: number): Promise<JobDetail> {
-  const info = (await cloud.info(jid)) as JobInfo;
+  const info = await cloud.info(jid);
   const result = info.status === 'done' ? inspect(await cloud.result(jid), RESULT_INSPECT) : undefined;
   return { ...info, result };
 }

@@ -26,7 +26,6 @@ import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
-import type { Jid } from '../types/jid.js';
 import type { StatusChange } from '../types/status-change.js';
 import { JidMap } from './jid-map.js';
 import { RecordWriter } from './record-writer.js';
@@ -263,7 +262,7 @@ export class DurableService implements JobService {
 
   /** The status changes of this runtime's jobs, with their jids in the home. */
   watchStatuses(listener: (change: StatusChange) => void): () => void {
-    return this.#runtime.watchStatuses((change) => listener({ ...change, jid: this.#jids.toGlobal(change.jid) as Jid }));
+    return this.#runtime.watchStatuses((change) => listener({ ...change, jid: this.#jids.toGlobal(change.jid) }));
   }
 
   /** Stops the runtime, writes what changed, and gives the lease up; the store stays open for the next start. */

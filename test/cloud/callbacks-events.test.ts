@@ -46,11 +46,13 @@ describe.each(SHARED_MODES)('onDone and onError (%s)', (mode) => {
 
   it('a callback that throws, or rejects, is reported as a warning and breaks nothing', async () => {
     const thrown = nextWarning();
-    const job = await runtime.with({
-      onDone: () => {
-        throw new TypeError('bad callback');
-      },
-    }).call(() => 1);
+    const job = await runtime
+      .with({
+        onDone: () => {
+          throw new TypeError('bad callback');
+        },
+      })
+      .call(() => 1);
     const warning = await thrown;
     expect(warning).toBeInstanceOf(CloudError);
     expect(warning).toMatchObject({ code: 'ERR_CALLBACK_FAILED' });

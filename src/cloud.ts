@@ -23,6 +23,7 @@ import {
   resolveJobOptions,
 } from './options.js';
 import { abortable } from './abortable-wait.js';
+import { closeOnce, servedUntilClose } from './backend-closing.js';
 import { statusEvents } from './cloud-events.js';
 import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
@@ -59,11 +60,6 @@ interface View {
 
 /** A result slot of `result(jids, { ignoreErrors: true })`: the value, or the job's CloudException. */
 type OrFailure<T> = { -readonly [K in keyof T]: ResultOf<T[K]> | CloudException };
-
-/** The close in progress of each backend: a second close while one runs answers false, once it is over. */
-const closing = new WeakMap<CloudBackend, Promise<boolean>>();
-/** The dashboards a cloud (or any of its views) serves: its close stops them. */
-const dashboards = new WeakMap<CloudBackend, Set<Dashboard>>();
 
 export class Cloud {
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
@@ -103,16 +99,7 @@ export class Cloud {
   async dashboard(options?: DashboardOptions): Promise<Dashboard> {
     // Loaded when asked for: a Cloud that serves no dashboard (a worker's, for one) never loads node:http.
     const { startDashboard } = await import('./dashboard/server.js');
-    const served = await startDashboard(this, options, { holdsProcess: false });
-    const open = dashboards.get(this.#backend) ?? new Set<Dashboard>();
-    dashboards.set(this.#backend, open.add(served));
-    return {
-      url: served.url,
-      close: async () => {
-        open.delete(served);
-        await served.close();
-      },
-    };
+    return servedUntilClose(this.#backend, await startDashboard(this, options, { holdsProcess: false }));
   }
 
   /** True when jobs run in this thread (the simulator). */
@@ -309,20 +296,7 @@ export class Cloud {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError, refused as every call refuses a bad option: by rejecting
       return Promise.reject(error);
     }
-    const backend = this.#backend;
-    const pending = closing.get(backend);
-    if (pending)
-      return pending.then(
-        () => false,
-        () => false,
-      );
-    const served = [...(dashboards.get(backend) ?? [])];
-    dashboards.delete(backend);
-    const closed = Promise.all(served.map((dashboard) => dashboard.close()))
-      .then(() => backend.close(checked))
-      .finally(() => closing.delete(backend));
-    closing.set(backend, closed);
-    return closed;
+    return closeOnce(this.#backend, checked);
   }
 
   /** `await using cloud = new Cloud()` closes it at the end of the block. */

@@ -108,9 +108,9 @@ export class RedisService implements JobService {
     });
   }
 
-  kill(jids: number[] | undefined): Promise<void> {
+  kill(jids: number[] | undefined, recursive = true): Promise<void> {
     return this.#request(async () => {
-      const { ready } = await this.records.kill(jids);
+      const { ready } = await this.records.kill(jids, recursive);
       await this.queues.add(ready);
     });
   }

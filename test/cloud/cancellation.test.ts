@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cloud, CloudError, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { EVENTUALLY, MODES, SHARED_MODES, makeCloud } from '../support/clouds.js';
+import { EVENTUALLY, SHARED_MODES, makeCloud } from '../support/clouds.js';
 
 // Inside a job, the name `cloud` is the job's own client of the same runtime.
 declare const cloud: import('@nimbus-js/nimbus').Cloud;
@@ -79,7 +79,7 @@ describe.each(SHARED_MODES)('an AbortSignal (%s)', (mode) => {
 });
 
 // 'home': a durable home (SQLite), whose jids are the home's, not the runtime's.
-describe.each([...MODES, 'home' as const])('kill follows the jobs a job started (%s)', (mode) => {
+describe.each([...SHARED_MODES, 'home' as const])('kill follows the jobs a job started (%s)', (mode) => {
   const runtime = mode === 'home' ? new Cloud({ cores: 2, isolation: 'thread', home: mkdtempSync(join(tmpdir(), 'nimbus-kill-')) }) : makeCloud(mode);
   afterAll(() => runtime.close());
   afterEach(() => runtime.kill());

@@ -59,6 +59,8 @@ for k = 0, chunkCount - 1 do
   if ARGV[14] ~= '' then fields[#fields + 1] = 'maxRuntime'; fields[#fields + 1] = ARGV[14] end
   if ARGV[16] ~= '' then fields[#fields + 1] = 'parent'; fields[#fields + 1] = ARGV[16] end
   redis.call('HSET', chunkKey(id), unpack(fields))
+  -- What a recursive kill of the parent follows.
+  if ARGV[16] ~= '' then redis.call('SADD', P .. 'children:' .. ARGV[16], id) end
   for jid = cfirst, cfirst + ccount - 1 do
     if failed then
       redis.call('HSET', jobKey(jid), 'status', status, 'chunk', id, 'finished', now)

@@ -272,7 +272,7 @@ export class Cloud {
 
   /**
    * Every status change of this cloud's jobs (all its views'), from this call on, as `{ jid,
-   * status, at }`; leaving the loop stops the feed. Not inside a job, nor on Redis.
+   * status, at }`; leaving the loop stops the feed. On Redis, the completions only. Not inside a job.
    */
   events(): AsyncGenerator<StatusChange, void, undefined> {
     return statusEvents(this.#statusSource());
@@ -317,9 +317,9 @@ export class Cloud {
   }
 
   async #statusSource(): Promise<StatusFeedSource> {
-    if (currentJob()) throw errors.notInJob('cloud.events()');
     const service: JobRequests & Partial<StatusFeedSource> = await this.#service();
-    if (!service.watchStatuses) throw errors.unsupported('cloud.events()', 'on Redis yet');
+    // Every backend's service tells its changes; a job's own, over its channel, does not.
+    if (!service.watchStatuses) throw errors.notInJob('cloud.events()');
     return { watchStatuses: service.watchStatuses.bind(service) };
   }
 

@@ -20,7 +20,6 @@ export type ErrorCode =
   | 'ERR_RESULT_NOT_KEPT'
   | 'ERR_IN_JOB'
   | 'ERR_CLOSED'
-  | 'ERR_UNSUPPORTED'
   // Reported as a process warning, never thrown: a view's onDone or onError threw.
   | 'ERR_CALLBACK_FAILED'
   // Waiting: CloudTimeoutError, and CloudException by how the job ended.

@@ -123,7 +123,6 @@ export const errors = {
     fail('ERR_CALLBACK_FAILED', `the ${callback} callback of job ${jid} threw ${describeThrown(thrown)}; nimbus goes on`, thrown),
   // Following a view's jobs failed (the cloud went away, a kill was refused): reported as a process warning.
   followFailed: (doing: string, cause: unknown) => fail('ERR_CALLBACK_FAILED', `${doing} failed: ${reason(cause)}`, cause),
-  unsupported: (what: string, where: string) => fail('ERR_UNSUPPORTED', `${what} is not available ${where}`),
 
   // cloud.files: each names the file or path at fault and the rule or the cause.
   badFileName: (name: unknown, rule: string) => fail('ERR_BAD_FILE_NAME', `bad file name ${show(name)}: ${rule}`),

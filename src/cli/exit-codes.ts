@@ -41,7 +41,6 @@ export const EXIT_OF_CODE: Readonly<Record<ErrorCode, ExitCode>> = {
   ERR_NEVER_FITS: EXIT.usage,
   ERR_NOT_COMPLETE: EXIT.usage,
   ERR_IN_JOB: EXIT.usage,
-  ERR_UNSUPPORTED: EXIT.usage,
   ERR_CALLBACK_FAILED: EXIT.failed,
   ERR_BAD_FILE_NAME: EXIT.usage,
   ERR_FILE_NOT_FOUND: EXIT.usage,

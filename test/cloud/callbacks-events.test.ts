@@ -2,7 +2,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CloudError, CloudException, type Cloud, type Jid } from '@nimbus-js/nimbus';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cloud, CloudError, CloudException, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MODES, SHARED_MODES, makeCloud } from '../support/clouds.js';
 
@@ -164,5 +167,52 @@ describe.each(MODES)('cloud.events() (%s)', (mode) => {
       }
     });
     expect(await runtime.result(job)).toBe('ERR_IN_JOB');
+  });
+});
+
+describe('cloud.events() (redis)', () => {
+  const runtime = makeCloud('redis');
+  afterAll(() => runtime.close());
+
+  it('tells the complete status of each job, as Redis publishes completions only', async () => {
+    let ok!: Jid;
+    let failed!: Jid;
+    let killed!: Jid;
+    const seen = await collect(
+      runtime,
+      (statuses) => [ok, failed, killed].every((jid) => statuses.has(jid)),
+      async () => {
+        ok = await runtime.call(() => 1);
+        failed = await runtime.call(() => {
+          throw new Error('no');
+        });
+        killed = await runtime.call(forever);
+        await runtime.kill(killed);
+      },
+    );
+    expect([seen.get(ok), seen.get(failed), seen.get(killed)]).toEqual([['done'], ['error'], ['killed']]);
+  });
+});
+
+describe('cloud.events() (home)', () => {
+  const home = mkdtempSync(join(tmpdir(), 'nimbus-events-'));
+  const runtime = new Cloud({ cores: 2, isolation: 'thread', home });
+  afterAll(() => runtime.close());
+
+  it("tells the changes of this process's jobs, by their jids in the home", async () => {
+    // Another process's jobs took the first jids of this home: this one's are not the runtime's own ids.
+    const earlier = new Cloud({ cores: 1, isolation: 'thread', home });
+    await earlier.join(await earlier.map((x: number) => x, [1, 2, 3]));
+    await earlier.close();
+    let job!: Jid;
+    const seen = await collect(
+      runtime,
+      (statuses) => statuses.get(job)?.at(-1) === 'done',
+      async () => {
+        job = await runtime.call(nap, 200);
+      },
+    );
+    expect(job).toBe(4);
+    expect(seen.get(job)).toEqual(['queued', 'processing', 'done']);
   });
 });

@@ -333,7 +333,9 @@ export class Cloud {
       ignoreErrors: options.ignoreErrors ?? false,
       caller: currentJob()?.jid,
     };
-    return abortable((await this.#service()).wait(request), options.signal);
+    // A job's service is across a channel, which a signal cannot cross: there only this caller stops waiting.
+    const leaving = request.caller === undefined ? options.signal : undefined;
+    return abortable((await this.#service()).wait(request, leaving), options.signal);
   }
 
   /** With `progress`, draws the bar until the jobs are complete (or one failed); the wait that follows answers at once. */
@@ -353,6 +355,9 @@ export class Cloud {
       case 'timeout':
         throw new CloudTimeoutError(verdict.after);
       case 'closed':
+        throw errors.closedDuringWait();
+      case 'aborted':
+        // Never seen: #wait rejects with the signal's reason as it aborts, before this verdict comes.
         throw errors.closedDuringWait();
     }
   }

@@ -110,10 +110,11 @@ export class RedisService implements JobService {
     return this.#request(async () => known(jids, await this.records.status(jids)));
   }
 
-  wait(request: WaitRequest): Promise<WaitVerdict> {
+  /** A wait holds the process until it settles: an aborted one lets it go at once. */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     return this.#request(async () => {
       await this.#subscribed;
-      return this.#waits.wait(request);
+      return this.#waits.wait(request, signal);
     });
   }
 

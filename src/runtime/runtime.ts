@@ -159,11 +159,11 @@ export class Runtime implements HostRuntime {
     return jids.map((jid) => this.#table.statusOf(jid));
   }
 
-  async wait(request: WaitRequest): Promise<WaitVerdict> {
+  async wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     this.#assertKnown(request.jids);
     const caller = request.caller;
-    if (caller === undefined) return this.#waiters.wait(request);
-    return this.whileParked(caller, this.#waiters.wait(request));
+    if (caller === undefined) return this.#waiters.wait(request, signal);
+    return this.whileParked(caller, this.#waiters.wait(request, signal));
   }
 
   /**

@@ -195,16 +195,16 @@ export class DurableService implements JobService {
     return jids.map((_, i) => (locals[i] !== undefined ? own[next++]! : fromStore(stored[i]!)));
   }
 
-  async wait(request: WaitRequest): Promise<WaitVerdict> {
+  async wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     const locals = request.jids.map((jid) => this.#jids.toLocal(jid));
     if (locals.every((local) => local !== undefined)) {
-      const verdict = await this.#runtime.wait({ ...request, jids: locals });
+      const verdict = await this.#runtime.wait({ ...request, jids: locals }, signal);
       // What a wait saw complete is in the store before the caller sees it: a crash next loses none of it.
       await this.#writer.drain();
       return this.#globalVerdict(verdict);
     }
     for (const [i, local] of locals.entries()) if (local === undefined) await this.#stored(request.jids[i]!);
-    return this.#pollWait(request);
+    return this.#pollWait(request, signal);
   }
 
   /** Another process's jobs are asked to die; their owner kills what they started too. */
@@ -367,9 +367,10 @@ export class DurableService implements JobService {
    * A wait that involves another process's jobs: it reads the store until the request is met.
    * A job whose runtime is gone is recovered here (taken over, or ended), so the wait ends.
    */
-  async #pollWait(request: WaitRequest): Promise<WaitVerdict> {
+  async #pollWait(request: WaitRequest, signal: AbortSignal | undefined): Promise<WaitVerdict> {
     const deadline = request.timeout === undefined ? Infinity : Date.now() + request.timeout;
     for (;;) {
+      if (signal?.aborted) return { kind: 'aborted' };
       const results = await this.#resultsNow(request.jids);
       if (results !== undefined) {
         const failed = results.find((result) => result && !result.ok);

@@ -58,7 +58,9 @@ export type WaitVerdict =
   | { kind: 'failed'; failure: JobFailure }
   | { kind: 'timeout'; after: number }
   /** The runtime closed before the wait was over. */
-  | { kind: 'closed' };
+  | { kind: 'closed' }
+  /** The wait's signal aborted: the wait left its jobs, which go on. */
+  | { kind: 'aborted' };
 
 /** Which jobs `list` returns: newest first. */
 export interface JobFilter {
@@ -100,7 +102,11 @@ export interface JobRequests {
   /** Accepts the jobs and returns the first jid; the others follow it one by one. */
   submit(submission: Submission): Promise<number>;
   status(jids: number[]): Promise<JobStatus[]>;
-  wait(request: WaitRequest): Promise<WaitVerdict>;
+  /**
+   * @param signal from a caller in the service's own thread only (a signal cannot cross a
+   *   channel): when it aborts, the wait leaves its jobs (holding nothing more) and answers 'aborted'
+   */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict>;
   /**
    * Kills these jobs, or every unfinished one when `jids` is undefined. `recursive` (default
    * true): also the unfinished jobs these started, transitively, where the service knows them.

@@ -1,10 +1,14 @@
 /** Cancellation as the ecosystem does it: an AbortSignal on a view and on waits, and kill that follows a job's children. */
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Cloud, CloudError, type Jid } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EVENTUALLY, SHARED_MODES, makeCloud } from '../support/clouds.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 // Inside a job, the name `cloud` is the job's own client of the same runtime.
 declare const cloud: import('@nimbus-js/nimbus').Cloud;
@@ -130,5 +134,24 @@ describe.each([...SHARED_MODES, 'home' as const])('kill follows the jobs a job s
     controller.abort();
     await runtime.join([parent, child!], { ignoreErrors: true, timeout: 10_000 });
     expect(await runtime.status([parent, child!])).toEqual(['killed', 'killed']);
+  });
+});
+
+describe('an aborted wait on Redis', () => {
+  let server: RedisServer | undefined;
+  afterAll(() => server?.stop());
+
+  it('holds the script no more: it exits by itself', async () => {
+    server = await startRedisServer();
+    const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    // No worker serves the queue: the job stays queued, and only the abort ends the wait.
+    const script = `
+      import { Cloud } from ${JSON.stringify(dist)};
+      const cloud = new Cloud({ redis: ${JSON.stringify(server.url)}, queue: 'aborted-wait' });
+      const jid = await cloud.call(() => 1);
+      console.log(await cloud.result(jid, { signal: AbortSignal.timeout(200) }).catch((e) => e.name));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 15_000 });
+    expect(stdout).toBe('TimeoutError\n');
   });
 });

@@ -317,8 +317,9 @@ export class Cloud {
   }
 
   async #statusSource(): Promise<StatusFeedSource> {
+    // A job's service is across a channel (a proxy of comlink answers every name): no feed crosses it.
+    if (currentJob()) throw errors.notInJob('cloud.events()');
     const service: JobRequests & Partial<StatusFeedSource> = await this.#service();
-    // Every backend's service tells its changes; a job's own, over its channel, does not.
     if (!service.watchStatuses) throw errors.notInJob('cloud.events()');
     return { watchStatuses: service.watchStatuses.bind(service) };
   }

@@ -6,20 +6,40 @@
 import { CloudException, CloudTimeoutError, errors } from './errors.js';
 import type { Dashboard, DashboardOptions } from './dashboard/server.js';
 import type { CloudFiles } from './files/cloud-files.js';
-import { ProgressBar, type ProgressCounts } from './progress/progress-bar.js';
+import { showProgress } from './progress/progress-wait.js';
+import { windowAhead } from './iresult-window.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
 import { readStream, type StreamItem } from './job-stream.js';
-import { checkConfig, checkInfoFields, checkJid, checkJids, checkListFilter, checkJobOptions, checkWaitOptions, resolveJobOptions } from './options.js';
+import {
+  checkCloseOptions,
+  checkConfig,
+  checkInfoFields,
+  checkJid,
+  checkJids,
+  checkKillOptions,
+  checkListFilter,
+  checkJobOptions,
+  checkReadyOptions,
+  checkWaitOptions,
+  resolveJobOptions,
+} from './options.js';
+import { abortable } from './abortable-wait.js';
+import { closeOnce, servedUntilClose } from './backend-closing.js';
+import { statusEvents } from './cloud-events.js';
+import { readySplit, type ReadySplit } from './ready-split.js';
+import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments, unpack } from './wire/payload.js';
 import { shipFunction } from './shipping/ship-function.js';
-import type { Jid } from './types/jid.js';
+import type { Jid, ResultOf } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
-import type { CloudConfig, JobOptions, ListFilter, WaitOptions } from './types/job-options.js';
+import type { CloseOptions, CloudConfig, JobOptions, KillOptions, ListFilter, ReadyOptions, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
+import type { ShippedFunction } from './types/shipped-function.js';
 import type { JobRequests, JobResult, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
+import type { StatusChange, StatusFeedSource } from './types/status-change.js';
 
 /** Where a Cloud sends its requests, and how it starts and stops them. */
 export interface CloudBackend {
@@ -28,7 +48,8 @@ export interface CloudBackend {
   readonly files: CloudFiles;
   readonly isSimulator: boolean;
   startSimulator(): Promise<void>;
-  close(): Promise<boolean>;
+  /** With `wait`, the jobs in flight finish first (where the backend owns them). */
+  close(options?: CloseOptions): Promise<boolean>;
 }
 
 /** The value a job whose function returns `R` ends with: awaited, a generator's yields in an array. */
@@ -36,7 +57,7 @@ export type JobValue<R> = R extends Generator<infer Y, unknown, never> ? Y[] : R
 
 interface View {
   backend: CloudBackend;
-  options: JobOptions;
+  options: JobOptions & ViewOptions;
 }
 
 /** What nimbus's own machinery reaches of a cloud: its service (a job's yields travel there). */
@@ -46,10 +67,8 @@ export function cloudService(cloud: Cloud): Promise<JobRequests> {
   return serviceOfCloud(cloud);
 }
 
-/** The close in progress of each backend: a second close while one runs answers false, once it is over. */
-const closing = new WeakMap<CloudBackend, Promise<boolean>>();
-/** The dashboards a cloud (or any of its views) serves: its close stops them. */
-const dashboards = new WeakMap<CloudBackend, Set<Dashboard>>();
+/** A result slot of `result(jids, { ignoreErrors: true })`: the value, or the job's CloudException. */
+type OrFailure<T> = { -readonly [K in keyof T]: ResultOf<T[K]> | CloudException };
 
 export class Cloud {
   static {
@@ -58,7 +77,7 @@ export class Cloud {
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
   static #nextView: View | undefined;
   readonly #backend: CloudBackend;
-  readonly #options: JobOptions;
+  readonly #options: JobOptions & ViewOptions;
 
   /**
    * @param config how this instance runs jobs; see CloudConfig
@@ -92,16 +111,7 @@ export class Cloud {
   async dashboard(options?: DashboardOptions): Promise<Dashboard> {
     // Loaded when asked for: a Cloud that serves no dashboard (a worker's, for one) never loads node:http.
     const { startDashboard } = await import('./dashboard/server.js');
-    const served = await startDashboard(this, options, { holdsProcess: false });
-    const open = dashboards.get(this.#backend) ?? new Set<Dashboard>();
-    dashboards.set(this.#backend, open.add(served));
-    return {
-      url: served.url,
-      close: async () => {
-        open.delete(served);
-        await served.close();
-      },
-    };
+    return servedUntilClose(this.#backend, await startDashboard(this, options, { holdsProcess: false }));
   }
 
   /** True when jobs run in this thread (the simulator). */
@@ -109,8 +119,11 @@ export class Cloud {
     return this.#backend.isSimulator;
   }
 
-  /** A view of this cloud whose jobs carry `options` (merged over this view's own). */
-  with(options: JobOptions): Cloud {
+  /**
+   * A view of this cloud whose jobs carry `options` (merged over this view's own), and which
+   * follows them for its `signal`, `onDone` and `onError` (see view-hooks.ts).
+   */
+  with(options: JobOptions & ViewOptions): Cloud {
     const checked = checkJobOptions(options);
     Cloud.#nextView = { backend: this.#backend, options: { ...this.#options, ...checked } };
     return new Cloud();
@@ -119,12 +132,10 @@ export class Cloud {
   /** Starts one job running `fn(...args)`; resolves with its jid once the job is accepted. */
   async call<A extends unknown[], R>(fn: (...args: A) => R, ...args: NoInfer<A>): Promise<Jid<JobValue<R>>> {
     const shipped = shipFunction(checkFunction(fn));
+    refuseIfAborted(this.#options);
     const packed = packArguments(args);
     if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
-    const first = await (
-      await this.#service()
-    ).submit({ fn: shipped, argsList: [packed], options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
-    return first;
+    return await this.#submit(shipped, [packed]);
   }
 
   /**
@@ -133,6 +144,7 @@ export class Cloud {
    */
   async map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesOf<A>): Promise<Jid<JobValue<R>>[]> {
     const shipped = shipFunction(checkFunction(fn));
+    refuseIfAborted(this.#options);
     if (iterables.length === 0) throw errors.noIterable();
     const columns = iterables.map((iterable, i) => {
       if (typeof iterable !== 'object' || iterable === null || !(Symbol.iterator in iterable)) throw errors.notIterable(i, iterable);
@@ -148,7 +160,7 @@ export class Cloud {
       if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
     }
-    const first = await (await this.#service()).submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    const first = await this.#submit(shipped, argsList);
     return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<R>>);
   }
 
@@ -164,17 +176,22 @@ export class Cloud {
   async join(jids: Jid | Iterable<Jid>, options?: WaitOptions): Promise<void> {
     const asked = checkJids(jids, 'join jid');
     const checked = checkWaitOptions(options);
-    await this.#showProgress(asked.jids, checked);
+    await this.#progress(asked.jids, checked);
     this.#verdictOrThrow(await this.#wait(asked.jids, checked, false, false));
   }
 
   /** Joins, then returns the values (with ignoreErrors, a failed job's slot holds its CloudException). */
+  result<R>(jid: Jid<R>, options: WaitOptions & { ignoreErrors: true }): Promise<R | CloudException>;
   result<R>(jid: Jid<R>, options?: WaitOptions): Promise<R>;
+  /** A list or tuple of jids of different result types gives a tuple of those types. */
+  result<const J extends readonly Jid[]>(jids: J, options: WaitOptions & { ignoreErrors: true }): Promise<OrFailure<J>>;
+  result<const J extends readonly Jid[]>(jids: J, options?: WaitOptions): Promise<{ -readonly [K in keyof J]: ResultOf<J[K]> }>;
+  result<R>(jids: Iterable<Jid<R>>, options: WaitOptions & { ignoreErrors: true }): Promise<(R | CloudException)[]>;
   result<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): Promise<R[]>;
   async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
     const asked = checkJids(jids, 'result jid');
     const checked = checkWaitOptions(options);
-    await this.#showProgress(asked.jids, checked);
+    await this.#progress(asked.jids, checked);
     const verdict = this.#verdictOrThrow(await this.#wait(asked.jids, checked, true, false));
     const values = verdict.results!.map((result) => valueOf(result) as R);
     return asked.single ? values[0]! : values;
@@ -196,7 +213,7 @@ export class Cloud {
       while (!ready.has(jid)) {
         const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
         const window = windowAhead(order, next, ready);
-        const verdict = this.#verdictOrThrow(await this.#wait(window, { timeout, ignoreErrors: true }, true, true));
+        const verdict = this.#verdictOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true));
         for (let i = 0; i < verdict.jids.length; i++) ready.set(verdict.jids[i]!, verdict.results![i]!);
       }
       const result = ready.get(jid)!;
@@ -229,10 +246,24 @@ export class Cloud {
     }
   }
 
-  /** Kills these jobs, or every unfinished one when called without jids. */
-  async kill(jids?: Jid | Iterable<Jid>): Promise<void> {
+  /**
+   * Resolves `{ done, pending }` once at least `count` of these jobs (default: all) are complete,
+   * whatever their ending, or the timeout has passed; never rejects for a job's failure.
+   */
+  async wait<J extends Jid>(jids: Iterable<J>, options?: ReadyOptions): Promise<ReadySplit<J>> {
+    const distinct = [...new Set(checkJids(jids, 'wait jid').jids)] as J[];
+    const { count = distinct.length, timeout, signal } = checkReadyOptions(options, distinct.length);
+    return readySplit(distinct, count, timeout, (remaining, left) => this.#wait(remaining, { timeout: left, ignoreErrors: true, signal }, false, true));
+  }
+
+  /**
+   * Kills these jobs and, unless `recursive` is false, the unfinished jobs they started,
+   * transitively; every unfinished job when called without jids.
+   */
+  async kill(jids?: Jid | Iterable<Jid>, options?: KillOptions): Promise<void> {
     const asked = jids === undefined ? undefined : checkJids(jids, 'kill jid').jids;
-    await (await this.#service()).kill(asked);
+    const { recursive = true } = checkKillOptions(options);
+    await (await this.#service()).kill(asked, recursive);
   }
 
   /** Forgets complete jobs: their records, results and output. They are unknown afterwards. */
@@ -240,8 +271,10 @@ export class Cloud {
     await (await this.#service()).delete(checkJids(jids, 'delete jid').jids);
   }
 
-  info(jid: Jid, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>>;
-  info(jids: Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo>[]>;
+  info(jid: Jid): Promise<JobInfo>;
+  info<const F extends JobInfoField>(jid: Jid, fields: readonly F[]): Promise<Pick<JobInfo, F>>;
+  info(jids: Iterable<Jid>): Promise<JobInfo[]>;
+  info<const F extends JobInfoField>(jids: Iterable<Jid>, fields: readonly F[]): Promise<Pick<JobInfo, F>[]>;
   async info(jids: Jid | Iterable<Jid>, fields?: readonly JobInfoField[]): Promise<Partial<JobInfo> | Partial<JobInfo>[]> {
     const asked = checkJids(jids, 'info jid');
     const picked = checkInfoFields(fields);
@@ -259,34 +292,58 @@ export class Cloud {
     return (await this.#service()).load();
   }
 
+  /**
+   * Every status change of this cloud's jobs (all its views'), from this call on, as `{ jid,
+   * status, at }`; leaving the loop stops the feed. On Redis, the completions only. Not inside a job.
+   */
+  events(): AsyncGenerator<StatusChange, void, undefined> {
+    return statusEvents(this.#statusSource());
+  }
+
   /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */
   async startSimulator(): Promise<void> {
     await this.#backend.startSimulator();
   }
 
   /**
-   * Stops the workers, killing unfinished jobs; false if already closed. The next call starts again.
-   * Of closes called at once (on this cloud or its views), one answers true.
+   * Stops the workers, killing unfinished jobs (with `wait`, once they have finished); false if
+   * already closed. The next call starts again. Of closes called at once (on this cloud or its
+   * views), one answers true.
    */
-  close(): Promise<boolean> {
-    const backend = this.#backend;
-    const pending = closing.get(backend);
-    if (pending)
-      return pending.then(
-        () => false,
-        () => false,
-      );
-    const served = [...(dashboards.get(backend) ?? [])];
-    dashboards.delete(backend);
-    const closed = Promise.all(served.map((dashboard) => dashboard.close()))
-      .then(() => backend.close())
-      .finally(() => closing.delete(backend));
-    closing.set(backend, closed);
-    return closed;
+  close(options?: CloseOptions): Promise<boolean> {
+    let checked: CloseOptions;
+    try {
+      checked = checkCloseOptions(options);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError, refused as every call refuses a bad option: by rejecting
+      return Promise.reject(error);
+    }
+    return closeOnce(this.#backend, checked);
+  }
+
+  /** `await using cloud = new Cloud()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   async #service(): Promise<JobRequests> {
     return this.#backend.service();
+  }
+
+  /** Submits jobs through this view, and follows them for its signal and callbacks. */
+  async #submit(fn: ShippedFunction, argsList: Packed[]): Promise<number> {
+    const service = await this.#service();
+    const first = await service.submit({ fn, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    followJobs(this.#options, service, first, argsList.length);
+    return first;
+  }
+
+  async #statusSource(): Promise<StatusFeedSource> {
+    // A job's service is across a channel (a proxy of comlink answers every name): no feed crosses it.
+    if (currentJob()) throw errors.notInJob('cloud.events()');
+    const service: JobRequests & Partial<StatusFeedSource> = await this.#service();
+    if (!service.watchStatuses) throw errors.notInJob('cloud.events()');
+    return { watchStatuses: service.watchStatuses.bind(service) };
   }
 
   /** @param options checked already: a user's options are read once, where they enter */
@@ -299,33 +356,17 @@ export class Cloud {
       ignoreErrors: options.ignoreErrors ?? false,
       caller: currentJob()?.jid,
     };
-    return (await this.#service()).wait(request);
+    // A job's service is across a channel, which a signal cannot cross: there only this caller stops waiting.
+    const leaving = request.caller === undefined ? options.signal : undefined;
+    return abortable((await this.#service()).wait(request, leaving), options.signal);
   }
 
-  /**
-   * With `progress`, follows the jobs as they complete and draws the bar, until all are complete
-   * or one fails (unless ignored); the wait that follows then answers at once.
-   */
-  async #showProgress(jids: number[], checked: WaitOptions): Promise<void> {
+  /** With `progress`, draws the bar until the jobs are complete (or one failed); the wait that follows answers at once. */
+  async #progress(jids: number[], checked: WaitOptions): Promise<void> {
     if (!checked.progress) return;
-    const bar = new ProgressBar(process.stderr);
-    const counts: ProgressCounts = { total: jids.length, done: 0, error: 0, killed: 0, stalled: 0 };
-    const deadline = checked.timeout === undefined ? undefined : Date.now() + checked.timeout;
-    let remaining = jids;
-    try {
-      while (remaining.length > 0) {
-        const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-        const verdict = this.#verdictOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true }, false, true));
-        const statuses = await (await this.#service()).status(verdict.jids);
-        for (const status of statuses) counts[status as keyof Omit<ProgressCounts, 'total'>]++;
-        bar.update(counts);
-        if (!checked.ignoreErrors && statuses.some((status) => status !== 'done')) return;
-        const complete = new Set(verdict.jids);
-        remaining = remaining.filter((jid) => !complete.has(jid));
-      }
-    } finally {
-      bar.finish();
-    }
+    const waitAny = async (remaining: number[], timeout: number | undefined) =>
+      this.#verdictOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true, signal: checked.signal }, false, true)).jids;
+    await showProgress(jids, checked, waitAny, async (complete) => (await this.#service()).status(complete));
   }
 
   #verdictOrThrow(verdict: WaitVerdict): Extract<WaitVerdict, { kind: 'complete' }> {
@@ -337,6 +378,9 @@ export class Cloud {
       case 'timeout':
         throw new CloudTimeoutError(verdict.after);
       case 'closed':
+        throw errors.closedDuringWait();
+      case 'aborted':
+        // Never seen: #wait rejects with the signal's reason as it aborts, before this verdict comes.
         throw errors.closedDuringWait();
     }
   }
@@ -365,16 +409,4 @@ function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Parti
   const picked: Partial<Record<JobInfoField, unknown>> = {};
   for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
-}
-
-/** How many jobs ahead one wait of iresult covers: enough to read a big map in few waits, few enough that each wait is cheap. */
-const IRESULT_WINDOW = 4096; // jobs
-
-/** The jobs from `next` on that are not known complete yet, at most IRESULT_WINDOW, each once. */
-function windowAhead(order: readonly number[], next: number, ready: ReadonlyMap<number, unknown>): number[] {
-  const window = new Set<number>();
-  for (let i = next; i < order.length && window.size < IRESULT_WINDOW; i++) {
-    if (!ready.has(order[i]!)) window.add(order[i]!);
-  }
-  return [...window];
 }

@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'ERR_NOT_GENERATOR'
   | 'ERR_NO_STREAM'
   | 'ERR_CLOSED'
+  // Reported as a process warning, never thrown: a view's onDone or onError threw.
+  | 'ERR_CALLBACK_FAILED'
   // Waiting: CloudTimeoutError, and CloudException by how the job ended.
   | 'ERR_TIMEOUT'
   | JobFailureCode

@@ -121,6 +121,11 @@ export const errors = {
   notGenerator: (jid: number) =>
     fail('ERR_NOT_GENERATOR', `job ${jid} is not a generator: its stream has no values (its function returned one value: read it with result)`),
   noStream: () => fail('ERR_NO_STREAM', 'stream is not available with redis: read the values with result once the job is done'),
+  // Never thrown: what a view's onDone or onError threw, reported as a process warning.
+  callbackFailed: (callback: string, jid: number, thrown: unknown) =>
+    fail('ERR_CALLBACK_FAILED', `the ${callback} callback of job ${jid} threw ${describeThrown(thrown)}; nimbus goes on`, thrown),
+  // Following a view's jobs failed (the cloud went away, a kill was refused): reported as a process warning.
+  followFailed: (doing: string, cause: unknown) => fail('ERR_CALLBACK_FAILED', `${doing} failed: ${reason(cause)}`, cause),
 
   // cloud.files: each names the file or path at fault and the rule or the cause.
   badFileName: (name: unknown, rule: string) => fail('ERR_BAD_FILE_NAME', `bad file name ${show(name)}: ${rule}`),

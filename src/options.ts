@@ -24,7 +24,8 @@ import {
 import { checkEnv, checkRetryDelay, checkRetryOn } from './job-option-shapes.js';
 import { MAX_DELAY_MS } from './platform/long-timer.js';
 import type { JobInfoField } from './types/job-info.js';
-import type { CloudConfig, JobOptions, ListFilter, ResourceType, WaitOptions } from './types/job-options.js';
+import type { CloseOptions, CloudConfig, JobOptions, KillOptions, ListFilter, ReadyOptions, ResourceType, WaitOptions } from './types/job-options.js';
+import type { ViewOptions } from './view-hooks.js';
 import { RESOURCE_TYPES } from './types/job-options.js';
 import { MIN_MEMORY_LIMIT_MB } from './types/resource-profiles.js';
 import type { JobFilter, ResolvedJobOptions } from './types/job-service.js';
@@ -63,10 +64,27 @@ const JOB_OPTIONS: Readonly<Record<keyof JobOptions, Check>> = {
   env: checkEnv,
 };
 
+const abortSignal = must((value) => value instanceof AbortSignal, 'an AbortSignal (from an AbortController, or AbortSignal.timeout())');
+const callback = must((value) => typeof value === 'function', 'a function');
+
+/** What a view holds beyond the options its jobs carry (view-hooks.ts). */
+const VIEW_OPTIONS: Readonly<Record<keyof ViewOptions, Check>> = {
+  signal: abortSignal,
+  onDone: callback,
+  onError: callback,
+};
+
 const WAIT_OPTIONS: Readonly<Record<keyof WaitOptions, Check>> = {
   timeout: delay(nonNegativeNumber(' milliseconds')),
   ignoreErrors: boolean,
   progress: boolean,
+  signal: abortSignal,
+};
+
+const READY_OPTIONS: Readonly<Record<keyof ReadyOptions, Check>> = {
+  count: positiveInteger,
+  timeout: delay(nonNegativeNumber(' milliseconds')),
+  signal: abortSignal,
 };
 
 const LIST_FILTER: Readonly<Record<keyof ListFilter, Check>> = {
@@ -120,8 +138,25 @@ function checkAgainst<T extends object>(table: CheckTable, value: unknown, where
   return value === undefined ? ({} as T) : readOptions<T>(table, value, where);
 }
 
-export function checkJobOptions(options: unknown): JobOptions {
-  return checkAgainst<JobOptions>(JOB_OPTIONS, options, 'cloud.with options');
+export function checkJobOptions(options: unknown): JobOptions & ViewOptions {
+  return checkAgainst<JobOptions & ViewOptions>({ ...JOB_OPTIONS, ...VIEW_OPTIONS }, options, 'cloud.with options');
+}
+
+/** `cloud.wait`'s options; `count` must be at most the number of distinct jobs asked about. */
+export function checkReadyOptions(options: unknown, jobs: number): ReadyOptions {
+  const checked = checkAgainst<ReadyOptions>(READY_OPTIONS, options, 'wait options');
+  if (checked.count !== undefined && checked.count > jobs) {
+    throw errors.badOption('count', checked.count, `at most the number of distinct jobs asked about (${jobs})`);
+  }
+  return checked;
+}
+
+export function checkKillOptions(options: unknown): KillOptions {
+  return checkAgainst<KillOptions>({ recursive: boolean }, options, 'kill options');
+}
+
+export function checkCloseOptions(options: unknown): CloseOptions {
+  return checkAgainst<CloseOptions>({ wait: boolean }, options, 'close options');
 }
 
 export function checkWaitOptions(options: unknown): WaitOptions {

@@ -43,6 +43,7 @@ export const EXIT_OF_CODE: Readonly<Record<ErrorCode, ExitCode>> = {
   ERR_IN_JOB: EXIT.usage,
   ERR_NOT_GENERATOR: EXIT.usage,
   ERR_NO_STREAM: EXIT.usage,
+  ERR_CALLBACK_FAILED: EXIT.failed,
   ERR_BAD_FILE_NAME: EXIT.usage,
   ERR_FILE_NOT_FOUND: EXIT.usage,
   ERR_FILE_TOO_LARGE: EXIT.usage,

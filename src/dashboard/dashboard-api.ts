@@ -4,7 +4,6 @@
  * or deletes one job (job-actions.ts); nothing else changes anything.
  */
 import { inspect } from 'node:util';
-import type { Jid } from '../types/jid.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { DashboardCloud } from './dashboard-cloud.js';
 import { actionAt, runAction } from './job-actions.js';
@@ -47,7 +46,7 @@ export function isWritePath(path: string): boolean {
 }
 
 async function jobDetail(cloud: DashboardCloud, jid: number): Promise<JobDetail> {
-  const info = (await cloud.info(jid as Jid)) as JobInfo;
-  const result = info.status === 'done' ? inspect(await cloud.result(jid as Jid), RESULT_INSPECT) : undefined;
+  const info = await cloud.info(jid);
+  const result = info.status === 'done' ? inspect(await cloud.result(jid), RESULT_INSPECT) : undefined;
   return { ...info, result };
 }

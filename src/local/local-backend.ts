@@ -11,7 +11,7 @@ import { CloudFiles } from '../files/cloud-files.js';
 import { createFileStore } from '../files/files-config.js';
 import { prepareHome } from '../store/home-dir.js';
 import type { FilesConfig } from '../types/file-store.js';
-import type { CloudConfig } from '../types/job-options.js';
+import type { CloseOptions, CloudConfig } from '../types/job-options.js';
 import type { JobService } from '../types/job-service.js';
 import type { BackendSettings, LocalEngine } from './local-engine.js';
 
@@ -54,9 +54,9 @@ class LocalBackend implements CloudBackend {
   }
 
   /** False when nothing was ever started (or it is closed already, or could not start). */
-  async close(): Promise<boolean> {
+  async close(options?: CloseOptions): Promise<boolean> {
     const engine = await this.#engine?.catch(() => undefined);
-    return engine ? engine.close() : false;
+    return engine ? engine.close(options) : false;
   }
 
   /** The engine, started by the first request; one that could not start (a damaged home) is tried again by the next. */

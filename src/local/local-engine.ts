@@ -16,7 +16,8 @@ import { nanoid } from 'nanoid';
 import { DurableService } from '../store/durable-service.js';
 import { openHomeStore } from '../store/open-home-store.js';
 import { SimulatorExecutor } from '../simulator/simulator-executor.js';
-import type { CloudConfig } from '../types/job-options.js';
+import type { CloseOptions, CloudConfig } from '../types/job-options.js';
+import type { JobStatus } from '../types/job-status.js';
 import type { JobService } from '../types/job-service.js';
 import type { JobStore } from '../types/job-store.js';
 
@@ -79,12 +80,25 @@ export class LocalEngine {
     await runtime?.reconfigure(this.#settings());
   }
 
-  async close(): Promise<boolean> {
+  /** With `wait`, the jobs in flight (and those they start meanwhile) finish before the workers stop. */
+  async close(options?: CloseOptions): Promise<boolean> {
+    if (options?.wait && this.#runtime) await finished(this.#runtime);
     return (await this.#service?.close()) ?? false;
   }
 
   #settings(): RuntimeSettings {
     return this.#simulator ? simulatorSettings(this.#cloud, this.#plan) : workerSettings(this.#plan);
+  }
+}
+
+const UNFINISHED: JobStatus[] = ['queued', 'processing', 'waiting'];
+
+/** Resolves once `runtime` has no unfinished job: jobs started while it waits are waited for too. */
+async function finished(runtime: Runtime): Promise<void> {
+  while (runtime.unfinished > 0) {
+    const jids = (await runtime.list({ status: UNFINISHED, label: undefined, limit: Infinity })).map((info) => info.jid);
+    const verdict = await runtime.wait({ jids, timeout: undefined, ignoreErrors: true, values: false, any: false, caller: undefined });
+    if (verdict.kind === 'closed') return;
   }
 }
 

@@ -87,8 +87,8 @@ export class DoneWaits {
     for (const wait of [...this.#active]) wait.settle({ kind: 'closed' });
   }
 
-  /** Settles when the request is met, a job fails (unless ignored), or the timeout passes; rejects with errors.unknownJid. */
-  wait(request: WaitRequest): Promise<WaitVerdict> {
+  /** Settles when the request is met, a job fails (unless ignored), the timeout passes or `signal` aborts; rejects with errors.unknownJid. */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     if (this.#closed) return Promise.resolve({ kind: 'closed' });
     return new Promise((resolve, reject) => {
       const unique = [...new Set(request.jids)];
@@ -98,9 +98,11 @@ export class DoneWaits {
       let answering = false;
       /** Results read with the statuses (a wait for values reads both at first): not read again. */
       const known = new Map<number, JobResult>();
+      const onAbort = () => wait.settle({ kind: 'aborted' });
       const end = () => {
         this.#active.delete(wait);
         timer?.cancel();
+        signal?.removeEventListener('abort', onAbort);
         for (const jid of unique) this.#unregister(jid, wait);
       };
       const wait: Wait = {
@@ -165,6 +167,8 @@ export class DoneWaits {
         if (firstFailure >= 0) return seen([toRead[firstFailure]!], [statuses[firstFailure]]);
         seen(toRead, statuses);
       }, fail);
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       if (request.timeout !== undefined && this.#active.has(wait)) {
         const after = request.timeout;
         timer = new LongTimer(() => wait.settle({ kind: 'timeout', after }), after);

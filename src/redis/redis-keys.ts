@@ -27,6 +27,8 @@
  *                          `stdout`, `stderr`, `exception` (JSON RemoteError), `value` (v8 Packed),
  *                          and `dependents` ('1' once some chunk waits on it).
  * - `P dependents:{jid}`   the chunks waiting on this job (a set of chunk ids).
+ * - `P children:{jid}`     the chunks of the jobs this job started (a set of chunk ids): what a
+ *                          recursive kill follows; deleted with the job.
  * - `P counts`             unfinished jobs by `status|type|cores`: what load() reads without a scan.
  * - `P live`               the chunks with unfinished jobs (kill of everything walks them).
  * - `P ready`              chunks made ready and not yet claimed: a worker's sweep re-adds them to

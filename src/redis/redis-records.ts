@@ -153,9 +153,11 @@ export class RedisRecords {
    * Kills the unfinished ones of `jids` (every unfinished job when undefined) at once, in one
    * script: status 'killed', dependents stalled transitively (or made ready, with 'ignore'),
    * `done` and `kill` published. Unknown jids reject with errors.unknownJid before anything changes.
+   * @param recursive also the jobs these started, transitively
    */
-  async kill(jids: number[] | undefined): Promise<KillResult> {
-    const reply = (await this.#scripts.kill(this.keys.prefix, jids ? 'list' : 'all', ...(jids ?? []))) as [unknown, unknown];
+  async kill(jids: number[] | undefined, recursive = true): Promise<KillResult> {
+    const mode = jids === undefined ? 'all' : recursive ? 'tree' : 'list';
+    const reply = (await this.#scripts.kill(this.keys.prefix, mode, ...(jids ?? []))) as [unknown, unknown];
     if (reply[0] === 'unknown') throw errors.unknownJid(Number(reply[1]));
     return { killed: (reply[0] as number[]).map(Number), ready: chunkRefsOf(reply[1]) };
   }

@@ -13,6 +13,8 @@ import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitV
 import type { JobStatus } from '../types/job-status.js';
 import { ChunkQueues, chunkSize } from './chunk-queues.js';
 import { DoneWaits } from './done-waits.js';
+import { DoneFeed } from './done-feed.js';
+import type { StatusChange } from '../types/status-change.js';
 import { NIMBUS_VERSION } from './nimbus-version.js';
 import { ConnectionHold, connectRedis, describeRedisUrl, type ConnectOptions } from './redis-connection.js';
 import { DEFAULT_QUEUE } from './redis-keys.js';
@@ -39,6 +41,7 @@ export class RedisService implements JobService {
   readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #waits: DoneWaits;
+  readonly #feed: DoneFeed;
   readonly #hold: ConnectionHold | undefined;
   readonly #where: string;
   #subscribed: Promise<unknown>;
@@ -65,9 +68,15 @@ export class RedisService implements JobService {
     this.records = new RedisRecords(parts.redis, parts.queue ?? DEFAULT_QUEUE);
     this.queues = new ChunkQueues(parts.redis, this.records.keys, NIMBUS_VERSION);
     this.#waits = new DoneWaits(this.records);
+    this.#feed = new DoneFeed(
+      (jids) => this.records.status(jids),
+      (error) => process.emitWarning(`nimbus: cloud.events() could not read the statuses of jobs just complete: ${String(error)}`),
+    );
     const channel = this.records.keys.doneChannel;
     this.#subscriber.on('message', (from: string, message: string) => {
-      if (from === channel) this.#waits.heard(message);
+      if (from !== channel) return;
+      this.#waits.heard(message);
+      this.#feed.heard(message);
     });
     // ioredis subscribes again after a reconnect; what was published meanwhile is read again.
     let connectedOnce = false;
@@ -101,16 +110,17 @@ export class RedisService implements JobService {
     return this.#request(async () => known(jids, await this.records.status(jids)));
   }
 
-  wait(request: WaitRequest): Promise<WaitVerdict> {
+  /** A wait holds the process until it settles: an aborted one lets it go at once. */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     return this.#request(async () => {
       await this.#subscribed;
-      return this.#waits.wait(request);
+      return this.#waits.wait(request, signal);
     });
   }
 
-  kill(jids: number[] | undefined): Promise<void> {
+  kill(jids: number[] | undefined, recursive = true): Promise<void> {
     return this.#request(async () => {
-      const { ready } = await this.records.kill(jids);
+      const { ready } = await this.records.kill(jids, recursive);
       await this.queues.add(ready);
     });
   }
@@ -147,6 +157,21 @@ export class RedisService implements JobService {
   /** The live workers, as registered (what the dashboard lists). */
   workers(): Promise<WorkerRecord[]> {
     return this.#request(() => this.records.liveWorkers());
+  }
+
+  /**
+   * The completions of the queue's jobs (DoneFeed). A feed being read holds the process, as a wait
+   * does: nothing else here would keep a script alive until the jobs it follows complete.
+   */
+  watchStatuses(listener: (change: StatusChange) => void): () => void {
+    const remove = this.#feed.add(listener);
+    let release!: () => void;
+    const left = new Promise<void>((resolve) => (release = resolve));
+    void this.#hold?.during(() => left);
+    return () => {
+      remove();
+      release();
+    };
   }
 
   /** Ends every wait with 'closed' and quits the connections; the jobs go on in Redis. */

@@ -47,8 +47,8 @@ export class WorkerJobRequests implements JobRequests {
     return (await this.#service()).status(jids);
   }
 
-  async kill(jids: number[] | undefined): Promise<void> {
-    return (await this.#service()).kill(jids);
+  async kill(jids: number[] | undefined, recursive?: boolean): Promise<void> {
+    return (await this.#service()).kill(jids, recursive);
   }
 
   async delete(jids: number[]): Promise<void> {

@@ -23,6 +23,9 @@ import { RetryTimers } from './retry-timers.js';
 import { jobInfoOf } from './job-info-view.js';
 import { JobStreams } from './job-streams.js';
 import { Scheduler } from './scheduler.js';
+import { JobTree } from './job-tree.js';
+import { StatusFeed, changeListener } from './status-feed.js';
+import type { StatusChange } from '../types/status-change.js';
 import { computeUnitsOf } from '../types/resource-profiles.js';
 import { Waiters } from './waiters.js';
 
@@ -77,8 +80,12 @@ export class Runtime implements HostRuntime {
   readonly #startFailures = new Set<string>();
   #dispatchPending = false;
   #startSweep: NodeJS.Timeout | undefined;
-  /** Told of every job whose record changed (a durable store writes it). */
+  /** Told of every job whose record changed: the store's listener and the status feed's (changeListener). */
   #onChanged: ((jid: number) => void) | undefined;
+  #onStoreChange: ((jid: number) => void) | undefined;
+  readonly #feed = new StatusFeed();
+  /** Which jobs each job started, for a recursive kill. */
+  #tree = new JobTree();
   /** What jobs that start jobs talk to: this runtime, or a service wrapping it. */
   #serviceForJobs: JobRequests = this;
 
@@ -147,6 +154,7 @@ export class Runtime implements HostRuntime {
     const first = this.#table.allocate(argsList.length);
     onAllocated?.(first);
     const parentJob = parent !== undefined && this.#table.exists(parent) ? parent : undefined;
+    if (parentJob !== undefined) this.#tree.add(parentJob, first, argsList.length);
     this.#scheduler.accept(first, fn, argsList, options, Date.now(), parentJob);
     if (this.#onChanged) for (let i = 0; i < argsList.length; i++) this.#onChanged(first + i);
     this.#scheduleDispatch();
@@ -159,11 +167,11 @@ export class Runtime implements HostRuntime {
     return jids.map((jid) => this.#table.statusOf(jid));
   }
 
-  async wait(request: WaitRequest): Promise<WaitVerdict> {
+  async wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     this.#assertKnown(request.jids);
     const caller = request.caller;
-    if (caller === undefined) return this.#waiters.wait(request);
-    return this.whileParked(caller, this.#waiters.wait(request));
+    if (caller === undefined) return this.#waiters.wait(request, signal);
+    return this.whileParked(caller, this.#waiters.wait(request, signal));
   }
 
   /**
@@ -196,12 +204,14 @@ export class Runtime implements HostRuntime {
     return this.#scheduler.hasRoomFor(type, cores);
   }
 
-  async kill(jids: number[] | undefined): Promise<void> {
+  /** @param recursive also the jobs these started, transitively (default) */
+  async kill(jids: number[] | undefined, recursive = true): Promise<void> {
     if (jids) this.#assertKnown(jids);
     // A job killed as it runs keeps its start time.
     this.#learnStarts();
     const now = Date.now();
-    for (const jid of jids ?? this.#unfinishedJids()) {
+    const killed = jids && recursive ? [...jids, ...this.#tree.descendants(jids)] : jids;
+    for (const jid of killed ?? this.#unfinishedJids()) {
       this.#retryTimers.disarm(jid);
       if (this.#scheduler.kill(jid, now)) {
         this.#clocks.disarm(jid);
@@ -219,6 +229,7 @@ export class Runtime implements HostRuntime {
     for (const jid of jids) {
       this.#table.erase(jid);
       this.#streams.forget(jid);
+      this.#tree.forget(jid);
     }
   }
 
@@ -271,7 +282,23 @@ export class Runtime implements HostRuntime {
 
   /** Calls `listener` with each job whose record changed: accepted, dispatched, returned, complete. */
   watchChanges(listener: (jid: number) => void): void {
-    this.#onChanged = listener;
+    this.#onStoreChange = listener;
+    this.#wireChanges();
+  }
+
+  /** Tells `listener` of each status change of this runtime's jobs, until the function returned is called. */
+  watchStatuses(listener: (change: StatusChange) => void): () => void {
+    const remove = this.#feed.add(listener);
+    this.#wireChanges();
+    return () => {
+      remove();
+      this.#wireChanges();
+    };
+  }
+
+  #wireChanges(): void {
+    const t = (): JobTable => this.#table;
+    this.#onChanged = changeListener(this.#onStoreChange, this.#feed, (jid) => (t().exists(jid) ? [t().statusOf(jid), t().started[jid]! > 0] : undefined));
   }
 
   /** Jobs that start jobs reach `service` (a wrapper of this runtime) instead of this runtime. */
@@ -327,6 +354,8 @@ export class Runtime implements HostRuntime {
     this.#waiters = new Waiters(this.#table);
     this.#streams = this.#createStreams();
     this.#scheduler = this.#createScheduler();
+    this.#tree = new JobTree();
+    this.#feed.reset();
   }
 
   /** Drives another executor from now on; only when no job is unfinished. */

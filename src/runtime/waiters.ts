@@ -33,8 +33,8 @@ export class Waiters {
     else waiting.completed(jid);
   }
 
-  /** Settles when the request is met, or a job fails (unless ignored), or the timeout passes. */
-  wait(request: WaitRequest): Promise<WaitVerdict> {
+  /** Settles when the request is met, or a job fails (unless ignored), or the timeout passes, or `signal` aborts. */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     return new Promise((resolve) => {
       const t = this.#table;
       const isComplete = (jid: number) => t.status[jid]! >= Code.Done;
@@ -44,6 +44,7 @@ export class Waiters {
       const settle = (verdict: WaitVerdict) => {
         if (!this.#active.delete(waiter)) return;
         timer?.cancel();
+        signal?.removeEventListener('abort', onAbort);
         // A wait that ended early (failure, timeout) must not stay on the jobs it no longer waits for.
         if (remaining > 0) for (const jid of request.jids) if (!isComplete(jid)) this.#unregister(jid, waiter);
         resolve(verdict);
@@ -71,11 +72,14 @@ export class Waiters {
         },
         abandon: () => settle({ kind: 'closed' }),
       };
+      const onAbort = () => settle({ kind: 'aborted' });
       for (const jid of request.jids) if (!isComplete(jid)) remaining++;
       this.#active.add(waiter);
       const now = verdictNow();
       if (now) return settle(now);
       for (const jid of request.jids) if (!isComplete(jid)) this.#register(jid, waiter);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       const timeout = request.timeout;
       if (timeout !== undefined) {
         timer = new LongTimer(() => settle({ kind: 'timeout', after: timeout }), timeout);

@@ -27,6 +27,7 @@ import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import type { Packed } from '../types/job-outcome.js';
 import type { StreamChunk } from '../types/job-stream.js';
+import type { StatusChange } from '../types/status-change.js';
 import { JidMap } from './jid-map.js';
 import { RecordWriter } from './record-writer.js';
 import { isBusy } from './store-errors.js';
@@ -199,16 +200,16 @@ export class DurableService implements JobService {
     return jids.map((_, i) => (locals[i] !== undefined ? own[next++]! : fromStore(stored[i]!)));
   }
 
-  async wait(request: WaitRequest): Promise<WaitVerdict> {
+  async wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     const locals = request.jids.map((jid) => this.#jids.toLocal(jid));
     if (locals.every((local) => local !== undefined)) {
-      const verdict = await this.#runtime.wait({ ...request, jids: locals });
+      const verdict = await this.#runtime.wait({ ...request, jids: locals }, signal);
       // What a wait saw complete is in the store before the caller sees it: a crash next loses none of it.
       await this.#writer.drain();
       return this.#globalVerdict(verdict);
     }
     for (const [i, local] of locals.entries()) if (local === undefined) await this.#stored(request.jids[i]!);
-    return this.#pollWait(request);
+    return this.#pollWait(request, signal);
   }
 
   /** From a running job, which names itself by the runtime's own id. */
@@ -233,7 +234,8 @@ export class DurableService implements JobService {
     return { values: chunk.values, end: { ...chunk.end!, result: { ok: false, failure: { ...result.failure, jid } } } };
   }
 
-  async kill(jids: number[] | undefined): Promise<void> {
+  /** Another process's jobs are asked to die; their owner kills what they started too. */
+  async kill(jids: number[] | undefined, recursive = true): Promise<void> {
     if (jids === undefined) return this.#runtime.kill(undefined);
     const locals: number[] = [];
     const remote: number[] = [];
@@ -242,7 +244,7 @@ export class DurableService implements JobService {
       if (local !== undefined) locals.push(local);
       else if (!isComplete((await this.#stored(jid)).info.status)) remote.push(jid);
     }
-    await this.#runtime.kill(locals);
+    await this.#runtime.kill(locals, recursive);
     if (remote.length > 0) await this.#killRemote(remote);
   }
 
@@ -283,6 +285,11 @@ export class DurableService implements JobService {
   async load(): Promise<RuntimeLoad> {
     await this.#writer.drain();
     return this.#runtime.loadOf(await this.#store.unfinishedCounts());
+  }
+
+  /** The status changes of this runtime's jobs, with their jids in the home. */
+  watchStatuses(listener: (change: StatusChange) => void): () => void {
+    return this.#runtime.watchStatuses((change) => listener({ ...change, jid: this.#jids.toGlobal(change.jid) }));
   }
 
   /** Stops the runtime, writes what changed, and gives the lease up; the store stays open for the next start. */
@@ -387,9 +394,10 @@ export class DurableService implements JobService {
    * A wait that involves another process's jobs: it reads the store until the request is met.
    * A job whose runtime is gone is recovered here (taken over, or ended), so the wait ends.
    */
-  async #pollWait(request: WaitRequest): Promise<WaitVerdict> {
+  async #pollWait(request: WaitRequest, signal: AbortSignal | undefined): Promise<WaitVerdict> {
     const deadline = request.timeout === undefined ? Infinity : Date.now() + request.timeout;
     for (;;) {
+      if (signal?.aborted) return { kind: 'aborted' };
       const results = await this.#resultsNow(request.jids);
       if (results !== undefined) {
         const failed = results.find((result) => result && !result.ok);

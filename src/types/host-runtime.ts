@@ -9,6 +9,7 @@ import type { Packed } from './job-outcome.js';
 import type { JobRequests, JobService, RuntimeLoad, Submission } from './job-service.js';
 import type { UnfinishedCount } from './job-store.js';
 import type { ShippedFunction } from './shipped-function.js';
+import type { StatusFeedSource } from './status-change.js';
 
 /** A job's record as the runtime holds it now. */
 export interface JobRecord {
@@ -21,6 +22,7 @@ export interface JobRecord {
 }
 
 export interface HostRuntime extends JobService {
+  watchStatuses: StatusFeedSource['watchStatuses'];
   /**
    * As JobService's submit; `onAllocated` is told the jobs' first id before anything else hears
    * of them (a watcher's first change of these jobs comes after it).

@@ -51,6 +51,30 @@ export interface WaitOptions {
   ignoreErrors?: boolean;
   /** join and result draw a progress bar on stderr when it is a terminal. */
   progress?: boolean;
+  /** When it aborts, the wait rejects with its reason (the jobs go on). */
+  signal?: AbortSignal;
+}
+
+/** What `cloud.wait` takes: how many jobs must be complete, and for how long to wait at most. */
+export interface ReadyOptions {
+  /** Jobs that must be complete (done, error, killed or stalled); default: all. */
+  count?: number;
+  /** Milliseconds; when it passes, the wait resolves with what is complete by then. */
+  timeout?: number;
+  /** When it aborts, the wait rejects with its reason (the jobs go on). */
+  signal?: AbortSignal;
+}
+
+/** What `cloud.kill` takes. */
+export interface KillOptions {
+  /** Also kill the unfinished jobs these jobs started, and the jobs those started (default true). */
+  recursive?: boolean;
+}
+
+/** What `cloud.close` takes. */
+export interface CloseOptions {
+  /** Let the queued, waiting and running jobs finish first (default false: they are killed). */
+  wait?: boolean;
 }
 
 /** Which jobs `cloud.list` returns, newest first. */

@@ -9,6 +9,7 @@ import type { Packed, RemoteError } from './job-outcome.js';
 import type { JobStatus } from './job-status.js';
 import type { StreamChunk } from './job-stream.js';
 import type { ShippedFunction } from './shipped-function.js';
+import type { StatusFeedSource } from './status-change.js';
 
 /** Job options after validation, with every default filled in. */
 export interface ResolvedJobOptions {
@@ -71,7 +72,9 @@ export type WaitVerdict =
   | { kind: 'failed'; failure: JobFailure }
   | { kind: 'timeout'; after: number }
   /** The runtime closed before the wait was over. */
-  | { kind: 'closed' };
+  | { kind: 'closed' }
+  /** The wait's signal aborted: the wait left its jobs, which go on. */
+  | { kind: 'aborted' };
 
 /** Which jobs `list` returns: newest first. */
 export interface JobFilter {
@@ -115,9 +118,16 @@ export interface JobRequests {
   /** Accepts the jobs and returns the first jid; the others follow it one by one. */
   submit(submission: Submission): Promise<number>;
   status(jids: number[]): Promise<JobStatus[]>;
-  wait(request: WaitRequest): Promise<WaitVerdict>;
-  /** Kills these jobs, or every unfinished one when `jids` is undefined. */
-  kill(jids: number[] | undefined): Promise<void>;
+  /**
+   * @param signal from a caller in the service's own thread only (a signal cannot cross a
+   *   channel): when it aborts, the wait leaves its jobs (holding nothing more) and answers 'aborted'
+   */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict>;
+  /**
+   * Kills these jobs, or every unfinished one when `jids` is undefined. `recursive` (default
+   * true): also the unfinished jobs these started, transitively, where the service knows them.
+   */
+  kill(jids: number[] | undefined, recursive?: boolean): Promise<void>;
   delete(jids: number[]): Promise<void>;
   info(jids: number[]): Promise<JobInfo[]>;
   list(filter: JobFilter): Promise<JobInfo[]>;
@@ -143,6 +153,8 @@ export interface JobService extends JobRequests {
    * the next request starts it again.
    */
   close(): Promise<boolean>;
+  /** Where it can tell every status change of its jobs (the local runtime, a home's): `cloud.events()`. */
+  watchStatuses?: StatusFeedSource['watchStatuses'];
 }
 
 export const JOB_SERVICE_METHODS = [

@@ -100,7 +100,7 @@ describe('wait options', () => {
     [{ timeout: NaN }, 'timeout must be a number of milliseconds (0 or more), got NaN'],
     [{ timeout: '10' }, 'timeout must be a number of milliseconds (0 or more), got "10"'],
     [{ ignoreErrors: 1 }, 'ignoreErrors must be true or false, got 1'],
-    [{ wait: true }, "wait options has no option 'wait'; known options: timeout, ignoreErrors, progress"],
+    [{ wait: true }, "wait options has no option 'wait'; known options: timeout, ignoreErrors, progress, signal"],
     [{ progress: 'yes' }, 'progress must be true or false, got "yes"'],
   ])('refuses %o', (options, message) => {
     expect(messageOf(() => checkWaitOptions(options))).toBe(message);

@@ -7,6 +7,7 @@ for i = 2, #ARGV do
 end
 for i = 2, #ARGV do
   local key = jobKey(tonumber(ARGV[i]))
+  redis.call('DEL', P .. 'children:' .. ARGV[i])
   local chunk = redis.call('HGET', key, 'chunk')
   if chunk and redis.call('DEL', key) == 1 then
     if redis.call('HINCRBY', chunkKey(chunk), 'records', -1) <= 0 then redis.call('DEL', chunkKey(chunk)) end

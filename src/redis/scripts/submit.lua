@@ -60,6 +60,8 @@ for k = 0, chunkCount - 1 do
   if ARGV[16] ~= '' then fields[#fields + 1] = 'parent'; fields[#fields + 1] = ARGV[16] end
   if ARGV[18] ~= '' then fields[#fields + 1] = 'workerOptions'; fields[#fields + 1] = ARGV[18] end
   redis.call('HSET', chunkKey(id), unpack(fields))
+  -- What a recursive kill of the parent follows.
+  if ARGV[16] ~= '' then redis.call('SADD', P .. 'children:' .. ARGV[16], id) end
   for jid = cfirst, cfirst + ccount - 1 do
     if failed then
       redis.call('HSET', jobKey(jid), 'status', status, 'chunk', id, 'finished', now)

@@ -1,0 +1,50 @@
+/**
+ * `cloud.events()`: every status change of a cloud's jobs as an async iterable of `{ jid, status,
+ * at }`, what a UI subscribes to. The feed listens from the call of `events()` on (so the changes
+ * of jobs started between that call and the loop are kept), buffers what the loop has not read
+ * yet, and stops listening when the loop is left (break, return, throw). A feed that is never
+ * read listens until its cloud closes: leave the loop, or call `return()`.
+ */
+import type { StatusChange, StatusFeedSource } from './types/status-change.js';
+
+/** The changes told by `source` (once it resolves), in order. */
+export function statusEvents(source: Promise<StatusFeedSource>): AsyncGenerator<StatusChange, void, undefined> {
+  const buffered: StatusChange[] = [];
+  let wake: (() => void) | undefined;
+  let stop: (() => void) | undefined;
+  let stopped = false;
+  const listening = source.then((feed) => {
+    if (stopped) return;
+    stop = feed.watchStatuses((change) => {
+      buffered.push(change);
+      wake?.();
+    });
+  });
+  // A source that fails rejects the first read, not the call of events().
+  listening.catch(() => {});
+  async function* read(): AsyncGenerator<StatusChange, void, undefined> {
+    try {
+      await listening;
+      // `next` indexes `buffered`, which is cut only when read to the end: reading stays O(1) a change.
+      let next = 0;
+      for (;;) {
+        while (next < buffered.length) yield buffered[next++]!;
+        buffered.length = next = 0;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      stopped = true;
+      stop?.();
+    }
+  }
+  const reader = read();
+  // An AsyncGenerator's finally runs only once it has started: a feed left before its first read stops too.
+  const leave = reader.return.bind(reader);
+  reader.return = (value) => {
+    stopped = true;
+    stop?.();
+    return leave(value);
+  };
+  return reader;
+}

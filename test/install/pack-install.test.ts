@@ -50,7 +50,11 @@ describe('the packed package, installed into a new app', () => {
   it('is installed under its name, and the README program runs there as plain JavaScript', async () => {
     const installed = JSON.parse(readFileSync(join(app, 'node_modules', ...NAME.split('/'), 'package.json'), 'utf8')) as { name: string };
     expect(installed.name).toBe(NAME);
-    const program = [`import cloud from '${NAME}';`, 'const jids = await cloud.map((x) => x * x, [1, 2, 3]);', 'console.log(JSON.stringify(await cloud.result(jids)));'];
+    const program = [
+      `import cloud from '${NAME}';`,
+      'const jids = await cloud.map((x) => x * x, [1, 2, 3]);',
+      'console.log(JSON.stringify(await cloud.result(jids)));',
+    ];
     writeFileSync(join(app, 'app.js'), program.join('\n'));
     const { stdout, stderr } = await run(process.execPath, ['app.js'], { cwd: app, timeout: 60_000 });
     expect([stdout, stderr]).toEqual(['[1,4,9]\n', '']);

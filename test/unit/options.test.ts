@@ -80,7 +80,7 @@ describe('job options', () => {
 
   it('refuses an unknown option, listing the known ones', () => {
     expect(messageOf(() => checkJobOptions({ attempts: 3 }))).toBe(
-      "cloud.with options has no option 'attempts'; known options: type, cores, dependsOn, dependsOnErrors, label, maxRuntime, priority, restartable, retries, retryDelay, retryOn, env",
+      "cloud.with options has no option 'attempts'; known options: type, cores, dependsOn, dependsOnErrors, label, maxRuntime, priority, restartable, retries, retryDelay, retryOn, env, signal, onDone, onError",
     );
   });
 

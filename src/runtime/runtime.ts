@@ -15,9 +15,11 @@ import type { HostRuntime, JobRecord } from '../types/host-runtime.js';
 import type { JobFilter, JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import type { JobStatus } from '../types/job-status.js';
 import type { UnfinishedCount } from '../types/job-store.js';
-import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
+import { Flag, JobTable, isCompleteCode } from './job-table.js';
 import { encodeBatchArgs } from '../wire/batch-args.js';
+import { ExecutorStart } from './executor-start.js';
 import { LoadTally } from './load-tally.js';
+import { listJobs, loadOfTable, unfinishedJids } from './table-queries.js';
 import { MaxRuntimeClocks } from './max-runtime-clocks.js';
 import { RetryTimers } from './retry-timers.js';
 import { jobInfoOf } from './job-info-view.js';
@@ -47,8 +49,6 @@ export interface RuntimeSettings {
   createExecutor: (events: ExecutorEvents, service: JobRequests) => Executor;
 }
 
-/** After an executor's start failed: when it is tried again (its jobs stay queued meanwhile). */
-const START_RETRY_MS = 1_000;
 /**
  * With a store watching (a home), how often the executor is asked which jobs started while jobs
  * are dispatched, so that their records say processing too: no one may be reading statuses here.
@@ -63,7 +63,7 @@ export class Runtime implements HostRuntime {
   #scheduler: Scheduler;
   readonly #clocks = new MaxRuntimeClocks((jid, maxRuntime) => {
     this.#learnStarts();
-    this.#executor?.stop(jid);
+    this.#start.executor?.stop(jid);
     this.#scheduler.fail(jid, remoteErrors.maxRuntimeExceeded(maxRuntime), Date.now());
     this.#scheduleDispatch();
   });
@@ -72,12 +72,10 @@ export class Runtime implements HostRuntime {
     this.#scheduleDispatch();
   });
   /** Made when the first job is queued; batches go to it only once its start resolved. */
-  #executor: Executor | undefined;
-  #started = false;
-  #starting: Promise<void> | undefined;
-  #startRetry: NodeJS.Timeout | undefined;
-  /** Start failures already warned of: each message is said once. */
-  readonly #startFailures = new Set<string>();
+  readonly #start = new ExecutorStart(
+    () => this.#settings.createExecutor(this.#events, this.#serviceForJobs),
+    () => this.#scheduleDispatch(),
+  );
   #dispatchPending = false;
   #startSweep: NodeJS.Timeout | undefined;
   /** Told of every job whose record changed: the store's listener and the status feed's (changeListener). */
@@ -126,7 +124,7 @@ export class Runtime implements HostRuntime {
   }
 
   get running(): boolean {
-    return this.#executor !== undefined;
+    return this.#start.executor !== undefined;
   }
 
   /**
@@ -211,11 +209,11 @@ export class Runtime implements HostRuntime {
     this.#learnStarts();
     const now = Date.now();
     const killed = jids && recursive ? [...jids, ...this.#tree.descendants(jids)] : jids;
-    for (const jid of killed ?? this.#unfinishedJids()) {
+    for (const jid of killed ?? unfinishedJids(this.#table)) {
       this.#retryTimers.disarm(jid);
       if (this.#scheduler.kill(jid, now)) {
         this.#clocks.disarm(jid);
-        this.#executor?.stop(jid);
+        this.#start.executor?.stop(jid);
       }
     }
     this.#scheduleDispatch();
@@ -250,28 +248,13 @@ export class Runtime implements HostRuntime {
   }
 
   async list(filter: JobFilter): Promise<JobInfo[]> {
-    const t = this.#table;
     this.#learnStarts();
-    const wanted = filter.status;
-    const found: JobInfo[] = [];
-    const newest = filter.before === undefined ? t.lastJid : Math.min(t.lastJid, filter.before - 1);
-    for (let jid = newest; jid > 0 && found.length < filter.limit; jid--) {
-      if (t.status[jid] === Code.None || (wanted && !wanted.includes(t.statusOf(jid)))) continue;
-      if (filter.label !== undefined && t.label[jid] !== filter.label) continue;
-      found.push(this.#infoOf(jid));
-    }
-    return found;
+    return listJobs(this.#table, filter, (jid) => this.#infoOf(jid));
   }
 
   async load(): Promise<RuntimeLoad> {
-    const t = this.#table;
     this.#learnStarts();
-    const tally = new LoadTally(this.#settings.computeUnits);
-    for (let jid = 1; jid <= t.lastJid; jid++) {
-      const code = t.status[jid]!;
-      if (code !== Code.None && !isCompleteCode(code)) tally.add(t.statusOf(jid), t.typeOf(jid), t.cores[jid]!);
-    }
-    return tally.load;
+    return loadOfTable(this.#table, this.#settings.computeUnits);
   }
 
   loadOf(counts: readonly UnfinishedCount[]): RuntimeLoad {
@@ -320,20 +303,14 @@ export class Runtime implements HostRuntime {
 
   /** Kills what is unfinished and stops the executor, resolving once its workers are gone; the table stays readable. */
   async close(): Promise<boolean> {
-    const executor = this.#executor;
+    const executor = this.#start.executor;
     if (!executor) return false;
     await this.kill(undefined);
     this.#waiters.abandonAll();
     this.#retryTimers.cancelAll();
-    const starting = this.#starting;
-    this.#executor = this.#starting = undefined;
-    this.#started = false;
-    clearTimeout(this.#startRetry);
-    this.#startRetry = undefined;
     clearInterval(this.#startSweep);
     this.#startSweep = undefined;
-    // A start in flight ends first: close is the last call an executor gets.
-    await starting?.catch(() => {});
+    await this.#start.detach();
     await executor.close();
     return true;
   }
@@ -391,14 +368,6 @@ export class Runtime implements HostRuntime {
     for (const jid of jids) if (!this.#table.exists(jid)) throw errors.unknownJid(jid);
   }
 
-  *#unfinishedJids(): Iterable<number> {
-    const t = this.#table;
-    for (let jid = 1; jid <= t.lastJid; jid++) {
-      const code = t.status[jid]!;
-      if (code !== Code.None && !isCompleteCode(code)) yield jid;
-    }
-  }
-
   /** Dispatch once per tick, however many events arrived in it. */
   #scheduleDispatch(): void {
     if (this.#dispatchPending) return;
@@ -411,8 +380,11 @@ export class Runtime implements HostRuntime {
 
   #dispatch(): void {
     // Until the executor has started, batches wait in the queues; once it has, no await here.
-    if (!this.#started) return this.#startExecutor();
-    const executor = this.#executor!;
+    const executor = this.#start.ready;
+    if (!executor) {
+      if (this.#scheduler.hasQueued) this.#start.start();
+      return;
+    }
     const batches = this.#scheduler.takeBatches(Date.now());
     if (batches.length === 0) return;
     const t = this.#table;
@@ -439,55 +411,19 @@ export class Runtime implements HostRuntime {
    * nothing on its way.
    */
   #learnStarts(): void {
-    if (this.#started && this.#scheduler.dispatched > 0) this.#executor!.startedJobs(this.#onStarted);
+    if (this.#scheduler.dispatched > 0) this.#start.ready?.startedJobs(this.#onStarted);
   }
 
   /** While jobs are dispatched, learns their starts every START_SWEEP_MS, for the store watching. */
   #sweepStarts(): void {
     if (this.#startSweep !== undefined) return;
     this.#startSweep = setInterval(() => {
-      if (this.#started && this.#scheduler.dispatched > 0) return this.#learnStarts();
+      if (this.#start.ready && this.#scheduler.dispatched > 0) return this.#learnStarts();
       clearInterval(this.#startSweep);
       this.#startSweep = undefined;
     }, START_SWEEP_MS);
     // The sweep alone must not keep a process alive.
     this.#startSweep.unref();
-  }
-
-  /**
-   * Makes the executor when jobs are queued and none is there, and starts it (again, after a
-   * failed start, when the retry timer says so); a start that resolves dispatches.
-   */
-  #startExecutor(): void {
-    if (this.#starting !== undefined || this.#startRetry !== undefined || !this.#scheduler.hasQueued) return;
-    const executor = (this.#executor ??= this.#settings.createExecutor(this.#events, this.#serviceForJobs));
-    const starting = executor.start();
-    this.#starting = starting;
-    starting.then(
-      () => {
-        if (this.#starting !== starting) return;
-        this.#starting = undefined;
-        this.#started = true;
-        this.#scheduleDispatch();
-      },
-      (error: unknown) => {
-        if (this.#starting !== starting) return;
-        this.#starting = undefined;
-        this.#warnOnce(error);
-        // The jobs stay queued (a wait may time out, a kill ends them); the start is tried again.
-        this.#startRetry = setTimeout(() => {
-          this.#startRetry = undefined;
-          this.#scheduleDispatch();
-        }, START_RETRY_MS);
-      },
-    );
-  }
-
-  #warnOnce(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    if (this.#startFailures.has(message)) return;
-    this.#startFailures.add(message);
-    process.emitWarning(`nimbus: the executor could not start, its jobs wait: ${message}`);
   }
 
   #infoOf(jid: number): JobInfo {

@@ -8,20 +8,10 @@
  * across a network). No timer here lets an error escape: a locked or failing store is tried again.
  */
 import { deserialize, serialize } from 'node:v8';
-import { errors, remoteErrors } from '../errors.js';
+import { errors } from '../errors.js';
 import type { HostRuntime } from '../types/host-runtime.js';
 import type { JobInfo } from '../types/job-info.js';
-import type {
-  JobFailure,
-  JobFilter,
-  JobResult,
-  JobService,
-  ResolvedJobOptions,
-  RuntimeLoad,
-  Submission,
-  WaitRequest,
-  WaitVerdict,
-} from '../types/job-service.js';
+import type { JobFailure, JobFilter, JobService, ResolvedJobOptions, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
@@ -31,17 +21,14 @@ import type { StatusChange } from '../types/status-change.js';
 import { JidMap } from './jid-map.js';
 import { RecordWriter } from './record-writer.js';
 import { isBusy } from './store-errors.js';
+import { REMOTE_POLL_MS, RUNTIME_STOPPED, storeWait, type StoreWaitSource } from './store-wait.js';
 
-/** How often a wait on another process's jobs reads the store again. */
-const REMOTE_POLL_MS = 100;
 /** How often this runtime looks for kill requests from other processes. */
 const KILL_POLL_MS = 250;
 /** Jobs of a submission recorded before it returns; the rest of a larger map follows in slices. */
 const ADD_AT_ONCE = 1_024;
 /** How long `kill` waits for another process to kill its job before resolving anyway. */
 const REMOTE_KILL_WAIT_MS = 5_000;
-
-export const RUNTIME_STOPPED = remoteErrors.runtimeStopped();
 
 export interface DurableSettings {
   /** Runs of a restartable job beyond the first, counted across the runtimes that ran it. */
@@ -75,12 +62,21 @@ export class DurableService implements JobService {
   #heartbeat: NodeJS.Timeout | undefined;
   /** Store failures already reported from a timer: each message is said once. */
   readonly #reported = new Set<string>();
+  /** What a wait on other processes' jobs reads (store-wait.ts). */
+  readonly #waitSource: StoreWaitSource;
 
   /** @param store where the records go: the SQLite store of a home, or any other JobStore */
   constructor(runtime: HostRuntime, store: JobStore, settings: DurableSettings = { maxRestarts: 0 }) {
     this.#runtime = runtime;
     this.#store = store;
     this.#settings = settings;
+    this.#waitSource = {
+      store,
+      toLocal: (jid) => this.#jids.toLocal(jid),
+      stored: (jid) => this.#stored(jid),
+      own: (local) => this.#runtime.recordOf(local),
+      recover: () => this.recover(),
+    };
     this.#writer = new RecordWriter(
       store,
       (local) => this.#record(local),
@@ -209,7 +205,7 @@ export class DurableService implements JobService {
       return this.#globalVerdict(verdict);
     }
     for (const [i, local] of locals.entries()) if (local === undefined) await this.#stored(request.jids[i]!);
-    return this.#pollWait(request, signal);
+    return storeWait(this.#waitSource, request, signal);
   }
 
   /** From a running job, which names itself by the runtime's own id. */
@@ -390,70 +386,9 @@ export class DurableService implements JobService {
     }
   }
 
-  /**
-   * A wait that involves another process's jobs: it reads the store until the request is met.
-   * A job whose runtime is gone is recovered here (taken over, or ended), so the wait ends.
-   */
-  async #pollWait(request: WaitRequest, signal: AbortSignal | undefined): Promise<WaitVerdict> {
-    const deadline = request.timeout === undefined ? Infinity : Date.now() + request.timeout;
-    for (;;) {
-      if (signal?.aborted) return { kind: 'aborted' };
-      const results = await this.#resultsNow(request.jids);
-      if (results !== undefined) {
-        const failed = results.find((result) => result && !result.ok);
-        if (failed && !failed.ok && !request.ignoreErrors && !request.any) return { kind: 'failed', failure: failed.failure };
-        const complete = request.jids.filter((_, i) => results[i] !== undefined);
-        if (request.any ? complete.length > 0 : complete.length === request.jids.length) {
-          const chosen = request.any ? results.filter((result) => result !== undefined) : results;
-          return { kind: 'complete', jids: complete, results: request.values || request.any ? (chosen as JobResult[]) : undefined };
-        }
-      }
-      if (Date.now() >= deadline) return { kind: 'timeout', after: request.timeout! };
-      await new Promise((resolve) => setTimeout(resolve, Math.min(REMOTE_POLL_MS, Math.max(0, deadline - Date.now()))));
-    }
-  }
-
-  /** Each job's result if it is complete now; undefined for all while the store is locked elsewhere. */
-  async #resultsNow(jids: number[]): Promise<(JobResult | undefined)[] | undefined> {
-    try {
-      const results = await Promise.all(jids.map((jid) => this.#resultNow(jid)));
-      const orphaned = await Promise.all(
-        // eslint-disable-next-line @typescript-eslint/await-thenable -- the store may answer with values or promises
-        jids.map((jid, i) => results[i] === undefined && this.#jids.toLocal(jid) === undefined && this.#store.isOrphaned(jid)),
-      );
-      const orphans = jids.filter((_, i) => orphaned[i]);
-      if (orphans.length === 0) return results;
-      if (this.#store.readOnly) return results.map((result, i) => result ?? (orphans.includes(jids[i]!) ? stoppedResult(jids[i]!) : undefined));
-      await this.recover();
-      return undefined;
-    } catch (error) {
-      if (isBusy(error)) return undefined;
-      throw error;
-    }
-  }
-
-  /** A job's result if it is complete now, else undefined. */
-  async #resultNow(jid: number): Promise<JobResult | undefined> {
-    const local = this.#jids.toLocal(jid);
-    const stored = local === undefined ? await this.#stored(jid) : undefined;
-    const info = stored ? stored.info : (await this.info([jid]))[0]!;
-    if (!isComplete(info.status)) return undefined;
-    if (info.status === 'done') {
-      if (stored?.droppedBytes !== undefined) throw errors.resultNotKept(jid, stored.droppedBytes, this.#store.maxResultBytes);
-      const value = stored ? stored.value : this.#runtime.recordOf(local!).value;
-      return { ok: true, value };
-    }
-    return { ok: false, failure: { jid, status: info.status, error: info.exception } };
-  }
-
   async #applyKillRequests(): Promise<void> {
     const jids = await this.#store.takeKillRequests();
     const locals = jids.map((jid) => this.#jids.toLocal(jid)).filter((local) => local !== undefined);
     if (locals.length > 0) await this.#runtime.kill(locals);
   }
-}
-
-/** What a reader that may not write says of a job whose runtime is gone (a writer would record it so). */
-function stoppedResult(jid: number): JobResult {
-  return { ok: false, failure: { jid, status: 'error', error: RUNTIME_STOPPED } };
 }

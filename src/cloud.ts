@@ -3,7 +3,7 @@
  * arguments, then hands plain requests to a JobService (JobRequests). It decides nothing about scheduling and
  * holds no job state, so the same class serves the main thread, the simulator and a running job.
  */
-import { CloudException, CloudTimeoutError, errors } from './errors.js';
+import { CloudException, errors } from './errors.js';
 import type { Dashboard, DashboardOptions } from './dashboard/server.js';
 import type { CloudFiles } from './files/cloud-files.js';
 import { showProgress } from './progress/progress-wait.js';
@@ -11,6 +11,7 @@ import { windowAhead } from './iresult-window.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
 import { readStream, type StreamItem } from './job-stream.js';
+import { completeOrThrow, valueOf, valueOrThrow } from './wait-outcomes.js';
 import {
   checkCloseOptions,
   checkConfig,
@@ -30,7 +31,7 @@ import { statusEvents } from './cloud-events.js';
 import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
-import { isUnshippable, packArguments, unpack } from './wire/payload.js';
+import { isUnshippable, packArguments } from './wire/payload.js';
 import { shipFunction } from './shipping/ship-function.js';
 import type { Jid, ResultOf } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
@@ -177,7 +178,7 @@ export class Cloud {
     const asked = checkJids(jids, 'join jid');
     const checked = checkWaitOptions(options);
     await this.#progress(asked.jids, checked);
-    this.#verdictOrThrow(await this.#wait(asked.jids, checked, false, false));
+    completeOrThrow(await this.#wait(asked.jids, checked, false, false));
   }
 
   /** Joins, then returns the values (with ignoreErrors, a failed job's slot holds its CloudException). */
@@ -192,7 +193,7 @@ export class Cloud {
     const asked = checkJids(jids, 'result jid');
     const checked = checkWaitOptions(options);
     await this.#progress(asked.jids, checked);
-    const verdict = this.#verdictOrThrow(await this.#wait(asked.jids, checked, true, false));
+    const verdict = completeOrThrow(await this.#wait(asked.jids, checked, true, false));
     const values = verdict.results!.map((result) => valueOf(result) as R);
     return asked.single ? values[0]! : values;
   }
@@ -213,12 +214,12 @@ export class Cloud {
       while (!ready.has(jid)) {
         const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
         const window = windowAhead(order, next, ready);
-        const verdict = this.#verdictOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true));
+        const verdict = completeOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true));
         for (let i = 0; i < verdict.jids.length; i++) ready.set(verdict.jids[i]!, verdict.results![i]!);
       }
       const result = ready.get(jid)!;
       ready.delete(jid);
-      yield this.#valueOrThrow(result, checked) as R;
+      yield valueOrThrow(result, checked.ignoreErrors) as R;
     }
   }
 
@@ -237,11 +238,11 @@ export class Cloud {
     let remaining = checkJids(jids, 'iresultUnordered jid').jids;
     const checked = checkWaitOptions(options);
     while (remaining.length > 0) {
-      const verdict = this.#verdictOrThrow(await this.#wait(remaining, checked, true, true));
+      const verdict = completeOrThrow(await this.#wait(remaining, checked, true, true));
       const done = new Set(verdict.jids);
       remaining = remaining.filter((jid) => !done.has(jid));
       for (let i = 0; i < verdict.jids.length; i++) {
-        yield [verdict.jids[i] as Jid<R>, this.#valueOrThrow(verdict.results![i]!, checked) as R];
+        yield [verdict.jids[i] as Jid<R>, valueOrThrow(verdict.results![i]!, checked.ignoreErrors) as R];
       }
     }
   }
@@ -365,30 +366,8 @@ export class Cloud {
   async #progress(jids: number[], checked: WaitOptions): Promise<void> {
     if (!checked.progress) return;
     const waitAny = async (remaining: number[], timeout: number | undefined) =>
-      this.#verdictOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true, signal: checked.signal }, false, true)).jids;
+      completeOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true, signal: checked.signal }, false, true)).jids;
     await showProgress(jids, checked, waitAny, async (complete) => (await this.#service()).status(complete));
-  }
-
-  #verdictOrThrow(verdict: WaitVerdict): Extract<WaitVerdict, { kind: 'complete' }> {
-    switch (verdict.kind) {
-      case 'complete':
-        return verdict;
-      case 'failed':
-        throw new CloudException(verdict.failure);
-      case 'timeout':
-        throw new CloudTimeoutError(verdict.after);
-      case 'closed':
-        throw errors.closedDuringWait();
-      case 'aborted':
-        // Never seen: #wait rejects with the signal's reason as it aborts, before this verdict comes.
-        throw errors.closedDuringWait();
-    }
-  }
-
-  #valueOrThrow(result: JobResult, options: WaitOptions): unknown {
-    const value = valueOf(result);
-    if (value instanceof CloudException && !options.ignoreErrors) throw value;
-    return value;
   }
 }
 
@@ -397,10 +376,6 @@ type IterablesOf<A extends readonly unknown[]> = { [K in keyof A]: Iterable<A[K]
 function checkFunction<F>(fn: F): F {
   if (typeof fn !== 'function') throw errors.notFunction(fn);
   return fn;
-}
-
-function valueOf(result: JobResult): unknown {
-  return result.ok ? unpack(result.value) : new CloudException(result.failure);
 }
 
 /** @param fields known field names (checkInfoFields) */

@@ -5,6 +5,6 @@
  */
 const message =
   "nimbus is an ES module only and cannot be loaded with require(). Use import { Cloud } from '@nimbus-js/nimbus' " +
-  'in an ES module (a .mjs file, or "type": "module" in package.json), or from CommonJS: const { Cloud } = await import(\'nimbus\')';
+  'in an ES module (a .mjs file, or "type": "module" in package.json), or from CommonJS: const { Cloud } = await import(\'@nimbus-js/nimbus\')';
 
 throw Object.assign(new Error(message), { code: 'ERR_REQUIRE_ESM' });

@@ -55,6 +55,8 @@ export class JobTable {
   cores = new Uint32Array(INITIAL_CAPACITY);
   /** Dependencies that must still complete before the job may run. */
   pendingDependencies = new Int32Array(INITIAL_CAPACITY);
+  /** The scheduler's id of the dispatched batch that holds the job; 0 while it holds none. */
+  batch = new Uint32Array(INITIAL_CAPACITY);
   priority = new Float64Array(INITIAL_CAPACITY);
   maxRuntime = new Float64Array(INITIAL_CAPACITY); // ms, 0 = none
   created = new Float64Array(INITIAL_CAPACITY); // epoch ms
@@ -132,6 +134,7 @@ export class JobTable {
     this.depth = grown(this.depth, capacity);
     this.cores = grown(this.cores, capacity);
     this.pendingDependencies = grown(this.pendingDependencies, capacity);
+    this.batch = grown(this.batch, capacity);
     this.priority = grown(this.priority, capacity);
     this.maxRuntime = grown(this.maxRuntime, capacity);
     this.created = grown(this.created, capacity);

@@ -16,7 +16,7 @@ import type { ResolvedJobOptions } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { Backfill } from './backfill.js';
 import { batchSize } from './batch-size.js';
-import { JobDurations } from './job-durations.js';
+import { DurationRuns, JobDurations } from './job-durations.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { ReadyQueue } from './ready-queue.js';
 import { move } from './transitions.js';
@@ -51,8 +51,15 @@ export class Scheduler {
   readonly table: JobTable;
   #incomplete = 0;
   readonly #queues: ReadyQueue[];
-  /** The batch of every dispatched job. */
-  readonly #running = new Map<number, RunningBatch>();
+  /**
+   * The dispatched batches by id (a job's `table.batch`); ids of ended batches are reused, so the
+   * array stays as long as the most batches ever running at once. A column and an array instead of
+   * a map from every dispatched jid: dispatching and completing a job touch no hash table.
+   */
+  readonly #batches: (RunningBatch | undefined)[] = [undefined];
+  readonly #freeBatchIds: number[] = [];
+  /** Jobs dispatched and not accounted for yet. */
+  #dispatched = 0;
   /** Waits in progress per dispatched job (a job may wait on several things at once). */
   readonly #waits = new Map<number, number>();
   readonly #durations = new JobDurations();
@@ -106,7 +113,7 @@ export class Scheduler {
 
   /** Jobs dispatched and not accounted for yet (started or not). */
   get dispatched(): number {
-    return this.#running.size;
+    return this.#dispatched;
   }
 
   /**
@@ -134,7 +141,8 @@ export class Scheduler {
       t.fnName[jid] = fn.name;
       t.args[jid] = argsList[i];
       if (options.label !== undefined) t.label[jid] = options.label;
-      this.#linkDependencies(jid, options.dependsOn, now);
+      if (options.dependsOn.length > 0) this.#linkDependencies(jid, options.dependsOn, now);
+      else this.#enqueue(jid);
     }
   }
 
@@ -185,6 +193,7 @@ export class Scheduler {
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
   finished(report: OutcomeReport): void {
     const t = this.table;
+    const runs = new DurationRuns(this.#durations);
     for (let i = 0; i < report.jids.length; i++) {
       const jid = report.jids[i]!;
       if (t.status[jid] !== Code.Processing) continue;
@@ -193,7 +202,7 @@ export class Scheduler {
       t.memory[jid] = report.memory[i]!;
       if (report.stdout[i]) t.stdout[jid] = report.stdout[i];
       if (report.stderr[i]) t.stderr[jid] = report.stderr[i];
-      this.#durations.learn(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
+      runs.add(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
       const error = report.errors[i];
       if (error === undefined) {
         t.value[jid] = report.values[i];
@@ -203,6 +212,7 @@ export class Scheduler {
         this.#complete(jid, Code.Error, report.finished[i]!);
       }
     }
+    runs.end();
   }
 
   /** Ends a dispatched job 'error' from outside it (over maxRuntime, its worker died). */
@@ -246,7 +256,7 @@ export class Scheduler {
 
   /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
   block(jid: number): void {
-    const batch = this.#running.get(jid);
+    const batch = this.#batches[this.table.batch[jid]!];
     if (!batch) return;
     this.#waits.set(jid, (this.#waits.get(jid) ?? 0) + 1);
     this.#units.blocked(batch);
@@ -258,7 +268,7 @@ export class Scheduler {
     if (waits === undefined) return;
     if (waits > 1) this.#waits.set(jid, waits - 1);
     else this.#waits.delete(jid);
-    this.#units.unblocked(this.#running.get(jid)!);
+    this.#units.unblocked(this.#batches[this.table.batch[jid]!]!);
   }
 
   #linkDependencies(jid: number, dependsOn: readonly number[], now: number): void {
@@ -339,11 +349,13 @@ export class Scheduler {
         jids.push(queue.shift()!);
       }
     }
-    const batch = this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length);
+    const batchId = this.#freeBatchIds.pop() ?? this.#batches.length;
+    this.#batches[batchId] = this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length);
+    this.#dispatched += jids.length;
     for (const jid of jids) {
       move(t.status, jid, Code.Processing);
       t.attempts[jid]!++;
-      this.#running.set(jid, batch);
+      t.batch[jid] = batchId;
     }
     this.#backfill.left(jids);
     return { type, cores: t.cores[first]!, jids };
@@ -352,21 +364,30 @@ export class Scheduler {
   /** Completes a job, then every dependent its failure stalls, however long the chain. */
   #complete(jid: number, code: Code, now: number, alreadyMoved = false): void {
     if (!alreadyMoved) move(this.table.status, jid, code);
+    this.#settle(jid, now);
+    // Most jobs have no dependents: no list of stalled jobs is made for them.
+    if (this.table.dependents[jid] === undefined) return;
     const stalled: number[] = [];
-    this.#settle(jid, code, now, stalled);
+    this.#freeDependents(jid, code, stalled);
     for (let next = stalled.pop(); next !== undefined; next = stalled.pop()) {
-      this.#settle(next, Code.Stalled, now, stalled);
+      this.#settle(next, now);
+      this.#freeDependents(next, Code.Stalled, stalled);
     }
   }
 
-  /** Records a status just made complete and frees, or stalls (into `stalled`), its dependents. */
-  #settle(jid: number, code: Code, now: number, stalled: number[]): void {
+  /** Records a status just made complete. */
+  #settle(jid: number, now: number): void {
     const t = this.table;
     this.#leaveBatch(jid);
     t.finished[jid] = now;
     t.releaseInputs(jid);
     this.#incomplete--;
     this.#onComplete(jid);
+  }
+
+  /** Frees, or stalls (into `stalled`), the dependents of a job that completed with `code`. */
+  #freeDependents(jid: number, code: Code, stalled: number[]): void {
+    const t = this.table;
     const dependents = t.dependents[jid];
     if (!dependents) return;
     t.dependents[jid] = undefined;
@@ -382,12 +403,20 @@ export class Scheduler {
   }
 
   #leaveBatch(jid: number): void {
-    const batch = this.#running.get(jid);
-    if (!batch) return;
-    this.#running.delete(jid);
-    const waits = this.#waits.get(jid);
+    const t = this.table;
+    const batchId = t.batch[jid]!;
+    if (batchId === 0) return;
+    const batch = this.#batches[batchId]!;
+    t.batch[jid] = 0;
+    this.#dispatched--;
+    // Usually empty: only jobs that start jobs and wait on them have waits.
+    const waits = this.#waits.size === 0 ? undefined : this.#waits.get(jid);
     if (waits !== undefined) this.#waits.delete(jid);
     this.#units.memberLeft(batch, waits ?? 0);
+    if (batch.open === 0) {
+      this.#batches[batchId] = undefined;
+      this.#freeBatchIds.push(batchId);
+    }
   }
 }
 

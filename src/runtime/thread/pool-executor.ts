@@ -14,6 +14,7 @@ import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
 import { threadFunction } from '../../wire/function-wire.js';
+import { BatchesInFlight } from '../batches-in-flight.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
@@ -70,9 +71,7 @@ export class PoolExecutor implements Executor {
   readonly #service: JobRequests;
   readonly #plan: ResourcePlan;
   readonly #pools = new Map<string, ProfilePool>();
-  readonly #inFlight = new Map<number, InFlight>();
-  /** The same batches, each once. */
-  readonly #batches = new Set<InFlight>();
+  readonly #inFlight = new BatchesInFlight<InFlight>();
   readonly #children = new JobChildReaper();
   #closed = false;
 
@@ -91,8 +90,7 @@ export class PoolExecutor implements Executor {
     const slot = pool.freeSlots.pop()!;
     Atomics.store(pool.progress, slot, 0);
     const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set(), told: 0 };
-    for (const jid of spec.jids) this.#inFlight.set(jid, batch);
-    this.#batches.add(batch);
+    this.#inFlight.add(batch);
     const task: BatchTask = { batch: toWire(spec, threadFunction(spec.fn)), slot };
     pool.piscina.run(task, { signal: batch.abort.signal }).then(
       (report: OutcomeReport) => this.#onReport(batch, report),
@@ -106,7 +104,7 @@ export class PoolExecutor implements Executor {
    * reports, is told with the batch's first start (its own comes with its outcome).
    */
   startedJobs(visit: (jid: number, at: number) => void): void {
-    for (const batch of this.#batches) {
+    for (const batch of this.#inFlight) {
       const { progress, starts } = batch.pool;
       const reached = Atomics.load(progress, batch.slot);
       if (reached <= batch.told) continue;
@@ -117,7 +115,7 @@ export class PoolExecutor implements Executor {
   }
 
   stop(jid: number): void {
-    const batch = this.#inFlight.get(jid);
+    const batch = this.#inFlight.holding(jid);
     if (!batch) return;
     batch.stopped.add(jid);
     batch.abort.abort();
@@ -176,14 +174,13 @@ export class PoolExecutor implements Executor {
 
   #recordChild({ nimbusChild, jid, recorded }: ChildAnnouncement): void {
     // A child of a job whose batch already ended was ended by its thread.
-    if (this.#inFlight.has(jid)) this.#children.track(jid, nimbusChild);
+    if (this.#inFlight.holding(jid)) this.#children.track(jid, nimbusChild);
     Atomics.store(recorded, 0, 1);
     Atomics.notify(recorded, 0);
   }
 
   #release(batch: InFlight): void {
-    for (const jid of batch.batch.jids) this.#inFlight.delete(jid);
-    this.#batches.delete(batch);
+    this.#inFlight.delete(batch);
     batch.pool.freeSlots.push(batch.slot);
   }
 
@@ -216,7 +213,7 @@ export class PoolExecutor implements Executor {
       if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
       else if (isChildAnnouncement(message)) this.#recordChild(message);
       else if (isRetiringReport(message)) {
-        const batch = this.#inFlight.get(message.nimbusRetiring);
+        const batch = this.#inFlight.holding(message.nimbusRetiring);
         if (batch) batch.retiring = message.report;
       }
     });

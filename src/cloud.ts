@@ -132,8 +132,7 @@ export class Cloud {
     if (count === 0) return [];
     const argsList = new Array<Packed>(count);
     for (let i = 0; i < count; i++) {
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type
-      const packed = packArguments(columns.map((column) => column[i]));
+      const packed = packArguments(argumentsAt(columns, i));
       if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
     }
@@ -356,4 +355,11 @@ function windowAhead(order: readonly number[], next: number, ready: ReadonlyMap<
     if (!ready.has(order[i]!)) window.add(order[i]!);
   }
   return [...window];
+}
+
+/** Map item i's arguments, one from each column (undefined past a shorter one's end). */
+function argumentsAt(columns: readonly (readonly unknown[])[], i: number): unknown[] {
+  // The common map over one iterable makes its argument list without a closure per item.
+  if (columns.length === 1) return [columns[0]![i]];
+  return columns.map((column) => column[i]);
 }

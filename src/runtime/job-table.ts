@@ -36,7 +36,21 @@ export const Flag = {
   Restartable: 2,
   /** Travels in a batch of its own: it was in a batch that died without telling which job killed it. */
   RunAlone: 4,
+  /** Its function and arguments were dropped (it completed): what it held of its function is given back. */
+  InputsReleased: 8,
 } as const;
+
+/**
+ * A function the jobs of a submission share. Jobs name it by index (`fnIndex`), so a map of a
+ * million jobs writes one number per job where it wrote two references; the function itself is
+ * dropped once no job may still run it (`holders` at 0), its name is kept for `info`.
+ */
+interface FunctionEntry {
+  fn: ShippedFunction | undefined;
+  readonly name: string;
+  /** Jobs that may still run it: accepted, not yet released. */
+  holders: number;
+}
 
 export class JobTable {
   /** The last jid handed out; jids start at 1 and only increase. */
@@ -64,10 +78,13 @@ export class JobTable {
   finished = new Float64Array(INITIAL_CAPACITY); // epoch ms, 0 = not yet
   cputime = new Float64Array(INITIAL_CAPACITY); // ms, NaN = unknown
   memory = new Float64Array(INITIAL_CAPACITY); // bytes, NaN = unknown
+  /** The job's entry in #functions; 0 = none. */
+  fnIndex = new Uint32Array(INITIAL_CAPACITY);
+
+  /** Functions by index; index 0 is no function. */
+  readonly #functions: (FunctionEntry | undefined)[] = [undefined];
 
   // Columns of references. Most stay holes: only jobs that have one get an entry.
-  fn: (ShippedFunction | undefined)[] = [];
-  fnName: (string | undefined)[] = [];
   args: Packed[] = [];
   value: Packed[] = [];
   error: (RemoteError | undefined)[] = [];
@@ -99,14 +116,36 @@ export class JobTable {
     return code === Code.Processing && this.started[jid] === 0 ? 'queued' : STATUS_OF_CODE[code]!;
   }
 
+  /** Gives the jobs `first` to `end - 1` the function `fn`. */
+  setFunction(first: number, end: number, fn: ShippedFunction): void {
+    // Jobs submitted one by one (call in a loop) share one entry while it is live.
+    let index = this.#functions.length - 1;
+    if (this.#functions[index]?.fn !== fn) index = this.#functions.push({ fn, name: fn.name, holders: 0 }) - 1;
+    this.#functions[index]!.holders += end - first;
+    this.fnIndex.fill(index, first, end);
+  }
+
+  /** The job's function, until it completed. */
+  fnOf(jid: number): ShippedFunction | undefined {
+    return (this.flags[jid]! & Flag.InputsReleased) === 0 ? this.#functions[this.fnIndex[jid]!]?.fn : undefined;
+  }
+
+  /** The name of the job's function, as long as the job is known. */
+  fnNameOf(jid: number): string | undefined {
+    return this.#functions[this.fnIndex[jid]!]?.name;
+  }
+
   typeOf(jid: number): ResourceType {
     return RESOURCE_TYPES[this.typeIndex[jid]!]!;
   }
 
   /** Drops what a complete job no longer needs to run. */
   releaseInputs(jid: number): void {
-    this.fn[jid] = undefined;
     this.args[jid] = undefined;
+    if ((this.flags[jid]! & Flag.InputsReleased) !== 0) return;
+    this.flags[jid]! |= Flag.InputsReleased;
+    const entry = this.#functions[this.fnIndex[jid]!];
+    if (entry && --entry.holders === 0) entry.fn = undefined;
   }
 
   /** Forgets a job: afterwards it is unknown. */
@@ -118,7 +157,7 @@ export class JobTable {
     this.stdout[jid] = undefined;
     this.stderr[jid] = undefined;
     this.label[jid] = undefined;
-    this.fnName[jid] = undefined;
+    this.fnIndex[jid] = 0;
     this.dependsOn[jid] = undefined;
     this.dependents[jid] = undefined;
   }
@@ -142,6 +181,7 @@ export class JobTable {
     this.finished = grown(this.finished, capacity);
     this.cputime = grown(this.cputime, capacity);
     this.memory = grown(this.memory, capacity);
+    this.fnIndex = grown(this.fnIndex, capacity);
   }
 }
 

@@ -260,7 +260,7 @@ export class Runtime implements HostRuntime {
   /** A job's record as it is now, with its result and, while it may still run, its inputs. */
   recordOf(jid: number): JobRecord {
     const t = this.#table;
-    const fn = t.fn[jid];
+    const fn = t.fnOf(jid);
     return {
       info: this.#infoOf(jid),
       value: t.value[jid],
@@ -352,7 +352,7 @@ export class Runtime implements HostRuntime {
     for (const batch of batches) {
       const first = batch.jids[0]!;
       const spec: BatchSpec = {
-        fn: t.fn[first]!,
+        fn: t.fnOf(first)!,
         type: batch.type,
         cores: batch.cores,
         jids: batch.jids,

@@ -122,27 +122,28 @@ export class Scheduler {
    */
   accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): void {
     const t = this.table;
-    const typeIndex = RESOURCE_TYPES.indexOf(options.type);
+    const end = first + argsList.length;
     const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) | (options.restartable ? Flag.Restartable : 0);
-    const depth = parent === undefined ? 0 : Math.min(255, t.depth[parent]! + 1);
+    // What every job of the submission shares fills its columns at once: a map of a million
+    // jobs costs a few fills, not a million writes to each column.
+    t.depth.fill(parent === undefined ? 0 : Math.min(255, t.depth[parent]! + 1), first, end);
+    t.typeIndex.fill(RESOURCE_TYPES.indexOf(options.type), first, end);
+    t.flags.fill(flags, first, end);
+    t.cores.fill(options.cores, first, end);
+    t.priority.fill(options.priority, first, end);
+    t.maxRuntime.fill(options.maxRuntime ?? 0, first, end);
+    t.created.fill(now, first, end);
+    t.cputime.fill(NaN, first, end);
+    t.memory.fill(NaN, first, end);
+    t.setFunction(first, end, fn);
     this.#incomplete += argsList.length;
-    for (let i = 0; i < argsList.length; i++) {
-      const jid = first + i;
-      t.depth[jid] = depth;
-      t.typeIndex[jid] = typeIndex;
-      t.flags[jid] = flags;
-      t.cores[jid] = options.cores;
-      t.priority[jid] = options.priority;
-      t.maxRuntime[jid] = options.maxRuntime ?? 0;
-      t.created[jid] = now;
-      t.cputime[jid] = NaN;
-      t.memory[jid] = NaN;
-      t.fn[jid] = fn;
-      t.fnName[jid] = fn.name;
-      t.args[jid] = argsList[i];
-      if (options.label !== undefined) t.label[jid] = options.label;
-      if (options.dependsOn.length > 0) this.#linkDependencies(jid, options.dependsOn, now);
-      else this.#enqueue(jid);
+    const args = t.args;
+    for (let i = 0; i < argsList.length; i++) args[first + i] = argsList[i];
+    if (options.label !== undefined) for (let jid = first; jid < end; jid++) t.label[jid] = options.label;
+    if (options.dependsOn.length === 0) {
+      for (let jid = first; jid < end; jid++) this.#enqueue(jid);
+    } else {
+      for (let jid = first; jid < end; jid++) this.#linkDependencies(jid, options.dependsOn, now);
     }
   }
 
@@ -202,7 +203,7 @@ export class Scheduler {
       t.memory[jid] = report.memory[i]!;
       if (report.stdout[i]) t.stdout[jid] = report.stdout[i];
       if (report.stderr[i]) t.stderr[jid] = report.stderr[i];
-      runs.add(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
+      runs.add(t.fnOf(jid)!.id, report.finished[i]! - report.started[i]!);
       const error = report.errors[i];
       if (error === undefined) {
         t.value[jid] = report.values[i];
@@ -328,7 +329,7 @@ export class Scheduler {
 
   /** Whether jobs after `jid`, the next job, may start while it does not fit (backfill.ts). */
   #mayPass(jid: number, computeUnits: number, now: number): boolean {
-    const expectedMs = this.#durations.meanOf(this.table.fn[jid]!.id);
+    const expectedMs = this.#durations.meanOf(this.table.fnOf(jid)!.id);
     return this.#backfill.mayPass(jid, now, expectedMs, computeUnits <= this.#units.capacity);
   }
 
@@ -341,11 +342,11 @@ export class Scheduler {
     const jids = [first];
     const travelsAlone = (jid: number) => t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
     if (!travelsAlone(first)) {
-      const fn = t.fn[first]!;
+      const fn = t.fnOf(first)!;
       const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
       const size = batchSize(this.#durations.meanOf(fn.id), queue.size + 1, slots);
       for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
-        if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || travelsAlone(next)) break;
+        if ((t.fnIndex[next] !== t.fnIndex[first] && t.fnOf(next) !== fn) || t.cores[next] !== t.cores[first] || travelsAlone(next)) break;
         jids.push(queue.shift()!);
       }
     }

@@ -15,6 +15,7 @@ import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
 import { threadFunction } from '../../wire/function-wire.js';
 import { BatchesInFlight } from '../batches-in-flight.js';
+import { BatchAbort } from './batch-abort.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
@@ -48,7 +49,7 @@ interface InFlight {
   readonly batch: BatchSpec;
   readonly pool: ProfilePool;
   readonly slot: number;
-  readonly abort: AbortController;
+  readonly abort: BatchAbort;
   /** The jobs `stop` was asked for: they are complete already and must not be reported. */
   readonly stopped: Set<number>;
   /** How many of its jobs startedJobs told of: the first ones. */
@@ -89,10 +90,10 @@ export class PoolExecutor implements Executor {
     const pool = this.#poolFor(spec);
     const slot = pool.freeSlots.pop()!;
     Atomics.store(pool.progress, slot, 0);
-    const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set(), told: 0 };
+    const batch: InFlight = { batch: spec, pool, slot, abort: new BatchAbort(), stopped: new Set(), told: 0 };
     this.#inFlight.add(batch);
     const task: BatchTask = { batch: toWire(spec, threadFunction(spec.fn)), slot };
-    pool.piscina.run(task, { signal: batch.abort.signal }).then(
+    pool.piscina.run(task, { signal: batch.abort }).then(
       (report: OutcomeReport) => this.#onReport(batch, report),
       (error: unknown) => this.#onBatchCut(batch, error),
     );

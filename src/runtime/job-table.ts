@@ -84,9 +84,11 @@ export class JobTable {
   /** Functions by index; index 0 is no function. */
   readonly #functions: (FunctionEntry | undefined)[] = [undefined];
 
-  // Columns of references. Most stay holes: only jobs that have one get an entry.
-  args: Packed[] = [];
-  value: Packed[] = [];
+  // Columns of references. Every job has arguments and a value: those two are sized with the
+  // table (writing by index into a sized array costs a fraction of growing it one job at a time).
+  // The others mostly stay holes: only jobs that have one get an entry.
+  args: Packed[] = sizedColumn(INITIAL_CAPACITY);
+  value: Packed[] = sizedColumn(INITIAL_CAPACITY);
   error: (RemoteError | undefined)[] = [];
   stdout: (string | undefined)[] = [];
   stderr: (string | undefined)[] = [];
@@ -182,7 +184,16 @@ export class JobTable {
     this.cputime = grown(this.cputime, capacity);
     this.memory = grown(this.memory, capacity);
     this.fnIndex = grown(this.fnIndex, capacity);
+    this.args.length = capacity;
+    this.value.length = capacity;
   }
+}
+
+/** A column of references with room for `capacity` jobs, every slot a hole. */
+function sizedColumn(capacity: number): Packed[] {
+  const column: Packed[] = [];
+  column.length = capacity;
+  return column;
 }
 
 type TypedArray = Uint8Array | Uint32Array | Int32Array | Float64Array;

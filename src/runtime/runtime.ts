@@ -321,7 +321,8 @@ export class Runtime implements HostRuntime {
   }
 
   #assertKnown(jids: readonly number[]): void {
-    for (const jid of jids) if (!this.#table.exists(jid)) throw errors.unknownJid(jid);
+    // Indexed: a for-of over a million jids allocates an iterator result per jid until optimised.
+    for (let i = 0; i < jids.length; i++) if (!this.#table.exists(jids[i]!)) throw errors.unknownJid(jids[i]!);
   }
 
   *#unfinishedJids(): Iterable<number> {

@@ -339,21 +339,27 @@ export class Scheduler {
     const first = queue.shift()!;
     const type = t.typeOf(first);
     const computeUnits = this.#costOf(type, t.cores[first]!);
-    const jids = [first];
+    let jids = [first];
     const travelsAlone = (jid: number) => t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
     if (!travelsAlone(first)) {
       const fn = t.fnOf(first)!;
       const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
       const size = batchSize(this.#durations.meanOf(fn.id), queue.size + 1, slots);
-      for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
+      // Sized once and trimmed: pushing a thousand jids would copy the list each time it grows.
+      jids = new Array<number>(size);
+      jids[0] = first;
+      let count = 1;
+      for (let next = queue.peek(); count < size && next !== undefined; next = queue.peek()) {
         if ((t.fnIndex[next] !== t.fnIndex[first] && t.fnOf(next) !== fn) || t.cores[next] !== t.cores[first] || travelsAlone(next)) break;
-        jids.push(queue.shift()!);
+        jids[count++] = queue.shift()!;
       }
+      jids.length = count;
     }
     const batchId = this.#freeBatchIds.pop() ?? this.#batches.length;
     this.#batches[batchId] = this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length);
     this.#dispatched += jids.length;
-    for (const jid of jids) {
+    for (let i = 0; i < jids.length; i++) {
+      const jid = jids[i]!;
       move(t.status, jid, Code.Processing);
       t.attempts[jid]!++;
       t.batch[jid] = batchId;

@@ -37,7 +37,14 @@ export async function run({ quick, cloudConfig }) {
 
   const rows = MODES.map((mode) => {
     const m = measured[mode];
-    return [mode, show.micros(m.threadUs), show.micros(m.activeUs), mode === 'process' ? show.micros(m.processUs) : '-', show.millis(m.ms), show.jobsPerSecond(items / (m.ms / 1000))];
+    return [
+      mode,
+      show.micros(m.threadUs),
+      show.micros(m.activeUs),
+      mode === 'process' ? show.micros(m.processUs) : '-',
+      show.millis(m.ms),
+      show.jobsPerSecond(items / (m.ms / 1000)),
+    ];
   });
   return {
     config: { items, warmUpItems: WARM_UP_ITEMS, rounds: ROUNDS },

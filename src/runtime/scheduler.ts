@@ -346,7 +346,7 @@ export class Scheduler {
       const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
       const size = batchSize(this.#durations.meanOf(fn.id), queue.size + 1, slots);
       // Sized once and trimmed: pushing a thousand jids would copy the list each time it grows.
-      jids = new Array<number>(size);
+      if (size > 1) jids = new Array<number>(size);
       jids[0] = first;
       let count = 1;
       for (let next = queue.peek(); count < size && next !== undefined; next = queue.peek()) {

@@ -132,12 +132,16 @@ export class Cloud {
     if (count === 0) return [];
     const argsList = new Array<Packed>(count);
     for (let i = 0; i < count; i++) {
-      const packed = packArguments(argumentsAt(columns, i));
-      if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
+      const args = argumentsAt(columns, i);
+      const packed = packArguments(args);
+      // A list of primitives travels as it is: only another answer can be a refusal.
+      if (packed !== args && isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
     }
     const first = await (await this.#service()).submit({ fn: shipped, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
-    return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<R>>);
+    const jids = new Array<Jid<JobValue<R>>>(count);
+    for (let i = 0; i < count; i++) jids[i] = first + i;
+    return jids;
   }
 
   status(jid: Jid): Promise<JobStatus>;

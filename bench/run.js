@@ -17,6 +17,7 @@ import * as dependencies from './dependencies.js';
 import * as homeMap from './home-map.js';
 import { table } from './format.js';
 import * as latency from './latency.js';
+import * as mainThreadCost from './main-thread-cost.js';
 import * as memory from './memory.js';
 import * as redisCpuBound from './redis-cpu-bound.js';
 import * as redisLatency from './redis-latency.js';
@@ -28,6 +29,7 @@ import * as workerStart from './worker-start.js';
 
 const SCENARIOS = [
   trivialMap,
+  mainThreadCost,
   latency,
   cpuBound,
   scaling,

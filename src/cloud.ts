@@ -156,13 +156,16 @@ export class Cloud {
     if (count === 0) return [];
     const argsList = new Array<Packed>(count);
     for (let i = 0; i < count; i++) {
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type
-      const packed = packArguments(columns.map((column) => column[i]));
-      if (isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
+      const args = argumentsAt(columns, i);
+      const packed = packArguments(args);
+      // A list of primitives travels as it is: only another answer can be a refusal.
+      if (packed !== args && isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
       argsList[i] = packed;
     }
     const first = await this.#submit(shipped, argsList);
-    return Array.from({ length: count }, (_, i) => (first + i) as Jid<JobValue<R>>);
+    const jids = new Array<Jid<JobValue<R>>>(count);
+    for (let i = 0; i < count; i++) jids[i] = first + i;
+    return jids;
   }
 
   status(jid: Jid): Promise<JobStatus>;
@@ -384,4 +387,11 @@ function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Parti
   const picked: Partial<Record<JobInfoField, unknown>> = {};
   for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
+}
+
+/** Map item i's arguments, one from each column (undefined past a shorter one's end). */
+function argumentsAt(columns: readonly (readonly unknown[])[], i: number): unknown[] {
+  // The common map over one iterable makes its argument list without a closure per item.
+  if (columns.length === 1) return [columns[0]![i]];
+  return columns.map((column) => column[i]);
 }

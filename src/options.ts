@@ -207,13 +207,22 @@ export function checkInfoFields(fields: unknown): JobInfoField[] | undefined {
 }
 
 export function checkJid(value: unknown, where: string): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) throw errors.badJid(where, value);
-  return value as number;
+  if (!isJid(value)) throw errors.badJid(where, value);
+  return value;
+}
+
+function isJid(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 1;
 }
 
 /** One jid or a list of them, as the API takes them; remembers which it was. */
 export function checkJids(value: unknown, where: string): { jids: number[]; single: boolean } {
-  if (Array.isArray(value)) return { jids: readList(value, where).map((jid, i) => checkJid(jid, `${where}[${i}]`)), single: false };
+  if (Array.isArray(value)) {
+    const jids = readList(value, where);
+    // Where a bad jid sits is spelled out only for the bad one: a million good jids build no text.
+    for (let i = 0; i < jids.length; i++) if (!isJid(jids[i])) checkJid(jids[i], `${where}[${i}]`);
+    return { jids: jids as number[], single: false };
+  }
   if (typeof value === 'object' && value !== null && Symbol.iterator in value) {
     return checkJids([...(value as Iterable<unknown>)], where);
   }

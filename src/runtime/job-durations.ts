@@ -11,9 +11,39 @@ export class JobDurations {
     return this.#mean.get(fnId);
   }
 
+  /** One observation: a job's duration, or the mean of jobs that ran back to back (DurationRuns). */
   learn(fnId: string, ms: number): void {
     const previous = this.#mean.get(fnId);
     // An exponential moving average: recent jobs weigh most, one outlier does not swing it.
     this.#mean.set(fnId, previous === undefined ? ms : previous * 0.8 + ms * 0.2);
+  }
+}
+
+/**
+ * The durations of one report's jobs, learned a run at a time: consecutive jobs of one function
+ * (a batch's, which ran back to back on one worker) count as one observation, their mean. A
+ * report of a thousand trivial jobs then costs one update of the means, not a thousand.
+ */
+export class DurationRuns {
+  readonly #durations: JobDurations;
+  #fnId: string | undefined;
+  #sum = 0;
+  #count = 0;
+
+  constructor(durations: JobDurations) {
+    this.#durations = durations;
+  }
+
+  add(fnId: string, ms: number): void {
+    if (fnId !== this.#fnId) this.end();
+    this.#fnId = fnId;
+    this.#sum += ms;
+    this.#count++;
+  }
+
+  /** Learns the run in progress, if any. */
+  end(): void {
+    if (this.#fnId !== undefined && this.#count > 0) this.#durations.learn(this.#fnId, this.#sum / this.#count);
+    this.#sum = this.#count = 0;
   }
 }

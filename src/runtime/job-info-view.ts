@@ -16,7 +16,7 @@ export function jobInfoOf(t: JobTable, jid: number, memoryLimitOf: (type: Resour
     cores: t.cores[jid]!,
     priority: t.priority[jid]!,
     label: t.label[jid],
-    fn: t.fnName[jid] ?? '',
+    fn: t.fnNameOf(jid) ?? '',
     created: t.created[jid]!,
     started,
     finished,

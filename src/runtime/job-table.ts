@@ -39,7 +39,21 @@ export const Flag = {
   RunAlone: 4,
   /** Its function returned a generator: its stream is its yields (job-streams.ts). */
   Generator: 8,
+  /** Its function and arguments were dropped (it completed): what it held of its function is given back. */
+  InputsReleased: 16,
 } as const;
+
+/**
+ * A function the jobs of a submission share. Jobs name it by index (`fnIndex`), so a map of a
+ * million jobs writes one number per job where it wrote two references; the function itself is
+ * dropped once no job may still run it (`holders` at 0), its name is kept for `info`.
+ */
+interface FunctionEntry {
+  fn: ShippedFunction | undefined;
+  readonly name: string;
+  /** Jobs that may still run it: accepted, not yet released. */
+  holders: number;
+}
 
 export class JobTable {
   /** The last jid handed out; jids start at 1 and only increase. */
@@ -58,6 +72,8 @@ export class JobTable {
   cores = new Uint32Array(INITIAL_CAPACITY);
   /** Dependencies that must still complete before the job may run. */
   pendingDependencies = new Int32Array(INITIAL_CAPACITY);
+  /** The scheduler's id of the dispatched batch that holds the job; 0 while it holds none. */
+  batch = new Uint32Array(INITIAL_CAPACITY);
   priority = new Float64Array(INITIAL_CAPACITY);
   maxRuntime = new Float64Array(INITIAL_CAPACITY); // ms, 0 = none
   created = new Float64Array(INITIAL_CAPACITY); // epoch ms
@@ -67,12 +83,17 @@ export class JobTable {
   memory = new Float64Array(INITIAL_CAPACITY); // bytes, NaN = unknown
   /** Times the job ran again after an error (its retry policy's count); restarts are not counted. */
   retried = new Uint32Array(INITIAL_CAPACITY);
+  /** The job's entry in #functions; 0 = none. */
+  fnIndex = new Uint32Array(INITIAL_CAPACITY);
 
-  // Columns of references. Most stay holes: only jobs that have one get an entry.
-  fn: (ShippedFunction | undefined)[] = [];
-  fnName: (string | undefined)[] = [];
-  args: Packed[] = [];
-  value: Packed[] = [];
+  /** Functions by index; index 0 is no function. */
+  readonly #functions: (FunctionEntry | undefined)[] = [undefined];
+
+  // Columns of references. Every job has arguments and a value: those two are sized with the
+  // table (writing by index into a sized array costs a fraction of growing it one job at a time).
+  // The others mostly stay holes: only jobs that have one get an entry.
+  args: Packed[] = sizedColumn(INITIAL_CAPACITY);
+  value: Packed[] = sizedColumn(INITIAL_CAPACITY);
   error: (RemoteError | undefined)[] = [];
   stdout: (string | undefined)[] = [];
   stderr: (string | undefined)[] = [];
@@ -105,16 +126,38 @@ export class JobTable {
     return code === Code.Processing && this.started[jid] === 0 ? 'queued' : STATUS_OF_CODE[code]!;
   }
 
+  /** Gives the jobs `first` to `end - 1` the function `fn`. */
+  setFunction(first: number, end: number, fn: ShippedFunction): void {
+    // Jobs submitted one by one (call in a loop) share one entry while it is live.
+    let index = this.#functions.length - 1;
+    if (this.#functions[index]?.fn !== fn) index = this.#functions.push({ fn, name: fn.name, holders: 0 }) - 1;
+    this.#functions[index]!.holders += end - first;
+    this.fnIndex.fill(index, first, end);
+  }
+
+  /** The job's function, until it completed. */
+  fnOf(jid: number): ShippedFunction | undefined {
+    return (this.flags[jid]! & Flag.InputsReleased) === 0 ? this.#functions[this.fnIndex[jid]!]?.fn : undefined;
+  }
+
+  /** The name of the job's function, as long as the job is known. */
+  fnNameOf(jid: number): string | undefined {
+    return this.#functions[this.fnIndex[jid]!]?.name;
+  }
+
   typeOf(jid: number): ResourceType {
     return RESOURCE_TYPES[this.typeIndex[jid]!]!;
   }
 
   /** Drops what a complete job no longer needs to run. */
   releaseInputs(jid: number): void {
-    this.fn[jid] = undefined;
     this.args[jid] = undefined;
     this.retry[jid] = undefined;
     this.env[jid] = undefined;
+    if ((this.flags[jid]! & Flag.InputsReleased) !== 0) return;
+    this.flags[jid]! |= Flag.InputsReleased;
+    const entry = this.#functions[this.fnIndex[jid]!];
+    if (entry && --entry.holders === 0) entry.fn = undefined;
   }
 
   /** Forgets a job: afterwards it is unknown. */
@@ -126,7 +169,7 @@ export class JobTable {
     this.stdout[jid] = undefined;
     this.stderr[jid] = undefined;
     this.label[jid] = undefined;
-    this.fnName[jid] = undefined;
+    this.fnIndex[jid] = 0;
     this.dependsOn[jid] = undefined;
     this.dependents[jid] = undefined;
   }
@@ -142,6 +185,7 @@ export class JobTable {
     this.depth = grown(this.depth, capacity);
     this.cores = grown(this.cores, capacity);
     this.pendingDependencies = grown(this.pendingDependencies, capacity);
+    this.batch = grown(this.batch, capacity);
     this.priority = grown(this.priority, capacity);
     this.maxRuntime = grown(this.maxRuntime, capacity);
     this.created = grown(this.created, capacity);
@@ -150,7 +194,17 @@ export class JobTable {
     this.cputime = grown(this.cputime, capacity);
     this.memory = grown(this.memory, capacity);
     this.retried = grown(this.retried, capacity);
+    this.fnIndex = grown(this.fnIndex, capacity);
+    this.args.length = capacity;
+    this.value.length = capacity;
   }
+}
+
+/** A column of references with room for `capacity` jobs, every slot a hole. */
+function sizedColumn(capacity: number): Packed[] {
+  const column: Packed[] = [];
+  column.length = capacity;
+  return column;
 }
 
 type TypedArray = Uint8Array | Uint32Array | Int32Array | Float64Array;

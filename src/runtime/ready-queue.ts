@@ -9,31 +9,40 @@
 
 class Fifo {
   #items: number[] = [];
-  /** Only items from #head onward are live: shifting moves the head instead of the array. */
+  /** Only items from #head up to #tail are live: shifting moves the head instead of the array. */
   #head = 0;
+  #tail = 0;
 
   get size(): number {
-    return this.#items.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   push(jid: number): void {
-    this.#items.push(jid);
+    // Grown in doubling steps by its length: a map queues a million jobs here, and writes by
+    // index into a sized array cost a fraction of pushes that grow it a little at a time.
+    if (this.#tail === this.#items.length) this.#items.length = Math.max(MIN_FIFO_ROOM, 2 * this.#items.length);
+    this.#items[this.#tail++] = jid;
   }
 
   peek(): number | undefined {
-    return this.#items[this.#head];
+    return this.#head < this.#tail ? this.#items[this.#head] : undefined;
   }
 
   shift(): number | undefined {
+    if (this.#head === this.#tail) return undefined;
     const jid = this.#items[this.#head++];
     // Compact once the dead prefix is half the array: keeps shifts amortised O(1) and memory bounded.
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
+    if (this.#head > 1024 && this.#head * 2 > this.#tail) {
+      this.#items = this.#items.slice(this.#head, this.#tail);
+      this.#tail -= this.#head;
       this.#head = 0;
     }
     return jid;
   }
 }
+
+/** The room a FIFO starts with, in jobs. */
+const MIN_FIFO_ROOM = 16;
 
 interface Lane {
   readonly priority: number;

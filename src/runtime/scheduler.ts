@@ -16,7 +16,7 @@ import type { ResolvedJobOptions } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { Backfill } from './backfill.js';
 import { batchSize } from './batch-size.js';
-import { JobDurations } from './job-durations.js';
+import { DurationRuns, JobDurations } from './job-durations.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { ReadyQueue } from './ready-queue.js';
 import { retryDelayOf, shouldRetry } from './retry-policy.js';
@@ -54,8 +54,15 @@ export class Scheduler {
   readonly table: JobTable;
   #incomplete = 0;
   readonly #queues: ReadyQueue[];
-  /** The batch of every dispatched job. */
-  readonly #running = new Map<number, RunningBatch>();
+  /**
+   * The dispatched batches by id (a job's `table.batch`); ids of ended batches are reused, so the
+   * array stays as long as the most batches ever running at once. A column and an array instead of
+   * a map from every dispatched jid: dispatching and completing a job touch no hash table.
+   */
+  readonly #batches: (RunningBatch | undefined)[] = [undefined];
+  readonly #freeBatchIds: number[] = [];
+  /** Jobs dispatched and not accounted for yet. */
+  #dispatched = 0;
   /** Waits in progress per dispatched job (a job may wait on several things at once). */
   readonly #waits = new Map<number, number>();
   readonly #durations = new JobDurations();
@@ -112,7 +119,7 @@ export class Scheduler {
 
   /** Jobs dispatched and not accounted for yet (started or not). */
   get dispatched(): number {
-    return this.#running.size;
+    return this.#dispatched;
   }
 
   /**
@@ -121,28 +128,30 @@ export class Scheduler {
    */
   accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): void {
     const t = this.table;
-    const typeIndex = RESOURCE_TYPES.indexOf(options.type);
+    const end = first + argsList.length;
     const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) | (options.restartable ? Flag.Restartable : 0);
-    const depth = parent === undefined ? 0 : Math.min(255, t.depth[parent]! + 1);
+    // What every job of the submission shares fills its columns at once: a map of a million
+    // jobs costs a few fills, not a million writes to each column.
+    t.depth.fill(parent === undefined ? 0 : Math.min(255, t.depth[parent]! + 1), first, end);
+    t.typeIndex.fill(RESOURCE_TYPES.indexOf(options.type), first, end);
+    t.flags.fill(flags, first, end);
+    t.cores.fill(options.cores, first, end);
+    t.priority.fill(options.priority, first, end);
+    t.maxRuntime.fill(options.maxRuntime ?? 0, first, end);
+    t.created.fill(now, first, end);
+    t.cputime.fill(NaN, first, end);
+    t.memory.fill(NaN, first, end);
+    t.setFunction(first, end, fn);
     this.#incomplete += argsList.length;
-    for (let i = 0; i < argsList.length; i++) {
-      const jid = first + i;
-      t.depth[jid] = depth;
-      t.typeIndex[jid] = typeIndex;
-      t.flags[jid] = flags;
-      t.cores[jid] = options.cores;
-      t.priority[jid] = options.priority;
-      t.maxRuntime[jid] = options.maxRuntime ?? 0;
-      t.created[jid] = now;
-      t.cputime[jid] = NaN;
-      t.memory[jid] = NaN;
-      t.fn[jid] = fn;
-      t.fnName[jid] = fn.name;
-      t.args[jid] = argsList[i];
-      if (options.label !== undefined) t.label[jid] = options.label;
-      if (options.retry !== undefined) t.retry[jid] = options.retry;
-      if (options.env !== undefined) t.env[jid] = options.env;
-      this.#linkDependencies(jid, options.dependsOn, now);
+    const args = t.args;
+    for (let i = 0; i < argsList.length; i++) args[first + i] = argsList[i];
+    if (options.label !== undefined) for (let jid = first; jid < end; jid++) t.label[jid] = options.label;
+    if (options.retry !== undefined) for (let jid = first; jid < end; jid++) t.retry[jid] = options.retry;
+    if (options.env !== undefined) for (let jid = first; jid < end; jid++) t.env[jid] = options.env;
+    if (options.dependsOn.length === 0) {
+      for (let jid = first; jid < end; jid++) this.#enqueue(jid);
+    } else {
+      for (let jid = first; jid < end; jid++) this.#linkDependencies(jid, options.dependsOn, now);
     }
   }
 
@@ -193,6 +202,7 @@ export class Scheduler {
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
   finished(report: OutcomeReport): void {
     const t = this.table;
+    const runs = new DurationRuns(this.#durations);
     for (let i = 0; i < report.jids.length; i++) {
       const jid = report.jids[i]!;
       if (t.status[jid] !== Code.Processing) continue;
@@ -203,7 +213,7 @@ export class Scheduler {
       t.memory[jid] = report.memory[i]!;
       if (report.stdout[i]) t.stdout[jid] = report.stdout[i];
       if (report.stderr[i]) t.stderr[jid] = report.stderr[i];
-      this.#durations.learn(t.fn[jid]!.id, report.finished[i]! - report.started[i]!);
+      runs.add(t.fnOf(jid)!.id, report.finished[i]! - report.started[i]!);
       if (error === undefined) {
         t.value[jid] = report.values[i];
         this.#complete(jid, Code.Done, report.finished[i]!);
@@ -212,6 +222,7 @@ export class Scheduler {
         this.#complete(jid, Code.Error, report.finished[i]!);
       }
     }
+    runs.end();
   }
 
   /** Ends a dispatched job 'error' from outside it (over maxRuntime, its worker died). */
@@ -278,7 +289,7 @@ export class Scheduler {
 
   /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
   block(jid: number): void {
-    const batch = this.#running.get(jid);
+    const batch = this.#batches[this.table.batch[jid]!];
     if (!batch) return;
     this.#waits.set(jid, (this.#waits.get(jid) ?? 0) + 1);
     this.#units.blocked(batch);
@@ -290,7 +301,7 @@ export class Scheduler {
     if (waits === undefined) return;
     if (waits > 1) this.#waits.set(jid, waits - 1);
     else this.#waits.delete(jid);
-    this.#units.unblocked(this.#running.get(jid)!);
+    this.#units.unblocked(this.#batches[this.table.batch[jid]!]!);
   }
 
   #linkDependencies(jid: number, dependsOn: readonly number[], now: number): void {
@@ -350,7 +361,7 @@ export class Scheduler {
 
   /** Whether jobs after `jid`, the next job, may start while it does not fit (backfill.ts). */
   #mayPass(jid: number, computeUnits: number, now: number): boolean {
-    const expectedMs = this.#durations.meanOf(this.table.fn[jid]!.id);
+    const expectedMs = this.#durations.meanOf(this.table.fnOf(jid)!.id);
     return this.#backfill.mayPass(jid, now, expectedMs, computeUnits <= this.#units.capacity);
   }
 
@@ -360,22 +371,36 @@ export class Scheduler {
     const first = queue.shift()!;
     const type = t.typeOf(first);
     const computeUnits = this.#costOf(type, t.cores[first]!);
-    const jids = [first];
+    let jids = [first];
     const travelsAlone = (jid: number) => t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
     if (!travelsAlone(first)) {
-      const fn = t.fn[first]!;
+      const fn = t.fnOf(first)!;
       const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
       const size = batchSize(this.#durations.meanOf(fn.id), queue.size + 1, slots);
-      for (let next = queue.peek(); jids.length < size && next !== undefined; next = queue.peek()) {
-        if (t.fn[next] !== fn || t.cores[next] !== t.cores[first] || t.env[next] !== t.env[first] || travelsAlone(next)) break;
-        jids.push(queue.shift()!);
+      // Sized once and trimmed: pushing a thousand jids would copy the list each time it grows.
+      if (size > 1) jids = new Array<number>(size);
+      jids[0] = first;
+      let count = 1;
+      for (let next = queue.peek(); count < size && next !== undefined; next = queue.peek()) {
+        if (
+          (t.fnIndex[next] !== t.fnIndex[first] && t.fnOf(next) !== fn) ||
+          t.cores[next] !== t.cores[first] ||
+          t.env[next] !== t.env[first] ||
+          travelsAlone(next)
+        )
+          break;
+        jids[count++] = queue.shift()!;
       }
+      jids.length = count;
     }
-    const batch = this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length);
-    for (const jid of jids) {
+    const batchId = this.#freeBatchIds.pop() ?? this.#batches.length;
+    this.#batches[batchId] = this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length);
+    this.#dispatched += jids.length;
+    for (let i = 0; i < jids.length; i++) {
+      const jid = jids[i]!;
       move(t.status, jid, Code.Processing);
       t.attempts[jid]!++;
-      this.#running.set(jid, batch);
+      t.batch[jid] = batchId;
     }
     this.#backfill.left(jids);
     return { type, cores: t.cores[first]!, jids };
@@ -384,21 +409,30 @@ export class Scheduler {
   /** Completes a job, then every dependent its failure stalls, however long the chain. */
   #complete(jid: number, code: Code, now: number, alreadyMoved = false): void {
     if (!alreadyMoved) move(this.table.status, jid, code);
+    this.#settle(jid, now);
+    // Most jobs have no dependents: no list of stalled jobs is made for them.
+    if (this.table.dependents[jid] === undefined) return;
     const stalled: number[] = [];
-    this.#settle(jid, code, now, stalled);
+    this.#freeDependents(jid, code, stalled);
     for (let next = stalled.pop(); next !== undefined; next = stalled.pop()) {
-      this.#settle(next, Code.Stalled, now, stalled);
+      this.#settle(next, now);
+      this.#freeDependents(next, Code.Stalled, stalled);
     }
   }
 
-  /** Records a status just made complete and frees, or stalls (into `stalled`), its dependents. */
-  #settle(jid: number, code: Code, now: number, stalled: number[]): void {
+  /** Records a status just made complete. */
+  #settle(jid: number, now: number): void {
     const t = this.table;
     this.#leaveBatch(jid);
     t.finished[jid] = now;
     t.releaseInputs(jid);
     this.#incomplete--;
     this.#onComplete(jid);
+  }
+
+  /** Frees, or stalls (into `stalled`), the dependents of a job that completed with `code`. */
+  #freeDependents(jid: number, code: Code, stalled: number[]): void {
+    const t = this.table;
     const dependents = t.dependents[jid];
     if (!dependents) return;
     t.dependents[jid] = undefined;
@@ -414,12 +448,20 @@ export class Scheduler {
   }
 
   #leaveBatch(jid: number): void {
-    const batch = this.#running.get(jid);
-    if (!batch) return;
-    this.#running.delete(jid);
-    const waits = this.#waits.get(jid);
+    const t = this.table;
+    const batchId = t.batch[jid]!;
+    if (batchId === 0) return;
+    const batch = this.#batches[batchId]!;
+    t.batch[jid] = 0;
+    this.#dispatched--;
+    // Usually empty: only jobs that start jobs and wait on them have waits.
+    const waits = this.#waits.size === 0 ? undefined : this.#waits.get(jid);
     if (waits !== undefined) this.#waits.delete(jid);
     this.#units.memberLeft(batch, waits ?? 0);
+    if (batch.open === 0) {
+      this.#batches[batchId] = undefined;
+      this.#freeBatchIds.push(batchId);
+    }
   }
 }
 

@@ -16,14 +16,21 @@ const ALLOWED: Readonly<Record<Code, readonly Code[]>> = {
   [Code.Stalled]: [],
 };
 
+/**
+ * The same table as bits, read on every move of every job: bit `to` of ALLOWED_TO[from] is set
+ * when the move is allowed (a lookup, where `includes` on the table walked a list).
+ */
+const ALLOWED_TO = new Uint8Array(Object.keys(ALLOWED).length);
+for (const from of Object.values(Code)) ALLOWED_TO[from] = ALLOWED[from].reduce<number>((bits, to) => bits | (1 << to), 0);
+
 export function canMove(from: Code, to: Code): boolean {
-  return ALLOWED[from].includes(to);
+  return (ALLOWED_TO[from]! & (1 << to)) !== 0;
 }
 
 /** Moves a status, or throws: an illegal move is a bug in nimbus, never a user's error. */
 export function move(status: Uint8Array, jid: number, to: Code): void {
   const from = status[jid] as Code;
-  if (!canMove(from, to)) {
+  if ((ALLOWED_TO[from]! & (1 << to)) === 0) {
     throw new Error(`nimbus internal error: job ${jid} cannot go from ${STATUS_OF_CODE[from]} to ${STATUS_OF_CODE[to]}`);
   }
   status[jid] = to;

@@ -69,7 +69,10 @@ export interface OutcomeReport {
   cputime: Numbers;
   /** NaN where unknown. */
   memory: Numbers;
-  /** '' where the job printed nothing. */
-  stdout: string[];
-  stderr: string[];
+  /**
+   * What the job printed, at its index; a hole (or '') where it printed nothing. Holes, because a
+   * string per quiet job costs more to serialize and read back than the rest of its outcome.
+   */
+  stdout: (string | undefined)[];
+  stderr: (string | undefined)[];
 }

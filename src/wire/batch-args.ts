@@ -12,19 +12,18 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
   const first = list[0];
   if (!Array.isArray(first)) return { each: list };
   const arity = first.length;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a value of the user's, whatever its type
-  const flat: Primitive[] = new Array(list.length * arity);
+  // One look first, so that the common case (all numbers) goes straight into its Float64Array.
   let numbers = true;
-  for (let i = 0; i < list.length; i++) {
-    const args = list[i];
+  for (const args of list) {
     if (!Array.isArray(args) || args.length !== arity) return { each: list };
-    for (let k = 0; k < arity; k++) {
-      const value = (args as readonly Primitive[])[k];
-      numbers &&= typeof value === 'number';
-      flat[i * arity + k] = value;
-    }
+    for (let k = 0; numbers && k < arity; k++) numbers = typeof (args as readonly Primitive[])[k] === 'number';
   }
-  return { arity, flat: numbers ? Float64Array.from(flat as number[]) : flat };
+  const flat: Primitive[] | Float64Array = numbers ? new Float64Array(list.length * arity) : new Array(list.length * arity);
+  for (let i = 0; i < list.length; i++) {
+    const args = list[i] as readonly Primitive[];
+    for (let k = 0; k < arity; k++) flat[i * arity + k] = args[k];
+  }
+  return { arity, flat };
 }
 
 /** Job i's packed arguments. */

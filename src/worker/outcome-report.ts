@@ -35,6 +35,6 @@ export function appendOutcome(report: ReportBuilder, outcome: JobOutcome): void 
   report.finished.push(outcome.finished);
   report.cputime.push(outcome.cputime ?? NaN);
   report.memory.push(outcome.memory ?? NaN);
-  report.stdout.push(outcome.stdout);
-  report.stderr.push(outcome.stderr);
+  if (outcome.stdout) report.stdout[i] = outcome.stdout;
+  if (outcome.stderr) report.stderr[i] = outcome.stderr;
 }

@@ -9,6 +9,7 @@ import { remoteErrors } from '../../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
+import { BatchesInFlight } from '../batches-in-flight.js';
 import { WorkerProcess, type BatchEnd } from './worker-process.js';
 
 /** How often running processes' memory is read. */
@@ -39,7 +40,7 @@ export class ProcessExecutor implements Executor {
   readonly #service: JobRequests;
   readonly #plan: ResourcePlan;
   readonly #idle = new Map<string, IdleWorker[]>();
-  readonly #running = new Map<number, Running>();
+  readonly #running = new BatchesInFlight<Running>();
   readonly #busy = new Set<WorkerProcess>();
   /** Every process started and not exited yet, busy, idle or being killed: what close waits for. */
   readonly #workers = new Set<WorkerProcess>();
@@ -62,12 +63,11 @@ export class ProcessExecutor implements Executor {
     const profile = `${batch.type}x${batch.cores}`;
     const worker = this.#takeIdle(profile) ?? this.#spawn(batch);
     const running: Running = { batch, worker, stopped: new Set() };
-    for (const jid of batch.jids) this.#running.set(jid, running);
+    this.#running.add(running);
     this.#busy.add(worker);
     this.#watchMemory();
     void worker
       .run(batch, (report) => {
-        for (const jid of report.jids) this.#running.delete(jid);
         // A stopped job is complete already; the scheduler ignores its report.
         if (!this.#closed) this.#events.finished(report);
       })
@@ -80,7 +80,7 @@ export class ProcessExecutor implements Executor {
   }
 
   stop(jid: number): void {
-    const running = this.#running.get(jid);
+    const running = this.#running.holding(jid);
     if (!running) return;
     running.stopped.add(jid);
     running.worker.kill('stop');
@@ -106,7 +106,7 @@ export class ProcessExecutor implements Executor {
 
   #onBatchEnd(running: Running, profile: string, end: BatchEnd): void {
     this.#busy.delete(running.worker);
-    for (const jid of running.batch.jids) this.#running.delete(jid);
+    this.#running.delete(running);
     if (this.#closed) return;
     if (end.kind === 'done') {
       if (this.#unstartedReturns.size > 0) for (const jid of running.batch.jids) this.#unstartedReturns.delete(jid);

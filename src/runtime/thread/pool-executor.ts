@@ -14,6 +14,8 @@ import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
 import { threadFunction } from '../../wire/function-wire.js';
+import { BatchesInFlight } from '../batches-in-flight.js';
+import { BatchAbort } from './batch-abort.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
@@ -47,7 +49,7 @@ interface InFlight {
   readonly batch: BatchSpec;
   readonly pool: ProfilePool;
   readonly slot: number;
-  readonly abort: AbortController;
+  readonly abort: BatchAbort;
   /** The jobs `stop` was asked for: they are complete already and must not be reported. */
   readonly stopped: Set<number>;
   /** How many of its jobs startedJobs told of: the first ones. */
@@ -70,9 +72,7 @@ export class PoolExecutor implements Executor {
   readonly #service: JobRequests;
   readonly #plan: ResourcePlan;
   readonly #pools = new Map<string, ProfilePool>();
-  readonly #inFlight = new Map<number, InFlight>();
-  /** The same batches, each once. */
-  readonly #batches = new Set<InFlight>();
+  readonly #inFlight = new BatchesInFlight<InFlight>();
   readonly #children = new JobChildReaper();
   #closed = false;
 
@@ -90,11 +90,10 @@ export class PoolExecutor implements Executor {
     const pool = this.#poolFor(spec);
     const slot = pool.freeSlots.pop()!;
     Atomics.store(pool.progress, slot, 0);
-    const batch: InFlight = { batch: spec, pool, slot, abort: new AbortController(), stopped: new Set(), told: 0 };
-    for (const jid of spec.jids) this.#inFlight.set(jid, batch);
-    this.#batches.add(batch);
+    const batch: InFlight = { batch: spec, pool, slot, abort: new BatchAbort(), stopped: new Set(), told: 0 };
+    this.#inFlight.add(batch);
     const task: BatchTask = { batch: toWire(spec, threadFunction(spec.fn)), slot };
-    pool.piscina.run(task, { signal: batch.abort.signal }).then(
+    pool.piscina.run(task, { signal: batch.abort }).then(
       (report: OutcomeReport) => this.#onReport(batch, report),
       (error: unknown) => this.#onBatchCut(batch, error),
     );
@@ -106,7 +105,7 @@ export class PoolExecutor implements Executor {
    * reports, is told with the batch's first start (its own comes with its outcome).
    */
   startedJobs(visit: (jid: number, at: number) => void): void {
-    for (const batch of this.#batches) {
+    for (const batch of this.#inFlight) {
       const { progress, starts } = batch.pool;
       const reached = Atomics.load(progress, batch.slot);
       if (reached <= batch.told) continue;
@@ -117,7 +116,7 @@ export class PoolExecutor implements Executor {
   }
 
   stop(jid: number): void {
-    const batch = this.#inFlight.get(jid);
+    const batch = this.#inFlight.holding(jid);
     if (!batch) return;
     batch.stopped.add(jid);
     batch.abort.abort();
@@ -176,14 +175,13 @@ export class PoolExecutor implements Executor {
 
   #recordChild({ nimbusChild, jid, recorded }: ChildAnnouncement): void {
     // A child of a job whose batch already ended was ended by its thread.
-    if (this.#inFlight.has(jid)) this.#children.track(jid, nimbusChild);
+    if (this.#inFlight.holding(jid)) this.#children.track(jid, nimbusChild);
     Atomics.store(recorded, 0, 1);
     Atomics.notify(recorded, 0);
   }
 
   #release(batch: InFlight): void {
-    for (const jid of batch.batch.jids) this.#inFlight.delete(jid);
-    this.#batches.delete(batch);
+    this.#inFlight.delete(batch);
     batch.pool.freeSlots.push(batch.slot);
   }
 
@@ -216,7 +214,7 @@ export class PoolExecutor implements Executor {
       if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
       else if (isChildAnnouncement(message)) this.#recordChild(message);
       else if (isRetiringReport(message)) {
-        const batch = this.#inFlight.get(message.nimbusRetiring);
+        const batch = this.#inFlight.holding(message.nimbusRetiring);
         if (batch) batch.retiring = message.report;
       }
     });

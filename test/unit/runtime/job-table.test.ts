@@ -77,11 +77,11 @@ describe('erase', () => {
     table.value[jid] = 42;
     table.stdout[jid] = 'out';
     table.label[jid] = 'label';
-    table.fnName[jid] = 'fn';
+    table.setFunction(jid, jid + 1, { id: 'f', name: 'fn', root: 0, nodes: [], data: undefined });
     table.dependsOn[jid] = [1];
     table.erase(jid);
     expect(table.exists(jid)).toBe(false);
-    expect([table.value[jid], table.stdout[jid], table.label[jid], table.fnName[jid], table.dependsOn[jid]]).toEqual([
+    expect([table.value[jid], table.stdout[jid], table.label[jid], table.fnNameOf(jid), table.dependsOn[jid]]).toEqual([
       undefined,
       undefined,
       undefined,
@@ -113,11 +113,29 @@ describe('releaseInputs', () => {
   it('drops the function and the arguments, and keeps the result', () => {
     const table = new JobTable();
     const jid = table.allocate(1);
-    table.fn[jid] = { id: 'f', name: 'f', root: 0, nodes: [], data: undefined };
+    table.setFunction(jid, jid + 1, { id: 'f', name: 'f', root: 0, nodes: [], data: undefined });
     table.args[jid] = [1, 2];
     table.value[jid] = 3;
     table.releaseInputs(jid);
-    expect([table.fn[jid], table.args[jid], table.value[jid]]).toEqual([undefined, undefined, 3]);
+    expect([table.fnOf(jid), table.args[jid], table.value[jid]]).toEqual([undefined, undefined, 3]);
+    expect(table.fnNameOf(jid)).toBe('f');
+  });
+
+  it('keeps a function shared by jobs until the last of them is released, and releases each job once', () => {
+    const table = new JobTable();
+    const fn = { id: 'f', name: 'f', root: 0, nodes: [], data: undefined };
+    const first = table.allocate(2);
+    table.setFunction(first, first + 2, fn);
+    table.releaseInputs(first);
+    table.releaseInputs(first);
+    expect([table.fnOf(first), table.fnOf(first + 1)]).toEqual([undefined, fn]);
+    // One more job of the same function, submitted alone while it is live, shares its entry.
+    const next = table.allocate(1);
+    table.setFunction(next, next + 1, fn);
+    table.releaseInputs(first + 1);
+    expect(table.fnOf(next)).toBe(fn);
+    table.releaseInputs(next);
+    expect([table.fnOf(next), table.fnNameOf(next)]).toEqual([undefined, 'f']);
   });
 });
 

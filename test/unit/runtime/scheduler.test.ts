@@ -108,7 +108,7 @@ describe('accepting jobs', () => {
     expect(t.label[jid!]).toBe('train');
     expect(t.maxRuntime[jid!]).toBe(60_000);
     expect(t.created[jid!]).toBe(NOW);
-    expect(t.fnName[jid!]).toBe('train');
+    expect(t.fnNameOf(jid!)).toBe('train');
     expect(t.args[jid!]).toEqual([0]);
   });
 
@@ -714,7 +714,7 @@ describe('finished reports', () => {
     expect(s.status(jid!)).toBe('done');
     expect([t.value[jid!], t.started[jid!], t.finished[jid!], t.cputime[jid!], t.memory[jid!]]).toEqual([3, NOW + 1, NOW + 9, 7, 1024]);
     expect([t.stdout[jid!], t.stderr[jid!]]).toEqual(['out\n', 'err\n']);
-    expect([t.fn[jid!], t.args[jid!]]).toEqual([undefined, undefined]);
+    expect([t.fnOf(jid!), t.args[jid!]]).toEqual([undefined, undefined]);
   });
 
   it('records the error of a job that threw', () => {

@@ -18,6 +18,8 @@ import { Backfill } from './backfill.js';
 import { batchSize } from './batch-size.js';
 import { DurationRuns, JobDurations } from './job-durations.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
+import { freeDependents, linkDependencies } from './dependency-links.js';
+import { DispatchedBatches } from './dispatched-batches.js';
 import { ReadyQueue } from './ready-queue.js';
 import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
@@ -54,17 +56,7 @@ export class Scheduler {
   readonly table: JobTable;
   #incomplete = 0;
   readonly #queues: ReadyQueue[];
-  /**
-   * The dispatched batches by id (a job's `table.batch`); ids of ended batches are reused, so the
-   * array stays as long as the most batches ever running at once. A column and an array instead of
-   * a map from every dispatched jid: dispatching and completing a job touch no hash table.
-   */
-  readonly #batches: (RunningBatch | undefined)[] = [undefined];
-  readonly #freeBatchIds: number[] = [];
-  /** Jobs dispatched and not accounted for yet. */
-  #dispatched = 0;
-  /** Waits in progress per dispatched job (a job may wait on several things at once). */
-  readonly #waits = new Map<number, number>();
+  readonly #batches: DispatchedBatches;
   readonly #durations = new JobDurations();
   readonly #units: UnitLedger;
   readonly #backfill = new Backfill();
@@ -79,6 +71,7 @@ export class Scheduler {
   /** @param onRetry told of each failed job that will run again; by default it is requeued at once */
   constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener, onRetry?: RetryListener) {
     this.table = table;
+    this.#batches = new DispatchedBatches(table);
     this.#units = new UnitLedger(capacity, maxParked);
     this.#costOf = costOf;
     this.#cheapest = Math.min(...RESOURCE_TYPES.map((type) => costOf(type, 1)));
@@ -119,7 +112,7 @@ export class Scheduler {
 
   /** Jobs dispatched and not accounted for yet (started or not). */
   get dispatched(): number {
-    return this.#dispatched;
+    return this.#batches.jobs;
   }
 
   /**
@@ -289,46 +282,24 @@ export class Scheduler {
 
   /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
   block(jid: number): void {
-    const batch = this.#batches[this.table.batch[jid]!];
-    if (!batch) return;
-    this.#waits.set(jid, (this.#waits.get(jid) ?? 0) + 1);
-    this.#units.blocked(batch);
+    const batch = this.#batches.waitBegins(jid);
+    if (batch) this.#units.blocked(batch);
   }
 
   /** The wait is over: the batch takes its compute units again, even past capacity for a moment. */
   unblock(jid: number): void {
-    const waits = this.#waits.get(jid);
-    if (waits === undefined) return;
-    if (waits > 1) this.#waits.set(jid, waits - 1);
-    else this.#waits.delete(jid);
-    this.#units.unblocked(this.#batches[this.table.batch[jid]!]!);
+    const batch = this.#batches.waitEnds(jid);
+    if (batch) this.#units.unblocked(batch);
   }
 
   #linkDependencies(jid: number, dependsOn: readonly number[], now: number): void {
-    const t = this.table;
-    let pending = 0;
-    let failed = false;
-    const ignoreErrors = (t.flags[jid]! & Flag.IgnoreDependencyErrors) !== 0;
-    for (const dependency of dependsOn) {
-      const code = t.status[dependency]!;
-      if (!isCompleteCode(code)) {
-        pending++;
-        (t.dependents[dependency] ??= []).push(jid);
-      } else if (code !== Code.Done && !ignoreErrors) {
-        failed = true;
-      }
-    }
-    if (dependsOn.length > 0) t.dependsOn[jid] = dependsOn.slice();
-    t.pendingDependencies[jid] = pending;
-    if (failed) {
-      move(t.status, jid, Code.Stalled);
-      this.#complete(jid, Code.Stalled, now, true);
-    } else if (pending > 0) {
-      move(t.status, jid, Code.Waiting);
-    } else {
-      this.#enqueue(jid);
-    }
+    const outcome = linkDependencies(this.table, jid, dependsOn);
+    if (outcome === 'ready') return this.#enqueue(jid);
+    move(this.table.status, jid, outcome === 'stalled' ? Code.Stalled : Code.Waiting);
+    if (outcome === 'stalled') this.#complete(jid, Code.Stalled, now, true);
   }
+
+  readonly #enqueueReady = (jid: number): void => this.#enqueue(jid);
 
   #enqueue(jid: number): void {
     const t = this.table;
@@ -393,14 +364,11 @@ export class Scheduler {
       }
       jids.length = count;
     }
-    const batchId = this.#freeBatchIds.pop() ?? this.#batches.length;
-    this.#batches[batchId] = this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length);
-    this.#dispatched += jids.length;
+    this.#batches.add(this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length), jids);
     for (let i = 0; i < jids.length; i++) {
       const jid = jids[i]!;
       move(t.status, jid, Code.Processing);
       t.attempts[jid]!++;
-      t.batch[jid] = batchId;
     }
     this.#backfill.left(jids);
     return { type, cores: t.cores[first]!, jids };
@@ -413,10 +381,10 @@ export class Scheduler {
     // Most jobs have no dependents: no list of stalled jobs is made for them.
     if (this.table.dependents[jid] === undefined) return;
     const stalled: number[] = [];
-    this.#freeDependents(jid, code, stalled);
+    freeDependents(this.table, jid, code, this.#enqueueReady, stalled);
     for (let next = stalled.pop(); next !== undefined; next = stalled.pop()) {
       this.#settle(next, now);
-      this.#freeDependents(next, Code.Stalled, stalled);
+      freeDependents(this.table, next, Code.Stalled, this.#enqueueReady, stalled);
     }
   }
 
@@ -430,39 +398,11 @@ export class Scheduler {
     this.#onComplete(jid);
   }
 
-  /** Frees, or stalls (into `stalled`), the dependents of a job that completed with `code`. */
-  #freeDependents(jid: number, code: Code, stalled: number[]): void {
-    const t = this.table;
-    const dependents = t.dependents[jid];
-    if (!dependents) return;
-    t.dependents[jid] = undefined;
-    for (const dependent of dependents) {
-      if (t.status[dependent] !== Code.Waiting) continue;
-      if (code === Code.Done || (t.flags[dependent]! & Flag.IgnoreDependencyErrors) !== 0) {
-        if (--t.pendingDependencies[dependent]! === 0) this.#enqueue(dependent);
-      } else {
-        move(t.status, dependent, Code.Stalled);
-        stalled.push(dependent);
-      }
-    }
+  #leaveBatch(jid: number): void {
+    this.#batches.leave(jid, this.#memberLeft);
   }
 
-  #leaveBatch(jid: number): void {
-    const t = this.table;
-    const batchId = t.batch[jid]!;
-    if (batchId === 0) return;
-    const batch = this.#batches[batchId]!;
-    t.batch[jid] = 0;
-    this.#dispatched--;
-    // Usually empty: only jobs that start jobs and wait on them have waits.
-    const waits = this.#waits.size === 0 ? undefined : this.#waits.get(jid);
-    if (waits !== undefined) this.#waits.delete(jid);
-    this.#units.memberLeft(batch, waits ?? 0);
-    if (batch.open === 0) {
-      this.#batches[batchId] = undefined;
-      this.#freeBatchIds.push(batchId);
-    }
-  }
+  readonly #memberLeft = (batch: RunningBatch, waits: number): void => this.#units.memberLeft(batch, waits);
 }
 
 /** Queue order across types: lower priority number, then deeper, then older. */

@@ -1,7 +1,7 @@
 /**
  * The close of a backend that a cloud and its `with` views share: of closes called at once, one
  * closes (and answers true), the others answer false once it is over; the dashboards any of them
- * serves stop first.
+ * serves stop first, and the `events()` feeds of any of them end last (after the statuses the close made).
  */
 import type { CloudBackend } from './cloud.js';
 import type { Dashboard } from './dashboard/server.js';
@@ -11,6 +11,23 @@ import type { CloseOptions } from './types/job-options.js';
 const closing = new WeakMap<CloudBackend, Promise<boolean>>();
 /** The dashboards a cloud (or any of its views) serves: its close stops them. */
 const dashboards = new WeakMap<CloudBackend, Set<Dashboard>>();
+
+/** The ends of the `events()` feeds open on a backend: its close calls them. */
+const feeds = new WeakMap<CloudBackend, Set<() => void>>();
+
+/** Calls `end` when the backend closes; the function returned forgets it (a feed left before). */
+export function endedByClose(backend: CloudBackend, end: () => void): () => void {
+  const open = feeds.get(backend) ?? new Set<() => void>();
+  feeds.set(backend, open.add(end));
+  return () => open.delete(end);
+}
+
+/** Ends the feeds open on `backend` when it closed. */
+function endFeeds(backend: CloudBackend): void {
+  const open = feeds.get(backend);
+  feeds.delete(backend);
+  for (const end of open ?? []) end();
+}
 
 /** `served`, stopped by the backend's close (or by its own close, which then forgets it). */
 export function servedUntilClose(backend: CloudBackend, served: Dashboard): Dashboard {
@@ -37,7 +54,10 @@ export function closeOnce(backend: CloudBackend, options: CloseOptions): Promise
   dashboards.delete(backend);
   const closed = Promise.all(served.map((dashboard) => dashboard.close()))
     .then(() => backend.close(options))
-    .finally(() => closing.delete(backend));
+    .finally(() => {
+      closing.delete(backend);
+      endFeeds(backend);
+    });
   closing.set(backend, closed);
   return closed;
 }

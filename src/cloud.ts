@@ -25,7 +25,7 @@ import {
   resolveJobOptions,
 } from './options.js';
 import { abortable } from './abortable-wait.js';
-import { closeOnce, servedUntilClose } from './backend-closing.js';
+import { closeOnce, endedByClose, servedUntilClose } from './backend-closing.js';
 import { statusEvents } from './cloud-events.js';
 import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
@@ -297,7 +297,7 @@ export class Cloud {
    * status, at }`; leaving the loop stops the feed. On Redis, the completions only. Not inside a job.
    */
   events(): AsyncGenerator<StatusChange, void, undefined> {
-    return statusEvents(this.#statusSource());
+    return statusEvents(this.#statusSource(), (end) => endedByClose(this.#backend, end));
   }
 
   /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */

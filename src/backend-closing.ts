@@ -7,8 +7,8 @@ import type { CloudBackend } from './cloud.js';
 import type { Dashboard } from './dashboard/server.js';
 import type { CloseOptions } from './types/job-options.js';
 
-/** The close in progress of each backend: a second close while one runs answers false, once it is over. */
-const closing = new WeakMap<CloudBackend, Promise<boolean>>();
+/** The close in progress of each backend (and whether it waits for the jobs): a second close answers false, once it is over. */
+const closing = new WeakMap<CloudBackend, { closed: Promise<boolean>; wait: boolean }>();
 /** The dashboards a cloud (or any of its views) serves: its close stops them. */
 const dashboards = new WeakMap<CloudBackend, Set<Dashboard>>();
 
@@ -45,11 +45,7 @@ export function servedUntilClose(backend: CloudBackend, served: Dashboard): Dash
 /** @param options checked already */
 export function closeOnce(backend: CloudBackend, options: CloseOptions): Promise<boolean> {
   const pending = closing.get(backend);
-  if (pending)
-    return pending.then(
-      () => false,
-      () => false,
-    );
+  if (pending) return pending.wait && !options.wait ? hurried(backend, pending.closed) : pending.closed.then(falsely, falsely);
   const served = [...(dashboards.get(backend) ?? [])];
   dashboards.delete(backend);
   const closed = Promise.all(served.map((dashboard) => dashboard.close()))
@@ -58,6 +54,17 @@ export function closeOnce(backend: CloudBackend, options: CloseOptions): Promise
       closing.delete(backend);
       endFeeds(backend);
     });
-  closing.set(backend, closed);
+  closing.set(backend, { closed, wait: options.wait ?? false });
   return closed;
+}
+
+const falsely = (): boolean => false;
+
+/**
+ * A close without wait during a close that waits for the jobs (which may never end): the backend
+ * closes now, killing them, and the waiting close then ends too. Resolves once both are over.
+ */
+async function hurried(backend: CloudBackend, waiting: Promise<boolean>): Promise<boolean> {
+  const [now] = await Promise.all([backend.close({ wait: false }).catch(falsely), waiting.catch(falsely)]);
+  return now;
 }

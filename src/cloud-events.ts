@@ -2,17 +2,27 @@
  * `cloud.events()`: every status change of a cloud's jobs as an async iterable of `{ jid, status,
  * at }`, what a UI subscribes to. The feed listens from the call of `events()` on (so the changes
  * of jobs started between that call and the loop are kept), buffers what the loop has not read
- * yet, and stops listening when the loop is left (break, return, throw). A feed that is never
- * read listens until its cloud closes: leave the loop, or call `return()`.
+ * yet, and stops listening when the loop is left (break, return, throw). When its cloud closes,
+ * the feed ends once the changes told so far are read (the kills the close made among them): a
+ * loop reading it ends, rather than wait for ever on a runtime that is gone (or, on Redis, hold
+ * the process for ever).
  */
 import type { StatusChange, StatusFeedSource } from './types/status-change.js';
 
-/** The changes told by `source` (once it resolves), in order. */
-export function statusEvents(source: Promise<StatusFeedSource>): AsyncGenerator<StatusChange, void, undefined> {
+/**
+ * The changes told by `source` (once it resolves), in order.
+ * @param untilClose registers the function that ends the feed at its cloud's close; returns its unregistration
+ */
+export function statusEvents(source: Promise<StatusFeedSource>, untilClose: (end: () => void) => () => void): AsyncGenerator<StatusChange, void, undefined> {
   const buffered: StatusChange[] = [];
   let wake: (() => void) | undefined;
   let stop: (() => void) | undefined;
   let stopped = false;
+  let ended = false;
+  const forget = untilClose(() => {
+    ended = true;
+    wake?.();
+  });
   const listening = source.then((feed) => {
     if (stopped) return;
     stop = feed.watchStatuses((change) => {
@@ -30,12 +40,14 @@ export function statusEvents(source: Promise<StatusFeedSource>): AsyncGenerator<
       for (;;) {
         while (next < buffered.length) yield buffered[next++]!;
         buffered.length = next = 0;
+        if (ended) return;
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
     } finally {
       stopped = true;
       stop?.();
+      forget();
     }
   }
   const reader = read();
@@ -44,6 +56,7 @@ export function statusEvents(source: Promise<StatusFeedSource>): AsyncGenerator<
   reader.return = (value) => {
     stopped = true;
     stop?.();
+    forget();
     return leave(value);
   };
   return reader;

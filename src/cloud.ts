@@ -26,7 +26,7 @@ import {
   resolveJobOptions,
 } from './options.js';
 import { abortable } from './abortable-wait.js';
-import { closeOnce, servedUntilClose } from './backend-closing.js';
+import { closeOnce, endedByClose, servedUntilClose } from './backend-closing.js';
 import { statusEvents } from './cloud-events.js';
 import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
@@ -70,6 +70,8 @@ export function cloudService(cloud: Cloud): Promise<JobRequests> {
 
 /** A result slot of `result(jids, { ignoreErrors: true })`: the value, or the job's CloudException. */
 type OrFailure<T> = { -readonly [K in keyof T]: ResultOf<T[K]> | CloudException };
+/** Wait options under which a failed job rejects: ignoreErrors left out or false. */
+type Strict = WaitOptions & { ignoreErrors?: false };
 
 export class Cloud {
   static {
@@ -184,14 +186,17 @@ export class Cloud {
     completeOrThrow(await this.#wait(asked.jids, checked, false, false));
   }
 
-  /** Joins, then returns the values (with ignoreErrors, a failed job's slot holds its CloudException). */
-  result<R>(jid: Jid<R>, options: WaitOptions & { ignoreErrors: true }): Promise<R | CloudException>;
-  result<R>(jid: Jid<R>, options?: WaitOptions): Promise<R>;
+  /**
+   * Joins, then returns the values (with ignoreErrors, a failed job's slot holds its CloudException:
+   * typed so whenever ignoreErrors may be true, a boolean as well as the literal).
+   */
+  result<R>(jid: Jid<R>, options?: Strict): Promise<R>;
+  result<R>(jid: Jid<R>, options: WaitOptions): Promise<R | CloudException>;
   /** A list or tuple of jids of different result types gives a tuple of those types. */
-  result<const J extends readonly Jid[]>(jids: J, options: WaitOptions & { ignoreErrors: true }): Promise<OrFailure<J>>;
-  result<const J extends readonly Jid[]>(jids: J, options?: WaitOptions): Promise<{ -readonly [K in keyof J]: ResultOf<J[K]> }>;
-  result<R>(jids: Iterable<Jid<R>>, options: WaitOptions & { ignoreErrors: true }): Promise<(R | CloudException)[]>;
-  result<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): Promise<R[]>;
+  result<const J extends readonly Jid[]>(jids: J, options?: Strict): Promise<{ -readonly [K in keyof J]: ResultOf<J[K]> }>;
+  result<const J extends readonly Jid[]>(jids: J, options: WaitOptions): Promise<OrFailure<J>>;
+  result<J extends Jid>(jids: Iterable<J>, options?: Strict): Promise<ResultOf<J>[]>;
+  result<J extends Jid>(jids: Iterable<J>, options: WaitOptions): Promise<(ResultOf<J> | CloudException)[]>;
   async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
     const asked = checkJids(jids, 'result jid');
     const checked = checkWaitOptions(options);
@@ -207,6 +212,8 @@ export class Cloud {
    * hundred thousand jobs is read in a few dozen waits, not one per job. `timeout` bounds the wait
    * for each next result.
    */
+  iresult<J extends Jid>(jids: Iterable<J>, options?: Strict): AsyncGenerator<ResultOf<J>, void, undefined>;
+  iresult<J extends Jid>(jids: Iterable<J>, options: WaitOptions): AsyncGenerator<ResultOf<J> | CloudException, void, undefined>;
   async *iresult<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): AsyncGenerator<R, void, undefined> {
     const order = checkJids(jids, 'iresult jid').jids;
     const checked = checkWaitOptions(options);
@@ -237,6 +244,8 @@ export class Cloud {
   }
 
   /** Yields `[jid, result]` as each job finishes, whatever the order (Ray and Dask's as_completed). */
+  iresultUnordered<J extends Jid>(jids: Iterable<J>, options?: Strict): AsyncGenerator<[J, ResultOf<J>], void, undefined>;
+  iresultUnordered<J extends Jid>(jids: Iterable<J>, options: WaitOptions): AsyncGenerator<[J, ResultOf<J> | CloudException], void, undefined>;
   async *iresultUnordered<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): AsyncGenerator<[Jid<R>, R], void, undefined> {
     let remaining = checkJids(jids, 'iresultUnordered jid').jids;
     const checked = checkWaitOptions(options);
@@ -301,7 +310,7 @@ export class Cloud {
    * status, at }`; leaving the loop stops the feed. On Redis, the completions only. Not inside a job.
    */
   events(): AsyncGenerator<StatusChange, void, undefined> {
-    return statusEvents(this.#statusSource());
+    return statusEvents(this.#statusSource(), (end) => endedByClose(this.#backend, end));
   }
 
   /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */

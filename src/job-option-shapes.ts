@@ -46,7 +46,8 @@ export const checkEnv: Check = (value, name) => {
     if (key === '' || key.includes('=') || key.includes('\0')) throw errors.badOption(`${name} key`, key, "a variable name without '=' or NUL");
     if (typeof text !== 'string') throw errors.badOption(`${name}.${key}`, text, 'a string');
     if (text.includes('\0')) throw errors.badOption(`${name}.${key}`, text, 'a string without NUL');
-    copy[key] = text;
+    // Defined, not assigned: `copy.__proto__ = text` would be dropped (a string is no prototype).
+    Object.defineProperty(copy, key, { value: text, enumerable: true, writable: true, configurable: true });
   }
   return Object.freeze(copy);
 };

@@ -29,7 +29,7 @@ function installJobEnvironments(): void {
     has: (_target, key) => typeof key === 'string' && key in current(),
     set: (_target, key, value) => {
       // As the real process.env does: every value is stored as a string.
-      if (typeof key === 'string') current()[key] = String(value);
+      if (typeof key === 'string') store(current(), key, value);
       return true;
     },
     deleteProperty: (_target, key) => typeof key !== 'string' || delete current()[key],
@@ -39,8 +39,13 @@ function installJobEnvironments(): void {
       return typeof key === 'string' && Object.hasOwn(env, key) ? { value: env[key], writable: true, enumerable: true, configurable: true } : undefined;
     },
     defineProperty: (_target, key, descriptor) => {
-      if (typeof key === 'string') current()[key] = String(descriptor.value);
+      if (typeof key === 'string') store(current(), key, descriptor.value);
       return true;
     },
   });
+}
+
+/** Stores a variable as the real process.env does (a string); defined, so that `__proto__` is a name as any other. */
+function store(env: NodeJS.ProcessEnv, key: string, value: unknown): void {
+  Object.defineProperty(env, key, { value: String(value), writable: true, enumerable: true, configurable: true });
 }

@@ -157,6 +157,21 @@ describe.each(MODES)('cloud.events() (%s)', (mode) => {
     }
   });
 
+  it('a feed being read ends when its cloud closes, after the statuses the close made', async () => {
+    const own = makeCloud(mode);
+    const feed = own.events();
+    const job = await own.call(forever);
+    const statuses: string[] = [];
+    let closing: Promise<boolean> | undefined;
+    for await (const change of feed) {
+      if (change.jid !== job) continue;
+      statuses.push(change.status);
+      if (change.status === 'processing') closing = own.close();
+    }
+    expect(await closing).toBe(true);
+    expect(statuses).toEqual(['queued', 'processing', 'killed']);
+  });
+
   it('is refused inside a job', async () => {
     const job = await runtime.call(async () => {
       try {
@@ -191,6 +206,20 @@ describe('cloud.events() (redis)', () => {
       },
     );
     expect([seen.get(ok), seen.get(failed), seen.get(killed)]).toEqual([['done'], ['error'], ['killed']]);
+  });
+});
+
+describe('cloud.events() (redis, closed while read)', () => {
+  const runtime = makeCloud('redis');
+  afterAll(() => runtime.close());
+
+  // A feed being read holds the process on Redis: a close that left it open would keep the script for ever.
+  it('a feed being read ends when its cloud closes', async () => {
+    const feed = runtime.events();
+    const job = await runtime.call(() => 1);
+    let closing: Promise<boolean> | undefined;
+    for await (const change of feed) if (change.jid === job) closing = runtime.close();
+    expect(await closing).toBe(true);
   });
 });
 

@@ -32,6 +32,17 @@ describe.each(MODES)('close (%s)', (mode) => {
     expect(await runtime.status(job)).toBe('killed');
   });
 
+  // concurrent.futures' shutdown(wait=True) cannot be hurried; here a second close() is the way out (a SIGINT handler's).
+  it('close() during a close({ wait: true }) kills the jobs it waits on, and both end', async () => {
+    const runtime = makeCloud(mode, { cores: 1, computeUnits: 1 });
+    const job = await runtime.call(() => new Promise<never>(() => {}));
+    await expect.poll(() => runtime.status(job)).toBe('processing');
+    const graceful = runtime.close({ wait: true });
+    const forced = runtime.close();
+    expect([await graceful, await forced].sort()).toEqual([false, true]);
+    expect(await runtime.status(job)).toBe('killed');
+  });
+
   it('await using closes the cloud at the end of the block', async () => {
     let outside: Cloud;
     let job: number;

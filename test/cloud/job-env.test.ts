@@ -62,6 +62,13 @@ describe.each(MODES)('per-job env (%s)', (mode) => {
     expect(await cloud.result(jid)).toBe('to a child');
   });
 
+  // JSON.parse (a config file) makes `__proto__` an own key: it is a name as any other, never dropped.
+  it('a variable named like an Object.prototype member (__proto__, constructor) is the job’s as given', async () => {
+    const env = JSON.parse('{"__proto__": "p", "constructor": "c", "PATH": "/nowhere"}') as Record<string, string>;
+    const jid = await cloud.with({ env }).call(() => [process.env['__proto__'], process.env['constructor'], process.env['PATH']]);
+    expect(await cloud.result(jid)).toEqual(['p', 'c', '/nowhere']);
+  });
+
   it('refuses a bad env with a CloudError', () => {
     const refused = (env: unknown): string => {
       try {

@@ -57,6 +57,31 @@ describe('mixed lists of jids and picked info fields', () => {
     expectTypeOf(await cloud.result(new Set(many))).toEqualTypeOf<number[]>();
   });
 
+  it('a list of mixed jids that is not a tuple, and the iterators over one, type-check', async () => {
+    const a = await cloud.call((x: number) => x + 1, 1);
+    const b = await cloud.call((s: string) => s, 'x');
+    const mixed = [a, b].slice();
+    expectTypeOf(await cloud.result(mixed)).toEqualTypeOf<(number | string)[]>();
+    for await (const value of cloud.iresult([a, b])) expectTypeOf(value).toEqualTypeOf<number | string>();
+    for await (const [jid, value] of cloud.iresultUnordered(mixed)) {
+      expectTypeOf(jid).toEqualTypeOf<Jid<number> | Jid<string>>();
+      expectTypeOf(value).toEqualTypeOf<number | string>();
+    }
+    // Jids read back as plain numbers: their results are of no known type.
+    const stored: number[] = [a, b];
+    expectTypeOf(await cloud.result(stored)).toEqualTypeOf<unknown[]>();
+  });
+
+  it('ignoreErrors that may be true (a boolean, not the literal) types each slot with the CloudException', async () => {
+    const a = await cloud.call((x: number) => x + 1, 1);
+    const lenient = Math.random() < 2;
+    expectTypeOf(await cloud.result(a, { ignoreErrors: lenient })).toEqualTypeOf<number | CloudException>();
+    expectTypeOf(await cloud.result([a, a], { ignoreErrors: lenient })).toEqualTypeOf<[number | CloudException, number | CloudException]>();
+    expectTypeOf(await cloud.result([a], { ignoreErrors: false })).toEqualTypeOf<[number]>();
+    for await (const value of cloud.iresult([a], { ignoreErrors: true })) expectTypeOf(value).toEqualTypeOf<number | CloudException>();
+    for await (const [, value] of cloud.iresultUnordered([a], { ignoreErrors: true })) expectTypeOf(value).toEqualTypeOf<number | CloudException>();
+  });
+
   it('info with fields is typed with just those fields; without, the whole JobInfo', async () => {
     const jid = await cloud.call(() => 1);
     await cloud.join(jid);

@@ -3,7 +3,6 @@
  * node_modules has this package, then `node app.mjs` on its own. Each `console.log(x); // value`
  * (or a `console.log(x);` followed by a `//   value` line) is an assertion: the block prints x, and
  * x must deep-equal value, evaluated right there in the block; every such line must be reached.
- * A block preceded by `<!-- not run: why -->` is skipped, with its reason in the test's name.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,7 +18,6 @@ interface Block {
   line: number;
   code: string[];
   heading: string;
-  skip: string | undefined;
 }
 
 function readmeBlocks(): Block[] {
@@ -33,9 +31,7 @@ function readmeBlocks(): Block[] {
     if (text.startsWith('#')) heading = text.replace(/^#+\s*/, '');
     if (text !== '```js') continue;
     const end = README.indexOf('```', i + 1);
-    const before = README[i - 1] ?? '';
-    const skip = /^<!-- not run: (.*) -->$/.exec(before)?.[1];
-    blocks.push({ line: i + 2, code: README.slice(i + 1, end), heading, skip });
+    blocks.push({ line: i + 2, code: README.slice(i + 1, end), heading });
     i = end;
   }
   return blocks;
@@ -44,9 +40,9 @@ function readmeBlocks(): Block[] {
 const PRINTED = /^(.*?)console\.log\((.*)\);\s*(?:\/\/ (.*))?$/;
 
 /** The block with each checked `console.log` turned into a check that also prints. */
-function checkedProgram(block: Block): { program: string; checks: number } {
+function checkedProgram(block: Block): { program: string; checked: number[] } {
   const lines = [...block.code];
-  let checks = 0;
+  const checked: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const match = PRINTED.exec(lines[i]!);
     if (!match) continue;
@@ -54,10 +50,11 @@ function checkedProgram(block: Block): { program: string; checks: number } {
     const expected = match[3] ?? next?.[1];
     if (expected === undefined) continue;
     lines[i] = `${match[1]}__printed(${block.line + i}, ${match[2]}, ${expected});`;
-    checks++;
+    checked.push(block.line + i);
   }
   // Nothing goes before the block's own lines, so that a stack it prints names the README's lines.
-  return { program: [...lines, CHECKER].join('\n'), checks };
+  const expectedLines = `function __expectedLines() { return ${JSON.stringify(checked)}; }`;
+  return { program: [...lines, CHECKER, expectedLines].join('\n'), checked };
 }
 
 const CHECKER = `
@@ -102,20 +99,13 @@ describe('README blocks, run as pasted', () => {
 
   it('finds the blocks, and each has something to check', () => {
     expect(blocks.length).toBeGreaterThan(10);
-    for (const block of blocks.filter((b) => !b.skip)) expect([block.line, checkedProgram(block).checks]).not.toEqual([block.line, 0]);
+    for (const block of blocks) expect([block.line, checkedProgram(block).checked.length]).not.toEqual([block.line, 0]);
   });
 
   for (const block of blocks) {
     const name = `${block.heading} (README line ${block.line})`;
-    if (block.skip) {
-      it.skip(`${name}: ${block.skip}`, () => {});
-      continue;
-    }
     it(name, { timeout: 120_000 }, async () => {
-      const { program } = checkedProgram(block);
-      const lines = [...program.matchAll(/__printed\((\d+),/g)].map((match) => Number(match[1]));
-      const full = `${program}\nfunction __expectedLines() { return ${JSON.stringify(lines)}; }\n`;
-      const run = await runNode(full, `block-${block.line}`);
+      const run = await runNode(checkedProgram(block).program, `block-${block.line}`);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     });

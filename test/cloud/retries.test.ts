@@ -87,6 +87,8 @@ describe.each(MODES)('retries (%s)', (mode) => {
     expect(runTimes(file)).toHaveLength(1);
   });
 
+  // The simulator cannot stop running code (README, Limits): an endless job there never ends, so
+  // there is no maxRuntime error to retry.
   it.skipIf(mode === 'simulator')('retries a job over its maxRuntime only when retryOn names it', async () => {
     const endless = () => {
       for (;;);

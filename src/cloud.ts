@@ -12,6 +12,7 @@ import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
 import { readStream, type StreamItem } from './job-stream.js';
 import { completeOrThrow, valueOf, valueOrThrow } from './wait-outcomes.js';
+import type { IterablesOf, JobValue, OrFailure, Strict } from './result-types.js';
 import {
   checkCloseOptions,
   checkConfig,
@@ -53,9 +54,6 @@ export interface CloudBackend {
   close(options?: CloseOptions): Promise<boolean>;
 }
 
-/** The value a job whose function returns `R` ends with: awaited, a generator's yields in an array. */
-export type JobValue<R> = R extends Generator<infer Y, unknown, never> ? Y[] : R extends AsyncGenerator<infer Y, unknown, never> ? Y[] : Awaited<R>;
-
 interface View {
   backend: CloudBackend;
   options: JobOptions & ViewOptions;
@@ -67,11 +65,6 @@ let serviceOfCloud: (cloud: Cloud) => Promise<JobRequests>;
 export function cloudService(cloud: Cloud): Promise<JobRequests> {
   return serviceOfCloud(cloud);
 }
-
-/** A result slot of `result(jids, { ignoreErrors: true })`: the value, or the job's CloudException. */
-type OrFailure<T> = { -readonly [K in keyof T]: ResultOf<T[K]> | CloudException };
-/** Wait options under which a failed job rejects: ignoreErrors left out or false. */
-type Strict = WaitOptions & { ignoreErrors?: false };
 
 export class Cloud {
   static {
@@ -382,8 +375,6 @@ export class Cloud {
     await showProgress(jids, checked, waitAny, async (complete) => (await this.#service()).status(complete));
   }
 }
-
-type IterablesOf<A extends readonly unknown[]> = { [K in keyof A]: Iterable<A[K]> };
 
 function checkFunction<F>(fn: F): F {
   if (typeof fn !== 'function') throw errors.notFunction(fn);

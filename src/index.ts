@@ -2,7 +2,7 @@
 import { createDefaultCloud } from './default-cloud.js';
 
 export { Cloud } from './cloud.js';
-export type { JobValue } from './cloud.js';
+export type { JobValue } from './result-types.js';
 export type { StreamItem } from './job-stream.js';
 export { CloudError, CloudException, CloudTimeoutError } from './errors.js';
 export type { Jid, ResultOf } from './types/jid.js';

@@ -30,6 +30,8 @@ export const checkRetryDelay: Check = (value, name) => {
 export const checkRetryOn: Check = (value, name) => {
   const allowed = "a list of error names or codes (['TypeError', 'ERR_MAX_RUNTIME'])";
   if (!Array.isArray(value)) throw errors.badOption(name, value, allowed);
+  // An empty list would retry nothing while `retries` says otherwise: leaving it out is the way to retry every error the job threw.
+  if (value.length === 0) throw errors.badOption(name, value, `${allowed}, not empty (leave it out to retry every error the job's code throws)`);
   return readList(value, name).map((item, i) => {
     if (typeof item !== 'string' || item.length === 0) throw errors.badOption(`${name}[${i}]`, item, 'a non-empty string');
     return item;

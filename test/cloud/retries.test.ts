@@ -121,5 +121,8 @@ describe.each(MODES)('retries (%s)', (mode) => {
     expect(refused({ retryDelay: { type: 'exponential' } })).toMatch(/^retryDelay.base must be a number of milliseconds/);
     expect(refused({ retryOn: 'TypeError' })).toMatch(/^retryOn must be a list of error names or codes/);
     expect(refused({ retryOn: ['TypeError', 3] })).toBe('retryOn[1] must be a non-empty string, got 3');
+    expect(refused({ retryOn: [] })).toMatch(
+      /^retryOn must be a list of error names or codes .*, not empty \(leave it out to retry every error the job's code throws\), got an array of length 0$/,
+    );
   });
 });

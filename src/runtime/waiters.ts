@@ -69,12 +69,18 @@ export class Waiters {
         }
         return remaining === 0 ? this.#complete(request.jids, request.values) : undefined;
       };
+      // An `any` wait answers after the rest of the report that completed its job, once: the
+      // complete jobs it reads then are the whole report's, not the first of them only.
+      let answering = false;
+      const answerSoon = () => {
+        if (answering) return;
+        answering = true;
+        queueMicrotask(() => settle(verdictNow()!));
+      };
       const waiter: Waiter = {
         completed: (jid) => {
           remaining--;
-          // After the rest of the report that completed it: the run read then covers the whole report.
-          if (inOrder) return queueMicrotask(() => settle(verdictNow()!));
-          if (request.any) return settle(verdictNow()!);
+          if (request.any) return answerSoon();
           const failure = request.ignoreErrors ? undefined : this.failureOf(jid);
           if (failure) settle({ kind: 'failed', failure });
           else if (remaining === 0) settle(this.#complete(request.jids, request.values));

@@ -6,6 +6,7 @@
  *   the first result in hand to the last (the rate iresult yields at) and from the `map` call to
  *   the last result (total). The first-to-last rate cannot pass the rate the jobs complete at.
  * - complete: `map`, `join`, then `iresult`: iresult's own cost, with nothing left to wait for.
+ * - the bound: `map` + `result` of the same items, which no reading in order can beat.
  *
  * Each keeps its fastest of a few rounds, the two taking turns. The results are checked in order.
  */
@@ -33,8 +34,9 @@ export async function run({ quick, cloudConfig }) {
 
   const rate = (ms) => items / (ms / 1000);
   const rows = MODES.flatMap((mode) => {
-    const { streaming, complete } = measured[mode];
+    const { streaming, complete, bound } = measured[mode];
     return [
+      [`${mode}, map + result (the bound)`, '-', '-', show.millis(bound.totalMs), '-'],
       [
         `${mode}, streaming`,
         show.millis(streaming.firstMs),
@@ -49,10 +51,11 @@ export async function run({ quick, cloudConfig }) {
     config: { items, warmUpItems: WARM_UP_ITEMS, rounds: ROUNDS },
     table: { header: ['isolation, way', 'first result', 'first to last', 'total', 'results/s (first to last)'], rows },
     notes: [
-      `${show.count(items)} jobs of x => x + 2; each figure the fastest of ${ROUNDS} rounds, streaming and complete taking turns.`,
+      `${show.count(items)} jobs of x => x + 2; each figure the fastest of ${ROUNDS} rounds, the three ways taking turns.`,
       'streaming: iresult starts as soon as map() answers; total is from the map() call to the last result.',
       'complete: map, join, then iresult (timed from the iresult call); iresult alone, nothing to wait for.',
-      'The streaming rate is bounded by the map itself: results cannot come faster than the jobs complete.',
+      'The streaming rate is bounded by the map itself: results cannot come faster than the jobs complete (map + result).',
+      ...MODES.map((mode) => `${mode}: streaming total / map + result = ${show.ratio(measured[mode].streaming.totalMs / measured[mode].bound.totalMs)}`),
     ],
     measurements: measured,
     targets: MODES.flatMap((mode) => [
@@ -76,17 +79,19 @@ async function measureMode(config, xs) {
   const cloud = new Cloud(config);
   const streaming = [];
   const complete = [];
+  const bound = [];
   try {
     await readInOrder(cloud, await cloud.map(addTwo, xs.slice(0, WARM_UP_ITEMS)), xs.slice(0, WARM_UP_ITEMS));
     for (let round = 0; round < ROUNDS; round++) {
       streaming.push(await timeStreaming(cloud, xs));
       complete.push(await timeComplete(cloud, xs));
+      bound.push(await timeResult(cloud, xs));
     }
   } finally {
     await cloud.close();
   }
   const fastest = (rounds) => rounds.reduce((best, r) => (r.firstToLastMs < best.firstToLastMs ? r : best));
-  return { streaming: fastest(streaming), complete: fastest(complete), rounds: { streaming, complete } };
+  return { streaming: fastest(streaming), complete: fastest(complete), bound: fastest(bound), rounds: { streaming, complete, bound } };
 }
 
 async function timeStreaming(cloud, xs) {
@@ -94,6 +99,14 @@ async function timeStreaming(cloud, xs) {
   const jids = await cloud.map(addTwo, xs);
   const { first, last } = await readInOrder(cloud, jids, xs);
   return { firstMs: first - start, firstToLastMs: last - first, totalMs: last - start };
+}
+
+async function timeResult(cloud, xs) {
+  const start = performance.now();
+  const results = await cloud.result(await cloud.map(addTwo, xs));
+  const totalMs = performance.now() - start;
+  if (results.length !== xs.length || results.at(-1) !== addTwo(xs.at(-1))) throw new Error('map + result gave wrong results');
+  return { firstToLastMs: totalMs, totalMs };
 }
 
 async function timeComplete(cloud, xs) {

@@ -152,8 +152,10 @@ export class JobTable {
   /** Drops what a complete job no longer needs to run. */
   releaseInputs(jid: number): void {
     this.args[jid] = undefined;
-    this.retry[jid] = undefined;
-    this.env[jid] = undefined;
+    // Only where the job has one: a write to a hole of these sparse columns makes an entry, and a
+    // million of them turn the column into a hash table (64 bytes and a lookup per job).
+    if (this.retry[jid] !== undefined) this.retry[jid] = undefined;
+    if (this.env[jid] !== undefined) this.env[jid] = undefined;
     if ((this.flags[jid]! & Flag.InputsReleased) !== 0) return;
     this.flags[jid]! |= Flag.InputsReleased;
     const entry = this.#functions[this.fnIndex[jid]!];

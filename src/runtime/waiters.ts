@@ -1,7 +1,8 @@
 /**
  * Waits on jobs: join, result, iresult and iresultUnordered all come down to "tell me when these
- * are complete" (all of them, or any). A waiter is registered only on jobs not complete yet, and
- * is told when each completes; it never polls. It reads the table, never changes it.
+ * are complete" (all of them, any, or for iresult the first and the run after it). A waiter is
+ * registered only on jobs not complete yet (an in-order one on the first only), and is told when
+ * each completes; it never polls. It reads the table, never changes it.
  */
 import type { JobFailure, JobResult, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { Code, type JobTable } from './job-table.js';

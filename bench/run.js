@@ -15,6 +15,7 @@ import * as cpuBound from './cpu-bound.js';
 import * as cuScheduling from './cu-scheduling.js';
 import * as dependencies from './dependencies.js';
 import * as homeMap from './home-map.js';
+import * as iresultMap from './iresult-map.js';
 import { table } from './format.js';
 import * as latency from './latency.js';
 import * as mainThreadCost from './main-thread-cost.js';
@@ -31,6 +32,7 @@ const SCENARIOS = [
   trivialMap,
   mainThreadCost,
   latency,
+  iresultMap,
   cpuBound,
   scaling,
   simulatedCluster,

@@ -7,7 +7,7 @@ import { CloudException, errors } from './errors.js';
 import type { Dashboard, DashboardOptions } from './dashboard/server.js';
 import type { CloudFiles } from './files/cloud-files.js';
 import { showProgress } from './progress/progress-wait.js';
-import { windowAhead } from './iresult-window.js';
+import { resultRunsInOrder, type InOrderWait } from './in-order-results.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
 import { readStream, type StreamItem } from './job-stream.js';
@@ -39,7 +39,7 @@ import type { JobInfo, JobInfoField } from './types/job-info.js';
 import type { CloseOptions, CloudConfig, JobOptions, KillOptions, ListFilter, ReadyOptions, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
 import type { ShippedFunction } from './types/shipped-function.js';
-import type { JobRequests, JobResult, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
+import type { JobRequests, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
 import type { StatusChange, StatusFeedSource } from './types/status-change.js';
 
@@ -201,28 +201,19 @@ export class Cloud {
 
   /**
    * Yields results in the order of `jids`, each as soon as it and those before it are ready. One
-   * wait covers a window of the jobs ahead, and returns every one complete by then: a map of a
-   * hundred thousand jobs is read in a few dozen waits, not one per job. `timeout` bounds the wait
-   * for each next result.
+   * wait answers with every job complete from the next one on (in-order-results.ts): a big map is
+   * read in a wait per arrival of results, not one per job. `timeout` bounds the wait for each
+   * next result.
    */
   iresult<J extends Jid>(jids: Iterable<J>, options?: Strict): AsyncGenerator<ResultOf<J>, void, undefined>;
   iresult<J extends Jid>(jids: Iterable<J>, options: WaitOptions): AsyncGenerator<ResultOf<J> | CloudException, void, undefined>;
   async *iresult<R>(jids: Iterable<Jid<R>>, options?: WaitOptions): AsyncGenerator<R, void, undefined> {
     const order = checkJids(jids, 'iresult jid').jids;
     const checked = checkWaitOptions(options);
-    const ready = new Map<number, JobResult>();
-    for (let next = 0; next < order.length; next++) {
-      const jid = order[next]!;
-      const deadline = checked.timeout === undefined ? undefined : Date.now() + checked.timeout;
-      while (!ready.has(jid)) {
-        const timeout = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-        const window = windowAhead(order, next, ready);
-        const verdict = completeOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true));
-        for (let i = 0; i < verdict.jids.length; i++) ready.set(verdict.jids[i]!, verdict.results![i]!);
-      }
-      const result = ready.get(jid)!;
-      ready.delete(jid);
-      yield valueOrThrow(result, checked.ignoreErrors) as R;
+    const wait: InOrderWait = async (window, timeout) =>
+      completeOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true, true));
+    for await (const run of resultRunsInOrder(order, wait, checked.timeout)) {
+      for (let i = 0; i < run.length; i++) yield valueOrThrow(run[i]!, checked.ignoreErrors) as R;
     }
   }
 
@@ -353,11 +344,12 @@ export class Cloud {
   }
 
   /** @param options checked already: a user's options are read once, where they enter */
-  async #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean): Promise<WaitVerdict> {
+  async #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean, inOrder = false): Promise<WaitVerdict> {
     const request: WaitRequest = {
       jids,
       values,
       any,
+      inOrder,
       timeout: options.timeout,
       ignoreErrors: options.ignoreErrors ?? false,
       caller: currentJob()?.jid,

@@ -152,8 +152,10 @@ export class JobTable {
   /** Drops what a complete job no longer needs to run. */
   releaseInputs(jid: number): void {
     this.args[jid] = undefined;
-    this.retry[jid] = undefined;
-    this.env[jid] = undefined;
+    // Only where the job has one: a write to a hole of these sparse columns makes an entry, and a
+    // million of them turn the column into a hash table (64 bytes and a lookup per job).
+    clearEntry(this.retry, jid);
+    clearEntry(this.env, jid);
     if ((this.flags[jid]! & Flag.InputsReleased) !== 0) return;
     this.flags[jid]! |= Flag.InputsReleased;
     const entry = this.#functions[this.fnIndex[jid]!];
@@ -165,13 +167,13 @@ export class JobTable {
     this.status[jid] = Code.None;
     this.releaseInputs(jid);
     this.value[jid] = undefined;
-    this.error[jid] = undefined;
-    this.stdout[jid] = undefined;
-    this.stderr[jid] = undefined;
-    this.label[jid] = undefined;
+    clearEntry(this.error, jid);
+    clearEntry(this.stdout, jid);
+    clearEntry(this.stderr, jid);
+    clearEntry(this.label, jid);
     this.fnIndex[jid] = 0;
-    this.dependsOn[jid] = undefined;
-    this.dependents[jid] = undefined;
+    clearEntry(this.dependsOn, jid);
+    clearEntry(this.dependents, jid);
   }
 
   #grow(needed: number): void {
@@ -198,6 +200,11 @@ export class JobTable {
     this.args.length = capacity;
     this.value.length = capacity;
   }
+}
+
+/** Clears a job's entry of a sparse column, only if it has one: writing into a hole would make one. */
+function clearEntry(column: unknown[], jid: number): void {
+  if (column[jid] !== undefined) column[jid] = undefined;
 }
 
 /** A column of references with room for `capacity` jobs, every slot a hole. */

@@ -1,7 +1,8 @@
 /**
  * Waits on jobs: join, result, iresult and iresultUnordered all come down to "tell me when these
- * are complete" (all of them, or any). A waiter is registered only on jobs not complete yet, and
- * is told when each completes; it never polls. It reads the table, never changes it.
+ * are complete" (all of them, any, or for iresult the first and the run after it). A waiter is
+ * registered only on jobs not complete yet (an in-order one on the first only), and is told when
+ * each completes; it never polls. It reads the table, never changes it.
  */
 import type { JobFailure, JobResult, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { Code, type JobTable } from './job-table.js';
@@ -37,9 +38,12 @@ export class Waiters {
   wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
     return new Promise((resolve) => {
       const t = this.#table;
+      const inOrder = request.any && request.inOrder === true;
       // Indexed loops over the jids, here and below: a for-of over a list of a million jids
       // allocates an iterator result per jid where this closure runs unoptimised.
       const jids = request.jids;
+      // An in-order wait watches its first job only: what follows it is read once it completes.
+      const watched = inOrder ? jids.slice(0, 1) : jids;
       const isComplete = (jid: number) => t.status[jid]! >= Code.Done;
       // A count, not a set: a jid asked twice is registered twice and counted twice.
       let remaining = 0;
@@ -49,10 +53,11 @@ export class Waiters {
         timer?.cancel();
         signal?.removeEventListener('abort', onAbort);
         // A wait that ended early (failure, timeout) must not stay on the jobs it no longer waits for.
-        if (remaining > 0) for (let i = 0; i < jids.length; i++) if (!isComplete(jids[i]!)) this.#unregister(jids[i]!, waiter);
+        if (remaining > 0) for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#unregister(watched[i]!, waiter);
         resolve(verdict);
       };
       const verdictNow = (): WaitVerdict | undefined => {
+        if (inOrder) return jids.length === 0 || isComplete(jids[0]!) ? this.#completeRun(jids, request.values) : undefined;
         if (request.any) {
           const complete = request.jids.filter(isComplete);
           return complete.length > 0 ? this.#complete(complete, true) : undefined;
@@ -65,10 +70,18 @@ export class Waiters {
         }
         return remaining === 0 ? this.#complete(request.jids, request.values) : undefined;
       };
+      // An `any` wait answers after the rest of the report that completed its job, once: the
+      // complete jobs it reads then are the whole report's, not the first of them only.
+      let answering = false;
+      const answerSoon = () => {
+        if (answering) return;
+        answering = true;
+        queueMicrotask(() => settle(verdictNow()!));
+      };
       const waiter: Waiter = {
         completed: (jid) => {
           remaining--;
-          if (request.any) return settle(verdictNow()!);
+          if (request.any) return answerSoon();
           const failure = request.ignoreErrors ? undefined : this.failureOf(jid);
           if (failure) settle({ kind: 'failed', failure });
           else if (remaining === 0) settle(this.#complete(request.jids, request.values));
@@ -76,11 +89,11 @@ export class Waiters {
         abandon: () => settle({ kind: 'closed' }),
       };
       const onAbort = () => settle({ kind: 'aborted' });
-      for (let i = 0; i < jids.length; i++) if (!isComplete(jids[i]!)) remaining++;
+      for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) remaining++;
       this.#active.add(waiter);
       const now = verdictNow();
       if (now) return settle(now);
-      for (let i = 0; i < jids.length; i++) if (!isComplete(jids[i]!)) this.#register(jids[i]!, waiter);
+      for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#register(watched[i]!, waiter);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       const timeout = request.timeout;
@@ -107,6 +120,14 @@ export class Waiters {
   #complete(jids: number[], withResults: boolean): WaitVerdict {
     const results = withResults ? jids.map((jid) => this.resultOf(jid)) : undefined;
     return { kind: 'complete', jids, results };
+  }
+
+  /** The jobs complete from the first of `jids` on, in order, up to the first that is not. */
+  #completeRun(jids: number[], withResults: boolean): WaitVerdict {
+    const t = this.#table;
+    let end = 0;
+    while (end < jids.length && t.status[jids[end]!]! >= Code.Done) end++;
+    return this.#complete(end === jids.length ? jids : jids.slice(0, end), withResults);
   }
 
   resultOf(jid: number): JobResult {

@@ -53,6 +53,13 @@ export interface WaitRequest {
   values: boolean;
   /** Return as soon as at least one job is complete, with every one that is (iresultUnordered). */
   any: boolean;
+  /**
+   * With `any`, for iresult: return once the first of `jids` is complete, with the jobs complete
+   * from the first on, in order, up to the first that is not. The service watches only that one
+   * job, so a wait costs the same over a window of ten jobs or of thousands. A service may answer
+   * as plain `any` does instead (Redis does): the caller takes both.
+   */
+  inOrder?: boolean | undefined;
   /** The job that waits, when a job waits on others: it gives up its slot meanwhile. */
   caller: number | undefined;
 }
@@ -67,7 +74,7 @@ export interface JobFailure {
 export type JobResult = { ok: true; value: Packed } | { ok: false; failure: JobFailure };
 
 export type WaitVerdict =
-  /** `jids` are the jobs the verdict covers: all asked, or for `any` those complete now. */
+  /** `jids` are the jobs the verdict covers: all asked, or for `any` those complete now (`inOrder`: the complete run from the first). */
   | { kind: 'complete'; jids: number[]; results: JobResult[] | undefined }
   | { kind: 'failed'; failure: JobFailure }
   | { kind: 'timeout'; after: number }

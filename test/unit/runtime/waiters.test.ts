@@ -302,3 +302,54 @@ describe('failureOf', () => {
     expect(w.waiters.failureOf(killed!)).toEqual({ jid: killed, status: 'killed', error: undefined });
   });
 });
+
+describe('waiting in order (iresult)', () => {
+  const inOrder = (jids: number[], overrides: Partial<WaitRequest> = {}) => request(jids, { any: true, inOrder: true, values: true, ...overrides });
+
+  it('settles once the first job is complete, with the run of complete jobs from it, after the report that completed it', async () => {
+    const w = createWaiters(5);
+    const [a, b, c, , e] = w.jids;
+    const verdict = w.waiters.wait(inOrder(w.jids));
+    w.done(b!);
+    w.done(e!);
+    expect(await hasSettled(verdict)).toBe(false);
+    // One report completes a, then c: the wait answers after both, so its run reaches past b to c.
+    w.done(a!);
+    w.done(c!);
+    expect(await verdict).toEqual({
+      kind: 'complete',
+      jids: [a, b, c],
+      results: [a, b, c].map((jid) => ({ ok: true, value: `value of ${jid}` })),
+    });
+  });
+
+  it('answers at once when the first job is complete; a failed job is in the run, not a rejection', async () => {
+    const w = createWaiters(3);
+    const [a, b, c] = w.jids;
+    w.done(a!);
+    w.fail(b!);
+    const verdict = await w.waiters.wait(inOrder([a!, b!, c!]));
+    expect(verdict).toMatchObject({ kind: 'complete', jids: [a, b] });
+    expect((verdict as { results: { ok: boolean }[] }).results.map((result) => result.ok)).toEqual([true, false]);
+  });
+
+  it('stays on the first job only: the jobs after it completing do not settle it', async () => {
+    const w = createWaiters(3);
+    const [a, b, c] = w.jids;
+    const verdict = w.waiters.wait(inOrder([a!, b!, c!]));
+    w.done(c!);
+    w.done(b!);
+    expect(await hasSettled(verdict)).toBe(false);
+    w.done(a!);
+    expect(await verdict).toMatchObject({ kind: 'complete', jids: [a, b, c] });
+  });
+
+  it('leaves its job on a timeout, so that completing it later finds no waiter', async () => {
+    const w = createWaiters(2);
+    const [a, b] = w.jids;
+    expect(await w.waiters.wait(inOrder([a!, b!], { timeout: 5 }))).toEqual({ kind: 'timeout', after: 5 });
+    const next = w.waiters.wait(inOrder([a!, b!]));
+    w.done(a!);
+    expect(await next).toMatchObject({ kind: 'complete', jids: [a] });
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -13,11 +13,15 @@ import { EVENTUALLY, hang, makeCloud } from '../support/clouds.js';
 describe('the arrival slot of a worker process', () => {
   // One slot: every job runs in the same worker process, one after the other.
   const cloud = makeCloud('process', { cores: 1, computeUnits: 1 });
-  afterAll(() => cloud.close());
+  const dir = mkdtempSync(join(tmpdir(), 'nimbus-slot-test-'));
+  afterAll(async () => {
+    await cloud.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   afterEach(() => cloud.kill());
 
   it('is never written once a job closed it and opened a file of its own under its number', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'nimbus-arrival-')), 'mine.txt');
+    const path = join(dir, 'mine.txt');
     const hijack = await cloud.call((file: string) => {
       const fs = process.getBuiltinModule('node:fs');
       fs.closeSync(4);

@@ -4,7 +4,7 @@
  * in order and reports each job once. It never decides what runs next.
  */
 import type { ResourceType } from './job-options.js';
-import type { OutcomeReport, Packed, Primitive, RemoteError } from './job-outcome.js';
+import type { Numbers, OutcomeReport, Packed, Primitive, RemoteError } from './job-outcome.js';
 import type { ShippedFunction } from './shipped-function.js';
 import type { WireFunction } from './wire-function.js';
 
@@ -24,12 +24,13 @@ export interface BatchSpec {
 export type BatchArgs = { readonly arity: number; readonly flat: readonly Primitive[] | Float64Array } | { readonly each: readonly Packed[] };
 
 /**
- * A batch as it crosses to a worker: its numbers in typed arrays, which clone as one block, and
+ * A batch as it crosses to a worker: its numbers in typed arrays, which clone as one block (but
+ * a short batch's, wire/batch-args.ts TYPED_FROM), and
  * its function by reference to what the worker has (wire-function.ts).
  */
 export interface WireBatch extends Omit<BatchSpec, 'jids' | 'fn'> {
   readonly fn: WireFunction;
-  readonly jids: Float64Array;
+  readonly jids: Numbers;
 }
 
 export interface ExecutorEvents {

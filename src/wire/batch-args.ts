@@ -5,8 +5,21 @@
  * number by number (about 80 ns each, more than a trivial job). Anything else travels job by job.
  */
 import type { BatchArgs, BatchSpec, WireBatch } from '../types/executor.js';
-import type { Packed, Primitive } from '../types/job-outcome.js';
+import type { Numbers, Packed, Primitive } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';
+
+/**
+ * From this many numbers on, a column travels as a Float64Array; below, as a plain array. A typed
+ * array is one host object to the clone on each side (in a process's serializer, a JavaScript
+ * callback each way, and a backing store to allocate): for a lone job's batch and report, a dozen
+ * of those cost more than the few numbers they hold, one by one.
+ */
+export const TYPED_FROM = 16;
+
+/** A column of numbers as it travels (see TYPED_FROM). */
+export function numberColumn(values: readonly number[]): Numbers {
+  return values.length >= TYPED_FROM ? Float64Array.from(values) : values;
+}
 
 export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
   const first = list[0];
@@ -18,7 +31,8 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
     if (!Array.isArray(args) || args.length !== arity) return { each: list };
     for (let k = 0; numbers && k < arity; k++) numbers = typeof (args as readonly Primitive[])[k] === 'number';
   }
-  const flat: Primitive[] | Float64Array = numbers ? new Float64Array(list.length * arity) : new Array(list.length * arity);
+  const size = list.length * arity;
+  const flat: Primitive[] | Float64Array = numbers && size >= TYPED_FROM ? new Float64Array(size) : new Array<Primitive>(size);
   for (let i = 0; i < list.length; i++) {
     const args = list[i] as readonly Primitive[];
     for (let k = 0; k < arity; k++) flat[i * arity + k] = args[k];
@@ -30,11 +44,14 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
 export function argsAt(args: BatchArgs, i: number): Packed {
   if ('each' in args) return args.each[i];
   const { arity, flat } = args;
-  return Array.from(flat.slice(i * arity, (i + 1) * arity) as ArrayLike<Primitive>);
+  // Copied item by item: a slice of a typed array would allocate a backing store per job.
+  const list = new Array<Primitive>(arity);
+  for (let k = 0; k < arity; k++) list[k] = flat[i * arity + k]!;
+  return list;
 }
 
 /** The batch as a worker receives it, with its function as `fn` (what that worker lacks of it). */
 export function toWire(batch: BatchSpec, fn: WireFunction): WireBatch {
-  const wire = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: Float64Array.from(batch.jids) };
+  const wire = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: numberColumn(batch.jids) };
   return batch.env === undefined ? wire : { ...wire, env: batch.env };
 }

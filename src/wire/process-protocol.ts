@@ -8,7 +8,8 @@ import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';
 
 export type ToChild =
-  | { kind: 'batch'; batch: WireBatch }
+  /** `tag`: a number the host drew for this batch, which the worker writes in its arrival slot. */
+  | { kind: 'batch'; batch: WireBatch; tag: number }
   /** The answer to a fetch: the whole of the running batch's function; undefined if it names another. */
   | { kind: 'function'; id: string; fn: WireFunction | undefined }
   | { kind: 'nested'; data: unknown };
@@ -16,7 +17,8 @@ export type ToChild =
 export type FromChild =
   /**
    * The batch arrived and its first job is taken up now, at `at` (epoch ms): its function is
-   * rebuilt, then it runs. Sent before any of its jobs can end the process.
+   * rebuilt, then it runs. Sent before any of its jobs can end the process, only when the worker
+   * could not write its arrival slot (ARRIVAL_FD): the slot says the same without a message.
    */
   | { kind: 'started'; at: number }
   /**
@@ -38,6 +40,20 @@ export interface RunningJob {
 }
 
 export const IPC_KEY = 'nimbus:ipc';
+
+/**
+ * The worker's arrival slot: a file the host opened (and unlinked) and hands the worker as this
+ * descriptor. As a batch arrives, before any of its jobs runs, the worker writes there
+ * ARRIVAL_RECORD: the batch's tag, when its first job was taken up (epoch ms), the tag again (a
+ * record read while it is written has two different tags, and is read as "not yet"). The host
+ * reads it only when it needs to know (a status is read, or the process died): a lone job's
+ * round trip then costs one message each way, not a 'started' message and the host's wake-up
+ * for it. The write reaches the file before the job runs, so a job that ends its process at once
+ * is still known to have started (and is blamed), as with the message.
+ */
+export const ARRIVAL_FD = 4;
+/** Float64s of the arrival record: [tag, at, tag]. */
+export const ARRIVAL_RECORD = 3;
 
 export type Tagged<T> = T & { [IPC_KEY]: string };
 

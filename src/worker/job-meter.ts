@@ -32,12 +32,19 @@ class ThreadMeter implements JobMeter {
 
 /** Jobs at least this long get the kernel's exact peak; shorter ones the resident set at their end. */
 const EXACT_PEAK_MS = 1;
+/**
+ * How old the resident set a short job reports may be. Reading it costs 2.5 us on a quiet Linux
+ * and 17-30 us where /proc is slow (a sandbox, as on the bench machine): once a millisecond, that
+ * was a tenth of a lone job's round trip. A job too short for an exact peak changes the resident
+ * set by little, and in 20 ms the process runs few of them.
+ */
+const RESIDENT_READ_EVERY_MS = 20;
 
 /**
  * For a process that runs one job at a time: its CPU time, and its resident-set high-water mark
  * (VmHWM), which Linux resets when 5 is written to clear_refs. Reading and resetting it costs
  * about 12 us, more than a trivial job, so short jobs report the resident set (read at most once
- * a millisecond) and the mark is read, and reset, after jobs long enough to have a peak.
+ * every RESIDENT_READ_EVERY_MS) and the mark is read, and reset, after jobs long enough to have a peak.
  */
 export class ProcessMeter implements JobMeter {
   #cpuBefore = process.cpuUsage();
@@ -60,8 +67,8 @@ export class ProcessMeter implements JobMeter {
     if (now - this.#startedAt >= EXACT_PEAK_MS) {
       this.#resident = Math.max(process.memoryUsage.rss(), readAndResetPeak() ?? 0);
       this.#residentAt = now;
-    } else if (now - this.#residentAt >= EXACT_PEAK_MS) {
-      // Even the resident set costs 2.5 us to read: short jobs share a reading a millisecond old.
+    } else if (now - this.#residentAt >= RESIDENT_READ_EVERY_MS) {
+      // Even the resident set costs microseconds to read: short jobs share a recent reading.
       this.#resident = process.memoryUsage.rss();
       this.#residentAt = now;
     }

@@ -1,5 +1,6 @@
 /** Builds an OutcomeReport one job at a time, where jobs run, and packs it to travel. */
 import type { JobOutcome, OutcomeReport } from '../types/job-outcome.js';
+import { numberColumn } from '../wire/batch-args.js';
 
 /** A report being built: every column a plain array. */
 export interface ReportBuilder extends OutcomeReport {
@@ -14,15 +15,15 @@ export function emptyReport(): ReportBuilder {
   return { jids: [], values: [], errors: [], started: [], finished: [], cputime: [], memory: [], stdout: [], stderr: [] };
 }
 
-/** The report as it crosses to the runtime: its number columns in Float64Arrays (see batch-args.ts). */
+/** The report as it crosses to the runtime: its number columns in Float64Arrays, unless short (batch-args.ts, TYPED_FROM). */
 export function toWireReport(report: ReportBuilder): OutcomeReport {
   return {
     ...report,
-    jids: Float64Array.from(report.jids),
-    started: Float64Array.from(report.started),
-    finished: Float64Array.from(report.finished),
-    cputime: Float64Array.from(report.cputime),
-    memory: Float64Array.from(report.memory),
+    jids: numberColumn(report.jids),
+    started: numberColumn(report.started),
+    finished: numberColumn(report.finished),
+    cputime: numberColumn(report.cputime),
+    memory: numberColumn(report.memory),
   };
 }
 

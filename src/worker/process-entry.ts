@@ -16,6 +16,7 @@ import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
 import { channelEndpoint } from '../wire/nested-channel.js';
 import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
+import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
 import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
 
@@ -49,6 +50,7 @@ const fetchFunction = (id: string) =>
   });
 const functions = new GuardedFunctions(jobCloud(endpoint), fetchFunction, guard);
 const yields = yieldSinkOf(jobCloud());
+const arrivals = new ArrivalSlot();
 useJobMeter(new ProcessMeter());
 
 /**
@@ -57,7 +59,7 @@ useJobMeter(new ProcessMeter());
  * process dies, only what is buffered is lost, and those jobs run again.
  *
  * Each message also says which job the worker is on now, so that the runtime knows it started
- * (and the batch's first job, with the 'started' message). A job that starts sooner than FLUSH_MS
+ * (the batch's first job, from the arrival slot). A job that starts sooner than FLUSH_MS
  * after the last message is told by a timer FLUSH_MS later, when it awaits something; one that
  * holds the thread meanwhile (a busy loop) is told when it ends, as its outcome leaves.
  */
@@ -142,9 +144,11 @@ process.on('message', (message: unknown) => {
   if (message.kind === 'function') return answerFetch(message.id, message.fn);
   // A retired worker runs nothing: the runtime returns the batch when it reads the retirement.
   if (retired) return;
-  // The runtime learns the batch arrived before any of its jobs can end this process.
+  // The runtime learns the batch arrived before any of its jobs can end this process: from the
+  // arrival slot, written now, or else from a message, once it has left.
   const at = Date.now();
-  send({ kind: 'started', at }, () => runOne(message.batch, at));
+  if (arrivals.arrived(message.tag, at)) runOne(message.batch, at);
+  else send({ kind: 'started', at }, () => runOne(message.batch, at));
 });
 function answerFetch(id: string, fn: WireFunction | undefined): void {
   const waiting = fetches.get(id);

@@ -15,6 +15,7 @@ import { toWire } from '../../wire/batch-args.js';
 import { wholeFunction } from '../../wire/function-wire.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
 import { SentFunctions } from './sent-functions.js';
+import { ArrivalFile } from './arrival-file.js';
 import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
 import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type RunningJob, type ToChild } from '../../wire/process-protocol.js';
 import { killAll, killGroup, leftBehind } from '../../platform/process-tree.js';
@@ -38,6 +39,8 @@ export type BatchEnd =
 
 interface RunningBatch {
   readonly fn: ShippedFunction;
+  /** Drawn for this batch: the worker writes it in its arrival slot as the batch arrives. */
+  readonly tag: number;
   readonly jids: readonly number[];
   /**
    * How many of its jobs reported: always the first ones, since a worker runs its batch in order
@@ -61,6 +64,8 @@ export class WorkerProcess {
   #batch: RunningBatch | undefined;
   /** What this process was sent of the functions it ran: a batch carries only the rest. */
   readonly #sent = new SentFunctions();
+  /** Where the worker writes that a batch arrived (process-protocol.ts, ARRIVAL_FD). */
+  readonly #arrivals: ArrivalFile;
   #stderrTail = '';
   #killedFor: 'stop' | 'memory' | undefined;
   #retired = false;
@@ -74,10 +79,12 @@ export class WorkerProcess {
   constructor(memoryLimitMb: number, service: JobRequests) {
     this.memoryLimitBytes = memoryLimitMb * 1024 * 1024;
     this.exited = new Promise((resolve) => (this.#markExited = resolve));
+    this.#arrivals = new ArrivalFile(this.#token);
     this.#child = fork(PROCESS_ENTRY, [], {
       serialization: 'advanced',
       execArgv: [`--max-old-space-size=${memoryLimitMb}`],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // The arrival slot is the descriptor after the channel's (ARRIVAL_FD).
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc', this.#arrivals.fd ?? 'ignore'],
       env: { ...process.env, [WORKER_TOKEN_ENV]: this.#token, [HOST_PID_ENV]: String(process.pid) },
       // A group of its own: ending the group ends the children its jobs leave.
       detached: true,
@@ -121,9 +128,10 @@ export class WorkerProcess {
   /** Runs a batch; resolves when every job reported, or the process died or retired. */
   run(batch: BatchSpec, onReport: (report: OutcomeReport) => void): Promise<BatchEnd> {
     return new Promise((end) => {
-      this.#batch = { fn: batch.fn, jids: batch.jids, reported: 0, started: false, running: -1, runningAt: 0, told: 0, onReport, end };
+      const tag = drawTag();
+      this.#batch = { fn: batch.fn, tag, jids: batch.jids, reported: 0, started: false, running: -1, runningAt: 0, told: 0, onReport, end };
       this.#child.ref();
-      this.#send({ kind: 'batch', batch: toWire(batch, this.#sent.next(batch.fn)) });
+      this.#send({ kind: 'batch', batch: toWire(batch, this.#sent.next(batch.fn)), tag });
       this.#maybeEnd();
     });
   }
@@ -136,6 +144,7 @@ export class WorkerProcess {
   visitStarted(visit: (jid: number, at: number) => void): void {
     const batch = this.#batch;
     if (!batch) return;
+    if (batch.running < 0) this.#learnArrival(batch);
     for (; batch.told <= batch.running; batch.told++) visit(batch.jids[batch.told]!, batch.runningAt);
   }
 
@@ -192,6 +201,14 @@ export class WorkerProcess {
     }
   }
 
+  /** Reads the arrival slot: once the worker wrote the batch's tag there, its first job started. */
+  #learnArrival(batch: RunningBatch): void {
+    const at = this.#arrivals.arrivedAt(batch.tag);
+    if (at === undefined) return;
+    batch.started = true;
+    if (batch.running < 0) this.#onRunning({ index: 0, at });
+  }
+
   #onRunning({ index, at }: RunningJob): void {
     const batch = this.#batch;
     if (!batch) return;
@@ -236,8 +253,12 @@ export class WorkerProcess {
 
   /** Once the process exited and every message it sent was read, its batch ends 'died'. */
   #maybeEnd(): void {
+    if (this.#exit === undefined || !this.#disconnected) return;
     const batch = this.#batch;
-    if (!batch || this.#exit === undefined || !this.#disconnected) return;
+    // The slot's last reading: nothing asks it after the process is gone.
+    if (batch && !batch.started) this.#learnArrival(batch);
+    this.#arrivals.close();
+    if (!batch) return;
     this.#endBatch({
       kind: 'died',
       unreported: unreportedOf(batch),
@@ -254,6 +275,11 @@ export class WorkerProcess {
     this.#child.channel?.unref();
     (this.#child.stderr as { unref?: () => void } | null)?.unref?.();
   }
+}
+
+/** A batch's tag: never 0 (what an arrival slot holds before its first write), and not guessable by job code. */
+function drawTag(): number {
+  return 1 + Math.floor(Math.random() * 2 ** 52);
 }
 
 function unreportedOf(batch: RunningBatch): number[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argsAt, encodeBatchArgs } from '../../../src/wire/batch-args.js';
+import { TYPED_FROM, argsAt, encodeBatchArgs, numberColumn } from '../../../src/wire/batch-args.js';
 
 describe('batch arguments', () => {
   it('flattens argument lists of primitives of one length, and gives each job its own back', () => {
@@ -17,14 +17,20 @@ describe('batch arguments', () => {
   });
 
   it('sends numbers-only argument lists as one Float64Array, and gives back exact numbers', () => {
-    const encoded = encodeBatchArgs([
-      [1, -0],
-      [Number.NaN, 2 ** 53],
-    ]);
+    const filler = Array.from({ length: TYPED_FROM / 2 }, (_, i) => [i, i]);
+    const encoded = encodeBatchArgs([[1, -0], [Number.NaN, 2 ** 53], ...filler]);
     expect('flat' in encoded && encoded.flat instanceof Float64Array).toBe(true);
     expect(argsAt(encoded, 0)).toEqual([1, -0]);
     expect(argsAt(encoded, 1)).toEqual([Number.NaN, 2 ** 53]);
     expect(Array.isArray(argsAt(encoded, 1))).toBe(true);
+  });
+
+  it('sends a short numbers-only list (a lone job) as a plain array: no typed array to clone', () => {
+    const encoded = encodeBatchArgs([[1, -0], [Number.NaN]].slice(0, 1));
+    expect('flat' in encoded && Array.isArray(encoded.flat)).toBe(true);
+    expect(argsAt(encoded, 0)).toEqual([1, -0]);
+    expect(numberColumn([1, 2])).toEqual([1, 2]);
+    expect(numberColumn(Array.from({ length: TYPED_FROM }, (_, i) => i))).toBeInstanceOf(Float64Array);
   });
 
   it('keeps each job apart when lengths differ or a job carries packed bytes', () => {

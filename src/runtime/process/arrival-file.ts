@@ -1,0 +1,60 @@
+/**
+ * The host's side of a worker process's arrival slot (process-protocol.ts, ARRIVAL_FD): a file
+ * made for that one process and unlinked at once, so that nothing is left on disk whatever
+ * happens to either process; the worker gets its descriptor. Read only when the host needs to
+ * know whether a batch arrived: a status is read, or the process died.
+ */
+import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ARRIVAL_RECORD } from '../../wire/process-protocol.js';
+
+export class ArrivalFile {
+  /** Undefined when no file could be made (the worker then says so by message), or once closed. */
+  #fd: number | undefined;
+  readonly #record = new Float64Array(ARRIVAL_RECORD);
+  readonly #bytes = new Uint8Array(this.#record.buffer);
+
+  constructor(name: string) {
+    const path = join(tmpdir(), `nimbus-arrival-${name}`);
+    try {
+      this.#fd = openSync(path, 'w+', 0o600);
+    } catch {
+      return;
+    }
+    try {
+      unlinkSync(path);
+    } catch {
+      // Where an open file cannot be unlinked, it stays until the system's temp cleaning.
+    }
+  }
+
+  /** The descriptor the worker is given, while the file is open. */
+  get fd(): number | undefined {
+    return this.#fd;
+  }
+
+  /** When the batch `tag` arrived (epoch ms), or undefined if the worker has not written it (yet). */
+  arrivedAt(tag: number): number | undefined {
+    if (this.#fd === undefined) return undefined;
+    try {
+      if (readSync(this.#fd, this.#bytes, 0, this.#bytes.length, 0) !== this.#bytes.length) return undefined;
+    } catch {
+      return undefined;
+    }
+    const record = this.#record;
+    return record[0] === tag && record[2] === tag ? record[1] : undefined;
+  }
+
+  /** Once the process is gone: its descriptor number may be given to another file after this. */
+  close(): void {
+    const fd = this.#fd;
+    if (fd === undefined) return;
+    this.#fd = undefined;
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing to do: the descriptor is not ours any more either way.
+    }
+  }
+}

@@ -35,6 +35,7 @@ export function argsAt(args: BatchArgs, i: number): Packed {
 
 /** The batch as a worker receives it, with its function as `fn` (what that worker lacks of it). */
 export function toWire(batch: BatchSpec, fn: WireFunction): WireBatch {
-  const wire = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: Float64Array.from(batch.jids) };
-  return batch.env === undefined ? wire : { ...wire, env: batch.env };
+  const wire: WireBatch = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: Float64Array.from(batch.jids) };
+  const withEnv = batch.env === undefined ? wire : { ...wire, env: batch.env };
+  return batch.followersFrom === undefined ? withEnv : { ...withEnv, followersFrom: batch.followersFrom };
 }

@@ -365,6 +365,8 @@ export class Runtime implements HostRuntime {
         this.#onChanged?.(jid);
         this.#retryTimers.arm(jid, delayMs);
       },
+      // A follower whose dependency is done here: processing, or queued until it starts (followers.ts).
+      (jid) => this.#onChanged?.(jid),
     );
   }
 

@@ -67,6 +67,7 @@ export class Scheduler {
   readonly #backfill = new Backfill();
   readonly #onComplete: CompletionListener;
   readonly #onRetry: RetryListener;
+  readonly #onPromoted: ((jid: number) => void) | undefined;
 
   readonly #costOf: Capacity['costOf'];
   /** What the cheapest job costs (one core of the cheapest type): with less free, nothing fits. */
@@ -74,8 +75,18 @@ export class Scheduler {
   readonly #maxRunning: (typeIndex: number) => number;
   readonly #followers: boolean;
 
-  /** @param onRetry told of each failed job that will run again; by default it is requeued at once */
-  constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked, followers }: Capacity, onComplete: CompletionListener, onRetry?: RetryListener) {
+  /**
+   * @param onRetry told of each failed job that will run again; by default it is requeued at once
+   * @param onPromoted told of each follower whose dependency is done here: it moved from waiting to
+   *   processing (and may have started already), its record changed
+   */
+  constructor(
+    table: JobTable,
+    { capacity, costOf, maxRunning, maxParked, followers }: Capacity,
+    onComplete: CompletionListener,
+    onRetry?: RetryListener,
+    onPromoted?: (jid: number) => void,
+  ) {
     this.table = table;
     this.#batches = new DispatchedBatches(table);
     this.#units = new UnitLedger(capacity, maxParked);
@@ -85,6 +96,7 @@ export class Scheduler {
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#onComplete = onComplete;
     this.#onRetry = onRetry ?? ((jid) => this.requeue(jid));
+    this.#onPromoted = onPromoted;
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
     this.#queues = RESOURCE_TYPES.map(() => new ReadyQueue(isQueued));
   }
@@ -333,6 +345,7 @@ export class Scheduler {
     if (t.batch[jid] !== 0) {
       move(t.status, jid, Code.Processing);
       t.attempts[jid]!++;
+      this.#onPromoted?.(jid);
       return;
     }
     move(t.status, jid, Code.Queued);

@@ -37,7 +37,7 @@ const EXACT_PEAK_MS = 1;
  * clock from that end's reading: a reading costs a system call (about 5 us, more than a trivial
  * job), and the batch runner's few microseconds between the two jobs count in the second.
  */
-const REUSE_READING_MS = 0.05;
+const REUSE_READING_MS = 0.5;
 
 /**
  * For a process that runs one job at a time: its CPU time, and its resident-set high-water mark

@@ -51,7 +51,7 @@ export function followersBound(meanMs: number | undefined): number {
 export function addFollowers(t: JobTable, jids: number[], max: number): number | undefined {
   const from = jids.length;
   const first = jids[0]!;
-  for (let last = jids[from - 1]!; jids.length < max; ) {
+  for (let last = jids[from - 1]!; jids.length < max;) {
     const follower = followerOf(t, last, first);
     if (follower === undefined) break;
     jids.push(follower);

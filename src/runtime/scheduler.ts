@@ -409,7 +409,8 @@ export class Scheduler {
       }
       jids.length = count;
     }
-    const followersFrom = this.#followers && !travelsAlone(first) ? addFollowers(t, jids, followersBound(this.#durations.meanOf(t.fnOf(first)!.id))) : undefined;
+    const followersFrom =
+      this.#followers && !travelsAlone(first) ? addFollowers(t, jids, followersBound(this.#durations.meanOf(t.fnOf(first)!.id))) : undefined;
     const queued = followersFrom ?? jids.length;
     this.#batches.add(this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length), jids);
     for (let i = 0; i < queued; i++) {

@@ -71,7 +71,17 @@ export const SKIPPED_MESSAGE = 'nimbus: not run, the job it follows did not end 
  * never records it: the job is not processing there (it waits, or is stalled, or runs again).
  */
 export function skippedOutcome(jid: number): JobOutcome {
-  return { jid, status: 'error', error: { name: 'Error', message: SKIPPED_MESSAGE, stack: undefined }, started: 0, finished: 0, cputime: undefined, memory: undefined, stdout: '', stderr: '' };
+  return {
+    jid,
+    status: 'error',
+    error: { name: 'Error', message: SKIPPED_MESSAGE, stack: undefined },
+    started: 0,
+    finished: 0,
+    cputime: undefined,
+    memory: undefined,
+    stdout: '',
+    stderr: '',
+  };
 }
 
 /** Job `index`'s outcome: never a rejection, so one job's strange value cannot end its batch. */

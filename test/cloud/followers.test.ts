@@ -123,7 +123,7 @@ describe.each(WORKER_MODES)('followers (%s)', (mode) => {
         ['c', 'quick', ''],
       ]);
       await expect.poll(() => existsSync(`${gate}.a.pid`), EVENTUALLY).toBe(true);
-      await cloud.kill(b!);
+      await cloud.kill(b);
       writeFileSync(gate, '');
       expect(await cloud.result(a!)).toBe('a');
       await cloud.join([c!], { ignoreErrors: true });
@@ -144,7 +144,7 @@ describe.each(WORKER_MODES)('followers (%s)', (mode) => {
         ['c', 'quick', ''],
       ]);
       await expect.poll(() => existsSync(`${gate}.a.pid`), EVENTUALLY).toBe(true);
-      await cloud.kill(a!);
+      await cloud.kill(a);
       expect(await cloud.status([a!, b!, c!])).toEqual(['killed', 'stalled', 'stalled']);
       expect((await cloud.info(b!, ['stdout'])).stdout).toBe('');
     }));

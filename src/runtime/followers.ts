@@ -11,11 +11,12 @@
  * - does not run past its dependency's failure (`dependsOnErrors: 'ignore'` jobs wait as before);
  * - is not held by another batch already.
  * A batch with followers carries up to FOLLOWERS_MS of expected work (by its function's mean
- * duration, none before one of its jobs has ended), more than the TARGET_BATCH_MS a batch of
- * independent jobs carries: followers could not run side by side anyway, so a longer batch takes
- * no slot's share from another; what bounds it is how late a thread's outcomes arrive (at its
- * batch's end) and how much a crash sends back. A chain of long jobs still travels one job per
- * message.
+ * duration), more than the TARGET_BATCH_MS a batch of independent jobs carries: followers could
+ * not run side by side anyway, so a longer batch takes no slot's share from another, and their
+ * outcomes reach the host as they end (a process's flushes, a thread's EarlyReport), so statuses
+ * stay timely. What bounds it is the queue: a chain's next link past the bound competes for a
+ * worker like any job. Whatever the mean (or before one is known), the last job may take one
+ * follower: a chain of long jobs then needs a round trip every other link, not every link.
  *
  * What the host sees. A follower stays `waiting` in the table while its worker holds it (the
  * table's `batch` names its batch: it counts in the batch's compute units); when its dependency's
@@ -38,10 +39,13 @@ import { Code, Flag, type JobTable } from './job-table.js';
 /** Expected work one batch with followers carries, at most. */
 export const FOLLOWERS_MS = 20;
 
-/** How many jobs a batch with followers may hold, followers included, by its function's mean duration. */
+/**
+ * How many jobs a batch with followers may hold, followers included, by its function's mean
+ * duration; at least room for one follower (see above).
+ */
 export function followersBound(meanMs: number | undefined): number {
-  if (meanMs === undefined) return 1;
-  return Math.max(1, Math.min(MAX_BATCH, Math.floor(FOLLOWERS_MS / Math.max(meanMs, 0.001))));
+  if (meanMs === undefined) return 2;
+  return Math.max(2, Math.min(MAX_BATCH, Math.floor(FOLLOWERS_MS / Math.max(meanMs, 0.001))));
 }
 
 /**

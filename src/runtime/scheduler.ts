@@ -410,7 +410,9 @@ export class Scheduler {
       jids.length = count;
     }
     const followersFrom =
-      this.#followers && !travelsAlone(first) ? addFollowers(t, jids, followersBound(this.#durations.meanOf(t.fnOf(first)!.id))) : undefined;
+      this.#followers && !travelsAlone(first)
+        ? addFollowers(t, jids, Math.max(jids.length + 1, followersBound(this.#durations.meanOf(t.fnOf(first)!.id))))
+        : undefined;
     const queued = followersFrom ?? jids.length;
     this.#batches.add(this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length), jids);
     for (let i = 0; i < queued; i++) {

@@ -168,14 +168,21 @@ describe('followers', () => {
     expect(s.take()[0]!.jids).toEqual(jids.slice(0, 4));
   });
 
-  it('none before the function has a mean duration, and none when followers are off', () => {
-    const off = createScheduler({ followers: false });
-    off.chain(3);
-    expect(off.take()[0]!.followersFrom).toBeUndefined();
+  it('one follower whatever the mean, or before one is known: a chain of long jobs skips every other round trip', () => {
+    const slow = createScheduler({ meanMs: 10 * FOLLOWERS_MS });
+    const jids = slow.chain(3);
+    expect(slow.take()).toEqual([{ type: 'c1', cores: 1, jids: jids.slice(0, 2), followersFrom: 1 }]);
     const s = createScheduler();
     const fresh = shipped('fresh');
     const a = s.submit({}, fresh);
-    s.submit({ dependsOn: [a] }, fresh);
-    expect(s.take()[0]!.jids).toEqual([a]);
+    const b = s.submit({ dependsOn: [a] }, fresh);
+    s.submit({ dependsOn: [b] }, fresh);
+    expect(s.take()[0]!.jids).toEqual([a, b]);
+  });
+
+  it('none when followers are off', () => {
+    const off = createScheduler({ followers: false });
+    off.chain(3);
+    expect(off.take()[0]!.followersFrom).toBeUndefined();
   });
 });

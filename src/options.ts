@@ -138,8 +138,11 @@ function checkAgainst<T extends object>(table: CheckTable, value: unknown, where
   return value === undefined ? ({} as T) : readOptions<T>(table, value, where);
 }
 
+/** What `cloud.with` takes, merged once: a merge per call cost more than a trivial job (a chain calls `with` per link). */
+const WITH_OPTIONS: CheckTable = { ...JOB_OPTIONS, ...VIEW_OPTIONS };
+
 export function checkJobOptions(options: unknown): JobOptions & ViewOptions {
-  return checkAgainst<JobOptions & ViewOptions>({ ...JOB_OPTIONS, ...VIEW_OPTIONS }, options, 'cloud.with options');
+  return checkAgainst<JobOptions & ViewOptions>(WITH_OPTIONS, options, 'cloud.with options');
 }
 
 /** `cloud.wait`'s options; `count` must be at most the number of distinct jobs asked about. */

@@ -17,6 +17,7 @@ export function workerSettings(plan: ResourcePlan): RuntimeSettings {
     costOf: computeUnitsOf,
     maxRunning: (type) => (type === 's1' ? plan.s1Concurrency : Infinity),
     maxParked: MAX_PARKED_JOBS,
+    followers: true,
     maxRestarts: plan.maxRestarts,
     memoryLimitOf: (type, cores) => memoryLimitMb(plan, type, cores),
     createExecutor: (events, service) => new Executor(events, service, plan),

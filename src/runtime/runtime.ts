@@ -42,6 +42,8 @@ export interface RuntimeSettings {
   maxRunning?: (type: ResourceType) => number;
   /** Batches that may park (wait on other jobs with their compute units lent out) at once; see Capacity. */
   maxParked?: number;
+  /** Whether batches may carry followers (followers.ts): workers that run batches with runBatch do. */
+  followers?: boolean;
   /** Runs of a restartable job whose worker died, beyond the first. */
   maxRestarts: number;
   /** The memory limit a job of this profile is held to, in MB; undefined where none is. */
@@ -107,6 +109,12 @@ export class Runtime implements HostRuntime {
     crashed: (jid: number, error: RemoteError, retryable: boolean) => {
       this.#clocks.disarm(jid);
       const t = this.#table;
+      // A follower its worker held but had not started: not to blame; it runs alone from now on.
+      if (this.#scheduler.isHeldFollower(jid)) {
+        t.flags[jid]! |= Flag.RunAlone;
+        this.#scheduler.returned([jid]);
+        return this.#scheduleDispatch();
+      }
       const restart = retryable && (t.flags[jid]! & Flag.Restartable) !== 0 && t.attempts[jid]! <= this.#settings.maxRestarts;
       if (restart) {
         this.#scheduler.returned([jid]);
@@ -357,6 +365,8 @@ export class Runtime implements HostRuntime {
         this.#onChanged?.(jid);
         this.#retryTimers.arm(jid, delayMs);
       },
+      // A follower whose dependency is done here: processing, or queued until it starts (followers.ts).
+      (jid) => this.#onChanged?.(jid),
     );
   }
 
@@ -398,6 +408,7 @@ export class Runtime implements HostRuntime {
         jids: batch.jids,
         args: encodeBatchArgs(batch.jids.map((jid) => t.args[jid])),
         env: t.env[first],
+        followersFrom: batch.followersFrom,
       };
       executor.run(spec);
       if (this.#onChanged) for (const jid of batch.jids) this.#onChanged(jid);

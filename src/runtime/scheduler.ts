@@ -20,6 +20,7 @@ import { DurationRuns, JobDurations } from './job-durations.js';
 import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
 import { freeDependents, linkDependencies } from './dependency-links.js';
 import { DispatchedBatches } from './dispatched-batches.js';
+import { addFollowers, followersBound, isHeldFollower } from './followers.js';
 import { ReadyQueue } from './ready-queue.js';
 import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
@@ -30,6 +31,8 @@ export interface Batch {
   readonly cores: number;
   /** Jobs of one function, to run in this order on one worker. */
   readonly jids: number[];
+  /** Where its followers begin (followers.ts), if it has any. */
+  readonly followersFrom?: number | undefined;
 }
 
 export type CompletionListener = (jid: number) => void;
@@ -50,6 +53,8 @@ export interface Capacity {
    * nothing could ever run again. Default: no bound.
    */
   readonly maxParked?: number;
+  /** Whether a batch may carry followers (followers.ts): the local executors' workers run them. */
+  readonly followers?: boolean;
 }
 
 export class Scheduler {
@@ -62,22 +67,36 @@ export class Scheduler {
   readonly #backfill = new Backfill();
   readonly #onComplete: CompletionListener;
   readonly #onRetry: RetryListener;
+  readonly #onPromoted: ((jid: number) => void) | undefined;
 
   readonly #costOf: Capacity['costOf'];
   /** What the cheapest job costs (one core of the cheapest type): with less free, nothing fits. */
   readonly #cheapest: number;
   readonly #maxRunning: (typeIndex: number) => number;
+  readonly #followers: boolean;
 
-  /** @param onRetry told of each failed job that will run again; by default it is requeued at once */
-  constructor(table: JobTable, { capacity, costOf, maxRunning, maxParked }: Capacity, onComplete: CompletionListener, onRetry?: RetryListener) {
+  /**
+   * @param onRetry told of each failed job that will run again; by default it is requeued at once
+   * @param onPromoted told of each follower whose dependency is done here: it moved from waiting to
+   *   processing (and may have started already), its record changed
+   */
+  constructor(
+    table: JobTable,
+    { capacity, costOf, maxRunning, maxParked, followers }: Capacity,
+    onComplete: CompletionListener,
+    onRetry?: RetryListener,
+    onPromoted?: (jid: number) => void,
+  ) {
     this.table = table;
     this.#batches = new DispatchedBatches(table);
     this.#units = new UnitLedger(capacity, maxParked);
     this.#costOf = costOf;
+    this.#followers = followers ?? false;
     this.#cheapest = Math.min(...RESOURCE_TYPES.map((type) => costOf(type, 1)));
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#onComplete = onComplete;
     this.#onRetry = onRetry ?? ((jid) => this.requeue(jid));
+    this.#onPromoted = onPromoted;
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
     this.#queues = RESOURCE_TYPES.map(() => new ReadyQueue(isQueued));
   }
@@ -187,7 +206,11 @@ export class Scheduler {
    */
   started(jid: number, at: number): boolean {
     const t = this.table;
-    if (t.status[jid] !== Code.Processing || t.started[jid] !== 0) return false;
+    if (t.started[jid] !== 0) return false;
+    // A follower its worker started before its dependency's outcome arrived here: it reads
+    // processing once that outcome has (followers.ts).
+    if (isHeldFollower(t, jid)) t.started[jid] = at;
+    if (t.status[jid] !== Code.Processing) return false;
     t.started[jid] = at;
     return true;
   }
@@ -198,7 +221,10 @@ export class Scheduler {
     const runs = new DurationRuns(this.#durations);
     for (let i = 0; i < report.jids.length; i++) {
       const jid = report.jids[i]!;
-      if (t.status[jid] !== Code.Processing) continue;
+      if (t.status[jid] !== Code.Processing) {
+        this.#releaseFollower(jid);
+        continue;
+      }
       const error = report.errors[i];
       if (error !== undefined && this.#retryLater(jid, error, true)) continue;
       t.started[jid] = report.started[i]!;
@@ -220,6 +246,7 @@ export class Scheduler {
 
   /** Ends a dispatched job 'error' from outside it (over maxRuntime, its worker died). */
   fail(jid: number, error: RemoteError, now: number): void {
+    this.#releaseFollower(jid);
     if (this.table.status[jid] !== Code.Processing || this.#retryLater(jid, error, false)) return;
     this.table.error[jid] = error;
     this.#complete(jid, Code.Error, now);
@@ -230,15 +257,26 @@ export class Scheduler {
     const code = this.table.status[jid]!;
     if (isCompleteCode(code)) return false;
     if (code === Code.Queued) this.#backfill.left([jid]);
+    // A follower held by a worker must be stopped there too, or it would start.
+    const held = isHeldFollower(this.table, jid);
+    if (held) this.table.started[jid] = 0;
     this.#complete(jid, Code.Killed, now);
-    return code === Code.Processing;
+    return code === Code.Processing || held;
+  }
+
+  /** True when `jid` waits here while a worker holds it as a follower (followers.ts). */
+  isHeldFollower(jid: number): boolean {
+    return isHeldFollower(this.table, jid);
   }
 
   /** Dispatched jobs that never reported (their batch was cut short): they run again. */
   returned(jids: readonly number[]): void {
     const t = this.table;
     for (const jid of jids) {
-      if (t.status[jid] !== Code.Processing) continue;
+      if (t.status[jid] !== Code.Processing) {
+        this.#releaseFollower(jid);
+        continue;
+      }
       this.#leaveBatch(jid);
       move(t.status, jid, Code.Queued);
       t.started[jid] = 0;
@@ -303,6 +341,13 @@ export class Scheduler {
 
   #enqueue(jid: number): void {
     const t = this.table;
+    // A follower whose dependency is done: its worker has it already, and starts it now.
+    if (t.batch[jid] !== 0) {
+      move(t.status, jid, Code.Processing);
+      t.attempts[jid]!++;
+      this.#onPromoted?.(jid);
+      return;
+    }
     move(t.status, jid, Code.Queued);
     this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!, t.depth[jid]);
   }
@@ -364,14 +409,26 @@ export class Scheduler {
       }
       jids.length = count;
     }
+    const followersFrom =
+      this.#followers && !travelsAlone(first)
+        ? addFollowers(t, jids, Math.max(jids.length + 1, followersBound(this.#durations.meanOf(t.fnOf(first)!.id))))
+        : undefined;
+    const queued = followersFrom ?? jids.length;
     this.#batches.add(this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length), jids);
-    for (let i = 0; i < jids.length; i++) {
+    for (let i = 0; i < queued; i++) {
       const jid = jids[i]!;
       move(t.status, jid, Code.Processing);
       t.attempts[jid]!++;
     }
-    this.#backfill.left(jids);
-    return { type, cores: t.cores[first]!, jids };
+    this.#backfill.left(followersFrom === undefined ? jids : jids.slice(0, queued));
+    return { type, cores: t.cores[first]!, jids, followersFrom };
+  }
+
+  /** A follower its worker no longer holds (it did not run it, or died): it waits here as before. */
+  #releaseFollower(jid: number): void {
+    if (!isHeldFollower(this.table, jid)) return;
+    this.#leaveBatch(jid);
+    this.table.started[jid] = 0;
   }
 
   /** Completes a job, then every dependent its failure stalls, however long the chain. */
@@ -383,6 +440,8 @@ export class Scheduler {
     const stalled: number[] = [];
     freeDependents(this.table, jid, code, this.#enqueueReady, stalled);
     for (let next = stalled.pop(); next !== undefined; next = stalled.pop()) {
+      // A stalled job never ran here, whatever a worker that held it as a follower said.
+      this.table.started[next] = 0;
       this.#settle(next, now);
       freeDependents(this.table, next, Code.Stalled, this.#enqueueReady, stalled);
     }

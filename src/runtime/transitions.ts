@@ -6,7 +6,8 @@ import { Code, STATUS_OF_CODE } from './job-table.js';
 
 const ALLOWED: Readonly<Record<Code, readonly Code[]>> = {
   [Code.None]: [Code.Queued, Code.Waiting, Code.Stalled],
-  [Code.Waiting]: [Code.Queued, Code.Stalled, Code.Killed],
+  // Straight to Processing: a follower whose worker holds it already (followers.ts).
+  [Code.Waiting]: [Code.Queued, Code.Processing, Code.Stalled, Code.Killed],
   [Code.Queued]: [Code.Processing, Code.Killed],
   // Back to Queued when a batch is cut short and the job must run again.
   [Code.Processing]: [Code.Done, Code.Error, Code.Killed, Code.Queued],

@@ -18,6 +18,13 @@ export interface BatchSpec {
   readonly args: BatchArgs;
   /** Variables `process.env` holds inside each of these jobs only (the jobs of a batch share them). */
   readonly env?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Where the batch's followers begin (runtime/followers.ts), if it has any: each job from this
+   * index on depends on the job before it, and runs only if that one ended 'done'. One that does
+   * not run is reported with `skippedOutcome` (its outcome says so; the runtime ignores it, since
+   * the job never started there). Absent: every job runs.
+   */
+  readonly followersFrom?: number | undefined;
 }
 
 /** Argument lists of one length, all primitives, flattened (numbers only: a Float64Array); or each job's packed arguments. */

@@ -44,14 +44,15 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
 export function argsAt(args: BatchArgs, i: number): Packed {
   if ('each' in args) return args.each[i];
   const { arity, flat } = args;
-  // Copied item by item: a slice of a typed array would allocate a backing store per job.
+  // A loop, not Array.from(flat.slice()): a slice and an iteration cost more than a trivial job's call.
   const list = new Array<Primitive>(arity);
-  for (let k = 0; k < arity; k++) list[k] = flat[i * arity + k]!;
+  for (let k = 0; k < arity; k++) list[k] = flat[i * arity + k];
   return list;
 }
 
 /** The batch as a worker receives it, with its function as `fn` (what that worker lacks of it). */
 export function toWire(batch: BatchSpec, fn: WireFunction): WireBatch {
-  const wire = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: numberColumn(batch.jids) };
-  return batch.env === undefined ? wire : { ...wire, env: batch.env };
+  const wire: WireBatch = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: numberColumn(batch.jids) };
+  const withEnv = batch.env === undefined ? wire : { ...wire, env: batch.env };
+  return batch.followersFrom === undefined ? withEnv : { ...withEnv, followersFrom: batch.followersFrom };
 }

@@ -62,6 +62,22 @@ export function isRetiringReport(message: unknown): message is RetiringReport {
 }
 
 /**
+ * Posted by a thread before its batch ends, when a follower (runtime/followers.ts) starts: the
+ * outcomes of the jobs before it, so that the runtime knows its dependency is done while it runs.
+ * `nimbusEarly` is the first jid of the batch. The thread waits until the runtime has it
+ * (`received[0]` set to 1 and notified), so that the task's own report can never overtake it.
+ */
+export interface EarlyReport {
+  nimbusEarly: number;
+  report: OutcomeReport;
+  received: Int32Array;
+}
+
+export function isEarlyReport(message: unknown): message is EarlyReport {
+  return typeof message === 'object' && message !== null && typeof (message as EarlyReport).nimbusEarly === 'number';
+}
+
+/**
  * The exit code of a thread that retired itself after an error escaped a job. It exits between
  * jobs: what it ran it reported (RetiringReport), the rest of its task runs again.
  */

@@ -3,6 +3,12 @@
  * telling the caller which job it is on and handing it each job's outcome. The batch's function
  * is rebuilt once; if it cannot be, every job of the batch ends 'error' saying why. Whatever
  * throws while one job's outcome is built ends that job 'error', and the batch goes on.
+ *
+ * Followers (BatchSpec.followersFrom, runtime/followers.ts): each job from that index on depends
+ * on the job before it. It starts as soon as that one ended 'done', with no word from the host;
+ * when that one did not (or did not run), it is not started either, and its outcome is
+ * `skippedOutcome`, which the runtime reads as "never ran here" and then applies its own rules
+ * for a failed dependency.
  */
 import type { BatchSpec, WireBatch } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
@@ -35,14 +41,47 @@ export async function runBatch<B extends BatchSpec | WireBatch>(functions: Funct
     return;
   }
   const yields = observer.yields;
+  const followersFrom = batch.followersFrom ?? batch.jids.length;
+  /** Whether the job before the current one ended 'done' (what a follower needs to start). */
+  let previousDone = false;
   for (let i = 0; i < batch.jids.length; i++) {
     const jid = batch.jids[i]!;
-    if (observer.shouldRun && !observer.shouldRun(jid)) continue;
+    if (observer.shouldRun && !observer.shouldRun(jid)) {
+      previousDone = false;
+      continue;
+    }
+    if (i >= followersFrom && !previousDone) {
+      observer.finished(skippedOutcome(jid));
+      continue;
+    }
     // One clock read serves both the observer and the job's outcome.
     const at = Date.now();
     observer.starting(i, at);
-    observer.finished(await settleJob(fn, jid, batch, i, at, yields));
+    const outcome = await settleJob(fn, jid, batch, i, at, yields);
+    previousDone = outcome.status === 'done';
+    observer.finished(outcome);
   }
+}
+
+/** The message of a follower's outcome when it was not run (its dependency did not end done). */
+export const SKIPPED_MESSAGE = 'nimbus: not run, the job it follows did not end done';
+
+/**
+ * The outcome of a follower not run: an error whose times are 0 (it never started). The runtime
+ * never records it: the job is not processing there (it waits, or is stalled, or runs again).
+ */
+export function skippedOutcome(jid: number): JobOutcome {
+  return {
+    jid,
+    status: 'error',
+    error: { name: 'Error', message: SKIPPED_MESSAGE, stack: undefined },
+    started: 0,
+    finished: 0,
+    cputime: undefined,
+    memory: undefined,
+    stdout: '',
+    stderr: '',
+  };
 }
 
 /** Job `index`'s outcome: never a rejection, so one job's strange value cannot end its batch. */

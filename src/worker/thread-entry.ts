@@ -18,6 +18,7 @@ import {
   RETIRED_EXIT_CODE,
   type BatchTask,
   type ChildAnnouncement,
+  type EarlyReport,
   type NimbusWorkerData,
   type PortAnnouncement,
   type RetiringReport,
@@ -25,6 +26,13 @@ import {
 
 /** How long a job's spawn waits for the runtime to record its child; a busy host may be slower. */
 const CHILD_RECORD_WAIT_MS = 1000;
+/**
+ * A follower's start hands the outcomes before it on at most this often (or this long after, if
+ * its job awaits meanwhile): a chain of trivial jobs costs a message per few milliseconds.
+ */
+const EARLY_REPORT_MS = 2;
+/** How long a thread waits for the runtime to take an early report; past it, it goes on. */
+const EARLY_RECEIPT_WAIT_MS = 10_000;
 
 const progress = new Int32Array((workerData as NimbusWorkerData).progress);
 const starts = new Float64Array((workerData as NimbusWorkerData).starts);
@@ -73,14 +81,32 @@ function publishStart(slot: number, index: number, at: number): void {
 }
 
 export default async function runThreadBatch({ batch, slot }: BatchTask): Promise<OutcomeReport> {
-  const report = emptyReport();
+  let report = emptyReport();
   busy = true;
+  const followersFrom = batch.followersFrom ?? batch.jids.length;
+  let handedOnAt = performance.now();
+  let handOnTimer: NodeJS.Timeout | undefined;
+  /** Hands on the outcomes so far (an EarlyReport), and waits until the runtime has them. */
+  const handOn = () => {
+    clearTimeout(handOnTimer);
+    handOnTimer = undefined;
+    handedOnAt = performance.now();
+    if (report.jids.length === 0) return;
+    const early: EarlyReport = { nimbusEarly: batch.jids[0]!, report: toWireReport(report), received: new Int32Array(new SharedArrayBuffer(4)) };
+    report = emptyReport();
+    parentPort!.postMessage(early);
+    Atomics.wait(early.received, 0, 0, EARLY_RECEIPT_WAIT_MS);
+  };
   // The first job is taken up now: its function is rebuilt (its modules run), then it is called.
   publishStart(slot, 0, Date.now());
   await runBatch(functions, batch, {
     starting: (index, at) => {
       running = batch.jids[index];
       if (index > 0) publishStart(slot, index, at);
+      // A follower starts: its dependency's outcome must reach the runtime while it runs.
+      if (index < followersFrom) return;
+      if (performance.now() - handedOnAt >= EARLY_REPORT_MS) handOn();
+      else handOnTimer ??= setTimeout(handOn, EARLY_REPORT_MS);
     },
     finished: (outcome) => {
       running = undefined;
@@ -92,6 +118,7 @@ export default async function runThreadBatch({ batch, slot }: BatchTask): Promis
     shouldRun: () => !guard.tainted,
     yields,
   });
+  clearTimeout(handOnTimer);
   busy = false;
   if (!guard.tainted) return toWireReport(report);
   const retiring: RetiringReport = { nimbusRetiring: batch.jids[0]!, report: toWireReport(report) };

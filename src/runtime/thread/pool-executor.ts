@@ -23,10 +23,12 @@ import { computeUnitsOf } from '../../types/resource-profiles.js';
 import {
   RETIRED_EXIT_CODE,
   isChildAnnouncement,
+  isEarlyReport,
   isPortAnnouncement,
   isRetiringReport,
   type BatchTask,
   type ChildAnnouncement,
+  type EarlyReport,
   type NimbusWorkerData,
 } from '../../wire/thread-protocol.js';
 
@@ -56,6 +58,8 @@ interface InFlight {
   told: number;
   /** What its thread ran before it retired, if it did. */
   retiring?: OutcomeReport;
+  /** Jobs its thread reported before the batch ended (EarlyReport): a batch with followers. */
+  early?: Set<number>;
 }
 
 interface ProfilePool {
@@ -138,13 +142,25 @@ export class PoolExecutor implements Executor {
     // A stopped job is complete already; the scheduler ignores its report.
     this.#events.finished(report);
     // A thread that retired (an error escaped a job) skipped the jobs after: they run again.
-    if (report.jids.length < batch.batch.jids.length) this.#returnUnreported(batch, report.jids);
+    if (report.jids.length + (batch.early?.size ?? 0) < batch.batch.jids.length) this.#returnUnreported(batch, report.jids);
   }
 
   #returnUnreported(batch: InFlight, reportedJids: ArrayLike<number>): void {
     const reported = new Set(Array.from(reportedJids));
-    const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped.has(jid));
+    const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped.has(jid) && !batch.early?.has(jid));
     if (skipped.length > 0) this.#events.returned(skipped);
+  }
+
+  /** Outcomes a thread hands on before its batch ends: reported now, and never returned later. */
+  #onEarlyReport({ nimbusEarly, report, received }: EarlyReport): void {
+    const batch = this.#inFlight.holding(nimbusEarly);
+    if (batch) {
+      batch.early ??= new Set();
+      for (let i = 0; i < report.jids.length; i++) batch.early.add(report.jids[i]!);
+      if (!this.#closed) this.#events.finished(report);
+    }
+    Atomics.store(received, 0, 1);
+    Atomics.notify(received, 0);
   }
 
   /** The batch ended without a report: stopped by us, or its thread died or retired. */
@@ -169,7 +185,7 @@ export class PoolExecutor implements Executor {
       else this.#events.crashed(running, remoteErrors.workerDied(describeExit(error)), true);
     }
     // Every other job of the batch lost its report: those not complete run again.
-    const lost = jids.filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running));
+    const lost = jids.filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running) && !batch.early?.has(jid));
     if (lost.length > 0) this.#events.returned(lost);
   }
 
@@ -213,6 +229,7 @@ export class PoolExecutor implements Executor {
     piscina.on('message', (message: unknown) => {
       if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
       else if (isChildAnnouncement(message)) this.#recordChild(message);
+      else if (isEarlyReport(message)) this.#onEarlyReport(message);
       else if (isRetiringReport(message)) {
         const batch = this.#inFlight.holding(message.nimbusRetiring);
         if (batch) batch.retiring = message.report;

@@ -12,6 +12,7 @@ const ALLOWED = new Set([
   'none -> waiting',
   'none -> stalled',
   'waiting -> queued',
+  'waiting -> processing',
   'waiting -> stalled',
   'waiting -> killed',
   'queued -> processing',
@@ -36,8 +37,8 @@ describe('status transitions', () => {
     expect(canMove(Code.Processing, Code.Queued)).toBe(true);
   });
 
-  it('never lets a waiting job start without being queued first', () => {
-    expect(canMove(Code.Waiting, Code.Processing)).toBe(false);
+  it('lets a waiting job start without a queue: a follower its worker holds (runtime/followers.ts)', () => {
+    expect(canMove(Code.Waiting, Code.Processing)).toBe(true);
   });
 });
 

@@ -12,8 +12,8 @@ import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
-import { wholeFunction } from '../../wire/function-wire.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
+import type { DataFiles } from './data-files.js';
 import { SentFunctions } from './sent-functions.js';
 import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
 import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type RunningJob, type ToChild } from '../../wire/process-protocol.js';
@@ -60,7 +60,7 @@ export class WorkerProcess {
   readonly #token = randomUUID();
   #batch: RunningBatch | undefined;
   /** What this process was sent of the functions it ran: a batch carries only the rest. */
-  readonly #sent = new SentFunctions();
+  readonly #sent: SentFunctions;
   #stderrTail = '';
   #killedFor: 'stop' | 'memory' | undefined;
   #retired = false;
@@ -71,8 +71,10 @@ export class WorkerProcess {
   readonly exited: Promise<void>;
   #markExited!: () => void;
 
-  constructor(memoryLimitMb: number, service: JobRequests) {
+  /** @param files where large captured data is left for the process to read (its executor's) */
+  constructor(memoryLimitMb: number, service: JobRequests, files: DataFiles) {
     this.memoryLimitBytes = memoryLimitMb * 1024 * 1024;
+    this.#sent = new SentFunctions(files);
     this.exited = new Promise((resolve) => (this.#markExited = resolve));
     this.#child = fork(PROCESS_ENTRY, [], {
       serialization: 'advanced',
@@ -187,7 +189,8 @@ export class WorkerProcess {
       case 'fetch': {
         // Only the running batch's function can be missed: a worker fetches before running it.
         const fn = this.#batch?.fn;
-        return this.#send({ kind: 'function', id: message.id, fn: fn?.id === message.id ? wholeFunction(fn) : undefined });
+        const whole = fn?.id === message.id ? this.#sent.whole(fn, message.inline === true) : undefined;
+        return this.#send({ kind: 'function', id: message.id, fn: whole });
       }
     }
   }
@@ -220,6 +223,7 @@ export class WorkerProcess {
     const batch = this.#batch;
     if (!batch) return;
     this.#batch = undefined;
+    this.#sent.settle();
     this.#idle();
     batch.end(end);
   }

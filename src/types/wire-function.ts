@@ -34,9 +34,15 @@ export interface WireData {
    */
   readonly bytes: Uint8Array | SharedArrayBuffer | undefined;
   /**
-   * The path of a file that holds the blob (large data, to a worker process): the worker reads it
-   * on its own time rather than the host pushing it through the channel. A file that is missing
-   * or does not match `hash` is fetched again, through the channel itself.
+   * A file that holds the blob (large data, to a worker process): the worker reads it on its own
+   * time rather than the host pushing it through the channel. A file that is missing or changed
+   * since the host wrote it is fetched again, through the channel itself.
    */
-  readonly file?: string;
+  readonly file?: DataFile;
+}
+
+export interface DataFile {
+  readonly path: string;
+  /** The file as the host wrote it (wire/data-file-seal.ts): a file that differs was changed. */
+  readonly seal: string;
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ShippedFunction } from '../types/shipped-function.js';
-import type { FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
+import type { DataFile, FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
 
 /**
  * Data up to this size rides along with every batch to a thread (copying it costs less than a
@@ -68,9 +68,9 @@ export function carriesLargeData(wire: WireFunction): boolean {
   return wire.data?.bytes !== undefined && wire.data.size >= SHARED_FROM_BYTES;
 }
 
-/** `wire` with its data's bytes left in the file at `path` instead. */
-export function withDataFile(wire: WireFunction, path: string): WireFunction {
-  return { id: wire.id, shape: wire.shape, data: { ...wire.data!, bytes: undefined, file: path } };
+/** `wire` with its data's bytes left in `file` instead. */
+export function withDataFile(wire: WireFunction, file: DataFile): WireFunction {
+  return { id: wire.id, shape: wire.shape, data: { ...wire.data!, bytes: undefined, file } };
 }
 
 /** `fn` for a thread: whole, every time (a thread cannot be told apart), its large data shared. */

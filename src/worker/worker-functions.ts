@@ -6,16 +6,17 @@
  * round trip, never an error. A function with no data costs one Map lookup per batch.
  *
  * Large data may come as a file the host left for this worker (runtime/process/data-files.ts): it
- * is read and checked against its hash here, on the worker's own time. A file missing or damaged
- * is no error either: the worker fetches the function again, its data in the answer itself.
+ * is read here, on the worker's own time, once its seal says it is the file the host wrote. A file
+ * missing or changed is no error either: the worker fetches the function again, its data in the
+ * answer itself.
  *
  * Counters of what happened (`DataCacheStats`) are published on `globalThis` under
  * Symbol.for('nimbus.dataCache'), where a job (a test, a curious user) can read them.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
-import type { FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
+import type { DataFile, FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
+import { sealOf } from '../wire/data-file-seal.js';
 import { decodeData, rebuildFunction, type JobFunction } from '../shipping/rebuild-function.js';
 import { DataCache, dataCacheBytes } from './data-cache.js';
 
@@ -137,25 +138,28 @@ export class WorkerFunctions {
       if (!(data.bytes instanceof SharedArrayBuffer)) this.stats.received++;
       return this.#decode(data, data.bytes);
     }
-    const bytes = data.file === undefined ? undefined : this.#readFile(data.file, data);
+    const bytes = data.file === undefined ? undefined : this.#readFile(data.file, data.size);
     return bytes && this.#decode(data, bytes);
   }
 
-  /** The blob in `path`, if it is there whole: its size and hash are the ones the batch names. */
-  #readFile(path: string, data: WireData): Uint8Array | undefined {
-    let bytes: Buffer;
+  /** The blob in `file`, if it is there as the host wrote it: same size, same seal. */
+  #readFile(file: DataFile, size: number): Uint8Array | undefined {
+    let fd: number | undefined;
     try {
-      bytes = readFileSync(path);
+      fd = openSync(file.path, 'r');
+      const stats = fstatSync(fd, { bigint: true });
+      if (stats.size === BigInt(size) && sealOf(stats) === file.seal) {
+        const bytes = readFileSync(fd);
+        this.stats.read++;
+        return bytes;
+      }
     } catch {
-      this.stats.unreadable++;
-      return undefined;
+      // Missing (or unreadable): fetched instead, as a changed file is.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
-    if (bytes.byteLength !== data.size || createHash('sha256').update(bytes).digest('hex') !== data.hash) {
-      this.stats.unreadable++;
-      return undefined;
-    }
-    this.stats.read++;
-    return bytes;
+    this.stats.unreadable++;
+    return undefined;
   }
 
   #decode(data: WireData, bytes: Uint8Array | SharedArrayBuffer): readonly unknown[] {

@@ -11,10 +11,12 @@
  * (platform/exit-cleanup.ts). A file that cannot be written (a full /dev/shm: Docker gives it
  * 64 MB) is no error: the batch carries the bytes through the channel, as for small data.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepAtExit, removeAtExit, sweepOrphans } from '../../platform/exit-cleanup.js';
+import type { DataFile } from '../../types/wire-function.js';
+import { sealOf } from '../../wire/data-file-seal.js';
 
 /** Where files live in memory on Linux; elsewhere, the system's temp dir. */
 const SHARED_MEMORY_DIR = '/dev/shm';
@@ -26,8 +28,8 @@ const DIR_PREFIX = 'nimbus-data-';
  */
 const LINGER_MS = 2_000;
 
-interface DataFile {
-  readonly path: string;
+interface Written {
+  readonly file: DataFile;
   /** Batches sent its path that have not ended. */
   holders: number;
   linger: NodeJS.Timeout | undefined;
@@ -35,26 +37,26 @@ interface DataFile {
 
 export class DataFiles {
   #dir: string | undefined;
-  readonly #files = new Map<string, DataFile>();
+  readonly #files = new Map<string, Written>();
   #closed = false;
 
   /**
-   * The path of a file holding `bytes`, named by `hash` (written now unless it is there), held
-   * until a `release(hash)`; undefined when it cannot be written: send the bytes instead.
+   * A file holding `bytes`, named by `hash` (written now unless it is there), held until a
+   * `release(hash)`; undefined when it cannot be written: send the bytes instead.
    */
-  lend(hash: string, bytes: Uint8Array): string | undefined {
+  lend(hash: string, bytes: Uint8Array): DataFile | undefined {
     if (this.#closed) return undefined;
-    let file = this.#files.get(hash);
-    if (!file) {
-      const path = this.#write(hash, bytes);
-      if (path === undefined) return undefined;
-      file = { path, holders: 0, linger: undefined };
-      this.#files.set(hash, file);
+    let written = this.#files.get(hash);
+    if (!written) {
+      const file = this.#write(hash, bytes);
+      if (file === undefined) return undefined;
+      written = { file, holders: 0, linger: undefined };
+      this.#files.set(hash, written);
     }
-    clearTimeout(file.linger);
-    file.linger = undefined;
-    file.holders++;
-    return file.path;
+    clearTimeout(written.linger);
+    written.linger = undefined;
+    written.holders++;
+    return written.file;
   }
 
   /** A batch that was lent the file of `hash` ended. */
@@ -81,12 +83,13 @@ export class DataFiles {
     return this.#dir;
   }
 
-  #write(hash: string, bytes: Uint8Array): string | undefined {
+  #write(hash: string, bytes: Uint8Array): DataFile | undefined {
     let path: string | undefined;
     try {
       path = join(this.#directory(), hash);
-      writeFileSync(path, bytes);
-      return path;
+      // Read-only: a job's stray write is refused; a deliberate one changes the seal.
+      writeFileSync(path, bytes, { mode: 0o400 });
+      return { path, seal: sealOf(statSync(path, { bigint: true })) };
     } catch {
       // A partial file must not stay to fill the memory it ran out of.
       if (path !== undefined) rmSync(path, { force: true });
@@ -104,9 +107,9 @@ export class DataFiles {
     return this.#dir;
   }
 
-  #remove(hash: string, file: DataFile): void {
-    if (this.#files.get(hash) !== file || file.holders > 0) return;
+  #remove(hash: string, written: Written): void {
+    if (this.#files.get(hash) !== written || written.holders > 0) return;
     this.#files.delete(hash);
-    rmSync(file.path, { force: true });
+    rmSync(written.file.path, { force: true });
   }
 }

@@ -51,10 +51,10 @@ export class SentFunctions {
   #byFile(fn: ShippedFunction, wire: WireFunction): WireFunction {
     if (!carriesLargeData(wire)) return wire;
     const hash = wire.data!.hash;
-    const path = this.#files.lend(hash, fn.data!);
-    if (path === undefined) return wire;
+    const file = this.#files.lend(hash, fn.data!);
+    if (file === undefined) return wire;
     this.#lent.push(hash);
-    return withDataFile(wire, path);
+    return withDataFile(wire, file);
   }
 
   #remember(set: Set<string>, key: string): void {

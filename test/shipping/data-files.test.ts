@@ -108,7 +108,7 @@ describe.skipIf(!existsSync(SHM))('a host that ends leaves no data file', () => 
     expect(dataDirsOf(killed.pid!)).toHaveLength(1);
     const cloud = makeCloud('process', { cores: 1, computeUnits: 1 });
     try {
-      const reading = (await cloud.result(await cloud.call(readerOf(filled(3)), 0))) as Reading;
+      const reading = await cloud.result(await cloud.call(readerOf(filled(3)) as (i: number) => Reading, 0));
       expect(reading.value).toBe(3);
     } finally {
       await cloud.close();

@@ -5,8 +5,11 @@
  * every job; now it goes to each worker once (README: Captured data moves once per worker).
  * Each round captures arrays of new content, so every timed map sends its data afresh: the cost
  * measured includes hashing the array and sending it to each worker once. The two maps take
- * turns for a few rounds; each keeps its fastest.
+ * turns for a few rounds; each keeps its fastest. Beside the wall time, the CPU time of the host's
+ * main thread per map (Linux: /proc), which other load on the machine barely moves: what moving the
+ * data costs the thread that dispatches every job.
  */
+import { readFileSync } from 'node:fs';
 import { Cloud } from '@nimbus-js/nimbus';
 import * as show from './format.js';
 import { timeInTurns } from './stopwatch.js';
@@ -25,6 +28,19 @@ const TARGET_RATIO = 1.2;
 /** A job of `iterations` of burn() that reads element i of what it captured: a new function object each time. */
 const jobOf = (values, iterations) => (i) => burn(iterations) + values[i % values.length];
 
+/** CPU ms the main thread has used (user + system, in 10 ms ticks); undefined off Linux. */
+function mainThreadCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 /** `length` numbers, different for every `seed`: equal content would be found cached. */
 function numbers(length, seed) {
   const values = new Float64Array(length);
@@ -38,10 +54,14 @@ export async function run({ quick, cloudConfig }) {
   const expected = burn(iterations);
   const indexes = Array.from({ length: jobs }, (_, i) => i);
   let seed = 0;
+  /** Main-thread CPU ms of each round, by length. */
+  let cpu = {};
   const timedMap = (cloud, length) => async () => {
+    const before = mainThreadCpuMs();
     const values = numbers(length, ++seed);
     const results = await cloud.result(await cloud.map(jobOf(values, iterations), indexes));
     if (results.some((result, i) => result !== expected + values[i % length])) throw new Error('a wrong result');
+    if (before !== undefined) (cpu[length] ??= []).push(mainThreadCpuMs() - before);
   };
 
   const measured = {};
@@ -51,24 +71,34 @@ export async function run({ quick, cloudConfig }) {
       // Every worker up and its code compiled, with no data: the timed maps pay only for theirs.
       await cloud.result(await cloud.map(jobOf(numbers(SMALL_LENGTH, 0), iterations), indexes.slice(0, 50)));
       await cloud.result(await cloud.map(addTwo, indexes));
+      cpu = {};
       const [small, big] = await timeInTurns(rounds, [timedMap(cloud, SMALL_LENGTH), timedMap(cloud, bigLength)]);
       measured[isolation] = { smallMs: Math.min(...small), bigMs: Math.min(...big), smallRoundsMs: small, bigRoundsMs: big };
+      if (cpu[bigLength]) {
+        Object.assign(measured[isolation], { smallCpuMs: median(cpu[SMALL_LENGTH]), bigCpuMs: median(cpu[bigLength]) });
+        Object.assign(measured[isolation], { smallRoundsCpuMs: cpu[SMALL_LENGTH], bigRoundsCpuMs: cpu[bigLength] });
+      }
     } finally {
       await cloud.close();
     }
   }
 
   const mb = (bigLength * 8) / (1024 * 1024);
+  const cpuShown = (ms) => (ms === undefined ? 'n/a' : show.millis(ms));
   const rows = MODES.map((mode) => {
-    const { smallMs, bigMs } = measured[mode];
-    return [mode, show.millis(smallMs), show.millis(bigMs), show.ratio(bigMs / smallMs)];
+    const { smallMs, bigMs, smallCpuMs, bigCpuMs } = measured[mode];
+    return [mode, show.millis(smallMs), show.millis(bigMs), show.ratio(bigMs / smallMs), cpuShown(smallCpuMs), cpuShown(bigCpuMs)];
   });
   return {
     config: { jobs, jobMs, iterationsPerJob: iterations, bigBytes: bigLength * 8, smallLength: SMALL_LENGTH, rounds },
-    table: { header: ['isolation', `capturing ${SMALL_LENGTH} numbers`, `capturing ${mb} MB`, 'ratio'], rows },
+    table: {
+      header: ['isolation', `capturing ${SMALL_LENGTH} numbers`, `capturing ${mb} MB`, 'ratio', 'main CPU, 8 numbers', `main CPU, ${mb} MB`],
+      rows,
+    },
     notes: [
       `${jobs} jobs of burn(${show.count(iterations)}), about ${jobMs} ms each; each round captures arrays of new content (sent afresh).`,
-      `${rounds} rounds, the two maps taking turns; each figure is the fastest round.`,
+      `${rounds} rounds, the two maps taking turns; each time is the fastest round.`,
+      "main CPU: the host's main thread's CPU time per map (user + system, 10 ms ticks), the median round.",
     ],
     measurements: measured,
     targets: MODES.map((mode) =>

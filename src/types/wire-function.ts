@@ -30,7 +30,19 @@ export interface WireData {
   /**
    * The blob (v8.serialize of the captured values), when it travels with this message: copied (a
    * Uint8Array) or shared (a SharedArrayBuffer, which crosses to a thread without a copy).
-   * Undefined: the worker was sent it already and should have it cached.
+   * Undefined: the worker was sent it already and should have it cached, or it is in `file`.
    */
   readonly bytes: Uint8Array | SharedArrayBuffer | undefined;
+  /**
+   * A file that holds the blob (large data, to a worker process): the worker reads it on its own
+   * time rather than the host pushing it through the channel. A file that is missing or changed
+   * since the host wrote it is fetched again, through the channel itself.
+   */
+  readonly file?: DataFile;
+}
+
+export interface DataFile {
+  readonly path: string;
+  /** The file as the host wrote it (wire/data-file-seal.ts): a file that differs was changed. */
+  readonly seal: string;
 }

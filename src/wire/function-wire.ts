@@ -2,15 +2,17 @@
  * The host's side of wire-function.ts: a shipped function's shape and its data's hash, made once
  * per ShippedFunction object (a WeakMap, as shipping itself), so that no batch pays for hashing.
  * Large data is also put in shared memory once, for threads: a SharedArrayBuffer crosses to a
- * thread without a copy, and the thread decodes it once (its cache keeps the values).
+ * thread without a copy, and the thread decodes it once (its cache keeps the values). A worker
+ * process is given large data as a file it reads itself (runtime/process/data-files.ts).
  */
 import { createHash } from 'node:crypto';
 import type { ShippedFunction } from '../types/shipped-function.js';
-import type { FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
+import type { DataFile, FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
 
 /**
  * Data up to this size rides along with every batch to a thread (copying it costs less than a
- * microsecond per KB); larger data goes in shared memory.
+ * microsecond per KB), and through the channel to a process; larger data goes in shared memory,
+ * or in a file for a process.
  */
 const SHARED_FROM_BYTES = 64 * 1024;
 
@@ -59,6 +61,16 @@ export function partialFunction(fn: ShippedFunction, hasShape: boolean, hasData:
 /** The hash a worker caches `fn`'s data under; undefined when it has none. */
 export function dataHashOf(fn: ShippedFunction): string | undefined {
   return partsOf(fn).data?.hash;
+}
+
+/** Whether `wire` carries its data's bytes, and they are large enough to go by file to a process. */
+export function carriesLargeData(wire: WireFunction): boolean {
+  return wire.data?.bytes !== undefined && wire.data.size >= SHARED_FROM_BYTES;
+}
+
+/** `wire` with its data's bytes left in `file` instead. */
+export function withDataFile(wire: WireFunction, file: DataFile): WireFunction {
+  return { id: wire.id, shape: wire.shape, data: { ...wire.data!, bytes: undefined, file } };
 }
 
 /** `fn` for a thread: whole, every time (a thread cannot be told apart), its large data shared. */

@@ -28,8 +28,12 @@ export type FromChild =
    */
   | { kind: 'outcomes'; report: OutcomeReport; last: boolean; running?: RunningJob }
   | { kind: 'nested'; data: unknown }
-  /** The worker lacks part of the running batch's function (its cache let it go): send it whole. */
-  | { kind: 'fetch'; id: string }
+  /**
+   * The worker lacks part of the running batch's function (its cache let it go): send it whole.
+   * `inline`: its data in the answer itself, not in a file (the file it was given was missing or
+   * damaged).
+   */
+  | { kind: 'fetch'; id: string; inline?: boolean }
   /** Something escaped a job: the worker runs nothing more, and asks to be ended. */
   | { kind: 'retire' };
 

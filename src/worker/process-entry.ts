@@ -43,10 +43,10 @@ const endpoint = channelEndpoint({
 });
 /** Fetches waiting for the host's answer, by function id (one batch runs at a time: at most one). */
 const fetches = new Map<string, { resolve: (fn: WireFunction) => void; reject: (error: Error) => void }>();
-const fetchFunction = (id: string) =>
+const fetchFunction = (id: string, inline: boolean) =>
   new Promise<WireFunction>((resolve, reject) => {
     fetches.set(id, { resolve, reject });
-    send({ kind: 'fetch', id });
+    send({ kind: 'fetch', id, inline });
   });
 const functions = new GuardedFunctions(jobCloud(endpoint), fetchFunction, guard);
 const yields = yieldSinkOf(jobCloud());

@@ -5,16 +5,26 @@
  * forgotten) it fetches from the host, which answers with the whole function: a miss costs a
  * round trip, never an error. A function with no data costs one Map lookup per batch.
  *
+ * Large data may come as a file the host left for this worker (runtime/process/data-files.ts): it
+ * is read here, on the worker's own time, once its seal says it is the file the host wrote. A file
+ * missing or changed is no error either: the worker fetches the function again, its data in the
+ * answer itself.
+ *
  * Counters of what happened (`DataCacheStats`) are published on `globalThis` under
  * Symbol.for('nimbus.dataCache'), where a job (a test, a curious user) can read them.
  */
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
-import type { FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
+import type { DataFile, FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
+import { sealOf } from '../wire/data-file-seal.js';
 import { decodeData, rebuildFunction, type JobFunction } from '../shipping/rebuild-function.js';
 import { DataCache, dataCacheBytes } from './data-cache.js';
 
-/** Asks the host for the whole of function `id` (the one the running batch names). */
-export type FetchFunction = (id: string) => Promise<WireFunction>;
+/**
+ * Asks the host for the whole of function `id` (the one the running batch names); `inline`: its
+ * data in the answer, not in a file.
+ */
+export type FetchFunction = (id: string, inline: boolean) => Promise<WireFunction>;
 
 /** What the worker's data cache did, since it started. */
 export interface DataCacheStats {
@@ -26,6 +36,10 @@ export interface DataCacheStats {
   fetches: number;
   /** Blobs that arrived copied (a batch's or a fetch's), not shared. */
   received: number;
+  /** Blobs read from a file the host left (a process's large data). */
+  read: number;
+  /** Files that were missing or did not match their hash: the data was fetched instead. */
+  unreadable: number;
   /** Bytes the cache holds now, and its bound. */
   bytes: number;
   maxBytes: number;
@@ -61,7 +75,7 @@ export class WorkerFunctions {
     this.#fetch = fetch;
     const maxBytes = dataCacheBytes(process.env, getHeapStatistics().heap_size_limit);
     this.#data = new DataCache(maxBytes, (hash) => this.#forgetRebuilt(hash));
-    this.stats = { hits: 0, misses: 0, fetches: 0, received: 0, bytes: 0, maxBytes };
+    this.stats = { hits: 0, misses: 0, fetches: 0, received: 0, read: 0, unreadable: 0, bytes: 0, maxBytes };
     (globalThis as Record<symbol, unknown>)[STATS_KEY] = this.stats;
   }
 
@@ -85,19 +99,20 @@ export class WorkerFunctions {
 
   async #build(wire: WireFunction, known: Known | undefined): Promise<JobFunction> {
     let shape = wire.shape ?? known?.shape;
-    let data = wire.data;
-    let values = data ? this.#data.get(data.hash) : NO_DATA;
-    if (!shape || (values === undefined && data?.bytes === undefined)) {
+    let values = this.#valuesOf(wire.data);
+    // A file that could not be read is not asked for again: the data comes in the answer itself.
+    let inline = values === undefined && wire.data?.file !== undefined;
+    while (!shape || values === undefined) {
       this.stats.fetches++;
-      const whole = await this.#fetch(wire.id);
-      shape = whole.shape;
-      data = whole.data;
-      if (!shape || (data !== undefined && data.bytes === undefined))
+      const whole = await this.#fetch(wire.id, inline);
+      const { data } = whole;
+      if (!whole.shape || (data !== undefined && data.bytes === undefined && (inline || data.file === undefined)))
         throw new Error(`nimbus internal error: the host sent function ${wire.id} without its shape or data`);
+      shape = whole.shape;
+      values = this.#valuesOf(data);
+      inline = true;
     }
-    if (values === undefined) values = this.#decode(data!);
-    else if (data) this.stats.hits++;
-    const entry: Known = { shape, hash: data?.hash, rebuilt: undefined };
+    const entry: Known = { shape, hash: wire.data?.hash, rebuilt: undefined };
     const rebuilt = rebuildFunction({ id: wire.id, root: shape.root, nodes: shape.nodes }, values, this.#cloud);
     entry.rebuilt = rebuilt;
     this.#touch(wire.id, entry);
@@ -108,10 +123,47 @@ export class WorkerFunctions {
     return rebuilt;
   }
 
-  #decode(data: WireData): readonly unknown[] {
-    const bytes = data.bytes!;
+  /**
+   * The values of `data`: none, cached here, or decoded from what the message brought (its bytes,
+   * or its file); undefined when it brought nothing, or a file that could not be read.
+   */
+  #valuesOf(data: WireData | undefined): readonly unknown[] | undefined {
+    if (data === undefined) return NO_DATA;
+    const cached = this.#data.get(data.hash);
+    if (cached !== undefined) {
+      this.stats.hits++;
+      return cached;
+    }
+    if (data.bytes !== undefined) {
+      if (!(data.bytes instanceof SharedArrayBuffer)) this.stats.received++;
+      return this.#decode(data, data.bytes);
+    }
+    const bytes = data.file === undefined ? undefined : this.#readFile(data.file, data.size);
+    return bytes && this.#decode(data, bytes);
+  }
+
+  /** The blob in `file`, if it is there as the host wrote it: same size, same seal. */
+  #readFile(file: DataFile, size: number): Uint8Array | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openSync(file.path, 'r');
+      const stats = fstatSync(fd, { bigint: true });
+      if (stats.size === BigInt(size) && sealOf(stats) === file.seal) {
+        const bytes = readFileSync(fd);
+        this.stats.read++;
+        return bytes;
+      }
+    } catch {
+      // Missing (or unreadable): fetched instead, as a changed file is.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    this.stats.unreadable++;
+    return undefined;
+  }
+
+  #decode(data: WireData, bytes: Uint8Array | SharedArrayBuffer): readonly unknown[] {
     this.stats.misses++;
-    if (!(bytes instanceof SharedArrayBuffer)) this.stats.received++;
     // Decoded from a private copy: v8's deserializer makes a Buffer a view on the bytes it reads,
     // and a view on shared memory would let a job's writes reach the other threads.
     const values = decodeData(bytes instanceof SharedArrayBuffer ? new Uint8Array(bytes).slice() : bytes);

@@ -10,6 +10,7 @@ import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.j
 import type { JobRequests } from '../../types/job-service.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
 import { BatchesInFlight } from '../batches-in-flight.js';
+import { DataFiles } from './data-files.js';
 import { WorkerProcess, type BatchEnd } from './worker-process.js';
 
 /** How often running processes' memory is read. */
@@ -46,6 +47,8 @@ export class ProcessExecutor implements Executor {
   readonly #workers = new Set<WorkerProcess>();
   /** Jobs whose batch came back unstarted, with how often: empty while no process dies idle. */
   readonly #unstartedReturns = new Map<number, number>();
+  /** Large captured data, left in files for the processes to read (data-files.ts). */
+  readonly #files = new DataFiles();
   #watch: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -94,11 +97,12 @@ export class ProcessExecutor implements Executor {
     this.#idle.clear();
     const workers = [...this.#workers];
     for (const worker of workers) worker.kill('stop');
+    this.#files.close();
     await Promise.all(workers.map((worker) => worker.exited));
   }
 
   #spawn(batch: BatchSpec): WorkerProcess {
-    const worker = new WorkerProcess(memoryLimitMb(this.#plan, batch.type, batch.cores), this.#service);
+    const worker = new WorkerProcess(memoryLimitMb(this.#plan, batch.type, batch.cores), this.#service, this.#files);
     this.#workers.add(worker);
     void worker.exited.then(() => this.#workers.delete(worker));
     return worker;

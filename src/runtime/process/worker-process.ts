@@ -12,8 +12,8 @@ import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
 import { toWire } from '../../wire/batch-args.js';
-import { wholeFunction } from '../../wire/function-wire.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
+import type { DataFiles } from './data-files.js';
 import { SentFunctions } from './sent-functions.js';
 import { ArrivalFile } from './arrival-file.js';
 import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
@@ -63,7 +63,7 @@ export class WorkerProcess {
   readonly #token = randomUUID();
   #batch: RunningBatch | undefined;
   /** What this process was sent of the functions it ran: a batch carries only the rest. */
-  readonly #sent = new SentFunctions();
+  readonly #sent: SentFunctions;
   /** Where the worker writes that a batch arrived (process-protocol.ts, ARRIVAL_FD). */
   readonly #arrivals: ArrivalFile;
   #stderrTail = '';
@@ -76,8 +76,10 @@ export class WorkerProcess {
   readonly exited: Promise<void>;
   #markExited!: () => void;
 
-  constructor(memoryLimitMb: number, service: JobRequests) {
+  /** @param files where large captured data is left for the process to read (its executor's) */
+  constructor(memoryLimitMb: number, service: JobRequests, files: DataFiles) {
     this.memoryLimitBytes = memoryLimitMb * 1024 * 1024;
+    this.#sent = new SentFunctions(files);
     this.exited = new Promise((resolve) => (this.#markExited = resolve));
     this.#arrivals = new ArrivalFile(this.#token);
     this.#child = fork(PROCESS_ENTRY, [], {
@@ -196,7 +198,8 @@ export class WorkerProcess {
       case 'fetch': {
         // Only the running batch's function can be missed: a worker fetches before running it.
         const fn = this.#batch?.fn;
-        return this.#send({ kind: 'function', id: message.id, fn: fn?.id === message.id ? wholeFunction(fn) : undefined });
+        const whole = fn?.id === message.id ? this.#sent.whole(fn, message.inline === true) : undefined;
+        return this.#send({ kind: 'function', id: message.id, fn: whole });
       }
     }
   }
@@ -237,6 +240,7 @@ export class WorkerProcess {
     const batch = this.#batch;
     if (!batch) return;
     this.#batch = undefined;
+    this.#sent.settle();
     this.#idle();
     batch.end(end);
   }

@@ -7,7 +7,7 @@ import type { ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
 import type { Packed, RemoteError } from '../types/job-outcome.js';
 import type { JobStatus } from '../types/job-status.js';
-import type { RetryPolicy } from '../types/job-service.js';
+import type { ResolvedJobOptions, RetryPolicy } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 
 /** Status codes as stored; 0 marks a jid that does not exist (never created, or deleted). */
@@ -124,6 +124,32 @@ export class JobTable {
   statusOf(jid: number): JobStatus {
     const code = this.status[jid]!;
     return code === Code.Processing && this.started[jid] === 0 ? 'queued' : STATUS_OF_CODE[code]!;
+  }
+
+  /**
+   * Records a submission's jobs, `first` on, one per entry of `argsList`, with what they share.
+   * @param depth how deeply nested they are (0 when the user's code submitted them; capped at 255)
+   */
+  record(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, depth: number, now: number): void {
+    const end = first + argsList.length;
+    const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) | (options.restartable ? Flag.Restartable : 0);
+    // What every job of the submission shares fills its columns at once: a map of a million
+    // jobs costs a few fills, not a million writes to each column.
+    this.depth.fill(Math.min(255, depth), first, end);
+    this.typeIndex.fill(RESOURCE_TYPES.indexOf(options.type), first, end);
+    this.flags.fill(flags, first, end);
+    this.cores.fill(options.cores, first, end);
+    this.priority.fill(options.priority, first, end);
+    this.maxRuntime.fill(options.maxRuntime ?? 0, first, end);
+    this.created.fill(now, first, end);
+    this.cputime.fill(NaN, first, end);
+    this.memory.fill(NaN, first, end);
+    this.setFunction(first, end, fn);
+    const args = this.args;
+    for (let i = 0; i < argsList.length; i++) args[first + i] = argsList[i];
+    if (options.label !== undefined) for (let jid = first; jid < end; jid++) this.label[jid] = options.label;
+    if (options.retry !== undefined) for (let jid = first; jid < end; jid++) this.retry[jid] = options.retry;
+    if (options.env !== undefined) for (let jid = first; jid < end; jid++) this.env[jid] = options.env;
   }
 
   /** Gives the jobs `first` to `end - 1` the function `fn`. */

@@ -16,12 +16,14 @@ import type { ResolvedJobOptions } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { Backfill } from './backfill.js';
 import { batchSize } from './batch-size.js';
+import { takeCompanions, travelsAlone } from './batch-companions.js';
 import { DurationRuns, JobDurations } from './job-durations.js';
-import { Code, Flag, JobTable, isCompleteCode } from './job-table.js';
+import { Code, JobTable, isCompleteCode } from './job-table.js';
 import { freeDependents, linkDependencies } from './dependency-links.js';
 import { DispatchedBatches } from './dispatched-batches.js';
 import { addFollowers, followersBound, isHeldFollower } from './followers.js';
 import { ReadyQueue } from './ready-queue.js';
+import { firstQueue } from './queue-choice.js';
 import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
 import { UnitLedger, type RunningBatch } from './unit-ledger.js';
@@ -139,27 +141,9 @@ export class Scheduler {
    * @param parent the running job that submits them, if a job does
    */
   accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): void {
-    const t = this.table;
     const end = first + argsList.length;
-    const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) | (options.restartable ? Flag.Restartable : 0);
-    // What every job of the submission shares fills its columns at once: a map of a million
-    // jobs costs a few fills, not a million writes to each column.
-    t.depth.fill(parent === undefined ? 0 : Math.min(255, t.depth[parent]! + 1), first, end);
-    t.typeIndex.fill(RESOURCE_TYPES.indexOf(options.type), first, end);
-    t.flags.fill(flags, first, end);
-    t.cores.fill(options.cores, first, end);
-    t.priority.fill(options.priority, first, end);
-    t.maxRuntime.fill(options.maxRuntime ?? 0, first, end);
-    t.created.fill(now, first, end);
-    t.cputime.fill(NaN, first, end);
-    t.memory.fill(NaN, first, end);
-    t.setFunction(first, end, fn);
+    this.table.record(first, fn, argsList, options, parent === undefined ? 0 : this.table.depth[parent]! + 1, now);
     this.#incomplete += argsList.length;
-    const args = t.args;
-    for (let i = 0; i < argsList.length; i++) args[first + i] = argsList[i];
-    if (options.label !== undefined) for (let jid = first; jid < end; jid++) t.label[jid] = options.label;
-    if (options.retry !== undefined) for (let jid = first; jid < end; jid++) t.retry[jid] = options.retry;
-    if (options.env !== undefined) for (let jid = first; jid < end; jid++) t.env[jid] = options.env;
     if (options.dependsOn.length === 0) {
       for (let jid = first; jid < end; jid++) this.#enqueue(jid);
     } else {
@@ -353,27 +337,17 @@ export class Scheduler {
   }
 
   /**
-   * The queue whose next job comes first (lowest priority number, then deepest, then lowest jid),
-   * among the types not at their running cap: a capped type waits without holding the others back.
+   * The queue whose next job comes first (queue-choice.ts), among the types not at their running
+   * cap: a capped type waits without holding the others back.
    * @param fitting only among the queues whose next job fits the free compute units
    */
   #bestQueue(fitting: boolean): ReadyQueue | undefined {
-    const t = this.table;
-    let best: ReadyQueue | undefined;
-    let bestJid = 0;
-    for (let typeIndex = 0; typeIndex < this.#queues.length; typeIndex++) {
-      if (this.#units.runningBatches[typeIndex]! >= this.#maxRunning(typeIndex)) continue;
-      const queue = this.#queues[typeIndex]!;
-      const jid = queue.peek();
-      if (jid === undefined) continue;
-      if (fitting && !this.#units.fits(this.#costOf(t.typeOf(jid), t.cores[jid]!))) continue;
-      if (!best || comesBefore(t, jid, bestJid)) {
-        best = queue;
-        bestJid = jid;
-      }
-    }
-    return best;
+    return firstQueue(this.table, this.#queues, fitting ? this.#underCapAndFits : this.#underCap);
   }
+
+  readonly #underCap = (typeIndex: number): boolean => this.#units.runningBatches[typeIndex]! < this.#maxRunning(typeIndex);
+  readonly #underCapAndFits = (typeIndex: number, jid: number): boolean =>
+    this.#underCap(typeIndex) && this.#units.fits(this.#costOf(this.table.typeOf(jid), this.table.cores[jid]!));
 
   /** Whether jobs after `jid`, the next job, may start while it does not fit (backfill.ts). */
   #mayPass(jid: number, computeUnits: number, now: number): boolean {
@@ -387,32 +361,11 @@ export class Scheduler {
     const first = queue.shift()!;
     const type = t.typeOf(first);
     const computeUnits = this.#costOf(type, t.cores[first]!);
-    let jids = [first];
-    const travelsAlone = (jid: number) => t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
-    if (!travelsAlone(first)) {
-      const fn = t.fnOf(first)!;
-      const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
-      const size = batchSize(this.#durations.meanOf(fn.id), queue.size + 1, slots);
-      // Sized once and trimmed: pushing a thousand jids would copy the list each time it grows.
-      if (size > 1) jids = new Array<number>(size);
-      jids[0] = first;
-      let count = 1;
-      for (let next = queue.peek(); count < size && next !== undefined; next = queue.peek()) {
-        if (
-          (t.fnIndex[next] !== t.fnIndex[first] && t.fnOf(next) !== fn) ||
-          t.cores[next] !== t.cores[first] ||
-          t.env[next] !== t.env[first] ||
-          travelsAlone(next)
-        )
-          break;
-        jids[count++] = queue.shift()!;
-      }
-      jids.length = count;
-    }
-    const followersFrom =
-      this.#followers && !travelsAlone(first)
-        ? addFollowers(t, jids, Math.max(jids.length + 1, followersBound(this.#durations.meanOf(t.fnOf(first)!.id))))
-        : undefined;
+    const fn = t.fnOf(first)!;
+    const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
+    const meanMs = this.#durations.meanOf(fn.id);
+    const jids = takeCompanions(t, queue, first, batchSize(meanMs, queue.size + 1, slots));
+    const followersFrom = this.#followers && !travelsAlone(t, first) ? addFollowers(t, jids, Math.max(jids.length + 1, followersBound(meanMs))) : undefined;
     const queued = followersFrom ?? jids.length;
     this.#batches.add(this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length), jids);
     for (let i = 0; i < queued; i++) {
@@ -462,12 +415,4 @@ export class Scheduler {
   }
 
   readonly #memberLeft = (batch: RunningBatch, waits: number): void => this.#units.memberLeft(batch, waits);
-}
-
-/** Queue order across types: lower priority number, then deeper, then older. */
-function comesBefore(t: JobTable, jid: number, other: number): boolean {
-  const byPriority = t.priority[jid]! - t.priority[other]!;
-  if (byPriority !== 0) return byPriority < 0;
-  const byDepth = t.depth[other]! - t.depth[jid]!;
-  return byDepth !== 0 ? byDepth < 0 : jid < other;
 }

@@ -1,0 +1,32 @@
+/**
+ * Which queued jobs ride in one batch with its first job: the ones right behind it in its queue
+ * that run the same function with the same cores and env, up to the batch's size (batch-size.ts).
+ * A job with a maxRuntime, or one marked to run alone (it was in a batch whose worker died),
+ * travels alone: its limit or its blame must be its own.
+ */
+import { Flag, type JobTable } from './job-table.js';
+import type { ReadyQueue } from './ready-queue.js';
+
+export function travelsAlone(t: JobTable, jid: number): boolean {
+  return t.maxRuntime[jid] !== 0 || (t.flags[jid]! & Flag.RunAlone) !== 0;
+}
+
+/**
+ * The batch's jids: `first` (already taken from `queue`), then up to `size - 1` companions taken
+ * from the front of `queue`.
+ */
+export function takeCompanions(t: JobTable, queue: ReadyQueue, first: number, size: number): number[] {
+  if (size <= 1 || travelsAlone(t, first)) return [first];
+  const fn = t.fnOf(first);
+  // Sized once and trimmed: pushing a thousand jids would copy the list each time it grows.
+  const jids = new Array<number>(size);
+  jids[0] = first;
+  let count = 1;
+  for (let next = queue.peek(); count < size && next !== undefined; next = queue.peek()) {
+    const sameFunction = t.fnIndex[next] === t.fnIndex[first] || t.fnOf(next) === fn;
+    if (!sameFunction || t.cores[next] !== t.cores[first] || t.env[next] !== t.env[first] || travelsAlone(t, next)) break;
+    jids[count++] = queue.shift()!;
+  }
+  jids.length = count;
+  return jids;
+}

@@ -161,9 +161,9 @@ export class Runtime implements HostRuntime {
     onAllocated?.(first);
     const parentJob = parent !== undefined && this.#table.exists(parent) ? parent : undefined;
     if (parentJob !== undefined) this.#tree.add(parentJob, first, argsList.length);
-    this.#scheduler.accept(first, fn, argsList, options, Date.now(), parentJob);
+    const queued = this.#scheduler.accept(first, fn, argsList, options, Date.now(), parentJob);
     if (this.#onChanged) for (let i = 0; i < argsList.length; i++) this.#onChanged(first + i);
-    this.#scheduleDispatch();
+    if (queued) this.#scheduleDispatch();
     return first;
   }
 

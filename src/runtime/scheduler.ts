@@ -139,16 +139,23 @@ export class Scheduler {
   /**
    * Records `argsList.length` jobs from `first` on; each is queued, waiting or already stalled.
    * @param parent the running job that submits them, if a job does
+   * @returns whether any of them is queued: if none is, nothing new can start (a chain submitted
+   *   link by link need not look for work after each link)
    */
-  accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): void {
+  accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): boolean {
     const end = first + argsList.length;
     this.table.record(first, fn, argsList, options, parent === undefined ? 0 : this.table.depth[parent]! + 1, now);
     this.#incomplete += argsList.length;
     if (options.dependsOn.length === 0) {
       for (let jid = first; jid < end; jid++) this.#enqueue(jid);
-    } else {
-      for (let jid = first; jid < end; jid++) this.#linkDependencies(jid, options.dependsOn, now);
+      return end > first;
     }
+    let queued = false;
+    for (let jid = first; jid < end; jid++) {
+      this.#linkDependencies(jid, options.dependsOn, now);
+      queued ||= this.table.status[jid] === Code.Queued;
+    }
+    return queued;
   }
 
   /**

@@ -435,6 +435,25 @@ describe('dependencies', () => {
     expect(s.take()).toEqual([[dependency]]);
   });
 
+  it('accept says whether any job it took is queued: none when all wait (no dispatch is needed)', () => {
+    const { table, scheduler, work } = createScheduler();
+    const accept = (options: Partial<ResolvedJobOptions>, count = 1) =>
+      scheduler.accept(
+        table.allocate(count),
+        work,
+        Array.from({ length: count }, () => []),
+        jobOptions(options),
+        NOW,
+      );
+    expect(accept({})).toBe(true);
+    const waiting = table.lastJid;
+    expect(accept({ dependsOn: [waiting] }, 3)).toBe(false);
+    expect(scheduler.takeBatches(NOW).map((batch) => batch.jids)).toEqual([[waiting]]);
+    scheduler.finished(reportOf(outcome(waiting, SLOW_MS, false)));
+    // Its dependency is done: ready at once, queued.
+    expect(accept({ dependsOn: [waiting] })).toBe(true);
+  });
+
   it('queues a waiting job when its last dependency is done, not before', () => {
     const s = createScheduler();
     const [a, b] = s.submit({}, s.work, 2);

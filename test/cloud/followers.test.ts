@@ -49,6 +49,18 @@ async function heldChain(cloud: Cloud, links: readonly Link[]): Promise<number[]
   return jids;
 }
 
+/** A held chain a -> b -> c whose head `a` runs now, waiting for `gate` to appear; b and c are quick. */
+async function gatedChainRunning(cloud: Cloud): Promise<{ gate: string; jids: number[] }> {
+  const gate = newGate();
+  const jids = await heldChain(cloud, [
+    ['a', 'gate', gate],
+    ['b', 'quick', ''],
+    ['c', 'quick', ''],
+  ]);
+  await expect.poll(() => existsSync(`${gate}.a.pid`), EVENTUALLY).toBe(true);
+  return { gate, jids };
+}
+
 /** A one-slot cloud for one test: each test starts from a function with no durations learned. */
 async function withCloud(mode: LocalMode, test: (cloud: Cloud) => Promise<void>, config: CloudConfig = {}): Promise<void> {
   const cloud = new Cloud({ cores: 1, computeUnits: 1, isolation: mode as 'process' | 'thread', ...config });
@@ -116,13 +128,10 @@ describe.each(WORKER_MODES)('followers (%s)', (mode) => {
 
   it('a follower killed before it starts never runs; its dependency still ends done', () =>
     withCloud(mode, async (cloud) => {
-      const gate = newGate();
-      const [a, b, c] = await heldChain(cloud, [
-        ['a', 'gate', gate],
-        ['b', 'quick', ''],
-        ['c', 'quick', ''],
-      ]);
-      await expect.poll(() => existsSync(`${gate}.a.pid`), EVENTUALLY).toBe(true);
+      const {
+        gate,
+        jids: [a, b, c],
+      } = await gatedChainRunning(cloud);
       await cloud.kill(b);
       writeFileSync(gate, '');
       expect(await cloud.result(a!)).toBe('a');
@@ -137,13 +146,7 @@ describe.each(WORKER_MODES)('followers (%s)', (mode) => {
 
   it('a dependency killed while it runs: its followers stall, as for any dependent', () =>
     withCloud(mode, async (cloud) => {
-      const gate = newGate();
-      const [a, b, c] = await heldChain(cloud, [
-        ['a', 'gate', gate],
-        ['b', 'quick', ''],
-        ['c', 'quick', ''],
-      ]);
-      await expect.poll(() => existsSync(`${gate}.a.pid`), EVENTUALLY).toBe(true);
+      const [a, b, c] = (await gatedChainRunning(cloud)).jids;
       await cloud.kill(a);
       expect(await cloud.status([a!, b!, c!])).toEqual(['killed', 'stalled', 'stalled']);
       expect((await cloud.info(b!, ['stdout'])).stdout).toBe('');
@@ -153,13 +156,10 @@ describe.each(WORKER_MODES)('followers (%s)', (mode) => {
 describe('followers on a worker process killed from outside', () => {
   it('loses nothing: the followers it held wait again, then run', () =>
     withCloud('process', async (cloud) => {
-      const gate = newGate();
-      const [a, b, c] = await heldChain(cloud, [
-        ['a', 'gate', gate],
-        ['b', 'quick', ''],
-        ['c', 'quick', ''],
-      ]);
-      await expect.poll(() => existsSync(`${gate}.a.pid`), EVENTUALLY).toBe(true);
+      const {
+        gate,
+        jids: [a, b, c],
+      } = await gatedChainRunning(cloud);
       const pid = Number(readFileSync(`${gate}.a.pid`, 'utf8'));
       rmSync(`${gate}.a.pid`);
       process.kill(pid, 'SIGKILL');

@@ -8,20 +8,7 @@ import type { Cloud } from '@nimbus-js/nimbus';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readerOf, writerOf } from '../fixtures/shipping/captured-data.mjs';
 import { WORKER_MODES, makeCloud } from '../support/clouds.js';
-
-interface Stats {
-  hits: number;
-  misses: number;
-  fetches: number;
-  received: number;
-  read: number;
-  unreadable: number;
-}
-interface Reading {
-  value: number;
-  worker: string;
-  stats: Stats;
-}
+import type { Reading, Stats } from './support/readings.js';
 
 /** 100,000 numbers: 800 KB, shared with threads rather than copied (function-wire.ts). */
 const LENGTH = 100_000;

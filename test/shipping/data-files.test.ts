@@ -14,22 +14,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readerOf } from '../fixtures/shipping/captured-data.mjs';
 import { spoilerOf } from '../fixtures/shipping/data-files.mjs';
 import { makeCloud } from '../support/clouds.js';
+import type { Reading } from './support/readings.js';
 
 const SHM = '/dev/shm';
 const HOST = fileURLToPath(new URL('../fixtures/shipping/data-files-host.mjs', import.meta.url));
 
-interface Stats {
-  misses: number;
-  fetches: number;
-  received: number;
-  read: number;
-  unreadable: number;
-}
-interface Reading {
-  value: number;
-  worker: string;
-  stats: Stats;
-}
 interface Spoiled extends Reading {
   intact: boolean;
   parent: string;

@@ -29,6 +29,8 @@ const dataDirsOf = (pid: number) => readdirSync(SHM).filter((name) => name.start
 /** 100,000 numbers: 800 KB, well past what goes through the channel (64 KB). */
 const filled = (value: number) => new Float64Array(100_000).fill(value);
 
+// Skipped where there is no /dev/shm (not Linux): the files then go to the temp dir, which these
+// tests do not look in; test/unit/runtime/data-files.test.ts runs wherever the files go.
 describe.skipIf(!existsSync(SHM))('captured data in files (process)', () => {
   let cloud: Cloud | undefined;
   afterEach(() => cloud?.close());
@@ -60,6 +62,7 @@ describe.skipIf(!existsSync(SHM))('captured data in files (process)', () => {
   });
 });
 
+// Skipped where there is no /dev/shm, as above.
 describe.skipIf(!existsSync(SHM))('a host that ends leaves no data file', () => {
   let host: ChildProcess | undefined;
   afterEach(() => {

@@ -12,19 +12,31 @@ export function travelsAlone(t: JobTable, jid: number): boolean {
 }
 
 /**
+ * Whether `jid` may run in a batch whose first job is `first`: same function, type, cores and
+ * env, and it does not travel alone (followers.ts asks the same of a follower).
+ */
+export function mayRideWith(t: JobTable, jid: number, first: number): boolean {
+  return (
+    (t.fnIndex[jid] === t.fnIndex[first] || t.fnOf(jid) === t.fnOf(first)) &&
+    t.typeIndex[jid] === t.typeIndex[first] &&
+    t.cores[jid] === t.cores[first] &&
+    t.env[jid] === t.env[first] &&
+    !travelsAlone(t, jid)
+  );
+}
+
+/**
  * The batch's jids: `first` (already taken from `queue`), then up to `size - 1` companions taken
  * from the front of `queue`.
  */
 export function takeCompanions(t: JobTable, queue: ReadyQueue, first: number, size: number): number[] {
   if (size <= 1 || travelsAlone(t, first)) return [first];
-  const fn = t.fnOf(first);
   // Sized once and trimmed: pushing a thousand jids would copy the list each time it grows.
   const jids = new Array<number>(size);
   jids[0] = first;
   let count = 1;
   for (let next = queue.peek(); count < size && next !== undefined; next = queue.peek()) {
-    const sameFunction = t.fnIndex[next] === t.fnIndex[first] || t.fnOf(next) === fn;
-    if (!sameFunction || t.cores[next] !== t.cores[first] || t.env[next] !== t.env[first] || travelsAlone(t, next)) break;
+    if (!mayRideWith(t, next, first)) break;
     jids[count++] = queue.shift()!;
   }
   jids.length = count;

@@ -34,6 +34,7 @@
  * promised that worker at dispatch; a chain of followers is bounded by the batch size.
  */
 import { MAX_BATCH } from './batch-size.js';
+import { mayRideWith } from './batch-companions.js';
 import { Code, Flag, type JobTable } from './job-table.js';
 
 /** Expected work one batch with followers carries, at most. */
@@ -83,11 +84,7 @@ function mayFollow(t: JobTable, jid: number, first: number): boolean {
     // The job it is a dependent of is its only unfinished dependency.
     t.pendingDependencies[jid] === 1 &&
     t.batch[jid] === 0 &&
-    (t.flags[jid]! & (Flag.IgnoreDependencyErrors | Flag.RunAlone)) === 0 &&
-    t.maxRuntime[jid] === 0 &&
-    t.typeIndex[jid] === t.typeIndex[first] &&
-    t.cores[jid] === t.cores[first] &&
-    t.env[jid] === t.env[first] &&
-    (t.fnIndex[jid] === t.fnIndex[first] || t.fnOf(jid) === t.fnOf(first))
+    (t.flags[jid]! & Flag.IgnoreDependencyErrors) === 0 &&
+    mayRideWith(t, jid, first)
   );
 }

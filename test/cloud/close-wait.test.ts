@@ -1,7 +1,7 @@
 /** close({ wait: true }) lets the jobs in flight finish; `await using` closes a cloud at the end of its block. */
 import { Cloud, CloudError } from '@nimbus-js/nimbus';
 import { describe, expect, it } from 'vitest';
-import { MODES, makeCloud } from '../support/clouds.js';
+import { EVENTUALLY, MODES, makeCloud } from '../support/clouds.js';
 
 // Inside a job, the name `cloud` is the job's own client of the same runtime.
 declare const cloud: import('@nimbus-js/nimbus').Cloud;
@@ -36,7 +36,7 @@ describe.each(MODES)('close (%s)', (mode) => {
   it('close() during a close({ wait: true }) kills the jobs it waits on, and both end', async () => {
     const runtime = makeCloud(mode, { cores: 1, computeUnits: 1 });
     const job = await runtime.call(() => new Promise<never>(() => {}));
-    await expect.poll(() => runtime.status(job)).toBe('processing');
+    await expect.poll(() => runtime.status(job), EVENTUALLY).toBe('processing');
     const graceful = runtime.close({ wait: true });
     const forced = runtime.close();
     expect([await graceful, await forced].sort()).toEqual([false, true]);

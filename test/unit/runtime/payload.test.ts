@@ -184,7 +184,7 @@ describe('deep values', () => {
     'a %i-node linked list round-trips',
     (length) => {
       let node = roundTrip(linkedList(length)) as Link | null;
-      // One expect for the whole list: an expect per node cost seconds at 200,000 nodes.
+      // One expect for the whole list: an expect per node cost about a second at 200,000 nodes.
       let firstWrong: number | undefined;
       for (let i = 1; i <= length && firstWrong === undefined; i++, node = node?.next ?? null) if (node?.value !== i) firstWrong = i;
       expect(firstWrong).toBeUndefined();

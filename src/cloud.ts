@@ -33,13 +33,14 @@ import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments } from './wire/payload.js';
+import { oneArgumentEach, submittedCount } from './wire/submitted-args.js';
 import { shipFunction } from './shipping/ship-function.js';
 import type { Jid, ResultOf } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
 import type { CloseOptions, CloudConfig, JobOptions, KillOptions, ListFilter, ReadyOptions, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
 import type { ShippedFunction } from './types/shipped-function.js';
-import type { JobRequests, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
+import type { JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
 import type { StatusChange, StatusFeedSource } from './types/status-change.js';
 
@@ -149,15 +150,10 @@ export class Cloud {
     });
     const count = Math.max(...columns.map((column) => column.length));
     if (count === 0) return [];
-    const argsList = new Array<Packed>(count);
-    for (let i = 0; i < count; i++) {
-      const args = argumentsAt(columns, i);
-      const packed = packArguments(args);
-      // A list of primitives travels as it is: only another answer can be a refusal.
-      if (packed !== args && isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
-      argsList[i] = packed;
-    }
-    const first = await this.#submit(shipped, argsList);
+    // The common map, over one iterable of primitives, travels as that column (a copy: the
+    // snapshot is taken now), not as a list per job.
+    const items = columns.length === 1 ? oneArgumentEach(columns[0]!, columns[0] === iterables[0]) : undefined;
+    const first = await this.#submit(shipped, items ?? packedLists(columns, count));
     const jids = new Array<Jid<JobValue<R>>>(count);
     for (let i = 0; i < count; i++) jids[i] = first + i;
     return jids;
@@ -328,10 +324,10 @@ export class Cloud {
   }
 
   /** Submits jobs through this view, and follows them for its signal and callbacks. */
-  async #submit(fn: ShippedFunction, argsList: Packed[]): Promise<number> {
+  async #submit(fn: ShippedFunction, argsList: Submission['argsList']): Promise<number> {
     const service = await this.#service();
     const first = await service.submit({ fn, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
-    followJobs(this.#options, service, first, argsList.length);
+    followJobs(this.#options, service, first, submittedCount(argsList));
     return first;
   }
 
@@ -379,6 +375,19 @@ function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Parti
   const picked: Partial<Record<JobInfoField, unknown>> = {};
   for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
+}
+
+/** Each map item's arguments, packed: one from each column (undefined past a shorter one's end). */
+function packedLists(columns: readonly (readonly unknown[])[], count: number): Packed[] {
+  const argsList = new Array<Packed>(count);
+  for (let i = 0; i < count; i++) {
+    const args = argumentsAt(columns, i);
+    const packed = packArguments(args);
+    // A list of primitives travels as it is: only another answer can be a refusal.
+    if (packed !== args && isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
+    argsList[i] = packed;
+  }
+  return argsList;
 }
 
 /** Map item i's arguments, one from each column (undefined past a shorter one's end). */

@@ -12,6 +12,7 @@ import { errors } from '../errors.js';
 import type { HostRuntime } from '../types/host-runtime.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { JobFailure, JobFilter, JobService, ResolvedJobOptions, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import { submittedCount } from '../wire/submitted-args.js';
 import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
@@ -128,7 +129,7 @@ export class DurableService implements JobService {
 
   async submit(submission: Submission): Promise<number> {
     const dependsOn = await this.#localDependencies(submission.options.dependsOn, submission.options.dependsOnErrors);
-    const count = submission.argsList.length;
+    const count = submittedCount(submission.argsList);
     // The jids come first: the runtime reports the new jobs as changed, and they need their jids.
     const global = await this.#store.reserve(count);
     this.#startTimers();

@@ -11,7 +11,7 @@ import { resultRunsInOrder, type InOrderWait } from './in-order-results.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
 import { readStream, type StreamItem } from './job-stream.js';
-import { completeOrThrow, valueOf, valueOrThrow } from './wait-outcomes.js';
+import { completeOrThrow, valueOrThrowAt, valuesOf } from './wait-outcomes.js';
 import type { IterablesOf, JobValue, OrFailure, Strict } from './result-types.js';
 import {
   checkCloseOptions,
@@ -191,7 +191,7 @@ export class Cloud {
     const checked = checkWaitOptions(options);
     await this.#progress(asked.jids, checked);
     const verdict = completeOrThrow(await this.#wait(asked.jids, checked, true, false));
-    const values = verdict.results!.map((result) => valueOf(result) as R);
+    const values = valuesOf(verdict.results!) as R[];
     return asked.single ? values[0]! : values;
   }
 
@@ -209,7 +209,7 @@ export class Cloud {
     const wait: InOrderWait = async (window, timeout) =>
       completeOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true, true));
     for await (const run of resultRunsInOrder(order, wait, checked.timeout)) {
-      for (let i = 0; i < run.length; i++) yield valueOrThrow(run[i]!, checked.ignoreErrors) as R;
+      for (let i = 0; i < run.values.length; i++) yield valueOrThrowAt(run, i, checked.ignoreErrors) as R;
     }
   }
 
@@ -234,7 +234,7 @@ export class Cloud {
       const done = new Set(verdict.jids);
       remaining = remaining.filter((jid) => !done.has(jid));
       for (let i = 0; i < verdict.jids.length; i++) {
-        yield [verdict.jids[i] as Jid<R>, valueOrThrow(verdict.results![i]!, checked.ignoreErrors) as R];
+        yield [verdict.jids[i] as Jid<R>, valueOrThrowAt(verdict.results!, i, checked.ignoreErrors) as R];
       }
     }
   }

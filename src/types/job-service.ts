@@ -81,9 +81,20 @@ export interface JobFailure {
 
 export type JobResult = { ok: true; value: Packed } | { ok: false; failure: JobFailure };
 
+/**
+ * The results of a complete verdict's jobs, as columns: no object per job. `values[i]` is the
+ * value of the verdict's `jids[i]`; `failures` holds, by that same index, why a job is not
+ * 'done' (absent when every job is; a failed job's slot in `values` is undefined). Both are the
+ * caller's own, to keep or change.
+ */
+export interface VerdictResults {
+  values: Packed[];
+  failures: Map<number, JobFailure> | undefined;
+}
+
 export type WaitVerdict =
   /** `jids` are the jobs the verdict covers: all asked, or for `any` those complete now (`inOrder`: the complete run from the first). */
-  | { kind: 'complete'; jids: number[]; results: JobResult[] | undefined }
+  | { kind: 'complete'; jids: number[]; results: VerdictResults | undefined }
   | { kind: 'failed'; failure: JobFailure }
   | { kind: 'timeout'; after: number }
   /** The runtime closed before the wait was over. */

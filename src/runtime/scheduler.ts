@@ -28,6 +28,7 @@ import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
 import { UnitLedger, type RunningBatch } from './unit-ledger.js';
 import { submittedCount } from '../wire/submitted-args.js';
+import { withTypedNumbers } from './report-columns.js';
 
 export interface Batch {
   readonly type: ResourceType;
@@ -209,7 +210,8 @@ export class Scheduler {
   }
 
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
-  finished(report: OutcomeReport): void {
+  finished(received: OutcomeReport): void {
+    const report = withTypedNumbers(received);
     const t = this.table;
     const runs = new DurationRuns(this.#durations);
     for (let i = 0; i < report.jids.length; i++) {

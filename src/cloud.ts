@@ -11,7 +11,7 @@ import { resultRunsInOrder, type InOrderWait } from './in-order-results.js';
 import { createLocalBackend } from './local/local-backend.js';
 import { createRedisBackend } from './redis/redis-backend.js';
 import { readStream, type StreamItem } from './job-stream.js';
-import { completeOrThrow, valueOf, valueOrThrow } from './wait-outcomes.js';
+import { completeOrThrow, valueOrThrowAt, valuesOf } from './wait-outcomes.js';
 import type { IterablesOf, JobValue, OrFailure, Strict } from './result-types.js';
 import {
   checkCloseOptions,
@@ -33,13 +33,14 @@ import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments } from './wire/payload.js';
+import { oneArgumentEach, submittedCount } from './wire/submitted-args.js';
 import { shipFunction } from './shipping/ship-function.js';
 import type { Jid, ResultOf } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
 import type { CloseOptions, CloudConfig, JobOptions, KillOptions, ListFilter, ReadyOptions, WaitOptions } from './types/job-options.js';
 import type { Packed } from './types/job-outcome.js';
 import type { ShippedFunction } from './types/shipped-function.js';
-import type { JobRequests, RuntimeLoad, WaitRequest, WaitVerdict } from './types/job-service.js';
+import type { JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
 import type { StatusChange, StatusFeedSource } from './types/status-change.js';
 
@@ -149,15 +150,10 @@ export class Cloud {
     });
     const count = Math.max(...columns.map((column) => column.length));
     if (count === 0) return [];
-    const argsList = new Array<Packed>(count);
-    for (let i = 0; i < count; i++) {
-      const args = argumentsAt(columns, i);
-      const packed = packArguments(args);
-      // A list of primitives travels as it is: only another answer can be a refusal.
-      if (packed !== args && isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
-      argsList[i] = packed;
-    }
-    const first = await this.#submit(shipped, argsList);
+    // The common map, over one iterable of primitives, travels as that column (a copy: the
+    // snapshot is taken now), not as a list per job.
+    const items = columns.length === 1 ? oneArgumentEach(columns[0]!, columns[0] === iterables[0]) : undefined;
+    const first = await this.#submit(shipped, items ?? packedLists(columns, count));
     const jids = new Array<Jid<JobValue<R>>>(count);
     for (let i = 0; i < count; i++) jids[i] = first + i;
     return jids;
@@ -195,7 +191,7 @@ export class Cloud {
     const checked = checkWaitOptions(options);
     await this.#progress(asked.jids, checked);
     const verdict = completeOrThrow(await this.#wait(asked.jids, checked, true, false));
-    const values = verdict.results!.map((result) => valueOf(result) as R);
+    const values = valuesOf(verdict.results!) as R[];
     return asked.single ? values[0]! : values;
   }
 
@@ -213,7 +209,7 @@ export class Cloud {
     const wait: InOrderWait = async (window, timeout) =>
       completeOrThrow(await this.#wait(window, { timeout, ignoreErrors: true, signal: checked.signal }, true, true, true));
     for await (const run of resultRunsInOrder(order, wait, checked.timeout)) {
-      for (let i = 0; i < run.length; i++) yield valueOrThrow(run[i]!, checked.ignoreErrors) as R;
+      for (let i = 0; i < run.values.length; i++) yield valueOrThrowAt(run, i, checked.ignoreErrors) as R;
     }
   }
 
@@ -238,7 +234,7 @@ export class Cloud {
       const done = new Set(verdict.jids);
       remaining = remaining.filter((jid) => !done.has(jid));
       for (let i = 0; i < verdict.jids.length; i++) {
-        yield [verdict.jids[i] as Jid<R>, valueOrThrow(verdict.results![i]!, checked.ignoreErrors) as R];
+        yield [verdict.jids[i] as Jid<R>, valueOrThrowAt(verdict.results!, i, checked.ignoreErrors) as R];
       }
     }
   }
@@ -328,10 +324,10 @@ export class Cloud {
   }
 
   /** Submits jobs through this view, and follows them for its signal and callbacks. */
-  async #submit(fn: ShippedFunction, argsList: Packed[]): Promise<number> {
+  async #submit(fn: ShippedFunction, argsList: Submission['argsList']): Promise<number> {
     const service = await this.#service();
     const first = await service.submit({ fn, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
-    followJobs(this.#options, service, first, argsList.length);
+    followJobs(this.#options, service, first, submittedCount(argsList));
     return first;
   }
 
@@ -379,6 +375,19 @@ function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Parti
   const picked: Partial<Record<JobInfoField, unknown>> = {};
   for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
+}
+
+/** Each map item's arguments, packed: one from each column (undefined past a shorter one's end). */
+function packedLists(columns: readonly (readonly unknown[])[], count: number): Packed[] {
+  const argsList = new Array<Packed>(count);
+  for (let i = 0; i < count; i++) {
+    const args = argumentsAt(columns, i);
+    const packed = packArguments(args);
+    // A list of primitives travels as it is: only another answer can be a refusal.
+    if (packed !== args && isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
+    argsList[i] = packed;
+  }
+  return argsList;
 }
 
 /** Map item i's arguments, one from each column (undefined past a shorter one's end). */

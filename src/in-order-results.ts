@@ -5,7 +5,8 @@
  * as many waits as there are arrivals of results, and each wait costs the same however long the
  * window.
  */
-import type { JobResult, WaitVerdict } from './types/job-service.js';
+import type { JobResult, VerdictResults, WaitVerdict } from './types/job-service.js';
+import { firstResults, resultAt, verdictResults } from './wire/verdict-results.js';
 
 /** How many jobs ahead one wait covers: a complete map is read in (its length / this) waits. */
 const WINDOW = 4096; // jobs
@@ -14,15 +15,15 @@ const WINDOW = 4096; // jobs
 export type InOrderWait = (jids: number[], timeout: number | undefined) => Promise<Extract<WaitVerdict, { kind: 'complete' }>>;
 
 /**
- * The results of `order`, in that order, in runs: each run as soon as its jobs and those before
- * them are complete (a run per wait, not a promise per job). `timeout` bounds the wait for each
- * next result.
+ * The results of `order`, in that order, in runs (columns, VerdictResults): each run as soon as
+ * its jobs and those before them are complete (a run per wait, not a promise per job). `timeout`
+ * bounds the wait for each next result.
  */
 export async function* resultRunsInOrder(
   order: readonly number[],
   wait: InOrderWait,
   timeout: number | undefined,
-): AsyncGenerator<JobResult[], void, undefined> {
+): AsyncGenerator<VerdictResults, void, undefined> {
   // Results that came ahead of their turn: only from a service that answers an in-order wait as
   // a plain `any` (the complete jobs of the window, wherever they are in it).
   const ahead = new Map<number, JobResult>();
@@ -38,7 +39,7 @@ export async function* resultRunsInOrder(
         run.push(early);
         next++;
       }
-      yield run;
+      yield verdictResults(run);
       continue;
     }
     if (timeout !== undefined && deadlineOf !== next) {
@@ -51,10 +52,10 @@ export async function* resultRunsInOrder(
     // The verdict's jobs that follow `order` from `next` on are this turn's; the others wait for theirs.
     let inTurn = 0;
     while (inTurn < jids.length && jids[inTurn] === order[next + inTurn]) inTurn++;
-    for (let i = inTurn; i < jids.length; i++) ahead.set(jids[i]!, results[i]!);
+    for (let i = inTurn; i < jids.length; i++) ahead.set(jids[i]!, resultAt(results, i));
     if (inTurn === 0) continue;
     if (ahead.size > 0) for (let i = 0; i < inTurn; i++) ahead.delete(jids[i]!);
     next += inTurn;
-    yield inTurn === results.length ? results : results.slice(0, inTurn);
+    yield firstResults(results, inTurn);
   }
 }

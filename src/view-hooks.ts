@@ -9,6 +9,7 @@
 import { CloudException, errors } from './errors.js';
 import type { Jid } from './types/jid.js';
 import type { JobRequests, WaitVerdict } from './types/job-service.js';
+import { resultAt } from './wire/verdict-results.js';
 
 export interface ViewOptions {
   /** When it aborts, the view's unfinished jobs are killed (with what they started); later call/map reject with its reason. */
@@ -85,7 +86,7 @@ class Following {
     const { onDone, onError } = this.#view;
     for (let i = 0; i < jids.length; i++) {
       const jid = jids[i]!;
-      const result = results![i]!;
+      const result = resultAt(results!, i);
       if (result.ok) call('onDone', jid, () => onDone?.(jid));
       else call('onError', jid, () => onError?.(jid, new CloudException(result.failure)));
     }

@@ -15,6 +15,7 @@ import type { JobResult, WaitRequest, WaitVerdict } from '../types/job-service.j
 import { isComplete, type JobStatus } from '../types/job-status.js';
 import { parseJidList } from './redis-keys.js';
 import type { RedisRecords } from './redis-records.js';
+import { verdictResults } from '../wire/verdict-results.js';
 
 interface Wait {
   /** Jobs of the wait that completed (or may have): read them again. */
@@ -137,9 +138,13 @@ export class DoneWaits {
         if (failed !== undefined) return answer([failed], ([result]) => ({ kind: 'failed', failure: (result as Extract<JobResult, { ok: false }>).failure }));
         if (request.any) {
           const complete = request.jids.filter((jid) => !unfinished.has(jid));
-          if (complete.length > 0) answer(complete, (results) => ({ kind: 'complete', jids: complete, results }));
+          if (complete.length > 0) answer(complete, (results) => ({ kind: 'complete', jids: complete, results: verdictResults(results) }));
         } else if (unfinished.size === 0) {
-          answer(request.values ? request.jids : [], (results) => ({ kind: 'complete', jids: request.jids, results: request.values ? results : undefined }));
+          answer(request.values ? request.jids : [], (results) => ({
+            kind: 'complete',
+            jids: request.jids,
+            results: request.values ? verdictResults(results) : undefined,
+          }));
         }
       };
       const answer = (jids: number[], verdict: (results: JobResult[]) => WaitVerdict) => {

@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { errors, remoteErrors } from '../errors.js';
 import type { Packed } from '../types/job-outcome.js';
 import type { JobFilter, JobResult, Submission } from '../types/job-service.js';
+import { argumentLists } from '../wire/submitted-args.js';
 import type { UnfinishedCount } from '../types/job-store.js';
 import type { JobStatus } from '../types/job-status.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
@@ -66,7 +67,9 @@ export class RedisRecords {
    * BullMQ. Rejects with errors.unknownJid for a dependency that does not exist.
    */
   async submit(submission: Submission, chunkSize: number): Promise<SubmitResult> {
-    const { fn, argsList, options, parent } = submission;
+    const { fn, options, parent } = submission;
+    // Stored as a list per job, whatever the form: a chunk's blob is read back job by job.
+    const argsList = argumentLists(submission.argsList);
     const shipped = bytesOf(fn);
     const blobs: Buffer[] = [];
     for (let start = 0; start < argsList.length; start += chunkSize) blobs.push(serialize(argsList.slice(start, start + chunkSize)));

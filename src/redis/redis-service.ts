@@ -10,6 +10,7 @@ import { CloudError, errors } from '../errors.js';
 import { LoadTally } from '../runtime/load-tally.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { JobFilter, JobService, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import { submittedCount } from '../wire/submitted-args.js';
 import type { JobStatus } from '../types/job-status.js';
 import { ChunkQueues, chunkSize } from './chunk-queues.js';
 import { DoneWaits } from './done-waits.js';
@@ -98,7 +99,7 @@ export class RedisService implements JobService {
 
   submit(submission: Submission): Promise<number> {
     return this.#request(async () => {
-      const count = submission.argsList.length;
+      const count = submittedCount(submission.argsList);
       const cores = count === 1 ? 1 : (await this.#liveWorkers()).reduce((sum, worker) => sum + worker.cores, 0);
       const { first, ready } = await this.records.submit(submission, chunkSize(count, cores));
       await this.queues.add(ready);

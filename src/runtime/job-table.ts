@@ -5,9 +5,10 @@
  */
 import type { ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
-import type { Packed, RemoteError } from '../types/job-outcome.js';
+import type { Packed, Primitive, RemoteError } from '../types/job-outcome.js';
 import type { JobStatus } from '../types/job-status.js';
-import type { ResolvedJobOptions, RetryPolicy } from '../types/job-service.js';
+import type { ResolvedJobOptions, RetryPolicy, Submission } from '../types/job-service.js';
+import { isOneArgumentEach, submittedCount } from '../wire/submitted-args.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 
 /** Status codes as stored; 0 marks a jid that does not exist (never created, or deleted). */
@@ -41,6 +42,8 @@ export const Flag = {
   Generator: 8,
   /** Its function and arguments were dropped (it completed): what it held of its function is given back. */
   InputsReleased: 16,
+  /** Its `args` entry is its one argument, not a list (a map over primitives: no list per job). */
+  OneArgument: 32,
 } as const;
 
 /**
@@ -130,9 +133,13 @@ export class JobTable {
    * Records a submission's jobs, `first` on, one per entry of `argsList`, with what they share.
    * @param depth how deeply nested they are (0 when the user's code submitted them; capped at 255)
    */
-  record(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, depth: number, now: number): void {
-    const end = first + argsList.length;
-    const flags = (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) | (options.restartable ? Flag.Restartable : 0);
+  record(first: number, fn: ShippedFunction, argsList: Submission['argsList'], options: ResolvedJobOptions, depth: number, now: number): void {
+    const end = first + submittedCount(argsList);
+    const oneEach = isOneArgumentEach(argsList);
+    const flags =
+      (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) |
+      (options.restartable ? Flag.Restartable : 0) |
+      (oneEach ? Flag.OneArgument : 0);
     // What every job of the submission shares fills its columns at once: a map of a million
     // jobs costs a few fills, not a million writes to each column.
     this.depth.fill(Math.min(255, depth), first, end);
@@ -146,7 +153,8 @@ export class JobTable {
     this.memory.fill(NaN, first, end);
     this.setFunction(first, end, fn);
     const args = this.args;
-    for (let i = 0; i < argsList.length; i++) args[first + i] = argsList[i];
+    const given: readonly Packed[] = oneEach ? argsList.items : argsList;
+    for (let i = 0; i < given.length; i++) args[first + i] = given[i];
     if (options.label !== undefined) for (let jid = first; jid < end; jid++) this.label[jid] = options.label;
     if (options.retry !== undefined) for (let jid = first; jid < end; jid++) this.retry[jid] = options.retry;
     if (options.env !== undefined) for (let jid = first; jid < end; jid++) this.env[jid] = options.env;
@@ -169,6 +177,11 @@ export class JobTable {
   /** The name of the job's function, as long as the job is known. */
   fnNameOf(jid: number): string | undefined {
     return this.#functions[this.fnIndex[jid]!]?.name;
+  }
+
+  /** The job's packed argument list, until it completed. */
+  argsOf(jid: number): Packed {
+    return (this.flags[jid]! & Flag.OneArgument) !== 0 ? [this.args[jid] as Primitive] : this.args[jid];
   }
 
   typeOf(jid: number): ResourceType {

@@ -16,7 +16,8 @@ import type { JobFilter, JobRequests, RuntimeLoad, Submission, WaitRequest, Wait
 import type { JobStatus } from '../types/job-status.js';
 import type { UnfinishedCount } from '../types/job-store.js';
 import { Flag, JobTable, isCompleteCode } from './job-table.js';
-import { encodeBatchArgs } from '../wire/batch-args.js';
+import { batchArguments } from './batch-arguments.js';
+import { submittedCount } from '../wire/submitted-args.js';
 import { ExecutorStart } from './executor-start.js';
 import { LoadTally } from './load-tally.js';
 import { listJobs, loadOfTable, unfinishedJids } from './table-queries.js';
@@ -157,12 +158,13 @@ export class Runtime implements HostRuntime {
     const needed = computeUnitsOf(options.type, options.cores);
     if (needed > this.#settings.computeUnits) throw errors.neverFits(needed, this.#settings.computeUnits, options.type);
     this.#assertKnown(options.dependsOn);
-    const first = this.#table.allocate(argsList.length);
+    const count = submittedCount(argsList);
+    const first = this.#table.allocate(count);
     onAllocated?.(first);
     const parentJob = parent !== undefined && this.#table.exists(parent) ? parent : undefined;
-    if (parentJob !== undefined) this.#tree.add(parentJob, first, argsList.length);
+    if (parentJob !== undefined) this.#tree.add(parentJob, first, count);
     const queued = this.#scheduler.accept(first, fn, argsList, options, Date.now(), parentJob);
-    if (this.#onChanged) for (let i = 0; i < argsList.length; i++) this.#onChanged(first + i);
+    if (this.#onChanged) for (let i = 0; i < count; i++) this.#onChanged(first + i);
     if (queued) this.#scheduleDispatch();
     return first;
   }
@@ -304,7 +306,7 @@ export class Runtime implements HostRuntime {
     return {
       info: this.#infoOf(jid),
       value: t.value[jid],
-      inputs: fn && { fn, args: t.args[jid] },
+      inputs: fn && { fn, args: t.argsOf(jid) },
       restartable: (t.flags[jid]! & Flag.Restartable) !== 0,
     };
   }
@@ -406,7 +408,7 @@ export class Runtime implements HostRuntime {
         type: batch.type,
         cores: batch.cores,
         jids: batch.jids,
-        args: encodeBatchArgs(batch.jids.map((jid) => t.args[jid])),
+        args: batchArguments(t, batch.jids),
         env: t.env[first],
         followersFrom: batch.followersFrom,
       };

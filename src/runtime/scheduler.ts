@@ -11,8 +11,8 @@
  */
 import type { ResourceType } from '../types/job-options.js';
 import { RESOURCE_TYPES } from '../types/job-options.js';
-import type { OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
-import type { ResolvedJobOptions } from '../types/job-service.js';
+import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
+import type { ResolvedJobOptions, Submission } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { Backfill } from './backfill.js';
 import { batchSize } from './batch-size.js';
@@ -27,6 +27,8 @@ import { firstQueue } from './queue-choice.js';
 import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
 import { UnitLedger, type RunningBatch } from './unit-ledger.js';
+import { submittedCount } from '../wire/submitted-args.js';
+import { withTypedNumbers } from './report-columns.js';
 
 export interface Batch {
   readonly type: ResourceType;
@@ -137,15 +139,16 @@ export class Scheduler {
   }
 
   /**
-   * Records `argsList.length` jobs from `first` on; each is queued, waiting or already stalled.
+   * Records the submission's jobs (one per argument list or item) from `first` on; each is queued, waiting or already stalled.
    * @param parent the running job that submits them, if a job does
    * @returns whether any of them is queued: if none is, nothing new can start (a chain submitted
    *   link by link need not look for work after each link)
    */
-  accept(first: number, fn: ShippedFunction, argsList: readonly Packed[], options: ResolvedJobOptions, now: number, parent?: number): boolean {
-    const end = first + argsList.length;
+  accept(first: number, fn: ShippedFunction, argsList: Submission['argsList'], options: ResolvedJobOptions, now: number, parent?: number): boolean {
+    const count = submittedCount(argsList);
+    const end = first + count;
     this.table.record(first, fn, argsList, options, parent === undefined ? 0 : this.table.depth[parent]! + 1, now);
-    this.#incomplete += argsList.length;
+    this.#incomplete += count;
     if (options.dependsOn.length === 0) {
       for (let jid = first; jid < end; jid++) this.#enqueue(jid);
       return end > first;
@@ -207,7 +210,8 @@ export class Scheduler {
   }
 
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
-  finished(report: OutcomeReport): void {
+  finished(received: OutcomeReport): void {
+    const report = withTypedNumbers(received);
     const t = this.table;
     const runs = new DurationRuns(this.#durations);
     for (let i = 0; i < report.jids.length; i++) {

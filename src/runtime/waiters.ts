@@ -4,7 +4,8 @@
  * registered only on jobs not complete yet (an in-order one on the first only), and is told when
  * each completes; it never polls. It reads the table, never changes it.
  */
-import type { JobFailure, JobResult, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import type { Packed } from '../types/job-outcome.js';
+import type { JobFailure, JobResult, VerdictResults, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { Code, type JobTable } from './job-table.js';
 import { LongTimer } from '../platform/long-timer.js';
 
@@ -118,8 +119,21 @@ export class Waiters {
   }
 
   #complete(jids: number[], withResults: boolean): WaitVerdict {
-    const results = withResults ? jids.map((jid) => this.resultOf(jid)) : undefined;
-    return { kind: 'complete', jids, results };
+    return { kind: 'complete', jids, results: withResults ? this.#resultsOf(jids) : undefined };
+  }
+
+  /** The complete jobs' results as columns: a value per job, and the failures by index (no object per job). */
+  #resultsOf(jids: number[]): VerdictResults {
+    const t = this.#table;
+    const values = new Array<Packed>(jids.length);
+    let failures: Map<number, JobFailure> | undefined;
+    for (let i = 0; i < jids.length; i++) {
+      const jid = jids[i]!;
+      const failure = t.status[jid] === Code.Done ? undefined : this.failureOf(jid);
+      if (failure) (failures ??= new Map()).set(i, failure);
+      else values[i] = t.value[jid];
+    }
+    return { values, failures };
   }
 
   /** The jobs complete from the first of `jids` on, in order, up to the first that is not. */

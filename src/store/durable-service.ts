@@ -12,6 +12,8 @@ import { errors } from '../errors.js';
 import type { HostRuntime } from '../types/host-runtime.js';
 import type { JobInfo } from '../types/job-info.js';
 import type { JobFailure, JobFilter, JobService, ResolvedJobOptions, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from '../types/job-service.js';
+import { submittedCount } from '../wire/submitted-args.js';
+import { resultAt, withFailureJids } from '../wire/verdict-results.js';
 import { isComplete, type JobStatus } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
@@ -128,7 +130,7 @@ export class DurableService implements JobService {
 
   async submit(submission: Submission): Promise<number> {
     const dependsOn = await this.#localDependencies(submission.options.dependsOn, submission.options.dependsOnErrors);
-    const count = submission.argsList.length;
+    const count = submittedCount(submission.argsList);
     // The jids come first: the runtime reports the new jobs as changed, and they need their jids.
     const global = await this.#store.reserve(count);
     this.#startTimers();
@@ -222,7 +224,7 @@ export class DurableService implements JobService {
     if (local === undefined) {
       const verdict = await this.wait({ jids: [jid], timeout: undefined, ignoreErrors: true, values: true, any: false, caller });
       if (verdict.kind !== 'complete') throw errors.closedDuringWait();
-      return { values: [], end: { result: verdict.results![0]!, generator: undefined, rest: true } };
+      return { values: [], end: { result: resultAt(verdict.results!, 0), generator: undefined, rest: true } };
     }
     const chunk = await this.#runtime.stream!(local, from, caller);
     const result = chunk.end?.result;
@@ -377,7 +379,7 @@ export class DurableService implements JobService {
         return {
           kind: 'complete',
           jids: verdict.jids.map((jid) => this.#jids.toGlobal(jid)),
-          results: verdict.results?.map((result) => (result.ok ? result : { ok: false, failure: failure(result.failure) })),
+          results: verdict.results && withFailureJids(verdict.results, (jid) => this.#jids.toGlobal(jid)),
         };
       case 'failed':
         return { kind: 'failed', failure: failure(verdict.failure) };

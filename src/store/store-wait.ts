@@ -11,6 +11,7 @@ import { isComplete } from '../types/job-status.js';
 import type { JobStore, StoredJob } from '../types/job-store.js';
 import type { Packed } from '../types/job-outcome.js';
 import { isBusy } from './store-errors.js';
+import { verdictResults } from '../wire/verdict-results.js';
 
 /** How often a wait on another process's jobs reads the store again. */
 export const REMOTE_POLL_MS = 100;
@@ -41,7 +42,7 @@ export async function storeWait(source: StoreWaitSource, request: WaitRequest, s
       const complete = request.jids.filter((_, i) => results[i] !== undefined);
       if (request.any ? complete.length > 0 : complete.length === request.jids.length) {
         const chosen = request.any ? results.filter((result) => result !== undefined) : results;
-        return { kind: 'complete', jids: complete, results: request.values || request.any ? (chosen as JobResult[]) : undefined };
+        return { kind: 'complete', jids: complete, results: request.values || request.any ? verdictResults(chosen as JobResult[]) : undefined };
       }
     }
     if (Date.now() >= deadline) return { kind: 'timeout', after: request.timeout! };

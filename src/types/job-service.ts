@@ -5,7 +5,7 @@
  */
 import type { JobInfo } from './job-info.js';
 import type { ResourceType, RetryDelay } from './job-options.js';
-import type { Packed, RemoteError } from './job-outcome.js';
+import type { Packed, Primitive, RemoteError } from './job-outcome.js';
 import type { JobStatus } from './job-status.js';
 import type { StreamChunk } from './job-stream.js';
 import type { ShippedFunction } from './shipped-function.js';
@@ -36,10 +36,18 @@ export interface RetryPolicy {
   readonly on: readonly string[] | undefined;
 }
 
+/**
+ * The arguments of a map over one iterable whose items are all primitives: job i's one argument
+ * is `items[i]`. A million jobs then cost one column, not a list per job kept until it completes.
+ */
+export interface OneArgumentEach {
+  readonly items: readonly Primitive[];
+}
+
 export interface Submission {
   fn: ShippedFunction;
-  /** One packed argument array per job. */
-  argsList: Packed[];
+  /** One packed argument list per job, or one argument per item (`{ items }`). */
+  argsList: readonly Packed[] | OneArgumentEach;
   options: ResolvedJobOptions;
   /** The job that submits these, when a job starts jobs: its children run before its siblings. */
   parent?: number | undefined;
@@ -73,9 +81,20 @@ export interface JobFailure {
 
 export type JobResult = { ok: true; value: Packed } | { ok: false; failure: JobFailure };
 
+/**
+ * The results of a complete verdict's jobs, as columns: no object per job. `values[i]` is the
+ * value of the verdict's `jids[i]`; `failures` holds, by that same index, why a job is not
+ * 'done' (absent when every job is; a failed job's slot in `values` is undefined). Both are the
+ * caller's own, to keep or change.
+ */
+export interface VerdictResults {
+  values: Packed[];
+  failures: Map<number, JobFailure> | undefined;
+}
+
 export type WaitVerdict =
   /** `jids` are the jobs the verdict covers: all asked, or for `any` those complete now (`inOrder`: the complete run from the first). */
-  | { kind: 'complete'; jids: number[]; results: JobResult[] | undefined }
+  | { kind: 'complete'; jids: number[]; results: VerdictResults | undefined }
   | { kind: 'failed'; failure: JobFailure }
   | { kind: 'timeout'; after: number }
   /** The runtime closed before the wait was over. */

@@ -40,6 +40,13 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
   return { arity, flat };
 }
 
+/** A batch whose jobs each take one primitive, `items[i]`: one column of arity 1. */
+export function encodeOneEach(items: Primitive[]): BatchArgs {
+  if (items.length < TYPED_FROM) return { arity: 1, flat: items };
+  for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'number') return { arity: 1, flat: items };
+  return { arity: 1, flat: Float64Array.from(items as number[]) };
+}
+
 /** Job i's packed arguments. */
 export function argsAt(args: BatchArgs, i: number): Packed {
   if ('each' in args) return args.each[i];

@@ -72,6 +72,21 @@ describe.each(SHARED_MODES)('results (%s)', (mode) => {
     expect(await cloud.result(jid)).toBe(3);
   });
 
+  it("a map's items are a snapshot taken at map time, whatever primitives they are", async () => {
+    // Numbers, strings, booleans, null, undefined and bigints travel as the map's own column (no list per job).
+    const items: unknown[] = [1, 'two', true, null, undefined, 3n, 2.5];
+    for (let i = 0; i < 30; i++) items.push(i);
+    const jids = await cloud.map((x: unknown) => (typeof x === 'bigint' ? `${x}n` : x === undefined ? 'undefined' : x), items);
+    items[0] = 'changed';
+    items.push('late');
+    expect(jids).toHaveLength(37);
+    expect(await cloud.result(jids)).toEqual([1, 'two', true, null, 'undefined', '3n', 2.5, ...Array.from({ length: 30 }, (_, i) => i)]);
+    const many = Array.from({ length: 100 }, (_, i) => i);
+    const manyJids = await cloud.map((x: number) => x * 2, many);
+    many.fill(-1);
+    expect(await cloud.result(manyJids)).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
+  });
+
   it('result of several jids keeps their order', async () => {
     const jids = await cloud.map((x: number) => x * x, [3, 1, 2]);
     expect(await cloud.result(jids)).toEqual([9, 1, 4]);

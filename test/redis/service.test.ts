@@ -6,8 +6,9 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisService } from '../../src/redis/redis-service.js';
+import { resultAt, verdictResults } from '../../src/wire/verdict-results.js';
 import { workerName } from '../../src/redis/redis-records.js';
-import type { WaitRequest } from '../../src/types/job-service.js';
+import type { WaitRequest, WaitVerdict } from '../../src/types/job-service.js';
 import { beat, done, failed, openRecords, run, submission, worker } from '../support/redis-jobs.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
@@ -52,10 +53,10 @@ describe('waits on Redis', () => {
     expect(await service.wait(waitFor([first, first + 1]))).toEqual({
       kind: 'complete',
       jids: [first, first + 1],
-      results: [
+      results: verdictResults([
         { ok: true, value: 'one' },
         { ok: true, value: 'two' },
-      ],
+      ]),
     });
   });
 
@@ -81,7 +82,7 @@ describe('waits on Redis', () => {
     for (let i = 0; i < 200; i++) await records.status([0]);
     expect(reads).toHaveLength(1);
     await run(records, w1, [done(jid, 'heard')]);
-    expect(await waiting).toEqual({ kind: 'complete', jids: [jid], results: [{ ok: true, value: 'heard' }] });
+    expect(await waiting).toEqual({ kind: 'complete', jids: [jid], results: verdictResults([{ ok: true, value: 'heard' }]) });
   });
 
   it('does not read again jobs it knows open, as iresultUnordered waits on and on', async () => {
@@ -121,7 +122,9 @@ describe('waits on Redis', () => {
     const any = service.wait(waitFor([first + 2, first + 1], { any: true }));
     await run(records, w1, [failed(first + 1, 'bad')]);
     expect(await failing).toMatchObject({ kind: 'failed', failure: { jid: first + 1, status: 'error', error: { message: 'bad' } } });
-    expect(await any).toMatchObject({ kind: 'complete', jids: [first + 1], results: [{ ok: false }] });
+    const anyVerdict = await any;
+    expect(anyVerdict).toMatchObject({ kind: 'complete', jids: [first + 1] });
+    expect(resultAt((anyVerdict as Extract<WaitVerdict, { kind: 'complete' }>).results!, 0)).toMatchObject({ ok: false });
     await run(records, w1, [done(first)]);
     expect(await ignoring).toEqual({ kind: 'complete', jids: [first, first + 1], results: undefined });
   });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { resultRunsInOrder, type InOrderWait } from '../../src/in-order-results.js';
 import type { JobResult } from '../../src/types/job-service.js';
+import { verdictResults } from '../../src/wire/verdict-results.js';
 
 const resultOf = (jid: number): JobResult => ({ ok: true, value: jid * 10 });
 
@@ -20,14 +21,14 @@ function scriptedWait(arrivals: number[][], inOrder: boolean): { wait: InOrderWa
       const end = jids.findIndex((jid) => !complete.has(jid));
       answered = end === -1 ? jids : jids.slice(0, end);
     }
-    return Promise.resolve({ kind: 'complete', jids: answered, results: answered.map(resultOf) });
+    return Promise.resolve({ kind: 'complete', jids: answered, results: verdictResults(answered.map(resultOf)) });
   };
   return { wait, asked };
 }
 
 async function read(order: number[], wait: InOrderWait): Promise<{ runs: number[][]; values: unknown[] }> {
   const runs: number[][] = [];
-  for await (const run of resultRunsInOrder(order, wait, undefined)) runs.push(run.map((result) => (result.ok ? (result.value as number) : -1)));
+  for await (const run of resultRunsInOrder(order, wait, undefined)) runs.push(run.values.map((value, i) => (run.failures?.has(i) ? -1 : (value as number))));
   return { runs, values: runs.flat() };
 }
 

@@ -120,7 +120,7 @@ describe('the runtime and its executor', () => {
     expect(executor().calls[2]).toBe(`run ${first}`);
     executor().finish(first);
     const verdict = await runtime.wait({ jids: [first], timeout: 15_000, ignoreErrors: false, values: true, any: false, caller: undefined });
-    expect(verdict).toMatchObject({ kind: 'complete', results: [{ ok: true, value: first }] });
+    expect(verdict).toMatchObject({ kind: 'complete', results: { values: [first], failures: undefined } });
     await runtime.close();
   });
 

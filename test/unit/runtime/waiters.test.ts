@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Code, JobTable } from '../../../src/runtime/job-table.js';
 import { Waiters } from '../../../src/runtime/waiters.js';
+import { resultAt, verdictResults } from '../../../src/wire/verdict-results.js';
 import type { RemoteError } from '../../../src/types/job-outcome.js';
 import type { WaitRequest, WaitVerdict } from '../../../src/types/job-service.js';
 
@@ -79,11 +80,11 @@ describe('waiting for all jobs', () => {
     expect(await verdict).toEqual({
       kind: 'complete',
       jids: [c, a, b],
-      results: [
+      results: verdictResults([
         { ok: true, value: 3 },
         { ok: true, value: 1 },
         { ok: true, value: 2 },
-      ],
+      ]),
     });
   });
 
@@ -95,10 +96,10 @@ describe('waiting for all jobs', () => {
     expect(await verdict).toEqual({
       kind: 'complete',
       jids: [a, a],
-      results: [
+      results: verdictResults([
         { ok: true, value: 7 },
         { ok: true, value: 7 },
-      ],
+      ]),
     });
   });
 
@@ -169,10 +170,10 @@ describe('failures', () => {
       expect(await verdict).toEqual({
         kind: 'complete',
         jids: [a, b],
-        results: [
-          { ok: false, failure: { jid: a, status: 'error', error: BOOM } },
+        results: verdictResults([
+          { ok: false, failure: { jid: a!, status: 'error', error: BOOM } },
           { ok: true, value: 2 },
-        ],
+        ]),
       });
     });
 
@@ -192,7 +193,7 @@ describe('waiting for any job', () => {
     const [, b] = w.jids;
     const verdict = w.waiters.wait(request(w.jids, { any: true }));
     w.done(b!, 'b');
-    expect(await verdict).toEqual({ kind: 'complete', jids: [b], results: [{ ok: true, value: 'b' }] });
+    expect(await verdict).toEqual({ kind: 'complete', jids: [b], results: verdictResults([{ ok: true, value: 'b' }]) });
   });
 
   it('settles at once with every job already complete', async () => {
@@ -203,10 +204,10 @@ describe('waiting for any job', () => {
     expect(await w.waiters.wait(request([a!, b!, c!], { any: true }))).toEqual({
       kind: 'complete',
       jids: [a, c],
-      results: [
+      results: verdictResults([
         { ok: true, value: 'a' },
         { ok: true, value: 'c' },
-      ],
+      ]),
     });
   });
 
@@ -215,7 +216,11 @@ describe('waiting for any job', () => {
     const [a] = w.jids;
     const verdict = w.waiters.wait(request(w.jids, { any: true }));
     w.fail(a!);
-    expect(await verdict).toEqual({ kind: 'complete', jids: [a], results: [{ ok: false, failure: { jid: a, status: 'error', error: BOOM } }] });
+    expect(await verdict).toEqual({
+      kind: 'complete',
+      jids: [a],
+      results: verdictResults([{ ok: false, failure: { jid: a!, status: 'error', error: BOOM } }]),
+    });
   });
 });
 
@@ -319,7 +324,7 @@ describe('waiting in order (iresult)', () => {
     expect(await verdict).toEqual({
       kind: 'complete',
       jids: [a, b, c],
-      results: [a, b, c].map((jid) => ({ ok: true, value: `value of ${jid}` })),
+      results: verdictResults([a, b, c].map((jid) => ({ ok: true, value: `value of ${jid}` }))),
     });
   });
 
@@ -330,7 +335,8 @@ describe('waiting in order (iresult)', () => {
     w.fail(b!);
     const verdict = await w.waiters.wait(inOrder([a!, b!, c!]));
     expect(verdict).toMatchObject({ kind: 'complete', jids: [a, b] });
-    expect((verdict as { results: { ok: boolean }[] }).results.map((result) => result.ok)).toEqual([true, false]);
+    const { results } = verdict as Extract<WaitVerdict, { kind: 'complete' }>;
+    expect([0, 1].map((i) => resultAt(results!, i).ok)).toEqual([true, false]);
   });
 
   it('stays on the first job only: the jobs after it completing do not settle it', async () => {

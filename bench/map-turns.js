@@ -1,0 +1,44 @@
+/**
+ * Two builds' main-thread CPU per job on a trivial 1M-job map + `result`, for runs taken in
+ * turns (old, new, old, new...) on a shared machine. Not a scenario of `npm run bench`.
+ *
+ * Usage: node bench/map-turns.js <dir> <thread|process> [items=1000000]
+ * `<dir>` holds a `dist/` (a copy of an older build, with package.json and node_modules beside
+ * it); one cloud runs a 20,000-job warm-up, then two maps, and prints each map's main-thread CPU
+ * per job (/proc/thread-self/stat, as main-thread-cost.js) and throughput.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [dir, isolation, items = '1000000'] = process.argv.slice(2);
+if (!dir || !isolation) {
+  console.error('usage: node bench/map-turns.js <dir> <thread|process> [items]');
+  process.exit(1);
+}
+const { Cloud } = await import(pathToFileURL(resolve(dir, 'dist/index.js')).href);
+const addTwo = (x) => x + 2;
+const xs = Array.from({ length: Number(items) }, (_, i) => i);
+const cloud = new Cloud({ isolation });
+const runs = [];
+try {
+  await cloud.result(await cloud.map(addTwo, xs.slice(0, 20_000)));
+  for (let round = 0; round < 2; round++) {
+    const cpu = threadCpuMicros();
+    const start = performance.now();
+    const results = await cloud.result(await cloud.map(addTwo, xs));
+    const ms = performance.now() - start;
+    if (results.at(-1) !== xs.length + 1) throw new Error('a wrong result');
+    runs.push(`${((threadCpuMicros() - cpu) / xs.length).toFixed(2)} us/job ${Math.round((xs.length / ms) * 1000)} jobs/s`);
+  }
+} finally {
+  await cloud.close();
+}
+console.log(dir, isolation, runs.join('  '), 'load', readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+/** This thread's CPU time (user + system) in microseconds, at clock-tick resolution (10 ms). */
+function threadCpuMicros() {
+  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}

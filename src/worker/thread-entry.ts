@@ -10,6 +10,7 @@ import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireBatch } from '../types/executor.js';
+import type { WireFunction } from '../types/wire-function.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
@@ -17,10 +18,13 @@ import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from '../wire/nested-channel.js';
 import {
   RETIRED_EXIT_CODE,
+  isFunctionAnswer,
   type BatchDone,
   type BatchFailed,
   type ChildAnnouncement,
   type EarlyReport,
+  type FunctionAnswer,
+  type FunctionFetch,
   type NimbusWorkerData,
   type PortAnnouncement,
   type RetiringReport,
@@ -59,12 +63,23 @@ const children = new JobChildren({
     Atomics.wait(child.recorded, 0, 0, CHILD_RECORD_WAIT_MS);
   },
 });
-/** A thread's batch carries its whole function (its large data shared): there is nothing to fetch. */
-const noFetch = (id: string) => Promise.reject(new Error(`nimbus internal error: a thread's batch came without the whole of function ${id}`));
-const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), noFetch, guard);
+/** Functions this thread asked its host for (one it was never sent, or let go of), by id. */
+const fetches = new Map<string, (fn: WireFunction | undefined) => void>();
+const fetchFunction = (id: string) =>
+  new Promise<WireFunction>((resolve, reject) => {
+    fetches.set(id, (fn) => (fn ? resolve(fn) : reject(new Error(`nimbus internal error: the host no longer runs function ${id}`))));
+    const fetch: FunctionFetch = { nimbusFetch: id };
+    parentPort!.postMessage(fetch);
+  });
+const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), fetchFunction, guard);
 const yields = yieldSinkOf(jobCloud());
 
-parentPort!.on('message', (batch: WireBatch) => void runAndReport(batch));
+parentPort!.on('message', (message: WireBatch | FunctionAnswer) => {
+  if (!isFunctionAnswer(message)) return void runAndReport(message);
+  const answer = fetches.get(message.nimbusFunction);
+  fetches.delete(message.nimbusFunction);
+  answer?.(message.fn);
+});
 
 /** Runs a batch and posts its outcomes (or why it could not run them: nimbus's own failure). */
 async function runAndReport(batch: WireBatch): Promise<void> {

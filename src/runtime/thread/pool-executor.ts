@@ -11,8 +11,6 @@ import { remoteErrors } from '../../errors.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
-import { toWire } from '../../wire/batch-args.js';
-import { threadFunction } from '../../wire/function-wire.js';
 import { BatchesInFlight } from '../batches-in-flight.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { ThreadPool, type PooledBatch } from './thread-pool.js';
@@ -66,7 +64,7 @@ export class PoolExecutor implements Executor {
   run(spec: BatchSpec): void {
     if (this.#closed) return;
     const pool = this.#poolFor(spec);
-    const pooled: PooledBatch = { wire: toWire(spec, threadFunction(spec.fn)), thread: undefined, end: (end) => this.#onEnd(batch, end) };
+    const pooled: PooledBatch = { spec, thread: undefined, end: (end) => this.#onEnd(batch, end) };
     const batch: InFlight = { batch: spec, pool, pooled, stopped: new Set(), told: 0 };
     this.#inFlight.add(batch);
     pool.run(pooled);

@@ -13,7 +13,7 @@
  * for a raw postMessage ping-pong. Here a batch is one postMessage each way, and a thread is
  * idle or runs exactly one batch (bench/README.md, latency, has the figures after).
  */
-import type { WireBatch } from '../../types/executor.js';
+import type { BatchSpec } from '../../types/executor.js';
 import { WorkerThread, type ThreadBatchEnd, type ThreadLife, type ThreadSettings } from './worker-thread.js';
 
 /**
@@ -30,7 +30,7 @@ const PROGRESS_SLOTS = 4096;
 
 /** A batch handed to the pool: `thread` is set once a thread runs it. */
 export interface PooledBatch {
-  readonly wire: WireBatch;
+  readonly spec: BatchSpec;
   thread: WorkerThread | undefined;
   /** Told once: the batch reported, or was cut (its thread exited; or it was stopped while it waited). */
   readonly end: (end: ThreadBatchEnd) => void;
@@ -102,7 +102,7 @@ export class ThreadPool {
   #start(thread: WorkerThread, batch: PooledBatch): void {
     batch.thread = thread;
     Atomics.store(this.progress, thread.slot, 0);
-    thread.run(batch.wire, (end) => {
+    thread.run(batch.spec, (end) => {
       // Free before the batch's end is told: the dispatch its report causes finds the thread idle.
       if (thread.alive) this.#release(thread);
       batch.end(end);

@@ -1,15 +1,19 @@
 /**
  * One worker thread that runs batches of one profile, one batch at a time: the batch goes as one
- * message, its outcomes come back as one (thread-protocol.ts). When the thread exits with a batch
+ * message, its function by reference once the thread has it (thread-sent-functions.ts), and its
+ * outcomes come back as one (thread-protocol.ts). When the thread exits with a batch
  * on it (stopped, retired, out of memory, a job ended it), the batch ends 'cut' with how, once
  * every message the thread posted before has been read (Node delivers them before 'exit'). It
  * keeps the host alive only while it runs a batch.
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { WireBatch } from '../../types/executor.js';
+import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
-import { isBatchDone, isBatchFailed, isPortAnnouncement, type NimbusWorkerData } from '../../wire/thread-protocol.js';
+import type { ShippedFunction } from '../../types/shipped-function.js';
+import { toWire } from '../../wire/batch-args.js';
+import { isBatchDone, isBatchFailed, isFunctionFetch, isPortAnnouncement, type FunctionAnswer, type NimbusWorkerData } from '../../wire/thread-protocol.js';
+import { ThreadSentFunctions } from './thread-sent-functions.js';
 
 /**
  * The ES-module entry itself: a Worker runs it through the ES-module loader, never require(),
@@ -51,7 +55,10 @@ export class WorkerThread {
   readonly #worker: Worker;
   readonly #onMessage: (message: unknown) => void;
   readonly #life: ThreadLife;
+  readonly #sent = new ThreadSentFunctions();
   #end: ((end: ThreadBatchEnd) => void) | undefined;
+  /** The running batch's function: the only one a fetch can be for. */
+  #fn: ShippedFunction | undefined;
   /** The error the thread died of, if it did (it comes before the exit). */
   #error: (Error & { code?: string }) | undefined;
   /** How it exited, once it has. */
@@ -97,10 +104,11 @@ export class WorkerThread {
    * Runs a batch; `end` is told once, when it reported or was cut. A thread still loading gets it
    * once loaded (messages wait on its port).
    */
-  run(batch: WireBatch, end: (end: ThreadBatchEnd) => void): void {
+  run(batch: BatchSpec, end: (end: ThreadBatchEnd) => void): void {
     this.#end = end;
+    this.#fn = batch.fn;
     this.#worker.ref();
-    this.#worker.postMessage(batch);
+    this.#worker.postMessage(toWire(batch, this.#sent.next(batch.fn)));
   }
 
   /** Keeps the host alive while the thread loads: a batch waits for it. */
@@ -120,6 +128,7 @@ export class WorkerThread {
   #read(message: unknown): void {
     if (isBatchDone(message)) return this.#finish({ kind: 'done', report: message.nimbusDone });
     if (isBatchFailed(message)) return this.#finish({ kind: 'cut', how: message.nimbusFailed, outOfMemory: false });
+    if (isFunctionFetch(message)) return this.#answerFetch(message.nimbusFetch);
     this.#onMessage(message);
     if (!isPortAnnouncement(message)) return;
     this.#ready = true;
@@ -128,10 +137,17 @@ export class WorkerThread {
     this.#life.ready(this);
   }
 
+  #answerFetch(id: string): void {
+    const fn = this.#fn;
+    const answer: FunctionAnswer = { nimbusFunction: id, fn: fn?.id === id ? this.#sent.whole(fn) : undefined };
+    this.#worker.postMessage(answer);
+  }
+
   #finish(end: ThreadBatchEnd): void {
     const told = this.#end;
     if (!told) return;
     this.#end = undefined;
+    this.#fn = undefined;
     if (this.alive) this.#worker.unref();
     told(end);
   }

@@ -73,7 +73,7 @@ export function withDataFile(wire: WireFunction, file: DataFile): WireFunction {
   return { id: wire.id, shape: wire.shape, data: { ...wire.data!, bytes: undefined, file } };
 }
 
-/** `fn` for a thread: whole, every time (a thread cannot be told apart), its large data shared. */
+/** `fn` for a thread, whole (what a thread is sent first, or fetches): its large data shared. */
 export function threadFunction(fn: ShippedFunction): WireFunction {
   const found = partsOf(fn);
   if (!found.forThreads) {

@@ -1,7 +1,11 @@
-/** What the pool executor and its workers say to each other. Shapes only. */
+/**
+ * What the pool executor and its worker threads say to each other. Shapes only. The host posts a
+ * thread one WireBatch at a time (the thread runs one batch at a time); the thread answers with a
+ * BatchDone (or BatchFailed), and, on the way, the announcements, fetches and reports below.
+ */
 import type { MessagePort } from 'node:worker_threads';
-import type { WireBatch } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
+import type { WireFunction } from '../types/wire-function.js';
 
 /** In every nimbus worker's workerData: how a thread knows it is one. */
 export interface NimbusWorkerData {
@@ -17,11 +21,48 @@ export interface NimbusWorkerData {
    * (Executor.startedJobs) by reading, with no message per job.
    */
   starts: SharedArrayBuffer;
+  /** This thread's slot in `progress` and `starts`: it holds it for its life, one batch at a time. */
+  slot: number;
 }
 
-export interface BatchTask {
-  batch: WireBatch;
-  slot: number;
+/** What a thread posts when its batch ran to the end: the outcomes of the jobs it ran. */
+export interface BatchDone {
+  nimbusDone: OutcomeReport;
+}
+
+/** What a thread posts when running its batch threw (nimbus's own failure, never a job's): why. */
+export interface BatchFailed {
+  nimbusFailed: string;
+}
+
+export function isBatchDone(message: unknown): message is BatchDone {
+  return typeof message === 'object' && message !== null && 'nimbusDone' in message;
+}
+
+export function isBatchFailed(message: unknown): message is BatchFailed {
+  return typeof message === 'object' && message !== null && typeof (message as BatchFailed).nimbusFailed === 'string';
+}
+
+/**
+ * Posted by a thread whose batch names a function (or data) it does not have (it was never sent
+ * it, or let it go): the host answers with a FunctionAnswer.
+ */
+export interface FunctionFetch {
+  nimbusFetch: string;
+}
+
+export function isFunctionFetch(message: unknown): message is FunctionFetch {
+  return typeof message === 'object' && message !== null && typeof (message as FunctionFetch).nimbusFetch === 'string';
+}
+
+/** The host's answer to a FunctionFetch: the whole function, or undefined if it no longer runs it. */
+export interface FunctionAnswer {
+  nimbusFunction: string;
+  fn: WireFunction | undefined;
+}
+
+export function isFunctionAnswer(message: unknown): message is FunctionAnswer {
+  return typeof message === 'object' && message !== null && typeof (message as FunctionAnswer).nimbusFunction === 'string';
 }
 
 /** Posted once by each worker as it starts: its end of the nested-client channel. */

@@ -171,7 +171,7 @@ function describeValue(value: unknown): string {
 
 /** Where the frames of the code that runs jobs come from: nimbus's runtime, and the pool under it. */
 const NIMBUS_ROOT = new URL('..', import.meta.url);
-const RUNNER_LOCATIONS = [NIMBUS_ROOT.href, fileURLToPath(NIMBUS_ROOT), '/node_modules/piscina/', 'node:internal/', 'AsyncLocalStorage.run (node:async_hooks'];
+const RUNNER_LOCATIONS = [NIMBUS_ROOT.href, fileURLToPath(NIMBUS_ROOT), 'node:internal/', 'AsyncLocalStorage.run (node:async_hooks'];
 
 /** The job's own frames: the lines of nimbus's machinery below them say nothing to a user. */
 function withoutRunnerFrames(stack: string): string {

@@ -1,14 +1,16 @@
 /**
  * What runs inside each worker thread: the top of the worker's module graph, as index.ts is the
  * top of the user's. It announces the thread's channel to the runtime (for jobs that start
- * jobs), then runs each batch it is given, publishing which job it is on, and since when, in
- * shared memory. It ends the children each job leaves (job-children.ts), and once an error
+ * jobs), then runs each batch its pool posts it, one at a time, publishing which job it is on,
+ * and since when, in its slot of shared memory, and posts the batch's outcomes back. It ends the children each job leaves (job-children.ts), and once an error
  * escapes a job (job-escapes.ts) it runs no further job and exits with RETIRED_EXIT_CODE.
  */
 import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
+import type { WireBatch } from '../types/executor.js';
+import type { WireFunction } from '../types/wire-function.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
@@ -16,9 +18,13 @@ import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from '../wire/nested-channel.js';
 import {
   RETIRED_EXIT_CODE,
-  type BatchTask,
+  isFunctionAnswer,
+  type BatchDone,
+  type BatchFailed,
   type ChildAnnouncement,
   type EarlyReport,
+  type FunctionAnswer,
+  type FunctionFetch,
   type NimbusWorkerData,
   type PortAnnouncement,
   type RetiringReport,
@@ -36,6 +42,7 @@ const EARLY_RECEIPT_WAIT_MS = 10_000;
 
 const progress = new Int32Array((workerData as NimbusWorkerData).progress);
 const starts = new Float64Array((workerData as NimbusWorkerData).starts);
+const slot = (workerData as NimbusWorkerData).slot;
 
 const channel = new MessageChannel();
 const announcement: PortAnnouncement = { nimbusPort: channel.port2 };
@@ -56,31 +63,55 @@ const children = new JobChildren({
     Atomics.wait(child.recorded, 0, 0, CHILD_RECORD_WAIT_MS);
   },
 });
-/** A thread's batch carries its whole function (its large data shared): there is nothing to fetch. */
-const noFetch = (id: string) => Promise.reject(new Error(`nimbus internal error: a thread's batch came without the whole of function ${id}`));
-const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), noFetch, guard);
+/** Functions this thread asked its host for (one it was never sent, or let go of), by id. */
+const fetches = new Map<string, (fn: WireFunction | undefined) => void>();
+const fetchFunction = (id: string) =>
+  new Promise<WireFunction>((resolve, reject) => {
+    fetches.set(id, (fn) => (fn ? resolve(fn) : reject(new Error(`nimbus internal error: the host no longer runs function ${id}`))));
+    const fetch: FunctionFetch = { nimbusFetch: id };
+    parentPort!.postMessage(fetch);
+  });
+const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), fetchFunction, guard);
 const yields = yieldSinkOf(jobCloud());
+
+parentPort!.on('message', (message: WireBatch | FunctionAnswer) => {
+  if (!isFunctionAnswer(message)) return void runAndReport(message);
+  const answer = fetches.get(message.nimbusFunction);
+  fetches.delete(message.nimbusFunction);
+  answer?.(message.fn);
+});
+
+/** Runs a batch and posts its outcomes (or why it could not run them: nimbus's own failure). */
+async function runAndReport(batch: WireBatch): Promise<void> {
+  let message: BatchDone | BatchFailed;
+  try {
+    message = { nimbusDone: await runThreadBatch(batch) };
+  } catch (error) {
+    message = { nimbusFailed: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(message);
+}
 
 /**
  * Leaves the pool, between jobs. An idle thread exits now; a busy one hands its report on its own
- * channel first (messages reach the runtime before the exit does), so that the pool never sees it
- * free and gives it another task.
+ * channel first (messages reach the runtime before the exit does), and exits instead of posting
+ * its batch's end, so that the pool never sees it free and gives it another batch.
  */
 function retire(): never {
   return guard.exit(RETIRED_EXIT_CODE);
 }
 
 /**
- * Publishes that job `index` of the batch in `slot` started at `at`: its start time first, then
- * the progress that makes it visible (Atomics.store orders the two).
+ * Publishes that job `index` of the batch started at `at`: its start time first, then the
+ * progress that makes it visible (Atomics.store orders the two).
  */
-function publishStart(slot: number, index: number, at: number): void {
+function publishStart(index: number, at: number): void {
   if (index === 0) starts[2 * slot] = at;
   starts[2 * slot + 1] = at;
   Atomics.store(progress, slot, index + 1);
 }
 
-export default async function runThreadBatch({ batch, slot }: BatchTask): Promise<OutcomeReport> {
+async function runThreadBatch(batch: WireBatch): Promise<OutcomeReport> {
   let report = emptyReport();
   busy = true;
   const followersFrom = batch.followersFrom ?? batch.jids.length;
@@ -98,11 +129,11 @@ export default async function runThreadBatch({ batch, slot }: BatchTask): Promis
     Atomics.wait(early.received, 0, 0, EARLY_RECEIPT_WAIT_MS);
   };
   // The first job is taken up now: its function is rebuilt (its modules run), then it is called.
-  publishStart(slot, 0, Date.now());
+  publishStart(0, Date.now());
   await runBatch(functions, batch, {
     starting: (index, at) => {
       running = batch.jids[index];
-      if (index > 0) publishStart(slot, index, at);
+      if (index > 0) publishStart(index, at);
       // A follower starts: its dependency's outcome must reach the runtime while it runs.
       if (index < followersFrom) return;
       if (performance.now() - handedOnAt >= EARLY_REPORT_MS) handOn();

@@ -1,0 +1,161 @@
+/**
+ * One worker thread that runs batches of one profile, one batch at a time: the batch goes as one
+ * message, its function by reference once the thread has it (thread-sent-functions.ts), and its
+ * outcomes come back as one (thread-protocol.ts). When the thread exits with a batch
+ * on it (stopped, retired, out of memory, a job ended it), the batch ends 'cut' with how, once
+ * every message the thread posted before has been read (Node delivers them before 'exit'). It
+ * keeps the host alive only while it runs a batch.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BatchSpec } from '../../types/executor.js';
+import type { OutcomeReport } from '../../types/job-outcome.js';
+import type { ShippedFunction } from '../../types/shipped-function.js';
+import { toWire } from '../../wire/batch-args.js';
+import { isBatchDone, isBatchFailed, isFunctionFetch, isPortAnnouncement, type FunctionAnswer, type NimbusWorkerData } from '../../wire/thread-protocol.js';
+import { ThreadSentFunctions } from './thread-sent-functions.js';
+
+/**
+ * The ES-module entry itself: a Worker runs it through the ES-module loader, never require(),
+ * which is what aborted Node 20 when a thread was stopped while loading (piscina required its
+ * file; test/cloud/process.test.ts closes clouds whose threads are still loading).
+ */
+const WORKER_ENTRY = fileURLToPath(new URL('../../worker/thread-entry.js', import.meta.url));
+
+export type ThreadBatchEnd =
+  | { readonly kind: 'done'; readonly report: OutcomeReport }
+  /**
+   * The batch ended without its report: the thread exited (`how`: 'code N'), or running the batch
+   * threw in nimbus's own code (`how`: the message; the thread lives on).
+   */
+  | { readonly kind: 'cut'; readonly how: string; readonly outOfMemory: boolean };
+
+/** What every thread of a pool shares. */
+export interface ThreadSettings {
+  readonly memoryLimitMb: number;
+  readonly progress: SharedArrayBuffer;
+  readonly starts: SharedArrayBuffer;
+  /** What the thread says besides its batch's end: announcements, early and retiring reports. */
+  readonly onMessage: (message: unknown) => void;
+}
+
+/** What a thread tells its pool of its own life. */
+export interface ThreadLife {
+  /** It loaded its entry and can take a batch at once. */
+  ready(thread: WorkerThread): void;
+  /** It exited; its batch, if it had one, has ended. */
+  exited(thread: WorkerThread): void;
+}
+
+export class WorkerThread {
+  /** Its slot in the pool's progress and starts arrays, for its whole life. */
+  readonly slot: number;
+  /** Resolves once the thread has exited. */
+  readonly exited: Promise<void>;
+  readonly #worker: Worker;
+  readonly #onMessage: (message: unknown) => void;
+  readonly #life: ThreadLife;
+  readonly #sent = new ThreadSentFunctions();
+  #end: ((end: ThreadBatchEnd) => void) | undefined;
+  /** The running batch's function: the only one a fetch can be for. */
+  #fn: ShippedFunction | undefined;
+  /** The error the thread died of, if it did (it comes before the exit). */
+  #error: (Error & { code?: string }) | undefined;
+  /** How it exited, once it has. */
+  #exit: { how: string; outOfMemory: boolean } | undefined;
+  #stopping = false;
+  #ready = false;
+
+  constructor(settings: ThreadSettings, slot: number, life: ThreadLife) {
+    this.slot = slot;
+    this.#onMessage = settings.onMessage;
+    this.#life = life;
+    const workerData: NimbusWorkerData = { nimbusWorker: true, progress: settings.progress, starts: settings.starts, slot };
+    this.#worker = new Worker(WORKER_ENTRY, { workerData, resourceLimits: { maxOldGenerationSizeMb: settings.memoryLimitMb } });
+    let markExited!: () => void;
+    this.exited = new Promise((resolve) => (markExited = resolve));
+    this.#worker.on('message', (message: unknown) => this.#read(message));
+    this.#worker.on('error', (error: Error) => (this.#error ??= error));
+    this.#worker.on('exit', (code: number) => {
+      this.#exit = this.#howItExited(code);
+      this.#finish({ kind: 'cut', ...this.#exit });
+      markExited();
+      life.exited(this);
+    });
+    this.#worker.unref();
+  }
+
+  /** Can it take a batch? Not once it exited or was stopped. */
+  get alive(): boolean {
+    return this.#exit === undefined && !this.#stopping;
+  }
+
+  /** How it exited ('code N' or the error it died of), once it has. */
+  get exit(): { readonly how: string; readonly outOfMemory: boolean } | undefined {
+    return this.#exit;
+  }
+
+  /** It loaded its entry (announced its channel): one that dies before could not load. */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  /**
+   * Runs a batch; `end` is told once, when it reported or was cut. A thread still loading gets it
+   * once loaded (messages wait on its port).
+   */
+  run(batch: BatchSpec, end: (end: ThreadBatchEnd) => void): void {
+    this.#end = end;
+    this.#fn = batch.fn;
+    this.#worker.ref();
+    this.#worker.postMessage(toWire(batch, this.#sent.next(batch.fn)));
+  }
+
+  /** Keeps the host alive while the thread loads: a batch waits for it. */
+  hold(): void {
+    if (this.alive) this.#worker.ref();
+  }
+
+  /** Terminates the thread (the only way to end code that never yields); its batch ends at the exit. */
+  stop(): void {
+    if (this.#stopping || this.#exit !== undefined) return;
+    this.#stopping = true;
+    // Until it has exited, a stopped thread keeps the host alive: a close waits for that exit.
+    this.#worker.ref();
+    this.#worker.terminate().catch(() => {});
+  }
+
+  #read(message: unknown): void {
+    if (isBatchDone(message)) return this.#finish({ kind: 'done', report: message.nimbusDone });
+    if (isBatchFailed(message)) return this.#finish({ kind: 'cut', how: message.nimbusFailed, outOfMemory: false });
+    if (isFunctionFetch(message)) return this.#answerFetch(message.nimbusFetch);
+    this.#onMessage(message);
+    if (!isPortAnnouncement(message)) return;
+    this.#ready = true;
+    if (!this.alive) return;
+    if (!this.#end) this.#worker.unref();
+    this.#life.ready(this);
+  }
+
+  #answerFetch(id: string): void {
+    const fn = this.#fn;
+    const answer: FunctionAnswer = { nimbusFunction: id, fn: fn?.id === id ? this.#sent.whole(fn) : undefined };
+    this.#worker.postMessage(answer);
+  }
+
+  #finish(end: ThreadBatchEnd): void {
+    const told = this.#end;
+    if (!told) return;
+    this.#end = undefined;
+    this.#fn = undefined;
+    if (this.alive) this.#worker.unref();
+    told(end);
+  }
+
+  /** 'code N', or the error it died of; out of memory when V8 stopped it at its heap limit. */
+  #howItExited(code: number): { how: string; outOfMemory: boolean } {
+    const error = this.#error;
+    if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return { how: `code ${code}`, outOfMemory: true };
+    return { how: error ? error.message : `code ${code}`, outOfMemory: false };
+  }
+}

@@ -3,13 +3,16 @@
  * (it may call process.send itself), so every message a worker sends carries IPC_KEY set to the
  * worker's own token, which only nimbus's code in the worker knows: the host drops anything else.
  */
-import type { WireBatch } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';
+import { fromOutcomesTuple, type BatchTuple } from './process-tuples.js';
 
 export type ToChild =
-  /** `tag`: a number the host drew for this batch, which the worker writes in its arrival slot. */
-  | { kind: 'batch'; batch: WireBatch; tag: number }
+  /**
+   * A batch, as a tuple (process-tuples.ts); its tag is a number the host drew for it, which the
+   * worker writes in its arrival slot.
+   */
+  | BatchTuple
   /** The answer to a fetch: the whole of the running batch's function; undefined if it names another. */
   | { kind: 'function'; id: string; fn: WireFunction | undefined }
   | { kind: 'nested'; data: unknown };
@@ -24,9 +27,10 @@ export type FromChild =
   /**
    * Sent as jobs end, a few milliseconds' worth at a time; `last` closes the batch. `running`: the
    * job of the batch the worker is on now (its index), and since when; the host tells a job's
-   * start from it (Executor.startedJobs).
+   * start from it (Executor.startedJobs). It travels as an OutcomesTuple (process-tuples.ts),
+   * which fromWorker decodes to this.
    */
-  | { kind: 'outcomes'; report: OutcomeReport; last: boolean; running?: RunningJob }
+  | { kind: 'outcomes'; report: OutcomeReport; last: boolean; running?: RunningJob | undefined }
   | { kind: 'nested'; data: unknown }
   /**
    * The worker lacks part of the running batch's function (its cache let it go): send it whole.
@@ -69,11 +73,16 @@ export const HOST_PID_ENV = 'NIMBUS_HOST_PID';
 /** A message from the worker that holds `token`, or undefined for anything else on the channel. */
 export function fromWorker(message: unknown, token: string): FromChild | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
+  if (Array.isArray(message)) {
+    const outcomes = fromOutcomesTuple(message, token);
+    return outcomes && { kind: 'outcomes', report: outcomes.report, last: outcomes.last, running: outcomes.running };
+  }
   return (message as Partial<Tagged<FromChild>>)[IPC_KEY] === token ? (message as FromChild) : undefined;
 }
 
 export function isToChild(message: unknown): message is ToChild {
   if (typeof message !== 'object' || message === null) return false;
+  if (Array.isArray(message)) return true;
   const kind = (message as { kind?: unknown }).kind;
-  return kind === 'batch' || kind === 'function' || kind === 'nested';
+  return kind === 'function' || kind === 'nested';
 }

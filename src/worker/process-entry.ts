@@ -8,7 +8,6 @@
  */
 import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
-import type { WireBatch } from '../types/executor.js';
 import type { WireFunction } from '../types/wire-function.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
@@ -19,6 +18,8 @@ import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
 import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
+import { fromBatchTuple, outcomesTuple } from '../wire/process-tuples.js';
+import type { RunnableBatch } from '../types/executor.js';
 
 const token = process.env[WORKER_TOKEN_ENV] ?? '';
 const hostPid = Number(process.env[HOST_PID_ENV]);
@@ -77,8 +78,8 @@ let flushTimer: NodeJS.Timeout | undefined;
 function flush(last: boolean): void {
   const untold = !last && currentIndex !== toldIndex;
   if (buffered.jids.length > 0 || last || untold) {
-    const report = toWireReport(buffered);
-    send(last ? { kind: 'outcomes', report, last } : { kind: 'outcomes', report, last, running: { index: currentIndex, at: currentAt } });
+    const running = last ? undefined : { index: currentIndex, at: currentAt };
+    channel.send(outcomesTuple(token, toWireReport(buffered), last, running), undefined, {}, ignoreSendError);
     toldIndex = currentIndex;
   }
   buffered = emptyReport();
@@ -100,7 +101,7 @@ function retire(): void {
 }
 
 /** Runs a batch whose first job the runtime was told started at `at`. */
-function runOne(batch: WireBatch, at: number): void {
+function runOne(batch: RunnableBatch, at: number): void {
   running = true;
   bufferedSince = performance.now();
   currentIndex = toldIndex = 0;
@@ -137,18 +138,19 @@ function runOne(batch: WireBatch, at: number): void {
 
 process.on('message', (message: unknown) => {
   if (!isToChild(message)) return;
-  if (message.kind === 'nested') {
+  if ('kind' in message) {
+    if (message.kind === 'function') return answerFetch(message.id, message.fn);
     for (const listener of nestedListeners) listener(message.data);
     return;
   }
-  if (message.kind === 'function') return answerFetch(message.id, message.fn);
   // A retired worker runs nothing: the runtime returns the batch when it reads the retirement.
   if (retired) return;
   // The runtime learns the batch arrived before any of its jobs can end this process: from the
   // arrival slot, written now, or else from a message, once it has left.
   const at = Date.now();
-  if (arrivals.arrived(message.tag, at)) runOne(message.batch, at);
-  else send({ kind: 'started', at }, () => runOne(message.batch, at));
+  const batch = fromBatchTuple(message);
+  if (arrivals.arrived(message[0], at)) runOne(batch, at);
+  else send({ kind: 'started', at }, () => runOne(batch, at));
 });
 function answerFetch(id: string, fn: WireFunction | undefined): void {
   const waiting = fetches.get(id);

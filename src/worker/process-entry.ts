@@ -9,7 +9,7 @@
 import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
 import type { WireFunction } from '../types/wire-function.js';
-import { runBatch } from './batch-runner.js';
+import { runBatch, type BatchObserver } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
@@ -100,40 +100,48 @@ function retire(): void {
   send({ kind: 'retire' });
 }
 
+/**
+ * What runBatch tells this worker as its batch runs: one object for every batch (the state it
+ * reads is the module's), not a new one with its closures per batch.
+ */
+const observer: BatchObserver = {
+  // Checked as the next job starts, not as one ends: the last outcome then leaves with the
+  // batch's end, in one message, and the runtime finds this process free when it reads it.
+  starting: (index, startedAt) => {
+    // The runtime knows of the first job already, and nothing has ended yet.
+    if (index === 0) return;
+    currentIndex = index;
+    currentAt = startedAt;
+    if (performance.now() - bufferedSince < FLUSH_MS) return flushLater();
+    flush(false);
+  },
+  finished: (outcome) => {
+    guard.jobEnded();
+    children.jobEnded(outcome.jid);
+    appendOutcome(buffered, outcome);
+  },
+  // A tainted worker runs no further job: the runtime runs the rest elsewhere.
+  shouldRun: () => !guard.tainted,
+  yields,
+};
+
 /** Runs a batch whose first job the runtime was told started at `at`. */
 function runOne(batch: RunnableBatch, at: number): void {
   running = true;
   bufferedSince = performance.now();
   currentIndex = toldIndex = 0;
   currentAt = at;
-  void runBatch(functions, batch, {
-    // Checked as the next job starts, not as one ends: the last outcome then leaves with the
-    // batch's end, in one message, and the runtime finds this process free when it reads it.
-    starting: (index, startedAt) => {
-      // The runtime knows of the first job already, and nothing has ended yet.
-      if (index === 0) return;
-      currentIndex = index;
-      currentAt = startedAt;
-      if (performance.now() - bufferedSince < FLUSH_MS) return flushLater();
-      flush(false);
-    },
-    finished: (outcome) => {
-      guard.jobEnded();
-      children.jobEnded(outcome.jid);
-      appendOutcome(buffered, outcome);
-    },
-    // A tainted worker runs no further job: the runtime runs the rest elsewhere.
-    shouldRun: () => !guard.tainted,
-    yields,
-  }).then(() => {
-    running = false;
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
-    if (!guard.tainted) return flush(true);
-    // The retirement closes the batch: the runtime runs the jobs it skipped elsewhere.
-    flush(false);
-    retire();
-  });
+  void runBatch(functions, batch, observer).then(batchEnded);
+}
+
+function batchEnded(): void {
+  running = false;
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (!guard.tainted) return flush(true);
+  // The retirement closes the batch: the runtime runs the jobs it skipped elsewhere.
+  flush(false);
+  retire();
 }
 
 process.on('message', (message: unknown) => {

@@ -62,6 +62,14 @@ export const IPC_KEY = 'nimbus:ipc';
 export const ARRIVAL_FD = 4;
 /** Float64s of the arrival record: [tag, at, tag]. */
 export const ARRIVAL_RECORD = 3;
+/**
+ * Where the slot's key lies, in bytes: one Float64 after the record, a random number the host
+ * writes as it makes the file. The worker reads it as it starts (no job has run yet, so fd 4 is
+ * the slot) and checks it before each write, with one 8-byte read: a descriptor that job code
+ * closed and opened again as a file of its own does not hold it. (An fstat said the same, for
+ * twice the cost: a Stats object and its four Dates, each batch.)
+ */
+export const ARRIVAL_KEY_OFFSET = ARRIVAL_RECORD * 8;
 
 export type Tagged<T> = T & { [IPC_KEY]: string };
 

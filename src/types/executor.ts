@@ -40,6 +40,9 @@ export interface WireBatch extends Omit<BatchSpec, 'jids' | 'fn'> {
   readonly jids: Numbers;
 }
 
+/** What a worker needs of a batch to run it: a WireBatch without the profile, which only the host uses. */
+export type RunnableBatch = Pick<WireBatch, 'fn' | 'jids' | 'args' | 'env' | 'followersFrom'>;
+
 export interface ExecutorEvents {
   /** Some jobs finished, with values or errors. Each job is reported at most once per dispatch. */
   finished(report: OutcomeReport): void;

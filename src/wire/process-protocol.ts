@@ -3,13 +3,16 @@
  * (it may call process.send itself), so every message a worker sends carries IPC_KEY set to the
  * worker's own token, which only nimbus's code in the worker knows: the host drops anything else.
  */
-import type { WireBatch } from '../types/executor.js';
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';
+import { fromOutcomesTuple, type BatchTuple } from './process-tuples.js';
 
 export type ToChild =
-  /** `tag`: a number the host drew for this batch, which the worker writes in its arrival slot. */
-  | { kind: 'batch'; batch: WireBatch; tag: number }
+  /**
+   * A batch, as a tuple (process-tuples.ts); its tag is a number the host drew for it, which the
+   * worker writes in its arrival slot.
+   */
+  | BatchTuple
   /** The answer to a fetch: the whole of the running batch's function; undefined if it names another. */
   | { kind: 'function'; id: string; fn: WireFunction | undefined }
   | { kind: 'nested'; data: unknown };
@@ -24,9 +27,10 @@ export type FromChild =
   /**
    * Sent as jobs end, a few milliseconds' worth at a time; `last` closes the batch. `running`: the
    * job of the batch the worker is on now (its index), and since when; the host tells a job's
-   * start from it (Executor.startedJobs).
+   * start from it (Executor.startedJobs). It travels as an OutcomesTuple (process-tuples.ts),
+   * which fromWorker decodes to this.
    */
-  | { kind: 'outcomes'; report: OutcomeReport; last: boolean; running?: RunningJob }
+  | { kind: 'outcomes'; report: OutcomeReport; last: boolean; running?: RunningJob | undefined }
   | { kind: 'nested'; data: unknown }
   /**
    * The worker lacks part of the running batch's function (its cache let it go): send it whole.
@@ -58,6 +62,14 @@ export const IPC_KEY = 'nimbus:ipc';
 export const ARRIVAL_FD = 4;
 /** Float64s of the arrival record: [tag, at, tag]. */
 export const ARRIVAL_RECORD = 3;
+/**
+ * Where the slot's key lies, in bytes: one Float64 after the record, a random number the host
+ * writes as it makes the file. The worker reads it as it starts (no job has run yet, so fd 4 is
+ * the slot) and checks it before each write, with one 8-byte read: a descriptor that job code
+ * closed and opened again as a file of its own does not hold it. (An fstat said the same, for
+ * twice the cost: a Stats object and its four Dates, each batch.)
+ */
+export const ARRIVAL_KEY_OFFSET = ARRIVAL_RECORD * 8;
 
 export type Tagged<T> = T & { [IPC_KEY]: string };
 
@@ -69,11 +81,16 @@ export const HOST_PID_ENV = 'NIMBUS_HOST_PID';
 /** A message from the worker that holds `token`, or undefined for anything else on the channel. */
 export function fromWorker(message: unknown, token: string): FromChild | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
+  if (Array.isArray(message)) {
+    const outcomes = fromOutcomesTuple(message, token);
+    return outcomes && { kind: 'outcomes', report: outcomes.report, last: outcomes.last, running: outcomes.running };
+  }
   return (message as Partial<Tagged<FromChild>>)[IPC_KEY] === token ? (message as FromChild) : undefined;
 }
 
 export function isToChild(message: unknown): message is ToChild {
   if (typeof message !== 'object' || message === null) return false;
+  if (Array.isArray(message)) return true;
   const kind = (message as { kind?: unknown }).kind;
-  return kind === 'batch' || kind === 'function' || kind === 'nested';
+  return kind === 'function' || kind === 'nested';
 }

@@ -3,18 +3,21 @@
  * that a batch arrived, in one positioned write, instead of sending the host a message that would
  * wake it. A slot that cannot be written is given up for good, and the worker says it with the
  * 'started' message again: job code may close the descriptor, and even open a file of its own
- * that takes its number, so each write first checks that the descriptor is still the slot's file
- * (an fstat, about as cheap as the write, once per batch).
+ * that takes its number, so each write first checks that the descriptor still holds the slot's
+ * key (process-protocol.ts, ARRIVAL_KEY_OFFSET: one 8-byte read, once per batch).
  */
-import { fstatSync, writeSync } from 'node:fs';
-import { ARRIVAL_FD, ARRIVAL_RECORD } from '../wire/process-protocol.js';
+import { readSync, writeSync } from 'node:fs';
+import { ARRIVAL_FD, ARRIVAL_KEY_OFFSET, ARRIVAL_RECORD } from '../wire/process-protocol.js';
 
 export class ArrivalSlot {
   readonly #record = new Float64Array(ARRIVAL_RECORD);
   readonly #bytes = new Uint8Array(this.#record.buffer);
-  /** The slot file's identity, read as the worker starts; undefined when there is no slot. */
-  readonly #file = fileIdentity();
-  #usable = this.#file !== undefined;
+  /** Where the key is read into before each write. */
+  readonly #keyRead = new Float64Array(1);
+  readonly #keyBytes = new Uint8Array(this.#keyRead.buffer);
+  /** The slot's key, read as the worker starts; undefined when there is no slot. */
+  readonly #key = keyAt(this.#keyRead, this.#keyBytes);
+  #usable = this.#key !== undefined;
 
   /** Writes that the batch `tag` arrived and its first job is taken up at `at`; false if it could not. */
   arrived(tag: number, at: number): boolean {
@@ -23,7 +26,7 @@ export class ArrivalSlot {
     this.#record[1] = at;
     this.#record[2] = tag;
     try {
-      this.#usable = fileIdentity() === this.#file && writeSync(ARRIVAL_FD, this.#bytes, 0, this.#bytes.length, 0) === this.#bytes.length;
+      this.#usable = keyAt(this.#keyRead, this.#keyBytes) === this.#key && writeSync(ARRIVAL_FD, this.#bytes, 0, this.#bytes.length, 0) === this.#bytes.length;
     } catch {
       this.#usable = false;
     }
@@ -31,11 +34,16 @@ export class ArrivalSlot {
   }
 }
 
-/** Which file ARRIVAL_FD is now (device and inode), or undefined when it is no open file. */
-function fileIdentity(): string | undefined {
+/**
+ * The key ARRIVAL_FD holds now (read into `into` through `bytes`, its bytes), or undefined when it
+ * holds none: no descriptor, a short file, not a file.
+ */
+function keyAt(into: Float64Array, bytes: Uint8Array): number | undefined {
   try {
-    const stats = fstatSync(ARRIVAL_FD);
-    return stats.isFile() ? `${stats.dev}:${stats.ino}` : undefined;
+    if (readSync(ARRIVAL_FD, bytes, 0, bytes.length, ARRIVAL_KEY_OFFSET) !== bytes.length) return undefined;
+    const key = into[0]!;
+    // 0 is no key: a file of zeros (or the slot before the host wrote it) must not pass.
+    return key > 0 ? key : undefined;
   } catch {
     return undefined;
   }

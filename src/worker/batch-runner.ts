@@ -10,7 +10,7 @@
  * `skippedOutcome`, which the runtime reads as "never ran here" and then applies its own rules
  * for a failed dependency.
  */
-import type { BatchSpec, WireBatch } from '../types/executor.js';
+import type { BatchSpec, RunnableBatch } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
 import { argsAt } from '../wire/batch-args.js';
 import { executeJob, failedJob } from './job-execution.js';
@@ -32,7 +32,7 @@ export interface BatchObserver {
   readonly yields?: YieldSink;
 }
 
-export async function runBatch<B extends BatchSpec | WireBatch>(functions: FunctionSource<B['fn']>, batch: B, observer: BatchObserver): Promise<void> {
+export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: FunctionSource<B['fn']>, batch: B, observer: BatchObserver): Promise<void> {
   let fn: JobFunction;
   try {
     fn = await functions.rebuild(batch.fn);
@@ -88,7 +88,7 @@ export function skippedOutcome(jid: number): JobOutcome {
 async function settleJob(
   fn: JobFunction,
   jid: number,
-  batch: BatchSpec | WireBatch,
+  batch: BatchSpec | RunnableBatch,
   index: number,
   started: number,
   yields: YieldSink | undefined,

@@ -93,14 +93,28 @@ export class EscapeGuard {
 export class GuardedFunctions extends WorkerFunctions {
   readonly #guard: EscapeGuard;
   readonly #guarded = new WeakMap<JobFunction, JobFunction>();
+  /**
+   * The guarded function, by the promise its rebuild returned: a function rebuilt already comes
+   * back as the same promise, and then so does its guarded one, with no promise or turn per job.
+   */
+  readonly #byRebuild = new WeakMap<Promise<JobFunction>, Promise<JobFunction>>();
 
   constructor(cloud: unknown, fetch: FetchFunction, guard: EscapeGuard) {
     super(cloud, fetch);
     this.#guard = guard;
   }
 
-  override async rebuild(shipped: WireFunction): Promise<JobFunction> {
-    const fn = await super.rebuild(shipped);
+  override rebuild(shipped: WireFunction): Promise<JobFunction> {
+    const rebuilt = super.rebuild(shipped);
+    let guarded = this.#byRebuild.get(rebuilt);
+    if (!guarded) {
+      guarded = rebuilt.then((fn) => this.#guardOnce(fn));
+      this.#byRebuild.set(rebuilt, guarded);
+    }
+    return guarded;
+  }
+
+  #guardOnce(fn: JobFunction): JobFunction {
     let guarded = this.#guarded.get(fn);
     if (!guarded) {
       guarded = this.#guard.guard(fn);

@@ -40,18 +40,17 @@ const EXACT_PEAK_MS = 1;
  */
 const RESIDENT_READ_EVERY_MS = 20;
 /**
- * A job that starts within this of the last job's end (back to back in a batch) starts its CPU
- * clock from that end's reading: a reading costs a system call (about 5 us, more than a trivial
- * job), and the batch runner's few microseconds between the two jobs count in the second.
+ * How close a job's CPU time is to the truth, at worst. A CPU reading costs a system call (about
+ * 5 us, more than a trivial job; two per job were a tenth of a lone job's round trip), so:
+ * - a job that ends within this of its start reports its wall time as its CPU time (an upper
+ *   bound, off by less than this), and takes no reading at its end;
+ * - a job that starts within this of the last reading starts its CPU clock from that reading
+ *   (what the process did since then, the jobs before it and the receipt of its batch, counts in
+ *   its time: less than this).
+ * So trivial jobs, lone or in a batch, take one reading every REUSE_READING_MS between them,
+ * and a job long enough to matter takes one as it ends.
  */
 const REUSE_READING_MS = 0.5;
-/**
- * A job shorter than this reports its wall time as its CPU time, read with no system call: a
- * reading per job was a quarter of a worker's busy time on a 1M-job trivial map. The process
- * runs one job at a time, so its wall time bounds its CPU time, and at this length they differ
- * by a preemption at most.
- */
-const UNREAD_BELOW_MS = 0.1;
 
 /**
  * For a process that runs one job at a time: its CPU time, and its resident-set high-water mark
@@ -70,24 +69,17 @@ export class ProcessMeter implements JobMeter {
 
   start(): void {
     const now = performance.now();
-    // Since a recent reading, the jobs that ran were short (unread): their wall time is their CPU time.
-    if (now - this.#lastCpuAt <= REUSE_READING_MS) this.#cpuBefore = this.#lastCpu + (now - this.#lastCpuAt) * 1000;
-    else this.#read(now);
+    if (now - this.#lastCpuAt > REUSE_READING_MS) this.#read(now);
+    this.#cpuBefore = this.#lastCpu;
     this.#startedAt = now;
   }
 
   cpuMs(): number {
     const now = performance.now();
-    if (now - this.#startedAt < UNREAD_BELOW_MS) return now - this.#startedAt;
-    const before = this.#cpuBefore;
+    const wall = now - this.#startedAt;
+    if (wall < REUSE_READING_MS) return wall;
     this.#read(now);
-    // The estimate of what ran since the last reading may exceed it (a preemption): never below zero.
-    return Math.max(0, this.#lastCpu - before) / 1000;
-  }
-
-  #read(now: number): void {
-    this.#cpuBefore = this.#lastCpu = cpuMicros();
-    this.#lastCpuAt = now;
+    return (this.#lastCpu - this.#cpuBefore) / 1000;
   }
 
   peakBytes(): number {
@@ -101,6 +93,11 @@ export class ProcessMeter implements JobMeter {
       this.#residentAt = now;
     }
     return this.#resident;
+  }
+
+  #read(now: number): void {
+    this.#lastCpu = cpuMicros();
+    this.#lastCpuAt = now;
   }
 }
 

@@ -8,9 +8,8 @@
  */
 import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
-import type { WireBatch } from '../types/executor.js';
 import type { WireFunction } from '../types/wire-function.js';
-import { runBatch } from './batch-runner.js';
+import { runBatch, type BatchObserver } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
@@ -19,6 +18,8 @@ import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
 import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
+import { fromBatchTuple, outcomesTuple } from '../wire/process-tuples.js';
+import type { RunnableBatch } from '../types/executor.js';
 
 const token = process.env[WORKER_TOKEN_ENV] ?? '';
 const hostPid = Number(process.env[HOST_PID_ENV]);
@@ -77,8 +78,8 @@ let flushTimer: NodeJS.Timeout | undefined;
 function flush(last: boolean): void {
   const untold = !last && currentIndex !== toldIndex;
   if (buffered.jids.length > 0 || last || untold) {
-    const report = toWireReport(buffered);
-    send(last ? { kind: 'outcomes', report, last } : { kind: 'outcomes', report, last, running: { index: currentIndex, at: currentAt } });
+    const running = last ? undefined : { index: currentIndex, at: currentAt };
+    channel.send(outcomesTuple(token, toWireReport(buffered), last, running), undefined, {}, ignoreSendError);
     toldIndex = currentIndex;
   }
   buffered = emptyReport();
@@ -99,56 +100,65 @@ function retire(): void {
   send({ kind: 'retire' });
 }
 
+/**
+ * What runBatch tells this worker as its batch runs: one object for every batch (the state it
+ * reads is the module's), not a new one with its closures per batch.
+ */
+const observer: BatchObserver = {
+  // Checked as the next job starts, not as one ends: the last outcome then leaves with the
+  // batch's end, in one message, and the runtime finds this process free when it reads it.
+  starting: (index, startedAt) => {
+    // The runtime knows of the first job already, and nothing has ended yet.
+    if (index === 0) return;
+    currentIndex = index;
+    currentAt = startedAt;
+    if (performance.now() - bufferedSince < FLUSH_MS) return flushLater();
+    flush(false);
+  },
+  finished: (outcome) => {
+    guard.jobEnded();
+    children.jobEnded(outcome.jid);
+    appendOutcome(buffered, outcome);
+  },
+  // A tainted worker runs no further job: the runtime runs the rest elsewhere.
+  shouldRun: () => !guard.tainted,
+  yields,
+};
+
 /** Runs a batch whose first job the runtime was told started at `at`. */
-function runOne(batch: WireBatch, at: number): void {
+function runOne(batch: RunnableBatch, at: number): void {
   running = true;
   bufferedSince = performance.now();
   currentIndex = toldIndex = 0;
   currentAt = at;
-  void runBatch(functions, batch, {
-    // Checked as the next job starts, not as one ends: the last outcome then leaves with the
-    // batch's end, in one message, and the runtime finds this process free when it reads it.
-    starting: (index, startedAt) => {
-      // The runtime knows of the first job already, and nothing has ended yet.
-      if (index === 0) return;
-      currentIndex = index;
-      currentAt = startedAt;
-      if (performance.now() - bufferedSince < FLUSH_MS) return flushLater();
-      flush(false);
-    },
-    finished: (outcome) => {
-      guard.jobEnded();
-      children.jobEnded(outcome.jid);
-      appendOutcome(buffered, outcome);
-    },
-    // A tainted worker runs no further job: the runtime runs the rest elsewhere.
-    shouldRun: () => !guard.tainted,
-    yields,
-  }).then(() => {
-    running = false;
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
-    if (!guard.tainted) return flush(true);
-    // The retirement closes the batch: the runtime runs the jobs it skipped elsewhere.
-    flush(false);
-    retire();
-  });
+  void runBatch(functions, batch, observer).then(batchEnded);
+}
+
+function batchEnded(): void {
+  running = false;
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (!guard.tainted) return flush(true);
+  // The retirement closes the batch: the runtime runs the jobs it skipped elsewhere.
+  flush(false);
+  retire();
 }
 
 process.on('message', (message: unknown) => {
   if (!isToChild(message)) return;
-  if (message.kind === 'nested') {
+  if ('kind' in message) {
+    if (message.kind === 'function') return answerFetch(message.id, message.fn);
     for (const listener of nestedListeners) listener(message.data);
     return;
   }
-  if (message.kind === 'function') return answerFetch(message.id, message.fn);
   // A retired worker runs nothing: the runtime returns the batch when it reads the retirement.
   if (retired) return;
   // The runtime learns the batch arrived before any of its jobs can end this process: from the
   // arrival slot, written now, or else from a message, once it has left.
   const at = Date.now();
-  if (arrivals.arrived(message.tag, at)) runOne(message.batch, at);
-  else send({ kind: 'started', at }, () => runOne(message.batch, at));
+  const batch = fromBatchTuple(message);
+  if (arrivals.arrived(message[0], at)) runOne(batch, at);
+  else send({ kind: 'started', at }, () => runOne(batch, at));
 });
 function answerFetch(id: string, fn: WireFunction | undefined): void {
   const waiting = fetches.get(id);

@@ -4,10 +4,10 @@
  * happens to either process; the worker gets its descriptor. Read only when the host needs to
  * know whether a batch arrived: a status is read, or the process died.
  */
-import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARRIVAL_RECORD } from '../../wire/process-protocol.js';
+import { ARRIVAL_KEY_OFFSET, ARRIVAL_RECORD } from '../../wire/process-protocol.js';
 
 export class ArrivalFile {
   /** Undefined when no file could be made (the worker then says so by message), or once closed. */
@@ -19,7 +19,10 @@ export class ArrivalFile {
     const path = join(tmpdir(), `nimbus-arrival-${name}`);
     try {
       this.#fd = openSync(path, 'w+', 0o600);
+      const key = new Float64Array([1 + Math.floor(Math.random() * 2 ** 52)]);
+      writeSync(this.#fd, new Uint8Array(key.buffer), 0, key.byteLength, ARRIVAL_KEY_OFFSET);
     } catch {
+      // No slot (or one without its key, which the worker will not write): it says so by message.
       return;
     }
     try {

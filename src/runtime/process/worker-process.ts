@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { JobRequests } from '../../types/job-service.js';
-import { toWire } from '../../wire/batch-args.js';
+import { batchTuple } from '../../wire/process-tuples.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
 import type { DataFiles } from './data-files.js';
 import { SentFunctions } from './sent-functions.js';
@@ -133,7 +133,7 @@ export class WorkerProcess {
       const tag = drawTag();
       this.#batch = { fn: batch.fn, tag, jids: batch.jids, reported: 0, started: false, running: -1, runningAt: 0, told: 0, onReport, end };
       this.#child.ref();
-      this.#send({ kind: 'batch', batch: toWire(batch, this.#sent.next(batch.fn)), tag });
+      this.#send(batchTuple(tag, batch, this.#sent.next(batch.fn)));
       this.#maybeEnd();
     });
   }

@@ -80,7 +80,11 @@ export interface Executor {
    * cannot run anything now; the runtime keeps the jobs queued and calls `start` again later.
    */
   start(): Promise<void>;
-  /** Starts running a batch, in order. Never throws: failures arrive through the events. */
+  /**
+   * Starts running a batch, in order. Never throws: failures arrive through the events. A worker
+   * is free again by the time its batch's last report is told: a batch run then, or by a dispatch
+   * queued earlier in that tick, takes it rather than a worker started beside it.
+   */
   run(batch: BatchSpec): void;
   /**
    * Tells `visit` which dispatched jobs have started since the last call, and when (epoch ms).

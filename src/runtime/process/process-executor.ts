@@ -69,12 +69,15 @@ export class ProcessExecutor implements Executor {
     this.#running.add(running);
     this.#busy.add(worker);
     this.#watchMemory();
-    void worker
-      .run(batch, (report) => {
+    worker.run(
+      batch,
+      (report) => {
         // A stopped job is complete already; the scheduler ignores its report.
         if (!this.#closed) this.#events.finished(report);
-      })
-      .then((end) => this.#onBatchEnd(running, profile, end));
+      },
+      // Told before the last report: the process is idle for the dispatch that report causes.
+      (end) => this.#onBatchEnd(running, profile, end),
+    );
   }
 
   /** What each busy process last said of the job it is on (worker-process.ts). */

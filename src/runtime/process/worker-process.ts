@@ -127,15 +127,20 @@ export class WorkerProcess {
     return this.#batch !== undefined;
   }
 
-  /** Runs a batch; resolves when every job reported, or the process died or retired. */
-  run(batch: BatchSpec, onReport: (report: OutcomeReport) => void): Promise<BatchEnd> {
-    return new Promise((end) => {
-      const tag = drawTag();
-      this.#batch = { fn: batch.fn, tag, jids: batch.jids, reported: 0, started: false, running: -1, runningAt: 0, told: 0, onReport, end };
-      this.#child.ref();
-      this.#send(batchTuple(tag, batch, this.#sent.next(batch.fn)));
-      this.#maybeEnd();
-    });
+  /**
+   * Runs a batch; `onEnd` is told once every job reported, or the process died or retired. It is
+   * told synchronously, before the last report is handed on to `onReport` (#onReport): whatever
+   * that report causes (a dispatch) finds this process idle already. A promise would tell it a
+   * microtask later, after a dispatch already queued in that tick, which then spawns a second
+   * process beside this one. Never told inside `run` itself.
+   */
+  run(batch: BatchSpec, onReport: (report: OutcomeReport) => void, onEnd: (end: BatchEnd) => void): void {
+    const tag = drawTag();
+    this.#batch = { fn: batch.fn, tag, jids: batch.jids, reported: 0, started: false, running: -1, runningAt: 0, told: 0, onReport, end: onEnd };
+    this.#child.ref();
+    this.#send(batchTuple(tag, batch, this.#sent.next(batch.fn)));
+    // A process gone already ends the batch, but not while its executor is still in run.
+    if (this.#exit !== undefined) queueMicrotask(() => this.#maybeEnd());
   }
 
   /**

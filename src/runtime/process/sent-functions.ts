@@ -1,22 +1,17 @@
 /**
- * What the host sent one worker process of the functions it runs: shapes by function id, data by
- * hash. A batch then carries only what the process was not sent (function-wire.ts), and large data
- * as the path of a file the process reads itself (data-files.ts), held until the batch ends. The
- * process may have let go of some of it since (its cache is bounded): it asks, and the answer is
- * whole. This record dies with its WorkerProcess, so a replaced worker starts with nothing.
+ * What a batch carries of its function to one worker process: what the process was not sent
+ * (sent-record.ts), its large data as the path of a file the process reads itself (data-files.ts),
+ * held until the batch ends. This record dies with its WorkerProcess.
  */
 import type { ShippedFunction } from '../../types/shipped-function.js';
 import type { WireFunction } from '../../types/wire-function.js';
-import { carriesLargeData, dataHashOf, partialFunction, wholeFunction, withDataFile } from '../../wire/function-wire.js';
+import { carriesLargeData, wholeFunction, withDataFile } from '../../wire/function-wire.js';
+import { SentRecord } from '../sent-record.js';
 import type { DataFiles } from './data-files.js';
-
-/** Past this many ids or hashes, the record starts again: the worker fetches what it lacks. */
-const MAX_REMEMBERED = 10_000;
 
 export class SentFunctions {
   readonly #files: DataFiles;
-  readonly #shapes = new Set<string>();
-  readonly #data = new Set<string>();
+  readonly #sent = new SentRecord();
   /** The hashes of the files the running batch was lent: released when it ends. */
   readonly #lent: string[] = [];
 
@@ -26,11 +21,7 @@ export class SentFunctions {
 
   /** `fn` as the next batch carries it to this worker; from now on the worker is taken to have it. */
   next(fn: ShippedFunction): WireFunction {
-    const hash = dataHashOf(fn);
-    const wire = partialFunction(fn, this.#shapes.has(fn.id), hash !== undefined && this.#data.has(hash));
-    this.#remember(this.#shapes, fn.id);
-    if (hash !== undefined) this.#remember(this.#data, hash);
-    return this.#byFile(fn, wire);
+    return this.#byFile(fn, this.#sent.next(fn));
   }
 
   /**
@@ -55,10 +46,5 @@ export class SentFunctions {
     if (file === undefined) return wire;
     this.#lent.push(hash);
     return withDataFile(wire, file);
-  }
-
-  #remember(set: Set<string>, key: string): void {
-    if (set.size >= MAX_REMEMBERED) set.clear();
-    set.add(key);
   }
 }

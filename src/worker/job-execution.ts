@@ -7,47 +7,82 @@ import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
 import { remoteErrors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
-import { runInJob } from './job-context.js';
+import { runInJob, type JobContext } from './job-context.js';
 import { jobEnvironment } from './job-env.js';
 import { YieldSender, type YieldSink } from './job-yields.js';
 import { mappedStack } from './stack-source-maps.js';
-import { jobMeter } from './job-meter.js';
+import { jobMeter, type JobMeter } from './job-meter.js';
 import { JobOutput, patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
 /**
+ * Runs one job. A function whose value needs no waiting (not a thenable, not a generator) is
+ * called and its outcome built with no await: no promise is made, so neither a microtask turn
+ * nor AsyncLocalStorage's promise hooks are paid per job, which cost more than a trivial job.
+ * Anything else is awaited (and a generator collected) inside the job's context, as it comes.
+ * Never rejects, and never throws but for nimbus's own failure.
+ *
  * @param started when the job starts, epoch ms: its batch's runner read the clock already
  * @param env the variables `process.env` holds inside this job only
  */
-export async function executeJob(
+export function executeJob(
   fn: JobFunction,
   jid: number,
   args: Packed,
   started = Date.now(),
   env?: Readonly<Record<string, string>>,
   yields?: YieldSink,
-): Promise<JobOutcome> {
+): JobOutcome | Promise<JobOutcome> {
   patchOutputStreams();
-  const output = new JobOutput();
+  const context: JobContext = { jid, output: new JobOutput(), env: env && jobEnvironment(env) };
   const meter = jobMeter();
   meter.start();
   let value: unknown;
-  let error: RemoteError | undefined;
   try {
-    value = await runInJob({ jid, output, env: env && jobEnvironment(env) }, () => runToValue(fn, unpack(args) as unknown[], jid, yields));
+    value = runInJob(context, () => callJob(fn, args));
   } catch (thrown) {
-    error = toRemoteError(thrown);
+    return endedJob(context, meter, started, undefined, toRemoteError(thrown));
   }
+  if (!valueAwaited) return endedJob(context, meter, started, value, undefined);
+  return settleJob(context, meter, started, value, yields);
+}
+
+/** Whether the value the last callJob returned must be awaited; read right after it returns (one thread, no reentry between). */
+let valueAwaited = false;
+
+/** Calls the job's function (inside its context): its arguments are unpacked there, so a failure to read them is the job's. */
+function callJob(fn: JobFunction, args: Packed): unknown {
+  const value = fn(...(unpack(args) as unknown[]));
+  // Read here, in the job's context: a `then` or `Symbol.toStringTag` getter is the job's code.
+  valueAwaited = needsAwaiting(value);
+  return value;
+}
+
+/** The job whose value needs awaiting: awaited, or its generator collected, inside its context. */
+async function settleJob(context: JobContext, meter: JobMeter, started: number, pending: unknown, yields: YieldSink | undefined): Promise<JobOutcome> {
+  let value: unknown;
+  try {
+    value = await runInJob(context, () => runToValue(pending, context.jid, yields));
+  } catch (thrown) {
+    return endedJob(context, meter, started, undefined, toRemoteError(thrown));
+  }
+  return endedJob(context, meter, started, value, undefined);
+}
+
+/** The outcome of a job that returned `value` or threw `error`: its value packed, its clocks read. */
+function endedJob(context: JobContext, meter: JobMeter, started: number, value: unknown, thrown: RemoteError | undefined): JobOutcome {
+  let error = thrown;
   const packed = error ? undefined : packResult(value);
   if (packed !== undefined && isUnshippable(packed)) {
     error = remoteErrors.unshippableResult(packed.unshippable);
   }
   // Built field by field: a spread of a shared base costs more than a trivial job.
+  const jid = context.jid;
   const finished = Date.now();
   const cputime = meter.cpuMs();
   const memory = meter.peakBytes();
-  const { stdout, stderr } = output;
+  const { stdout, stderr } = context.output;
   return error
     ? { jid, status: 'error', error, started, finished, cputime, memory, stdout, stderr }
     : { jid, status: 'done', value: packed as Packed, started, finished, cputime, memory, stdout, stderr };
@@ -59,12 +94,19 @@ export function failedJob(jid: number, error: unknown): JobOutcome {
   return { jid, status: 'error', error: toRemoteError(error), started: now, finished: now, cputime: undefined, memory: undefined, stdout: '', stderr: '' };
 }
 
+/** A value that is not the job's result yet: a thenable (awaited), or a generator (collected). */
+function needsAwaiting(value: unknown): boolean {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  return typeof (value as PromiseLike<unknown>).then === 'function' || isGenerator(value) || isAsyncGenerator(value);
+}
+
 /**
- * Calls the function; a generator's yields are collected into an array, which is the result, and
- * each also goes to `yields` as it comes (every value sent before the job's outcome is built).
+ * Awaits the function's value; a generator's yields are collected into an array, which is the
+ * result, and each also goes to `yields` as it comes (every value sent before the job's outcome
+ * is built).
  */
-async function runToValue(fn: JobFunction, args: unknown[], jid: number, yields: YieldSink | undefined): Promise<unknown> {
-  const value = await fn(...args);
+async function runToValue(pending: unknown, jid: number, yields: YieldSink | undefined): Promise<unknown> {
+  const value = await pending;
   if (!isGenerator(value) && !isAsyncGenerator(value)) return value;
   const sender = yields && new YieldSender(yields, jid);
   const items: unknown[] = [];

@@ -5,19 +5,28 @@
  * is the one that gives up its slot.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { JobOutput } from './output-capture.js';
 
-export interface JobContext {
-  readonly jid: number;
-  readonly output: JobOutput;
-  /** The job's own `process.env` (job-env.ts), when it was given an env. */
-  readonly env?: NodeJS.ProcessEnv | undefined;
+/**
+ * A running job as its own code's context sees it. It also holds what the job printed
+ * (output-capture.ts appends to it): one object per job, not a context and an output buffer.
+ */
+export class JobContext {
+  /** What the job printed so far, per stream. */
+  stdout = '';
+  stderr = '';
+
+  /** @param env the job's own `process.env` (job-env.ts), when it was given an env */
+  constructor(
+    readonly jid: number,
+    readonly env: NodeJS.ProcessEnv | undefined,
+  ) {}
 }
 
 const current = new AsyncLocalStorage<JobContext>();
 
-export function runInJob<T>(context: JobContext, body: () => T): T {
-  return current.run(context, body);
+/** Calls `body(a, b)` as code of the job `context`: extra arguments, so that a call needs no closure. */
+export function runInJob<A, B, T>(context: JobContext, body: (a: A, b: B) => T, a: A, b: B): T {
+  return current.run(context, body, a, b);
 }
 
 /** The job whose code is running now, or undefined outside any job. */

@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
 import { remoteErrors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
-import { runInJob, type JobContext } from './job-context.js';
+import { JobContext, runInJob } from './job-context.js';
 import { jobEnvironment } from './job-env.js';
 import { YieldSender, type YieldSink } from './job-yields.js';
 import { mappedStack } from './stack-source-maps.js';
 import { jobMeter, type JobMeter } from './job-meter.js';
-import { JobOutput, patchOutputStreams } from './output-capture.js';
+import { patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
@@ -35,12 +35,12 @@ export function executeJob(
   yields?: YieldSink,
 ): JobOutcome | Promise<JobOutcome> {
   patchOutputStreams();
-  const context: JobContext = { jid, output: new JobOutput(), env: env && jobEnvironment(env) };
+  const context = new JobContext(jid, env && jobEnvironment(env));
   const meter = jobMeter();
   meter.start();
   let value: unknown;
   try {
-    value = runInJob(context, () => callJob(fn, args));
+    value = runInJob(context, callJob, fn, args);
   } catch (thrown) {
     return endedJob(context, meter, started, undefined, toRemoteError(thrown));
   }
@@ -63,7 +63,7 @@ function callJob(fn: JobFunction, args: Packed): unknown {
 async function settleJob(context: JobContext, meter: JobMeter, started: number, pending: unknown, yields: YieldSink | undefined): Promise<JobOutcome> {
   let value: unknown;
   try {
-    value = await runInJob(context, () => runToValue(pending, context.jid, yields));
+    value = await runInJob(context, runToValue, pending, yields && { sink: yields, jid: context.jid });
   } catch (thrown) {
     return endedJob(context, meter, started, undefined, toRemoteError(thrown));
   }
@@ -82,7 +82,7 @@ function endedJob(context: JobContext, meter: JobMeter, started: number, value: 
   const finished = Date.now();
   const cputime = meter.cpuMs();
   const memory = meter.peakBytes();
-  const { stdout, stderr } = context.output;
+  const { stdout, stderr } = context;
   return error
     ? { jid, status: 'error', error, started, finished, cputime, memory, stdout, stderr }
     : { jid, status: 'done', value: packed as Packed, started, finished, cputime, memory, stdout, stderr };
@@ -105,10 +105,10 @@ function needsAwaiting(value: unknown): boolean {
  * result, and each also goes to `yields` as it comes (every value sent before the job's outcome
  * is built).
  */
-async function runToValue(pending: unknown, jid: number, yields: YieldSink | undefined): Promise<unknown> {
+async function runToValue(pending: unknown, yields: { sink: YieldSink; jid: number } | undefined): Promise<unknown> {
   const value = await pending;
   if (!isGenerator(value) && !isAsyncGenerator(value)) return value;
-  const sender = yields && new YieldSender(yields, jid);
+  const sender = yields && new YieldSender(yields.sink, yields.jid);
   const items: unknown[] = [];
   try {
     if (isGenerator(value)) {

@@ -4,21 +4,17 @@
  * so interleaved jobs never mix their output, and writes from outside any job go through.
  */
 import { format } from 'node:util';
-import { currentJob } from './job-context.js';
+import { currentJob, type JobContext } from './job-context.js';
 
 /** Output kept per stream and job; beyond it the rest is dropped and a marker says so. */
 export const MAX_OUTPUT_CHARS = 1_000_000;
 const TRUNCATED = '\n[nimbus: output truncated]\n';
 
-export class JobOutput {
-  stdout = '';
-  stderr = '';
-
-  append(stream: 'stdout' | 'stderr', text: string): void {
-    const current = this[stream];
-    if (current.length >= MAX_OUTPUT_CHARS) return;
-    this[stream] = current.length + text.length > MAX_OUTPUT_CHARS ? current + text.slice(0, MAX_OUTPUT_CHARS - current.length) + TRUNCATED : current + text;
-  }
+/** Adds `text` to what `job` printed on `stream`, up to MAX_OUTPUT_CHARS. */
+export function appendOutput(job: JobContext, stream: 'stdout' | 'stderr', text: string): void {
+  const current = job[stream];
+  if (current.length >= MAX_OUTPUT_CHARS) return;
+  job[stream] = current.length + text.length > MAX_OUTPUT_CHARS ? current + text.slice(0, MAX_OUTPUT_CHARS - current.length) + TRUNCATED : current + text;
 }
 
 let patched = false;
@@ -44,18 +40,18 @@ export function patchOutputStreams(): void {
   for (const [method, name] of Object.entries(CONSOLE_STREAMS)) {
     const original = console[method as keyof typeof CONSOLE_STREAMS].bind(console);
     console[method as keyof typeof CONSOLE_STREAMS] = (...args: unknown[]) => {
-      const output = currentJob()?.output;
-      if (!output) return original(...args);
-      output.append(name, (method === 'trace' ? 'Trace: ' : '') + format(...args) + '\n');
+      const job = currentJob();
+      if (!job) return original(...args);
+      appendOutput(job, name, (method === 'trace' ? 'Trace: ' : '') + format(...args) + '\n');
     };
   }
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
     const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = (chunk: unknown, ...rest: unknown[]) => {
-      const output = currentJob()?.output;
-      if (!output) return write(chunk, ...rest);
-      output.append(name, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString());
+      const job = currentJob();
+      if (!job) return write(chunk, ...rest);
+      appendOutput(job, name, typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString());
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
       if (callback) queueMicrotask(callback);
       return true;

@@ -5,9 +5,11 @@
  * Usage: node bench/map-turns.js <dir> <thread|process> [items=1000000]
  * `<dir>` holds a `dist/` (a copy of an older build, with package.json and node_modules beside
  * it); one cloud runs a 20,000-job warm-up, then two maps, and prints each map's main-thread CPU
- * per job (/proc/thread-self/stat, as main-thread-cost.js) and throughput.
+ * per job (/proc/thread-self/stat, as main-thread-cost.js), the workers' CPU per job (threads: the
+ * process's CPU less the main thread's, so V8's helper threads count too; processes: the worker
+ * processes' own utime + stime from /proc, 10 ms ticks) and throughput.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,11 +27,14 @@ try {
   await cloud.result(await cloud.map(addTwo, xs.slice(0, 20_000)));
   for (let round = 0; round < 2; round++) {
     const cpu = threadCpuMicros();
+    const workers = workersCpuMicros(cpu);
     const start = performance.now();
     const results = await cloud.result(await cloud.map(addTwo, xs));
     const ms = performance.now() - start;
     if (results.at(-1) !== xs.length + 1) throw new Error('a wrong result');
-    runs.push(`${((threadCpuMicros() - cpu) / xs.length).toFixed(2)} us/job ${Math.round((xs.length / ms) * 1000)} jobs/s`);
+    const main = threadCpuMicros();
+    const perJob = (micros) => `${(micros / xs.length).toFixed(2)} us/job`;
+    runs.push(`main ${perJob(main - cpu)} workers ${perJob(workersCpuMicros(main) - workers)} ${Math.round((xs.length / ms) * 1000)} jobs/s`);
   }
 } finally {
   await cloud.close();
@@ -38,7 +43,29 @@ console.log(dir, isolation, runs.join('  '), 'load', readFileSync('/proc/loadavg
 
 /** This thread's CPU time (user + system) in microseconds, at clock-tick resolution (10 ms). */
 function threadCpuMicros() {
-  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+  return statCpuMicros(readFileSync('/proc/thread-self/stat', 'utf8'));
+}
+
+/** The workers' CPU time so far (microseconds): of this process's other threads, or of its child processes. */
+function workersCpuMicros(mainMicros) {
+  if (isolation === 'thread') {
+    const { user, system } = process.cpuUsage();
+    return user + system - mainMicros;
+  }
+  let total = 0;
+  for (const tid of readdirSync('/proc/self/task')) {
+    for (const pid of readFileSync(`/proc/self/task/${tid}/children`, 'utf8').split(' ').filter(Boolean)) {
+      try {
+        total += statCpuMicros(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        // It ended meanwhile.
+      }
+    }
+  }
+  return total;
+}
+
+function statCpuMicros(stat) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }

@@ -9,10 +9,9 @@ import type { Cloud } from '../cloud.js';
 import { runBatch } from '../worker/batch-runner.js';
 import { yieldSinkOf, type YieldSink } from '../worker/job-yields.js';
 import { failedJob } from '../worker/job-execution.js';
-import { appendOutcome, emptyReport } from '../worker/outcome-report.js';
+import { appendOutcome, emptyReport, type ReportBuilder } from '../worker/outcome-report.js';
 import { FunctionCache } from '../shipping/rebuild-function.js';
 import type { BatchSpec, Executor, ExecutorEvents } from '../types/executor.js';
-import type { JobOutcome } from '../types/job-outcome.js';
 
 /** A batch being run: `next` is the index of the first job not started yet. */
 interface BatchRun {
@@ -23,6 +22,8 @@ interface BatchRun {
   told: number;
   /** Set when the running job was stopped: nothing more of this batch runs or reports. */
   abandoned: boolean;
+  /** The report the job ending now writes its outcome into. */
+  report: ReportBuilder;
 }
 
 export class SimulatorExecutor implements Executor {
@@ -46,7 +47,7 @@ export class SimulatorExecutor implements Executor {
 
   run(batch: BatchSpec): void {
     if (this.#closed) return;
-    const run: BatchRun = { batch, next: 0, runningAt: 0, told: 0, abandoned: false };
+    const run: BatchRun = { batch, next: 0, runningAt: 0, told: 0, abandoned: false, report: emptyReport() };
     for (const jid of batch.jids) this.#runs.set(jid, run);
     this.#batches.add(run);
     // Later, not now: `call` resolves with the jid before its job runs, as with workers.
@@ -95,20 +96,24 @@ export class SimulatorExecutor implements Executor {
           run.next = index + 1;
           run.runningAt = at;
         },
-        finished: (outcome) => this.#report(run, outcome),
+        // Each job's outcome in a report of its own, as it ends.
+        report: () => (run.report = emptyReport()),
+        finished: (jid) => this.#report(run, jid, run.report),
         yields: this.#yields,
       });
     } catch (error) {
-      for (const jid of run.batch.jids) this.#report(run, failedJob(jid, error));
+      for (const jid of run.batch.jids) {
+        const report = emptyReport();
+        appendOutcome(report, failedJob(jid, error));
+        this.#report(run, jid, report);
+      }
     }
     this.#batches.delete(run);
   }
 
-  /** Reports a job's outcome, once, unless it was stopped or the executor closed meanwhile. */
-  #report(run: BatchRun, outcome: JobOutcome): void {
-    if (run.abandoned || this.#closed || !this.#runs.delete(outcome.jid)) return;
-    const report = emptyReport();
-    appendOutcome(report, outcome);
+  /** Reports a job's outcome (in `report`), once, unless it was stopped or the executor closed meanwhile. */
+  #report(run: BatchRun, jid: number, report: ReportBuilder): void {
+    if (run.abandoned || this.#closed || !this.#runs.delete(jid)) return;
     this.#events.finished(report);
   }
 }

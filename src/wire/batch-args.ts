@@ -18,7 +18,8 @@ export const TYPED_FROM = 16;
 
 /** A column of numbers as it travels (see TYPED_FROM). */
 export function numberColumn(values: readonly number[]): Numbers {
-  return values.length >= TYPED_FROM ? Float64Array.from(values) : values;
+  // The constructor copies an array as a block; `Float64Array.from` walks it through its iterator.
+  return values.length >= TYPED_FROM ? new Float64Array(values) : values;
 }
 
 export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
@@ -44,7 +45,7 @@ export function encodeBatchArgs(list: readonly Packed[]): BatchArgs {
 export function encodeOneEach(items: Primitive[]): BatchArgs {
   if (items.length < TYPED_FROM) return { arity: 1, flat: items };
   for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'number') return { arity: 1, flat: items };
-  return { arity: 1, flat: Float64Array.from(items as number[]) };
+  return { arity: 1, flat: new Float64Array(items as number[]) };
 }
 
 /** Job i's packed arguments. */

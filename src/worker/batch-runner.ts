@@ -13,7 +13,8 @@
 import type { BatchSpec, RunnableBatch } from '../types/executor.js';
 import type { JobOutcome } from '../types/job-outcome.js';
 import { argsAt } from '../wire/batch-args.js';
-import { executeJob, failedJob } from './job-execution.js';
+import { executeJob, failedJob, type OutcomeTarget } from './job-execution.js';
+import { appendOutcome } from './outcome-report.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 import type { YieldSink } from './job-yields.js';
 
@@ -22,10 +23,11 @@ export interface FunctionSource<F> {
   rebuild(fn: F): Promise<JobFunction>;
 }
 
-export interface BatchObserver {
+export interface BatchObserver extends OutcomeTarget {
   /** Called as job `index` of the batch starts, at `at` (epoch ms, the job's own `started`). */
   starting(index: number, at: number): void;
-  finished(outcome: JobOutcome): void;
+  /** Called once job `jid`'s outcome is in the report `report()` gave as it ended. */
+  finished(jid: number): void;
   /** Asked before each job: false skips it (it was stopped before it started). */
   shouldRun?(jid: number): boolean;
   /** Where generator jobs' yields go as they come (cloud.stream); without it, only into their results. */
@@ -37,7 +39,7 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
   try {
     fn = await functions.rebuild(batch.fn);
   } catch (error) {
-    for (const jid of batch.jids) observer.finished(failedJob(jid, error));
+    for (const jid of batch.jids) record(observer, failedJob(jid, error));
     return;
   }
   const yields = observer.yields;
@@ -51,7 +53,7 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
       continue;
     }
     if (i >= followersFrom && !previousDone) {
-      observer.finished(skippedOutcome(jid));
+      record(observer, skippedOutcome(jid));
       continue;
     }
     // One clock read serves both the observer and the job's outcome.
@@ -59,10 +61,9 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
     observer.starting(i, at);
     // A job whose function needs no waiting ends with no await (job-execution.ts): a batch of
     // them runs without a promise per job. Microtasks such a job leaves run once the batch waits.
-    let outcome = startJob(fn, jid, batch, i, at, yields);
-    if (outcome instanceof Promise) outcome = await outcome;
-    previousDone = outcome.status === 'done';
-    observer.finished(outcome);
+    const done = startJob(fn, jid, batch, i, at, yields, observer);
+    previousDone = typeof done === 'boolean' ? done : await done;
+    observer.finished(jid);
   }
 }
 
@@ -87,7 +88,16 @@ export function skippedOutcome(jid: number): JobOutcome {
   };
 }
 
-/** Job `index`'s outcome, or a promise of it: never a rejection, so one job's strange value cannot end its batch. */
+/** An outcome built whole (a job that did not run its function) into the observer's report. */
+function record(observer: BatchObserver, outcome: JobOutcome): void {
+  appendOutcome(observer.report(), outcome);
+  observer.finished(outcome.jid);
+}
+
+/**
+ * Runs job `index` into the observer's report; whether it ended done, or a promise of that. Never
+ * a rejection, so one job's strange value cannot end its batch.
+ */
 function startJob(
   fn: JobFunction,
   jid: number,
@@ -95,11 +105,18 @@ function startJob(
   index: number,
   started: number,
   yields: YieldSink | undefined,
-): JobOutcome | Promise<JobOutcome> {
+  observer: BatchObserver,
+): boolean | Promise<boolean> {
   try {
-    const outcome = executeJob(fn, jid, argsAt(batch.args, index), started, batch.env, yields);
-    return outcome instanceof Promise ? outcome.catch((error: unknown) => failedJob(jid, error)) : outcome;
+    const done = executeJob(fn, jid, argsAt(batch.args, index), started, batch.env, yields, observer);
+    return typeof done === 'boolean' ? done : done.catch((error: unknown) => failedInto(observer, jid, error));
   } catch (error) {
-    return failedJob(jid, error);
+    return failedInto(observer, jid, error);
   }
+}
+
+/** A job whose run failed in nimbus's own code: its outcome says why. */
+function failedInto(observer: BatchObserver, jid: number, error: unknown): false {
+  appendOutcome(observer.report(), failedJob(jid, error));
+  return false;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { types } from 'node:util';
 import { remoteErrors } from '../errors.js';
 import type { JobOutcome, Packed, RemoteError } from '../types/job-outcome.js';
+import { appendJob, type ReportBuilder } from './outcome-report.js';
 import { JobContext, runInJob } from './job-context.js';
 import { jobEnvironment } from './job-env.js';
 import { YieldSender, type YieldSink } from './job-yields.js';
@@ -17,9 +18,18 @@ import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
 /**
- * Runs one job. A function whose value needs no waiting (not a thenable, not a generator) is
- * called and its outcome built with no await: no promise is made, so neither a microtask turn
- * nor AsyncLocalStorage's promise hooks are paid per job, which cost more than a trivial job.
+ * Where a job's outcome is written as it ends: asked then, not before (while a job awaits, the
+ * report it would have gone into may have been handed on).
+ */
+export interface OutcomeTarget {
+  report(): ReportBuilder;
+}
+
+/**
+ * Runs one job, writes its outcome into `target`'s report, and tells whether it ended 'done'. A
+ * function whose value needs no waiting (not a thenable, not a generator) is called and its
+ * outcome written with no await: no promise is made, so neither a microtask turn nor
+ * AsyncLocalStorage's promise hooks are paid per job, which cost more than a trivial job.
  * Anything else is awaited (and a generator collected) inside the job's context, as it comes.
  * Never rejects, and never throws but for nimbus's own failure.
  *
@@ -30,10 +40,11 @@ export function executeJob(
   fn: JobFunction,
   jid: number,
   args: Packed,
-  started = Date.now(),
-  env?: Readonly<Record<string, string>>,
-  yields?: YieldSink,
-): JobOutcome | Promise<JobOutcome> {
+  started: number,
+  env: Readonly<Record<string, string>> | undefined,
+  yields: YieldSink | undefined,
+  target: OutcomeTarget,
+): boolean | Promise<boolean> {
   patchOutputStreams();
   const context = new JobContext(jid, env && jobEnvironment(env));
   const meter = jobMeter();
@@ -42,10 +53,10 @@ export function executeJob(
   try {
     value = runInJob(context, callJob, fn, args);
   } catch (thrown) {
-    return endedJob(context, meter, started, undefined, toRemoteError(thrown));
+    return endedJob(target, context, meter, started, undefined, toRemoteError(thrown));
   }
-  if (!valueAwaited) return endedJob(context, meter, started, value, undefined);
-  return settleJob(context, meter, started, value, yields);
+  if (!valueAwaited) return endedJob(target, context, meter, started, value, undefined);
+  return settleJob(target, context, meter, started, value, yields);
 }
 
 /** Whether the value the last callJob returned must be awaited; read right after it returns (one thread, no reentry between). */
@@ -60,32 +71,35 @@ function callJob(fn: JobFunction, args: Packed): unknown {
 }
 
 /** The job whose value needs awaiting: awaited, or its generator collected, inside its context. */
-async function settleJob(context: JobContext, meter: JobMeter, started: number, pending: unknown, yields: YieldSink | undefined): Promise<JobOutcome> {
+async function settleJob(
+  target: OutcomeTarget,
+  context: JobContext,
+  meter: JobMeter,
+  started: number,
+  pending: unknown,
+  yields: YieldSink | undefined,
+): Promise<boolean> {
   let value: unknown;
   try {
     value = await runInJob(context, runToValue, pending, yields && { sink: yields, jid: context.jid });
   } catch (thrown) {
-    return endedJob(context, meter, started, undefined, toRemoteError(thrown));
+    return endedJob(target, context, meter, started, undefined, toRemoteError(thrown));
   }
-  return endedJob(context, meter, started, value, undefined);
+  return endedJob(target, context, meter, started, value, undefined);
 }
 
-/** The outcome of a job that returned `value` or threw `error`: its value packed, its clocks read. */
-function endedJob(context: JobContext, meter: JobMeter, started: number, value: unknown, thrown: RemoteError | undefined): JobOutcome {
+/** Writes the outcome of a job that returned `value` or threw `thrown`: its value packed, its clocks read. True when it ended 'done'. */
+function endedJob(target: OutcomeTarget, context: JobContext, meter: JobMeter, started: number, value: unknown, thrown: RemoteError | undefined): boolean {
   let error = thrown;
   const packed = error ? undefined : packResult(value);
   if (packed !== undefined && isUnshippable(packed)) {
     error = remoteErrors.unshippableResult(packed.unshippable);
   }
-  // Built field by field: a spread of a shared base costs more than a trivial job.
-  const jid = context.jid;
   const finished = Date.now();
-  const cputime = meter.cpuMs();
-  const memory = meter.peakBytes();
-  const { stdout, stderr } = context;
-  return error
-    ? { jid, status: 'error', error, started, finished, cputime, memory, stdout, stderr }
-    : { jid, status: 'done', value: packed as Packed, started, finished, cputime, memory, stdout, stderr };
+  const cputime = meter.cpuMs() ?? NaN;
+  const memory = meter.peakBytes() ?? NaN;
+  appendJob(target.report(), context.jid, error ? undefined : (packed as Packed), error, started, finished, cputime, memory, context.stdout, context.stderr);
+  return error === undefined;
 }
 
 /** The outcome of a job that could not even start (its function could not be rebuilt). */

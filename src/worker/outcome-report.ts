@@ -1,5 +1,5 @@
 /** Builds an OutcomeReport one job at a time, where jobs run, and packs it to travel. */
-import type { JobOutcome, OutcomeReport } from '../types/job-outcome.js';
+import type { JobOutcome, OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
 import { numberColumn } from '../wire/batch-args.js';
 
 /** A report being built: every column a plain array. */
@@ -28,14 +28,47 @@ export function toWireReport(report: ReportBuilder): OutcomeReport {
 }
 
 export function appendOutcome(report: ReportBuilder, outcome: JobOutcome): void {
+  const value = outcome.status === 'done' ? outcome.value : undefined;
+  const error = outcome.status === 'error' ? outcome.error : undefined;
+  appendJob(
+    report,
+    outcome.jid,
+    value,
+    error,
+    outcome.started,
+    outcome.finished,
+    outcome.cputime ?? NaN,
+    outcome.memory ?? NaN,
+    outcome.stdout,
+    outcome.stderr,
+  );
+}
+
+/**
+ * Appends a job's outcome given field by field: where a job ends, no outcome object is built
+ * (nor a boxed number per time it holds), the columns take the values themselves. `error`
+ * undefined means the job ended 'done' with `value`.
+ */
+export function appendJob(
+  report: ReportBuilder,
+  jid: number,
+  value: Packed | undefined,
+  error: RemoteError | undefined,
+  started: number,
+  finished: number,
+  cputime: number,
+  memory: number,
+  stdout: string,
+  stderr: string,
+): void {
   const i = report.jids.length;
-  report.jids.push(outcome.jid);
-  report.values.push(outcome.status === 'done' ? outcome.value : undefined);
-  if (outcome.status === 'error') report.errors[i] = outcome.error;
-  report.started.push(outcome.started);
-  report.finished.push(outcome.finished);
-  report.cputime.push(outcome.cputime ?? NaN);
-  report.memory.push(outcome.memory ?? NaN);
-  if (outcome.stdout) report.stdout[i] = outcome.stdout;
-  if (outcome.stderr) report.stderr[i] = outcome.stderr;
+  report.jids.push(jid);
+  report.values.push(value);
+  if (error !== undefined) report.errors[i] = error;
+  report.started.push(started);
+  report.finished.push(finished);
+  report.cputime.push(cputime);
+  report.memory.push(memory);
+  if (stdout) report.stdout[i] = stdout;
+  if (stderr) report.stderr[i] = stderr;
 }

@@ -14,7 +14,7 @@ import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
 import { channelEndpoint } from '../wire/nested-channel.js';
-import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
+import { emptyReport, toWireReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
 import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
@@ -115,10 +115,11 @@ const observer: BatchObserver = {
     if (performance.now() - bufferedSince < FLUSH_MS) return flushLater();
     flush(false);
   },
-  finished: (outcome) => {
+  // Asked as each job ends: a flush meanwhile starts a new buffer.
+  report: () => buffered,
+  finished: (jid) => {
     guard.jobEnded();
-    children.jobEnded(outcome.jid);
-    appendOutcome(buffered, outcome);
+    children.jobEnded(jid);
   },
   // A tainted worker runs no further job: the runtime runs the rest elsewhere.
   shouldRun: () => !guard.tainted,

@@ -14,7 +14,7 @@ import type { WireFunction } from '../types/wire-function.js';
 import { runBatch } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
-import { appendOutcome, emptyReport, toWireReport } from './outcome-report.js';
+import { emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from '../wire/nested-channel.js';
 import {
   RETIRED_EXIT_CODE,
@@ -139,11 +139,12 @@ async function runThreadBatch(batch: WireBatch): Promise<OutcomeReport> {
       if (performance.now() - handedOnAt >= EARLY_REPORT_MS) handOn();
       else handOnTimer ??= setTimeout(handOn, EARLY_REPORT_MS);
     },
-    finished: (outcome) => {
+    // Asked as each job ends: a hand-on meanwhile starts a new report.
+    report: () => report,
+    finished: (jid) => {
       running = undefined;
       guard.jobEnded();
-      children.jobEnded(outcome.jid);
-      appendOutcome(report, outcome);
+      children.jobEnded(jid);
     },
     // A tainted thread runs no further job: those not in the report run again elsewhere.
     shouldRun: () => !guard.tainted,

@@ -15,6 +15,7 @@ import type { JobOutcome } from '../types/job-outcome.js';
 import { argsAt } from '../wire/batch-args.js';
 import { executeJob, failedJob, type OutcomeTarget } from './job-execution.js';
 import { appendOutcome } from './outcome-report.js';
+import { patchOutputStreams } from './output-capture.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 import type { YieldSink } from './job-yields.js';
 
@@ -42,6 +43,8 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
     for (const jid of batch.jids) record(observer, failedJob(jid, error));
     return;
   }
+  // What the jobs print goes to their outcomes (once per thread; checked once per batch, not per job).
+  patchOutputStreams();
   const yields = observer.yields;
   const followersFrom = batch.followersFrom ?? batch.jids.length;
   /** Whether the job before the current one ended 'done' (what a follower needs to start). */

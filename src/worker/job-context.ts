@@ -24,9 +24,27 @@ export class JobContext {
 
 const current = new AsyncLocalStorage<JobContext>();
 
+/** The job of the innermost runInJob call on the stack now (synchronously: not followed through awaits). */
+let entered: JobContext | undefined;
+
 /** Calls `body(a, b)` as code of the job `context`: extra arguments, so that a call needs no closure. */
 export function runInJob<A, B, T>(context: JobContext, body: (a: A, b: B) => T, a: A, b: B): T {
-  return current.run(context, body, a, b);
+  const outer = entered;
+  entered = context;
+  try {
+    return current.run(context, body, a, b);
+  } finally {
+    entered = outer;
+  }
+}
+
+/**
+ * The job being called, for code that runs right at a job function's call (job-escapes.ts's
+ * guard): there it is the running job, as currentJob() would say, without AsyncLocalStorage's
+ * lookup of the current resource. Anywhere else (after an await, in a timer), ask currentJob().
+ */
+export function enteredJob(): JobContext | undefined {
+  return entered;
 }
 
 /** The job whose code is running now, or undefined outside any job. */

@@ -8,7 +8,7 @@
  * blamed for the worker's exit).
  */
 import { remoteErrors } from '../errors.js';
-import { currentJob } from './job-context.js';
+import { currentJob, enteredJob } from './job-context.js';
 import type { WireFunction } from '../types/wire-function.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 import { WorkerFunctions, type FetchFunction } from './worker-functions.js';
@@ -52,7 +52,8 @@ export class EscapeGuard {
    */
   guard(fn: JobFunction): JobFunction {
     return (...args: unknown[]) => {
-      this.#running = currentJob()?.jid;
+      // Called by job-execution.ts's callJob, inside runInJob: the entered job is the one called.
+      this.#running = enteredJob()?.jid;
       const value = fn(...args);
       if (!isThenable(value)) return value;
       return new Promise((resolve, reject) => {

@@ -13,7 +13,6 @@ import { jobEnvironment } from './job-env.js';
 import { YieldSender, type YieldSink } from './job-yields.js';
 import { mappedStack } from './stack-source-maps.js';
 import { jobMeter, type JobMeter } from './job-meter.js';
-import { patchOutputStreams } from './output-capture.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
@@ -45,7 +44,6 @@ export function executeJob(
   yields: YieldSink | undefined,
   target: OutcomeTarget,
 ): boolean | Promise<boolean> {
-  patchOutputStreams();
   const context = new JobContext(jid, env && jobEnvironment(env));
   const meter = jobMeter();
   meter.start();

@@ -66,6 +66,8 @@ export class ProcessMeter implements JobMeter {
   #lastCpuAt = -Infinity;
   #resident = 0;
   #residentAt = -Infinity;
+  /** When cpuMs was last asked: the job's end. */
+  #endedAt = 0;
 
   start(): void {
     const now = performance.now();
@@ -76,14 +78,16 @@ export class ProcessMeter implements JobMeter {
 
   cpuMs(): number {
     const now = performance.now();
+    this.#endedAt = now;
     const wall = now - this.#startedAt;
     if (wall < REUSE_READING_MS) return wall;
     this.#read(now);
     return (this.#lastCpu - this.#cpuBefore) / 1000;
   }
 
+  /** Read right after cpuMs (as a job's outcome is built): its clock reading serves both. */
   peakBytes(): number {
-    const now = performance.now();
+    const now = this.#endedAt;
     if (now - this.#startedAt >= EXACT_PEAK_MS) {
       this.#resident = Math.max(process.memoryUsage.rss(), readAndResetPeak() ?? 0);
       this.#residentAt = now;

@@ -16,6 +16,7 @@ import { argsAt } from '../wire/batch-args.js';
 import { executeJob, failedJob, type OutcomeTarget } from './job-execution.js';
 import { appendOutcome } from './outcome-report.js';
 import { patchOutputStreams } from './output-capture.js';
+import { interrupted, jobStarting } from './job-clock.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 import type { YieldSink } from './job-yields.js';
 
@@ -45,6 +46,8 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
   }
   // What the jobs print goes to their outcomes (once per thread; checked once per batch, not per job).
   patchOutputStreams();
+  // The batch arrived (and its function was rebuilt, maybe awaited): its first job reads the clock.
+  interrupted();
   const yields = observer.yields;
   const followersFrom = batch.followersFrom ?? batch.jids.length;
   /** Whether the job before the current one ended 'done' (what a follower needs to start). */
@@ -59,13 +62,18 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
       record(observer, skippedOutcome(jid));
       continue;
     }
-    // One clock read serves both the observer and the job's outcome.
-    const at = Date.now();
+    // One clock read serves both the observer and the job's outcome (and, after a job that
+    // ended synchronously, that job's end: job-clock.ts).
+    const at = jobStarting();
     observer.starting(i, at);
     // A job whose function needs no waiting ends with no await (job-execution.ts): a batch of
     // them runs without a promise per job. Microtasks such a job leaves run once the batch waits.
     const done = startJob(fn, jid, batch, i, at, yields, observer);
-    previousDone = typeof done === 'boolean' ? done : await done;
+    if (typeof done === 'boolean') previousDone = done;
+    else {
+      previousDone = await done;
+      interrupted();
+    }
     observer.finished(jid);
   }
 }
@@ -120,6 +128,7 @@ function startJob(
 
 /** A job whose run failed in nimbus's own code: its outcome says why. */
 function failedInto(observer: BatchObserver, jid: number, error: unknown): false {
+  interrupted();
   appendOutcome(observer.report(), failedJob(jid, error));
   return false;
 }

@@ -13,6 +13,7 @@ import { jobEnvironment } from './job-env.js';
 import { YieldSender, type YieldSink } from './job-yields.js';
 import { mappedStack } from './stack-source-maps.js';
 import { jobMeter, type JobMeter } from './job-meter.js';
+import { jobEnded } from './job-clock.js';
 import { isUnshippable, pack, unpack } from '../wire/payload.js';
 import type { JobFunction } from '../shipping/rebuild-function.js';
 
@@ -93,7 +94,7 @@ function endedJob(target: OutcomeTarget, context: JobContext, meter: JobMeter, s
   if (packed !== undefined && isUnshippable(packed)) {
     error = remoteErrors.unshippableResult(packed.unshippable);
   }
-  const finished = Date.now();
+  const finished = jobEnded();
   const cputime = meter.cpuMs() ?? NaN;
   const memory = meter.peakBytes() ?? NaN;
   appendJob(target.report(), context.jid, error ? undefined : (packed as Packed), error, started, finished, cputime, memory, context.stdout, context.stderr);

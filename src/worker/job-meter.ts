@@ -4,6 +4,7 @@
  * memory of its own; a child process running one job at a time can tell both exactly.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { followsDirectly } from './job-clock.js';
 
 export interface JobMeter {
   start(): void;
@@ -70,7 +71,8 @@ export class ProcessMeter implements JobMeter {
   #endedAt = 0;
 
   start(): void {
-    const now = performance.now();
+    // A job that follows one that ended synchronously starts at that one's end reading (job-clock.ts).
+    const now = followsDirectly() ? this.#endedAt : performance.now();
     if (now - this.#lastCpuAt > REUSE_READING_MS) this.#read(now);
     this.#cpuBefore = this.#lastCpu;
     this.#startedAt = now;

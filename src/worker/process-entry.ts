@@ -66,6 +66,7 @@ useJobMeter(new ProcessMeter());
  */
 const FLUSH_MS = 2;
 let buffered = emptyReport();
+/** When the buffer was last emptied, epoch ms (the clock jobs' times are read from: no reading of its own per job). */
 let bufferedSince = 0;
 let running = false;
 let retired = false;
@@ -83,7 +84,7 @@ function flush(last: boolean): void {
     toldIndex = currentIndex;
   }
   buffered = emptyReport();
-  bufferedSince = performance.now();
+  bufferedSince = Date.now();
 }
 
 /** Tells the runtime, FLUSH_MS from now, of the job running then, if the thread is free to. */
@@ -112,7 +113,7 @@ const observer: BatchObserver = {
     if (index === 0) return;
     currentIndex = index;
     currentAt = startedAt;
-    if (performance.now() - bufferedSince < FLUSH_MS) return flushLater();
+    if (startedAt - bufferedSince < FLUSH_MS) return flushLater();
     flush(false);
   },
   // Asked as each job ends: a flush meanwhile starts a new buffer.
@@ -129,7 +130,7 @@ const observer: BatchObserver = {
 /** Runs a batch whose first job the runtime was told started at `at`. */
 function runOne(batch: RunnableBatch, at: number): void {
   running = true;
-  bufferedSince = performance.now();
+  bufferedSince = at;
   currentIndex = toldIndex = 0;
   currentAt = at;
   void runBatch(functions, batch, observer).then(batchEnded);

@@ -59,3 +59,47 @@ describe.each(WORKER_MODES)('a crash in the middle of a batch (%s)', (mode) => {
     expect(attempts.filter((n, i) => i !== MIDDLE && n !== 1 && n !== 2)).toEqual([]);
   });
 });
+
+/**
+ * What job i is, by its kind: a synchronous job (which the worker runs with no await), one that
+ * awaits a timer (and prints after it), or a generator; each prints its own line first.
+ */
+const mixed = (x: number, kind: string): number | Promise<number> | Generator<number> => {
+  console.log(`job ${x}`);
+  if (kind === 'async') {
+    return new Promise<number>((resolve) =>
+      setTimeout(() => {
+        console.log(`late ${x}`);
+        resolve(x * 2);
+      }, 1),
+    );
+  }
+  if (kind === 'gen') {
+    return (function* () {
+      yield x;
+      yield x * 2;
+    })();
+  }
+  return x * 2;
+};
+
+describe.each(MODES)('synchronous and asynchronous jobs in one batch (%s)', (mode) => {
+  const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
+  afterAll(() => cloud.close());
+
+  it('each job keeps its own value, output and times, one after the other', async () => {
+    await cloud.result(await cloud.map(mixed, [1, 2], ['sync', 'sync']));
+    const kinds = Array.from({ length: 60 }, (_, i) => ['sync', 'sync', 'async', 'gen'][i % 4]!);
+    const xs = kinds.map((_, i) => i);
+    const jids = await cloud.map(mixed, xs, kinds);
+    const results: unknown[] = await cloud.result(jids);
+    expect(results).toEqual(xs.map((x, i) => (kinds[i] === 'gen' ? [x, x * 2] : x * 2)));
+    const jobs = await cloud.info(jids, ['stdout', 'started', 'finished']);
+    expect(jobs.map((job) => job.stdout)).toEqual(xs.map((x, i) => (kinds[i] === 'async' ? `job ${x}\nlate ${x}\n` : `job ${x}\n`)));
+    // One slot: the jobs ran one at a time, in order, each starting no earlier than the one before ended.
+    for (let i = 0; i < jobs.length; i++) {
+      expect(jobs[i]!.started!).toBeLessThanOrEqual(jobs[i]!.finished!);
+      if (i > 0) expect(jobs[i]!.started!).toBeGreaterThanOrEqual(jobs[i - 1]!.finished!);
+    }
+  });
+});

@@ -94,6 +94,30 @@ function runNode(program: string, folder: string): Promise<{ code: number | null
   return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
 }
 
+/**
+ * At most this many blocks run at once. A block spends most of its time waiting (its own sleeps,
+ * its workers starting), little on the CPU, so a few side by side take a third of the time one
+ * after another does; each is its own process in its own folder, so they share nothing. Kept
+ * small so that the blocks whose printed values depend on a job starting within a few hundred ms
+ * of another (`iresultUnordered`) see about the load a user's machine would.
+ */
+const AT_ONCE = 3;
+let running = 0;
+const queue: (() => void)[] = [];
+
+/** Runs `task` once fewer than AT_ONCE others run. A finished task hands its turn to the first waiting. */
+async function inTurn<T>(task: () => Promise<T>): Promise<T> {
+  if (running < AT_ONCE) running++;
+  else await new Promise<void>((resolve) => queue.push(resolve));
+  try {
+    return await task();
+  } finally {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 describe('README blocks, run as pasted', () => {
   const blocks = readmeBlocks();
 
@@ -104,8 +128,9 @@ describe('README blocks, run as pasted', () => {
 
   for (const block of blocks) {
     const name = `${block.heading} (README line ${block.line})`;
-    it(name, { timeout: 120_000 }, async () => {
-      const run = await runNode(checkedProgram(block).program, `block-${block.line}`);
+    // Each block's own `expect`, as a concurrent test must use to be told its own failures.
+    it.concurrent(name, { timeout: 120_000 }, async ({ expect }) => {
+      const run = await inTurn(() => runNode(checkedProgram(block).program, `block-${block.line}`));
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     });

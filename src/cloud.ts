@@ -171,7 +171,7 @@ export class Cloud {
   async join(jids: Jid | Iterable<Jid>, options?: WaitOptions): Promise<void> {
     const asked = checkJids(jids, 'join jid');
     const checked = checkWaitOptions(options);
-    await this.#progress(asked.jids, checked);
+    if (checked.progress) await this.#progress(asked.jids, checked);
     completeOrThrow(await this.#wait(asked.jids, checked, false, false));
   }
 
@@ -189,7 +189,7 @@ export class Cloud {
   async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
     const asked = checkJids(jids, 'result jid');
     const checked = checkWaitOptions(options);
-    await this.#progress(asked.jids, checked);
+    if (checked.progress) await this.#progress(asked.jids, checked);
     const verdict = completeOrThrow(await this.#wait(asked.jids, checked, true, false));
     const values = valuesOf(verdict.results!) as R[];
     return asked.single ? values[0]! : values;
@@ -357,7 +357,6 @@ export class Cloud {
 
   /** With `progress`, draws the bar until the jobs are complete (or one failed); the wait that follows answers at once. */
   async #progress(jids: number[], checked: WaitOptions): Promise<void> {
-    if (!checked.progress) return;
     const waitAny = async (remaining: number[], timeout: number | undefined) =>
       completeOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true, signal: checked.signal }, false, true)).jids;
     await showProgress(jids, checked, waitAny, async (complete) => (await this.#service()).status(complete));

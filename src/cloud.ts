@@ -69,7 +69,7 @@ export function cloudService(cloud: Cloud): Promise<JobRequests> {
 
 export class Cloud {
   static {
-    serviceOfCloud = (cloud) => cloud.#service();
+    serviceOfCloud = async (cloud) => cloud.#service();
   }
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
   static #nextView: View | undefined;
@@ -319,7 +319,8 @@ export class Cloud {
     await this.close();
   }
 
-  async #service(): Promise<JobRequests> {
+  /** The service, as it is once started: no promise to wait on for every call after the first. */
+  #service(): JobRequests | Promise<JobRequests> {
     return this.#backend.service();
   }
 

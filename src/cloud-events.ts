@@ -10,10 +10,13 @@
 import type { StatusChange, StatusFeedSource } from './types/status-change.js';
 
 /**
- * The changes told by `source` (once it resolves), in order.
+ * The changes told by `source` (from now on when it is at hand, else once it resolves), in order.
  * @param untilClose registers the function that ends the feed at its cloud's close; returns its unregistration
  */
-export function statusEvents(source: Promise<StatusFeedSource>, untilClose: (end: () => void) => () => void): AsyncGenerator<StatusChange, void, undefined> {
+export function statusEvents(
+  source: StatusFeedSource | Promise<StatusFeedSource>,
+  untilClose: (end: () => void) => () => void,
+): AsyncGenerator<StatusChange, void, undefined> {
   const buffered: StatusChange[] = [];
   let wake: (() => void) | undefined;
   let stop: (() => void) | undefined;
@@ -23,18 +26,24 @@ export function statusEvents(source: Promise<StatusFeedSource>, untilClose: (end
     ended = true;
     wake?.();
   });
-  const listening = source.then((feed) => {
+  const listen = (feed: StatusFeedSource): void => {
     if (stopped) return;
     stop = feed.watchStatuses((change) => {
       buffered.push(change);
       wake?.();
     });
-  });
-  // A source that fails rejects the first read, not the call of events().
-  listening.catch(() => {});
+  };
+  let listening: Promise<void> | undefined;
+  if (source instanceof Promise) {
+    listening = source.then(listen);
+    // A source that fails rejects the first read, not the call of events().
+    listening.catch(() => {});
+  } else {
+    listen(source);
+  }
   async function* read(): AsyncGenerator<StatusChange, void, undefined> {
     try {
-      await listening;
+      if (listening) await listening;
       // `next` indexes `buffered`, which is cut only when read to the end: reading stays O(1) a change.
       let next = 0;
       for (;;) {

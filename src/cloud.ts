@@ -69,7 +69,7 @@ export function cloudService(cloud: Cloud): Promise<JobRequests> {
 
 export class Cloud {
   static {
-    serviceOfCloud = (cloud) => cloud.#service();
+    serviceOfCloud = async (cloud) => cloud.#service();
   }
   /** The view `with` is making: set just before its `new Cloud()`, taken by that constructor. */
   static #nextView: View | undefined;
@@ -171,7 +171,7 @@ export class Cloud {
   async join(jids: Jid | Iterable<Jid>, options?: WaitOptions): Promise<void> {
     const asked = checkJids(jids, 'join jid');
     const checked = checkWaitOptions(options);
-    await this.#progress(asked.jids, checked);
+    if (checked.progress) await this.#progress(asked.jids, checked);
     completeOrThrow(await this.#wait(asked.jids, checked, false, false));
   }
 
@@ -189,7 +189,7 @@ export class Cloud {
   async result<R>(jids: Jid<R> | Iterable<Jid<R>>, options?: WaitOptions): Promise<R | R[]> {
     const asked = checkJids(jids, 'result jid');
     const checked = checkWaitOptions(options);
-    await this.#progress(asked.jids, checked);
+    if (checked.progress) await this.#progress(asked.jids, checked);
     const verdict = completeOrThrow(await this.#wait(asked.jids, checked, true, false));
     const values = valuesOf(verdict.results!) as R[];
     return asked.single ? values[0]! : values;
@@ -319,28 +319,40 @@ export class Cloud {
     await this.close();
   }
 
-  async #service(): Promise<JobRequests> {
+  /** The service, as it is once started: no promise to wait on for every call after the first. */
+  #service(): JobRequests | Promise<JobRequests> {
     return this.#backend.service();
   }
 
   /** Submits jobs through this view, and follows them for its signal and callbacks. */
   async #submit(fn: ShippedFunction, argsList: Submission['argsList']): Promise<number> {
-    const service = await this.#service();
+    const started = this.#service();
+    // Once started, the service is there: no await (a promise and a turn) to reach it.
+    const service = started instanceof Promise ? await started : started;
     const first = await service.submit({ fn, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
     followJobs(this.#options, service, first, submittedCount(argsList));
     return first;
   }
 
-  async #statusSource(): Promise<StatusFeedSource> {
-    // A job's service is across a channel (a proxy of comlink answers every name): no feed crosses it.
-    if (currentJob()) throw errors.notInJob('cloud.events()');
-    const service: JobRequests & Partial<StatusFeedSource> = await this.#service();
-    if (!service.watchStatuses) throw errors.notInJob('cloud.events()');
-    return { watchStatuses: service.watchStatuses.bind(service) };
+  /**
+   * The feed's source: at once when the service has started, so that the feed listens from the
+   * call of events() on, before a job submitted next is accepted. What fails rejects (the first
+   * read), never throws.
+   */
+  #statusSource(): StatusFeedSource | Promise<StatusFeedSource> {
+    try {
+      // A job's service is across a channel (a proxy of comlink answers every name): no feed crosses it.
+      if (currentJob()) throw errors.notInJob('cloud.events()');
+      const started = this.#service();
+      return started instanceof Promise ? started.then(feedSourceOf) : feedSourceOf(started);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError, passed on as it was thrown
+      return Promise.reject(error);
+    }
   }
 
   /** @param options checked already: a user's options are read once, where they enter */
-  async #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean, inOrder = false): Promise<WaitVerdict> {
+  #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean, inOrder = false): Promise<WaitVerdict> {
     const request: WaitRequest = {
       jids,
       values,
@@ -352,16 +364,23 @@ export class Cloud {
     };
     // A job's service is across a channel, which a signal cannot cross: there only this caller stops waiting.
     const leaving = request.caller === undefined ? options.signal : undefined;
-    return abortable((await this.#service()).wait(request, leaving), options.signal);
+    const started = this.#service();
+    // Not an async function: a lone job's result would wait on one more promise, and its turns.
+    if (started instanceof Promise) return started.then((service) => abortable(service.wait(request, leaving), options.signal));
+    return abortable(started.wait(request, leaving), options.signal);
   }
 
   /** With `progress`, draws the bar until the jobs are complete (or one failed); the wait that follows answers at once. */
   async #progress(jids: number[], checked: WaitOptions): Promise<void> {
-    if (!checked.progress) return;
     const waitAny = async (remaining: number[], timeout: number | undefined) =>
       completeOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true, signal: checked.signal }, false, true)).jids;
     await showProgress(jids, checked, waitAny, async (complete) => (await this.#service()).status(complete));
   }
+}
+
+function feedSourceOf(service: JobRequests & Partial<StatusFeedSource>): StatusFeedSource {
+  if (!service.watchStatuses) throw errors.notInJob('cloud.events()');
+  return { watchStatuses: service.watchStatuses.bind(service) };
 }
 
 function checkFunction<F>(fn: F): F {

@@ -31,6 +31,12 @@ class Fifo {
   shift(): number | undefined {
     if (this.#head === this.#tail) return undefined;
     const jid = this.#items[this.#head++];
+    // Emptied: start again at the front, in the room it has (lone jobs pushed and shifted one
+    // by one never grow it).
+    if (this.#head === this.#tail) {
+      this.#head = this.#tail = 0;
+      return jid;
+    }
     // Compact once the dead prefix is half the array: keeps shifts amortised O(1) and memory bounded.
     if (this.#head > 1024 && this.#head * 2 > this.#tail) {
       this.#items = this.#items.slice(this.#head, this.#tail);
@@ -43,6 +49,11 @@ class Fifo {
 
 /** The room a FIFO starts with, in jobs. */
 const MIN_FIFO_ROOM = 16;
+/**
+ * Empty lanes kept while the queue is empty: a lone job after another comes back to its lane
+ * instead of making it again (its key, a Map entry, a sort) and dropping it once shifted.
+ */
+const KEPT_EMPTY_LANES = 4;
 
 interface Lane {
   readonly priority: number;
@@ -111,13 +122,14 @@ export class ReadyQueue {
       }
       if (fifo.size > 0) return fifo;
     }
-    this.#dropEmptyLanes();
+    // Every lane is empty here: a few are kept for the jobs to come, many would slow each look.
+    if (this.#order.length > KEPT_EMPTY_LANES) this.#dropLanes();
     return undefined;
   }
 
-  #dropEmptyLanes(): void {
-    for (const [key, lane] of this.#lanes) if (lane.fifo.size === 0) this.#lanes.delete(key);
-    this.#order = this.#order.filter((lane) => lane.fifo.size > 0);
+  #dropLanes(): void {
+    this.#lanes.clear();
+    this.#order = [];
     this.#lastPushed = undefined;
   }
 }

@@ -3,6 +3,10 @@
  * are complete" (all of them, any, or for iresult the first and the run after it). A waiter is
  * registered only on jobs not complete yet (an in-order one on the first only), and is told when
  * each completes; it never polls. It reads the table, never changes it.
+ *
+ * Waits are answered once the report that completed their jobs has been read (a microtask later),
+ * `any` waits first: a view's callbacks (view-hooks.ts follows its jobs with `any` waits) have
+ * run by the time a `join` or `result` on the same jobs returns, however few turns those take.
  */
 import type { Packed } from '../types/job-outcome.js';
 import type { JobFailure, JobResult, VerdictResults, WaitRequest, WaitVerdict } from '../types/job-service.js';
@@ -21,6 +25,10 @@ export class Waiters {
   /** The waiters of each jid, indexed like the table. */
   #byJid: (Waiter | Waiter[] | undefined)[] = [];
   readonly #active = new Set<Waiter>();
+  /** Answers due once the current report is read: `any` waits', then the others'. */
+  #dueAny: (() => void)[] = [];
+  #dueRest: (() => void)[] = [];
+  #answering = false;
 
   constructor(table: JobTable) {
     this.#table = table;
@@ -77,15 +85,15 @@ export class Waiters {
       const answerSoon = () => {
         if (answering) return;
         answering = true;
-        queueMicrotask(() => settle(verdictNow()!));
+        this.#answerLater(() => settle(verdictNow()!), true);
       };
       const waiter: Waiter = {
         completed: (jid) => {
           remaining--;
           if (request.any) return answerSoon();
           const failure = request.ignoreErrors ? undefined : this.failureOf(jid);
-          if (failure) settle({ kind: 'failed', failure });
-          else if (remaining === 0) settle(this.#complete(request.jids, request.values));
+          if (failure) this.#answerLater(() => settle({ kind: 'failed', failure }), false);
+          else if (remaining === 0) this.#answerLater(() => settle(this.#complete(request.jids, request.values)), false);
         },
         abandon: () => settle({ kind: 'closed' }),
       };
@@ -106,9 +114,29 @@ export class Waiters {
 
   /** Settles every waiter: the runtime is going away. */
   abandonAll(): void {
+    // What the jobs' completions answered already is told first: those waits are not 'closed'.
+    this.#answerDue();
     for (const waiter of [...this.#active]) waiter.abandon();
     this.#byJid = [];
   }
+
+  /** Queues an answer for when the current report has been read (one microtask for all of them). */
+  #answerLater(answer: () => void, any: boolean): void {
+    (any ? this.#dueAny : this.#dueRest).push(answer);
+    if (this.#answering) return;
+    this.#answering = true;
+    queueMicrotask(this.#answerDue);
+  }
+
+  readonly #answerDue = (): void => {
+    const first = this.#dueAny;
+    const rest = this.#dueRest;
+    this.#dueAny = [];
+    this.#dueRest = [];
+    this.#answering = false;
+    for (const answer of first) answer();
+    for (const answer of rest) answer();
+  };
 
   failureOf(jid: number): JobFailure | undefined {
     const code = this.#table.status[jid]!;

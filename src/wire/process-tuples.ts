@@ -27,7 +27,7 @@ type Env = Readonly<Record<string, string>>;
 /** An arity that says the arguments travel job by job (BatchArgs `each`). */
 const EACH = -1;
 
-/** `batch` as it travels, with its function as `fn` (what the worker lacks of it; batch-args.ts, toWire). */
+/** `batch` as it travels, with its function as `fn` (what the worker lacks of it). */
 export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): BatchTuple {
   const { args, env, followersFrom } = batch;
   const fnOrId = fn.shape === undefined && fn.data === undefined ? fn.id : fn;

@@ -1,6 +1,7 @@
 /**
- * The two messages every batch costs in process mode, the batch and its last outcomes, as tuples.
- * With 'advanced' serialization an object crosses with its property names, each written, read
+ * The two messages every batch costs in process mode, the batch and its last outcomes, as tuples;
+ * thread mode sends the same two (thread-protocol.ts). With 'advanced' serialization (and a
+ * thread's structured clone alike) an object crosses with its property names, each written, read
  * back and looked up again on the other side: for a lone job's batch (four nested objects) and
  * report (nine columns) that cost more than the values. A tuple carries the values alone, in a
  * fixed order, and what is at its default (no error, no output, no env, a function the worker

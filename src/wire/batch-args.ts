@@ -4,9 +4,8 @@
  * numbers, as one Float64Array: v8 clones a typed array as one block of bytes, but a plain array
  * number by number (about 80 ns each, more than a trivial job). Anything else travels job by job.
  */
-import type { BatchArgs, BatchSpec, WireBatch } from '../types/executor.js';
+import type { BatchArgs } from '../types/executor.js';
 import type { Numbers, Packed, Primitive } from '../types/job-outcome.js';
-import type { WireFunction } from '../types/wire-function.js';
 
 /**
  * From this many numbers on, a column travels as a Float64Array; below, as a plain array. A typed
@@ -56,11 +55,4 @@ export function argsAt(args: BatchArgs, i: number): Packed {
   const list = new Array<Primitive>(arity);
   for (let k = 0; k < arity; k++) list[k] = flat[i * arity + k];
   return list;
-}
-
-/** The batch as a worker receives it, with its function as `fn` (what that worker lacks of it). */
-export function toWire(batch: BatchSpec, fn: WireFunction): WireBatch {
-  const wire: WireBatch = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: numberColumn(batch.jids) };
-  const withEnv = batch.env === undefined ? wire : { ...wire, env: batch.env };
-  return batch.followersFrom === undefined ? withEnv : { ...withEnv, followersFrom: batch.followersFrom };
 }

@@ -1,6 +1,7 @@
 /**
- * The two messages every batch costs in process mode, the batch and its last outcomes, as tuples.
- * With 'advanced' serialization an object crosses with its property names, each written, read
+ * The two messages every batch costs in process mode, the batch and its last outcomes, as tuples;
+ * thread mode sends the same two (thread-protocol.ts). With 'advanced' serialization (and a
+ * thread's structured clone alike) an object crosses with its property names, each written, read
  * back and looked up again on the other side: for a lone job's batch (four nested objects) and
  * report (nine columns) that cost more than the values. A tuple carries the values alone, in a
  * fixed order, and what is at its default (no error, no output, no env, a function the worker
@@ -27,7 +28,7 @@ type Env = Readonly<Record<string, string>>;
 /** An arity that says the arguments travel job by job (BatchArgs `each`). */
 const EACH = -1;
 
-/** `batch` as it travels, with its function as `fn` (what the worker lacks of it; batch-args.ts, toWire). */
+/** `batch` as it travels, with its function as `fn` (what the worker lacks of it). */
 export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): BatchTuple {
   const { args, env, followersFrom } = batch;
   const fnOrId = fn.shape === undefined && fn.data === undefined ? fn.id : fn;

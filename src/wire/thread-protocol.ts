@@ -1,7 +1,8 @@
 /**
  * What the pool executor and its worker threads say to each other. Shapes only. The host posts a
- * thread one WireBatch at a time (the thread runs one batch at a time); the thread answers with a
- * BatchDone (or BatchFailed), and, on the way, the announcements, fetches and reports below.
+ * thread one BatchTuple at a time (process-tuples.ts; the thread runs one batch at a time); the
+ * thread answers with an OutcomesTuple under THREAD_DONE (or a BatchFailed), and, on the way, the
+ * announcements, fetches and reports below.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { OutcomeReport } from '../types/job-outcome.js';
@@ -25,18 +26,16 @@ export interface NimbusWorkerData {
   slot: number;
 }
 
-/** What a thread posts when its batch ran to the end: the outcomes of the jobs it ran. */
-export interface BatchDone {
-  nimbusDone: OutcomeReport;
-}
+/**
+ * The token of what a thread posts when its batch ran to the end: an OutcomesTuple
+ * (process-tuples.ts) of the jobs it ran. A tuple, not an object: an object crosses with its
+ * property names, each written, read back and looked up again on the other side.
+ */
+export const THREAD_DONE = 'nimbusDone';
 
 /** What a thread posts when running its batch threw (nimbus's own failure, never a job's): why. */
 export interface BatchFailed {
   nimbusFailed: string;
-}
-
-export function isBatchDone(message: unknown): message is BatchDone {
-  return typeof message === 'object' && message !== null && 'nimbusDone' in message;
 }
 
 export function isBatchFailed(message: unknown): message is BatchFailed {

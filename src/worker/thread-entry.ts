@@ -8,18 +8,18 @@
 import { MessageChannel, parentPort, workerData } from 'node:worker_threads';
 import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
-import type { OutcomeReport } from '../types/job-outcome.js';
-import type { WireBatch } from '../types/executor.js';
+import type { RunnableBatch } from '../types/executor.js';
 import type { WireFunction } from '../types/wire-function.js';
-import { runBatch } from './batch-runner.js';
+import { runBatch, type BatchObserver } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { emptyReport, toWireReport } from './outcome-report.js';
 import { portEndpoint } from '../wire/nested-channel.js';
+import { fromBatchTuple, outcomesTuple, type BatchTuple } from '../wire/process-tuples.js';
 import {
   RETIRED_EXIT_CODE,
+  THREAD_DONE,
   isFunctionAnswer,
-  type BatchDone,
   type BatchFailed,
   type ChildAnnouncement,
   type EarlyReport,
@@ -74,23 +74,12 @@ const fetchFunction = (id: string) =>
 const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), fetchFunction, guard);
 const yields = yieldSinkOf(jobCloud());
 
-parentPort!.on('message', (message: WireBatch | FunctionAnswer) => {
-  if (!isFunctionAnswer(message)) return void runAndReport(message);
+parentPort!.on('message', (message: BatchTuple | FunctionAnswer) => {
+  if (!isFunctionAnswer(message)) return runOne(fromBatchTuple(message));
   const answer = fetches.get(message.nimbusFunction);
   fetches.delete(message.nimbusFunction);
   answer?.(message.fn);
 });
-
-/** Runs a batch and posts its outcomes (or why it could not run them: nimbus's own failure). */
-async function runAndReport(batch: WireBatch): Promise<void> {
-  let message: BatchDone | BatchFailed;
-  try {
-    message = { nimbusDone: await runThreadBatch(batch) };
-  } catch (error) {
-    message = { nimbusFailed: error instanceof Error ? error.message : String(error) };
-  }
-  parentPort!.postMessage(message);
-}
 
 /**
  * Leaves the pool, between jobs. An idle thread exits now; a busy one hands its report on its own
@@ -111,49 +100,88 @@ function publishStart(index: number, at: number): void {
   Atomics.store(progress, slot, index + 1);
 }
 
-async function runThreadBatch(batch: WireBatch): Promise<OutcomeReport> {
-  let report = emptyReport();
+/** The batch this thread runs (one at a time), and what its observer keeps of it. */
+let batch: RunnableBatch | undefined;
+let report = emptyReport();
+let followersFrom = 0;
+let handedOnAt = 0;
+let handOnTimer: NodeJS.Timeout | undefined;
+
+/** Hands on the outcomes so far (an EarlyReport), and waits until the runtime has them. */
+function handOn(): void {
+  clearTimeout(handOnTimer);
+  handOnTimer = undefined;
+  handedOnAt = performance.now();
+  if (report.jids.length === 0) return;
+  const early: EarlyReport = { nimbusEarly: batch!.jids[0]!, report: toWireReport(report), received: new Int32Array(new SharedArrayBuffer(4)) };
+  report = emptyReport();
+  parentPort!.postMessage(early);
+  Atomics.wait(early.received, 0, 0, EARLY_RECEIPT_WAIT_MS);
+}
+
+/**
+ * What runBatch tells this thread as its batch runs: one object for every batch (the state it
+ * reads is the module's), not a new one with its closures per batch (as process-entry.ts).
+ */
+const observer: BatchObserver = {
+  starting: (index, at) => {
+    running = batch!.jids[index];
+    if (index > 0) publishStart(index, at);
+    // A follower starts: its dependency's outcome must reach the runtime while it runs.
+    if (index < followersFrom) return;
+    if (performance.now() - handedOnAt >= EARLY_REPORT_MS) handOn();
+    else handOnTimer ??= setTimeout(handOn, EARLY_REPORT_MS);
+  },
+  // Asked as each job ends: a hand-on meanwhile starts a new report.
+  report: () => report,
+  finished: (jid) => {
+    running = undefined;
+    guard.jobEnded();
+    children.jobEnded(jid);
+  },
+  // A tainted thread runs no further job: those not in the report run again elsewhere.
+  shouldRun: () => !guard.tainted,
+  yields,
+};
+
+/**
+ * Runs a batch and posts its outcomes (or why it could not run them: nimbus's own failure). No
+ * async function per layer: a lone job's trip makes as few promises as runBatch itself does.
+ */
+function runOne(next: RunnableBatch): void {
+  batch = next;
+  report = emptyReport();
   busy = true;
-  const followersFrom = batch.followersFrom ?? batch.jids.length;
-  let handedOnAt = performance.now();
-  let handOnTimer: NodeJS.Timeout | undefined;
-  /** Hands on the outcomes so far (an EarlyReport), and waits until the runtime has them. */
-  const handOn = () => {
-    clearTimeout(handOnTimer);
-    handOnTimer = undefined;
-    handedOnAt = performance.now();
-    if (report.jids.length === 0) return;
-    const early: EarlyReport = { nimbusEarly: batch.jids[0]!, report: toWireReport(report), received: new Int32Array(new SharedArrayBuffer(4)) };
-    report = emptyReport();
-    parentPort!.postMessage(early);
-    Atomics.wait(early.received, 0, 0, EARLY_RECEIPT_WAIT_MS);
-  };
+  followersFrom = next.followersFrom ?? next.jids.length;
+  handedOnAt = performance.now();
   // The first job is taken up now: its function is rebuilt (its modules run), then it is called.
   publishStart(0, Date.now());
-  await runBatch(functions, batch, {
-    starting: (index, at) => {
-      running = batch.jids[index];
-      if (index > 0) publishStart(index, at);
-      // A follower starts: its dependency's outcome must reach the runtime while it runs.
-      if (index < followersFrom) return;
-      if (performance.now() - handedOnAt >= EARLY_REPORT_MS) handOn();
-      else handOnTimer ??= setTimeout(handOn, EARLY_REPORT_MS);
-    },
-    // Asked as each job ends: a hand-on meanwhile starts a new report.
-    report: () => report,
-    finished: (jid) => {
-      running = undefined;
-      guard.jobEnded();
-      children.jobEnded(jid);
-    },
-    // A tainted thread runs no further job: those not in the report run again elsewhere.
-    shouldRun: () => !guard.tainted,
-    yields,
-  });
+  let ran: Promise<void>;
+  try {
+    ran = runBatch(functions, next, observer);
+  } catch (error) {
+    return batchFailed(error);
+  }
+  ran.then(batchEnded, batchFailed);
+}
+
+function batchEnded(): void {
   clearTimeout(handOnTimer);
+  handOnTimer = undefined;
   busy = false;
-  if (!guard.tainted) return toWireReport(report);
-  const retiring: RetiringReport = { nimbusRetiring: batch.jids[0]!, report: toWireReport(report) };
+  const ended = batch!;
+  batch = undefined;
+  if (!guard.tainted) return void parentPort!.postMessage(outcomesTuple(THREAD_DONE, toWireReport(report), true, undefined));
+  const retiring: RetiringReport = { nimbusRetiring: ended.jids[0]!, report: toWireReport(report) };
   parentPort!.postMessage(retiring);
-  return retire();
+  retire();
+}
+
+function batchFailed(error: unknown): void {
+  clearTimeout(handOnTimer);
+  handOnTimer = undefined;
+  busy = false;
+  batch = undefined;
+  const failed: BatchFailed = { nimbusFailed: error instanceof Error ? error.message : String(error) };
+  parentPort!.postMessage(failed);
 }

@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads';
 import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
-import { toWire } from '../../wire/batch-args.js';
-import { isBatchDone, isBatchFailed, isFunctionFetch, isPortAnnouncement, type FunctionAnswer, type NimbusWorkerData } from '../../wire/thread-protocol.js';
+import { batchTuple, fromOutcomesTuple } from '../../wire/process-tuples.js';
+import { THREAD_DONE, isBatchFailed, isFunctionFetch, isPortAnnouncement, type FunctionAnswer, type NimbusWorkerData } from '../../wire/thread-protocol.js';
 import { ThreadSentFunctions } from './thread-sent-functions.js';
 
 /**
@@ -108,7 +108,8 @@ export class WorkerThread {
     this.#end = end;
     this.#fn = batch.fn;
     this.#worker.ref();
-    this.#worker.postMessage(toWire(batch, this.#sent.next(batch.fn)));
+    // A tuple (process-tuples.ts): the tag is unused here, a thread runs one batch at a time.
+    this.#worker.postMessage(batchTuple(0, batch, this.#sent.next(batch.fn)));
   }
 
   /** Keeps the host alive while the thread loads: a batch waits for it. */
@@ -126,7 +127,8 @@ export class WorkerThread {
   }
 
   #read(message: unknown): void {
-    if (isBatchDone(message)) return this.#finish({ kind: 'done', report: message.nimbusDone });
+    const done = fromOutcomesTuple(message, THREAD_DONE);
+    if (done) return this.#finish({ kind: 'done', report: done.report });
     if (isBatchFailed(message)) return this.#finish({ kind: 'cut', how: message.nimbusFailed, outOfMemory: false });
     if (isFunctionFetch(message)) return this.#answerFetch(message.nimbusFetch);
     this.#onMessage(message);

@@ -65,6 +65,12 @@ export class WorkerFunctions {
   readonly #data: DataCache;
   /** Insertion order is recency: the first is the least recently used. */
   readonly #known = new Map<string, Known>();
+  /**
+   * The id last touched, so the last key of #known. Touching it again changes no order, and is
+   * skipped: a delete and a set per batch wore out the Map's small table, which V8 then rebuilt
+   * (new garbage every few batches of a worker running one function).
+   */
+  #newest: string | undefined;
 
   /**
    * @param cloud what the name `cloud` means inside rebuilt functions: the job's own client
@@ -173,6 +179,8 @@ export class WorkerFunctions {
   }
 
   #touch(id: string, known: Known): void {
+    if (id === this.#newest && this.#known.get(id) === known) return;
+    this.#newest = id;
     this.#known.delete(id);
     this.#known.set(id, known);
     if (this.#known.size <= MAX_KNOWN_FUNCTIONS) return;

@@ -27,13 +27,17 @@ const MAX_UNSTARTED_RETURNS = 3;
 interface Running {
   readonly batch: BatchSpec;
   readonly worker: WorkerProcess;
-  /** The jobs `stop` was asked for: they are complete already and must not be reported. */
-  readonly stopped: Set<number>;
+  /**
+   * The jobs `stop` was asked for: they are complete already and must not be reported. Made at
+   * the first stop (most batches have none).
+   */
+  stopped: Set<number> | undefined;
 }
 
 interface IdleWorker {
   readonly worker: WorkerProcess;
-  readonly timer: NodeJS.Timeout;
+  /** When it became idle (performance.now()): #sweepIdle ends it IDLE_TIMEOUT_MS later. */
+  readonly since: number;
 }
 
 export class ProcessExecutor implements Executor {
@@ -50,6 +54,12 @@ export class ProcessExecutor implements Executor {
   /** Large captured data, left in files for the processes to read (data-files.ts). */
   readonly #files = new DataFiles();
   #watch: NodeJS.Timeout | undefined;
+  /**
+   * One timer for all idle processes, due when the one idle longest expires, instead of a timer
+   * each: a lone job's round trip armed and cleared one per batch (a Timeout, its list made and
+   * dropped in the timers' priority queue, a ref count moved), host CPU beside the job itself.
+   */
+  #idleSweep: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(events: ExecutorEvents, service: JobRequests, plan: ResourcePlan) {
@@ -65,7 +75,7 @@ export class ProcessExecutor implements Executor {
     if (this.#closed) return;
     const profile = `${batch.type}x${batch.cores}`;
     const worker = this.#takeIdle(profile) ?? this.#spawn(batch);
-    const running: Running = { batch, worker, stopped: new Set() };
+    const running: Running = { batch, worker, stopped: undefined };
     this.#running.add(running);
     this.#busy.add(worker);
     this.#watchMemory();
@@ -88,7 +98,7 @@ export class ProcessExecutor implements Executor {
   stop(jid: number): void {
     const running = this.#running.holding(jid);
     if (!running) return;
-    running.stopped.add(jid);
+    (running.stopped ??= new Set()).add(jid);
     running.worker.kill('stop');
   }
 
@@ -96,7 +106,7 @@ export class ProcessExecutor implements Executor {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#watch);
-    for (const idle of this.#idle.values()) for (const { timer } of idle) clearTimeout(timer);
+    clearTimeout(this.#idleSweep);
     this.#idle.clear();
     const workers = [...this.#workers];
     for (const worker of workers) worker.kill('stop');
@@ -120,7 +130,8 @@ export class ProcessExecutor implements Executor {
       if (running.worker.alive) this.#keepIdle(profile, running.worker);
       return;
     }
-    const unreported = end.unreported.filter((jid) => !running.stopped.has(jid));
+    const { stopped } = running;
+    const unreported = stopped ? end.unreported.filter((jid) => !stopped.has(jid)) : end.unreported;
     if (unreported.length === 0) return;
     // Retired after an escape, or gone before the batch arrived: no job of these ran, none is to blame.
     if (end.kind === 'retired' || end.stoppedByUs) return this.#events.returned(unreported);
@@ -150,25 +161,36 @@ export class ProcessExecutor implements Executor {
 
   #takeIdle(profile: string): WorkerProcess | undefined {
     const idle = this.#idle.get(profile);
-    for (let entry = idle?.pop(); entry; entry = idle?.pop()) {
-      clearTimeout(entry.timer);
-      if (entry.worker.alive) return entry.worker;
-    }
+    for (let entry = idle?.pop(); entry; entry = idle?.pop()) if (entry.worker.alive) return entry.worker;
     return undefined;
   }
 
   #keepIdle(profile: string, worker: WorkerProcess): void {
     const idle = this.#idle.get(profile) ?? [];
     this.#idle.set(profile, idle);
-    const timer = setTimeout(() => {
-      idle.splice(
-        idle.findIndex((entry) => entry.worker === worker),
-        1,
-      );
-      worker.kill('stop');
-    }, IDLE_TIMEOUT_MS);
-    timer.unref();
-    idle.push({ worker, timer });
+    idle.push({ worker, since: performance.now() });
+    this.#idleSweep ??= this.#sweepLater(IDLE_TIMEOUT_MS);
+  }
+
+  #sweepLater(ms: number): NodeJS.Timeout {
+    return setTimeout(() => this.#sweepIdle(), ms).unref();
+  }
+
+  /**
+   * Ends the processes idle for IDLE_TIMEOUT_MS, then waits for the next to expire. Each list is
+   * oldest first: #keepIdle appends, #takeIdle takes from the end.
+   */
+  #sweepIdle(): void {
+    this.#idleSweep = undefined;
+    const now = performance.now();
+    let next = Infinity;
+    for (const idle of this.#idle.values()) {
+      let expired = 0;
+      while (expired < idle.length && now - idle[expired]!.since >= IDLE_TIMEOUT_MS) idle[expired++]!.worker.kill('stop');
+      idle.splice(0, expired);
+      if (idle.length > 0) next = Math.min(next, idle[0]!.since + IDLE_TIMEOUT_MS);
+    }
+    if (next !== Infinity) this.#idleSweep = this.#sweepLater(Math.max(1, next - now));
   }
 
   /** Reads each busy process's memory while any is busy; kills one over its limit. */

@@ -58,6 +58,23 @@ export function argsAt(args: BatchArgs, i: number): Packed {
   return list;
 }
 
+/**
+ * Reads the batch's jobs' packed arguments for calls made at once, one job after another: a
+ * column's list is one array per reader, refilled for each job, not one per job (a call spreads
+ * it into the function's own arguments, and nothing else keeps it). A list read from it is valid
+ * until the next read.
+ */
+export function argsReader(args: BatchArgs): (i: number) => Packed {
+  if ('each' in args) return (i) => args.each[i];
+  const { arity, flat } = args;
+  const list = new Array<Primitive>(arity);
+  for (let k = 0; k < arity; k++) list[k] = flat[k];
+  return (i) => {
+    for (let k = 0; k < arity; k++) list[k] = flat[i * arity + k];
+    return list;
+  };
+}
+
 /** The batch as a worker receives it, with its function as `fn` (what that worker lacks of it). */
 export function toWire(batch: BatchSpec, fn: WireFunction): WireBatch {
   const wire: WireBatch = { fn, type: batch.type, cores: batch.cores, args: batch.args, jids: numberColumn(batch.jids) };

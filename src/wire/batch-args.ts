@@ -56,3 +56,21 @@ export function argsAt(args: BatchArgs, i: number): Packed {
   for (let k = 0; k < arity; k++) list[k] = flat[i * arity + k];
   return list;
 }
+
+/**
+ * Reads the batch's jobs' packed arguments for calls made at once, one job after another: a
+ * column's list is one array per reader, refilled for each job, not one per job (a call spreads
+ * it into the function's own arguments, and nothing else keeps it). A list read from it is valid
+ * until the next read.
+ */
+export function argsReader(args: BatchArgs): (i: number) => Packed {
+  if ('each' in args) return (i) => args.each[i];
+  const { arity, flat } = args;
+  const list = new Array<Primitive>(arity);
+  for (let k = 0; k < arity; k++) list[k] = flat[k];
+  return (i) => {
+    for (let k = 0; k < arity; k++) list[k] = flat[i * arity + k];
+    return list;
+  };
+}
+

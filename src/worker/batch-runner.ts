@@ -11,8 +11,8 @@
  * for a failed dependency.
  */
 import type { BatchSpec, RunnableBatch } from '../types/executor.js';
-import type { JobOutcome } from '../types/job-outcome.js';
-import { argsAt } from '../wire/batch-args.js';
+import type { JobOutcome, Packed } from '../types/job-outcome.js';
+import { argsReader } from '../wire/batch-args.js';
 import { executeJob, failedJob, type OutcomeTarget } from './job-execution.js';
 import { appendOutcome } from './outcome-report.js';
 import { patchOutputStreams } from './output-capture.js';
@@ -50,6 +50,7 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
   interrupted();
   const yields = observer.yields;
   const followersFrom = batch.followersFrom ?? batch.jids.length;
+  const argsAt = argsReader(batch.args);
   /** Whether the job before the current one ended 'done' (what a follower needs to start). */
   let previousDone = false;
   for (let i = 0; i < batch.jids.length; i++) {
@@ -68,7 +69,7 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
     observer.starting(i, at);
     // A job whose function needs no waiting ends with no await (job-execution.ts): a batch of
     // them runs without a promise per job. Microtasks such a job leaves run once the batch waits.
-    const done = startJob(fn, jid, batch, i, at, yields, observer);
+    const done = startJob(fn, jid, argsAt(i), at, batch.env, yields, observer);
     if (typeof done === 'boolean') previousDone = done;
     else {
       previousDone = await done;
@@ -106,20 +107,20 @@ function record(observer: BatchObserver, outcome: JobOutcome): void {
 }
 
 /**
- * Runs job `index` into the observer's report; whether it ended done, or a promise of that. Never
+ * Runs job `jid` into the observer's report; whether it ended done, or a promise of that. Never
  * a rejection, so one job's strange value cannot end its batch.
  */
 function startJob(
   fn: JobFunction,
   jid: number,
-  batch: BatchSpec | RunnableBatch,
-  index: number,
+  args: Packed,
   started: number,
+  env: Readonly<Record<string, string>> | undefined,
   yields: YieldSink | undefined,
   observer: BatchObserver,
 ): boolean | Promise<boolean> {
   try {
-    const done = executeJob(fn, jid, argsAt(batch.args, index), started, batch.env, yields, observer);
+    const done = executeJob(fn, jid, args, started, env, yields, observer);
     return typeof done === 'boolean' ? done : done.catch((error: unknown) => failedInto(observer, jid, error));
   } catch (error) {
     return failedInto(observer, jid, error);

@@ -4,7 +4,7 @@
  * memory of its own; a child process running one job at a time can tell both exactly.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { followsDirectly } from './job-clock.js';
+import { lastReading } from './job-clock.js';
 
 export interface JobMeter {
   start(): void;
@@ -70,16 +70,17 @@ export class ProcessMeter implements JobMeter {
   /** When cpuMs was last asked: the job's end. */
   #endedAt = 0;
 
+  /** Called right after the job's clock read its start (job-clock.ts): that reading serves here. */
   start(): void {
-    // A job that follows one that ended synchronously starts at that one's end reading (job-clock.ts).
-    const now = followsDirectly() ? this.#endedAt : performance.now();
+    const now = lastReading();
     if (now - this.#lastCpuAt > REUSE_READING_MS) this.#read(now);
     this.#cpuBefore = this.#lastCpu;
     this.#startedAt = now;
   }
 
+  /** Called right after the job's clock read its end (job-clock.ts): that reading serves here. */
   cpuMs(): number {
-    const now = performance.now();
+    const now = lastReading();
     this.#endedAt = now;
     const wall = now - this.#startedAt;
     if (wall < REUSE_READING_MS) return wall;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TYPED_FROM, argsAt, encodeBatchArgs, numberColumn } from '../../../src/wire/batch-args.js';
+import { TYPED_FROM, argsAt, argsReader, encodeBatchArgs, numberColumn } from '../../../src/wire/batch-args.js';
 
 describe('batch arguments', () => {
   it('flattens argument lists of primitives of one length, and gives each job its own back', () => {
@@ -48,5 +48,22 @@ describe('batch arguments', () => {
   it('handles jobs without arguments', () => {
     const encoded = encodeBatchArgs([[], []]);
     expect(argsAt(encoded, 1)).toEqual([]);
+  });
+
+  it("reads each job's arguments through one reader, as argsAt gives them", () => {
+    const lists = [
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'c'],
+    ];
+    const columns = encodeBatchArgs(lists);
+    const readColumns = argsReader(columns);
+    // A column's list is refilled per read: each is compared as it is read.
+    lists.forEach((list, i) => expect(readColumns(i)).toEqual(list));
+    const numbers = Array.from({ length: TYPED_FROM }, (_, i) => [i + 0.5]);
+    const readNumbers = argsReader(encodeBatchArgs(numbers));
+    numbers.forEach((list, i) => expect(readNumbers(i)).toEqual(list));
+    const each = encodeBatchArgs([[1], { packed: new Uint8Array([255]) }]);
+    expect(argsReader(each)(1)).toBe(argsAt(each, 1));
   });
 });

@@ -73,4 +73,3 @@ export function argsReader(args: BatchArgs): (i: number) => Packed {
     return list;
   };
 }
-

@@ -7,7 +7,32 @@
  * loop reading it ends, rather than wait for ever on a runtime that is gone (or, on Redis, hold
  * the process for ever).
  */
+import { errors } from './errors.js';
+import type { JobRequests } from './types/job-service.js';
 import type { StatusChange, StatusFeedSource } from './types/status-change.js';
+
+/**
+ * The feed's source: at once when the service has started, so that the feed listens from the
+ * call of events() on, before a job submitted next is accepted. What fails rejects (the first
+ * read), never throws.
+ * @param inJob whether a running job asks: its service is across a channel (a proxy of comlink
+ *   answers every name), which no feed crosses
+ */
+export function statusSourceOf(inJob: boolean, service: () => JobRequests | Promise<JobRequests>): StatusFeedSource | Promise<StatusFeedSource> {
+  try {
+    if (inJob) throw errors.notInJob('cloud.events()');
+    const started = service();
+    return started instanceof Promise ? started.then(feedSourceOf) : feedSourceOf(started);
+  } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError, passed on as it was thrown
+    return Promise.reject(error);
+  }
+}
+
+function feedSourceOf(service: JobRequests & Partial<StatusFeedSource>): StatusFeedSource {
+  if (!service.watchStatuses) throw errors.notInJob('cloud.events()');
+  return { watchStatuses: service.watchStatuses.bind(service) };
+}
 
 /**
  * The changes told by `source` (from now on when it is at hand, else once it resolves), in order.

@@ -28,7 +28,7 @@ import {
 } from './options.js';
 import { abortable } from './abortable-wait.js';
 import { closeOnce, endedByClose, servedUntilClose } from './backend-closing.js';
-import { statusEvents } from './cloud-events.js';
+import { statusEvents, statusSourceOf } from './cloud-events.js';
 import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
@@ -42,7 +42,7 @@ import type { Packed } from './types/job-outcome.js';
 import type { ShippedFunction } from './types/shipped-function.js';
 import type { JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
-import type { StatusChange, StatusFeedSource } from './types/status-change.js';
+import type { StatusChange } from './types/status-change.js';
 
 /** Where a Cloud sends its requests, and how it starts and stops them. */
 export interface CloudBackend {
@@ -290,7 +290,10 @@ export class Cloud {
    * status, at }`; leaving the loop stops the feed. On Redis, the completions only. Not inside a job.
    */
   events(): AsyncGenerator<StatusChange, void, undefined> {
-    return statusEvents(this.#statusSource(), (end) => endedByClose(this.#backend, end));
+    return statusEvents(
+      statusSourceOf(currentJob() !== undefined, () => this.#service()),
+      (end) => endedByClose(this.#backend, end),
+    );
   }
 
   /** Runs this cloud's jobs in the calling thread from now on (see the simulator's limits). */
@@ -334,23 +337,6 @@ export class Cloud {
     return first;
   }
 
-  /**
-   * The feed's source: at once when the service has started, so that the feed listens from the
-   * call of events() on, before a job submitted next is accepted. What fails rejects (the first
-   * read), never throws.
-   */
-  #statusSource(): StatusFeedSource | Promise<StatusFeedSource> {
-    try {
-      // A job's service is across a channel (a proxy of comlink answers every name): no feed crosses it.
-      if (currentJob()) throw errors.notInJob('cloud.events()');
-      const started = this.#service();
-      return started instanceof Promise ? started.then(feedSourceOf) : feedSourceOf(started);
-    } catch (error) {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError, passed on as it was thrown
-      return Promise.reject(error);
-    }
-  }
-
   /** @param options checked already: a user's options are read once, where they enter */
   #wait(jids: number[], options: WaitOptions, values: boolean, any: boolean, inOrder = false): Promise<WaitVerdict> {
     const request: WaitRequest = {
@@ -376,11 +362,6 @@ export class Cloud {
       completeOrThrow(await this.#wait(remaining, { timeout, ignoreErrors: true, signal: checked.signal }, false, true)).jids;
     await showProgress(jids, checked, waitAny, async (complete) => (await this.#service()).status(complete));
   }
-}
-
-function feedSourceOf(service: JobRequests & Partial<StatusFeedSource>): StatusFeedSource {
-  if (!service.watchStatuses) throw errors.notInJob('cloud.events()');
-  return { watchStatuses: service.watchStatuses.bind(service) };
 }
 
 function checkFunction<F>(fn: F): F {

@@ -140,18 +140,17 @@ export class JobTable {
       (options.dependsOnErrors === 'ignore' ? Flag.IgnoreDependencyErrors : 0) |
       (options.restartable ? Flag.Restartable : 0) |
       (oneEach ? Flag.OneArgument : 0);
-    if (!isOneArgumentEach(argsList) && argsList.length === 1) return this.#recordOne(first, fn, argsList[0], options, depth, flags, now);
     // What every job of the submission shares fills its columns at once: a map of a million
     // jobs costs a few fills, not a million writes to each column.
-    this.depth.fill(Math.min(255, depth), first, end);
-    this.typeIndex.fill(RESOURCE_TYPES.indexOf(options.type), first, end);
-    this.flags.fill(flags, first, end);
-    this.cores.fill(options.cores, first, end);
-    this.priority.fill(options.priority, first, end);
-    this.maxRuntime.fill(options.maxRuntime ?? 0, first, end);
-    this.created.fill(now, first, end);
-    this.cputime.fill(NaN, first, end);
-    this.memory.fill(NaN, first, end);
+    put(this.depth, Math.min(255, depth), first, end);
+    put(this.typeIndex, RESOURCE_TYPES.indexOf(options.type), first, end);
+    put(this.flags, flags, first, end);
+    put(this.cores, options.cores, first, end);
+    put(this.priority, options.priority, first, end);
+    put(this.maxRuntime, options.maxRuntime ?? 0, first, end);
+    put(this.created, now, first, end);
+    put(this.cputime, NaN, first, end);
+    put(this.memory, NaN, first, end);
     this.setFunction(first, end, fn);
     const args = this.args;
     const given: readonly Packed[] = oneEach ? argsList.items : argsList;
@@ -159,24 +158,6 @@ export class JobTable {
     if (options.label !== undefined) for (let jid = first; jid < end; jid++) this.label[jid] = options.label;
     if (options.retry !== undefined) for (let jid = first; jid < end; jid++) this.retry[jid] = options.retry;
     if (options.env !== undefined) for (let jid = first; jid < end; jid++) this.env[jid] = options.env;
-  }
-
-  /** One job's record (a `call`): plain writes, where nine fills of one slot cost a call each. */
-  #recordOne(jid: number, fn: ShippedFunction, args: Packed, options: ResolvedJobOptions, depth: number, flags: number, now: number): void {
-    this.depth[jid] = Math.min(255, depth);
-    this.typeIndex[jid] = RESOURCE_TYPES.indexOf(options.type);
-    this.flags[jid] = flags;
-    this.cores[jid] = options.cores;
-    this.priority[jid] = options.priority;
-    this.maxRuntime[jid] = options.maxRuntime ?? 0;
-    this.created[jid] = now;
-    this.cputime[jid] = NaN;
-    this.memory[jid] = NaN;
-    this.setFunction(jid, jid + 1, fn);
-    this.args[jid] = args;
-    if (options.label !== undefined) this.label[jid] = options.label;
-    if (options.retry !== undefined) this.retry[jid] = options.retry;
-    if (options.env !== undefined) this.env[jid] = options.env;
   }
 
   /** Gives the jobs `first` to `end - 1` the function `fn`. */
@@ -278,4 +259,10 @@ function grown<T extends TypedArray>(column: T, capacity: number): T {
   const next = new (column.constructor as new (length: number) => T)(capacity);
   next.set(column);
   return next;
+}
+
+/** A column's value for the jobs `first` to `end - 1`: one job (a `call`) by a plain write, where a fill costs a call. */
+function put(column: { [jid: number]: number; fill(value: number, start: number, end: number): unknown }, value: number, first: number, end: number): void {
+  if (end - first === 1) column[first] = value;
+  else column.fill(value, first, end);
 }

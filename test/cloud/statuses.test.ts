@@ -62,7 +62,10 @@ describe.each(SHARED_MODES)('statuses and kill (%s)', (mode) => {
     await cloud.kill(blocker);
     const [lowAt, highAt, middleAt] = await cloud.result([low, high, middle]);
     expect(highAt < middleAt).toBe(true);
-    expect(middleAt < lowAt).toBe(true);
+    // On Redis, the worker may have taken `low` in reserve (README, Limits) before `high` and
+    // `middle` were submitted: then it runs first. It never runs between them.
+    if (mode === 'redis') expect(lowAt < highAt || middleAt < lowAt).toBe(true);
+    else expect(middleAt < lowAt).toBe(true);
   });
 
   it('maxRuntime stops a job that runs too long and ends it error', async () => {

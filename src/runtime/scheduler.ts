@@ -26,7 +26,7 @@ import { ReadyQueue } from './ready-queue.js';
 import { firstQueue } from './queue-choice.js';
 import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
-import { UnitLedger, type RunningBatch } from './unit-ledger.js';
+import { UnitLedger } from './unit-ledger.js';
 import { submittedCount } from '../wire/submitted-args.js';
 import { withTypedNumbers } from './report-columns.js';
 
@@ -150,7 +150,9 @@ export class Scheduler {
     this.table.record(first, fn, argsList, options, parent === undefined ? 0 : this.table.depth[parent]! + 1, now);
     this.#incomplete += count;
     if (options.dependsOn.length === 0) {
-      for (let jid = first; jid < end; jid++) this.#enqueue(jid);
+      // Nothing to wait for: all queued at once (from none: transitions.ts), one run in their queue.
+      this.table.status.fill(Code.Queued, first, end);
+      this.#queues[this.table.typeIndex[first]!]!.pushRun(first, end, this.table.priority[first]!, this.table.depth[first]);
       return end > first;
     }
     let queued = false;
@@ -422,8 +424,6 @@ export class Scheduler {
   }
 
   #leaveBatch(jid: number): void {
-    this.#batches.leave(jid, this.#memberLeft);
+    this.#batches.leave(jid, this.#units);
   }
-
-  readonly #memberLeft = (batch: RunningBatch, waits: number): void => this.#units.memberLeft(batch, waits);
 }

@@ -12,6 +12,7 @@ import type { Packed } from '../types/job-outcome.js';
 import type { JobFailure, JobResult, VerdictResults, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { Code, type JobTable } from './job-table.js';
 import { LongTimer } from '../platform/long-timer.js';
+import { WaiterRuns } from './waiter-runs.js';
 
 interface Waiter {
   /** One of the jobs it waits on completed. */
@@ -24,6 +25,8 @@ export class Waiters {
   readonly #table: JobTable;
   /** The waiters of each jid, indexed like the table. */
   #byJid: (Waiter | Waiter[] | undefined)[] = [];
+  /** Waiters on a long run of consecutive jids (a map's): registered per block of jids, not per jid. */
+  #runs = new WaiterRuns<Waiter>();
   readonly #active = new Set<Waiter>();
   /** Answers due once the current report is read: `any` waits', then the others'. */
   #dueAny: (() => void)[] = [];
@@ -37,10 +40,12 @@ export class Waiters {
   /** The scheduler's completion listener. */
   completed(jid: number): void {
     const waiting = this.#byJid[jid];
-    if (waiting === undefined) return;
-    this.#byJid[jid] = undefined;
-    if (Array.isArray(waiting)) for (const waiter of waiting) waiter.completed(jid);
-    else waiting.completed(jid);
+    if (waiting !== undefined) {
+      this.#byJid[jid] = undefined;
+      if (Array.isArray(waiting)) for (const waiter of waiting) waiter.completed(jid);
+      else waiting.completed(jid);
+    }
+    this.#runs.completed(jid);
   }
 
   /** Settles when the request is met, or a job fails (unless ignored), or the timeout passes, or `signal` aborts. */
@@ -57,12 +62,16 @@ export class Waiters {
       // A count, not a set: a jid asked twice is registered twice and counted twice.
       let remaining = 0;
       let timer: LongTimer | undefined;
+      // Registered as one run (waiter-runs.ts) rather than jid by jid.
+      const asRun = WaiterRuns.isRun(watched);
+      let registered = false;
       const settle = (verdict: WaitVerdict) => {
         if (!this.#active.delete(waiter)) return;
         timer?.cancel();
         signal?.removeEventListener('abort', onAbort);
         // A wait that ended early (failure, timeout) must not stay on the jobs it no longer waits for.
-        if (remaining > 0) for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#unregister(watched[i]!, waiter);
+        if (asRun && registered) this.#runs.remove(watched[0]!, watched[0]! + watched.length, waiter);
+        else if (remaining > 0) for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#unregister(watched[i]!, waiter);
         resolve(verdict);
       };
       const verdictNow = (): WaitVerdict | undefined => {
@@ -102,7 +111,9 @@ export class Waiters {
       this.#active.add(waiter);
       const now = verdictNow();
       if (now) return settle(now);
-      for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#register(watched[i]!, waiter);
+      if (asRun) this.#runs.add(watched[0]!, watched[0]! + watched.length, waiter);
+      else for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#register(watched[i]!, waiter);
+      registered = true;
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       const timeout = request.timeout;
@@ -118,6 +129,7 @@ export class Waiters {
     this.#answerDue();
     for (const waiter of [...this.#active]) waiter.abandon();
     this.#byJid = [];
+    this.#runs = new WaiterRuns();
   }
 
   /** Queues an answer for when the current report has been read (one microtask for all of them). */

@@ -81,10 +81,8 @@ export class Waiters {
           return complete.length > 0 ? this.#complete(complete, true) : undefined;
         }
         if (!request.ignoreErrors) {
-          for (let i = 0; i < jids.length; i++) {
-            const failure = this.failureOf(jids[i]!);
-            if (failure) return { kind: 'failed', failure };
-          }
+          // Every complete status past done is a failure (job-table.ts): one compare per job.
+          for (let i = 0; i < jids.length; i++) if (t.status[jids[i]!]! > Code.Done) return { kind: 'failed', failure: this.failureOf(jids[i]!)! };
         }
         return remaining === 0 ? this.#complete(request.jids, request.values) : undefined;
       };
@@ -164,6 +162,7 @@ export class Waiters {
 
   /** The complete jobs' results as columns: a value per job, and the failures by index (no object per job). */
   #resultsOf(jids: number[]): VerdictResults {
+    if (WaiterRuns.isRun(jids)) return this.#runResults(jids[0]!, jids.length);
     const t = this.#table;
     const values = new Array<Packed>(jids.length);
     let failures: Map<number, JobFailure> | undefined;
@@ -172,6 +171,20 @@ export class Waiters {
       const failure = t.status[jid] === Code.Done ? undefined : this.failureOf(jid);
       if (failure) (failures ??= new Map()).set(i, failure);
       else values[i] = t.value[jid];
+    }
+    return { values, failures };
+  }
+
+  /** A run of complete jobs' results: their values copied at once, the failures found by a pass over their statuses. */
+  #runResults(first: number, count: number): VerdictResults {
+    const t = this.#table;
+    const values = t.value.slice(first, first + count);
+    let failures: Map<number, JobFailure> | undefined;
+    for (let i = 0; i < count; i++) {
+      const failure = t.status[first + i]! === Code.Done ? undefined : this.failureOf(first + i);
+      if (failure === undefined) continue;
+      (failures ??= new Map()).set(i, failure);
+      values[i] = undefined;
     }
     return { values, failures };
   }

@@ -385,6 +385,21 @@ describe('waiting on a long run of consecutive jids (registered per block of jid
     expect(await whole).toMatchObject({ kind: 'complete' });
   });
 
+  it('gives each failure of the run in its slot, with ignoreErrors, and every other value', async () => {
+    const w = createWaiters(2_000);
+    const verdict = w.waiters.wait(request(w.jids, { ignoreErrors: true, values: true }));
+    for (const jid of w.jids) if (jid !== w.jids[7] && jid !== w.jids[1_500]) w.done(jid);
+    w.fail(w.jids[7]!);
+    w.fail(w.jids[1_500]!, Code.Killed);
+    const settled = await verdict;
+    const results = settled.results!;
+    expect([...results.failures!.keys()]).toEqual([7, 1_500]);
+    expect(resultAt(results, 7)).toEqual({ ok: false, failure: { jid: w.jids[7], status: 'error', error: BOOM } });
+    expect(resultAt(results, 1_500)).toEqual({ ok: false, failure: { jid: w.jids[1_500], status: 'killed', error: undefined } });
+    expect(resultAt(results, 8)).toEqual({ ok: true, value: `value of ${w.jids[8]}` });
+    expect(results.values.length).toBe(2_000);
+  });
+
   it('answers an any wait with the jobs complete by then', async () => {
     const w = createWaiters(2_000);
     const verdict = w.waiters.wait(request(w.jids, { any: true }));

@@ -370,7 +370,8 @@ describe('waiting on a long run of consecutive jids (registered per block of jid
     w.done(w.jids.at(-1)!);
     const settled = await verdict;
     expect(settled.kind).toBe('complete');
-    expect(settled.results!.values).toEqual(w.jids.map((jid) => `value of ${jid}`));
+    const { results } = settled as Extract<WaitVerdict, { kind: 'complete' }>;
+    expect(results!.values).toEqual(w.jids.map((jid) => `value of ${jid}`));
   });
 
   it('tells two waits on overlapping runs, and one that failed early no longer', async () => {
@@ -391,8 +392,7 @@ describe('waiting on a long run of consecutive jids (registered per block of jid
     for (const jid of w.jids) if (jid !== w.jids[7] && jid !== w.jids[1_500]) w.done(jid);
     w.fail(w.jids[7]!);
     w.fail(w.jids[1_500]!, Code.Killed);
-    const settled = await verdict;
-    const results = settled.results!;
+    const results = ((await verdict) as Extract<WaitVerdict, { kind: 'complete' }>).results!;
     expect([...results.failures!.keys()]).toEqual([7, 1_500]);
     expect(resultAt(results, 7)).toEqual({ ok: false, failure: { jid: w.jids[7], status: 'error', error: BOOM } });
     expect(resultAt(results, 1_500)).toEqual({ ok: false, failure: { jid: w.jids[1_500], status: 'killed', error: undefined } });

@@ -34,11 +34,6 @@ export function takeCompanions(t: JobTable, queue: ReadyQueue, first: number, si
   // Sized once and trimmed: pushing a thousand jids would copy the list each time it grows.
   const jids = new Array<number>(size);
   jids[0] = first;
-  let count = 1;
-  for (let next = queue.peek(); count < size && next !== undefined; next = queue.peek()) {
-    if (!mayRideWith(t, next, first)) break;
-    jids[count++] = queue.shift()!;
-  }
-  jids.length = count;
+  jids.length = queue.shiftWhile(jids, 1, size, (next) => mayRideWith(t, next, first));
   return jids;
 }

@@ -6,7 +6,7 @@
  * that waits on other jobs lends its batch's compute units out meanwhile).
  */
 import type { JobTable } from './job-table.js';
-import type { RunningBatch } from './unit-ledger.js';
+import type { RunningBatch, UnitLedger } from './unit-ledger.js';
 
 export class DispatchedBatches {
   readonly #table: JobTable;
@@ -50,10 +50,10 @@ export class DispatchedBatches {
   }
 
   /**
-   * The job leaves its batch (it completed, or goes back to the queue): `memberLeft` is told with
+   * The job leaves its batch (it completed, or goes back to the queue): `units` is told with
    * the waits it was still in, and a batch with no open job left is over.
    */
-  leave(jid: number, memberLeft: (batch: RunningBatch, waits: number) => void): void {
+  leave(jid: number, units: UnitLedger): void {
     const t = this.#table;
     const id = t.batch[jid]!;
     if (id === 0) return;
@@ -62,7 +62,7 @@ export class DispatchedBatches {
     this.#jobs--;
     const waits = this.#waits.size === 0 ? undefined : this.#waits.get(jid);
     if (waits !== undefined) this.#waits.delete(jid);
-    memberLeft(batch, waits ?? 0);
+    units.memberLeft(batch, waits ?? 0);
     if (batch.open === 0) {
       this.#batches[id] = undefined;
       this.#freeIds.push(id);

@@ -2,6 +2,8 @@
  * How long the jobs of each function take, learned as they finish. Batches are sized by it
  * (batch-size.ts), and it says how long a job that does not fit may be passed (backfill.ts).
  */
+import type { JobTable } from './job-table.js';
+
 export class JobDurations {
   /** Mean milliseconds per job, by shipped function id. */
   readonly #mean = new Map<string, number>();
@@ -26,17 +28,27 @@ export class JobDurations {
  */
 export class DurationRuns {
   readonly #durations: JobDurations;
+  readonly #table: JobTable;
+  /** The table's function index of the last job added: its id is looked up only when that changes. */
+  #fnIndex = 0;
   #fnId: string | undefined;
   #sum = 0;
   #count = 0;
 
-  constructor(durations: JobDurations) {
+  constructor(durations: JobDurations, table: JobTable) {
     this.#durations = durations;
+    this.#table = table;
   }
 
-  add(fnId: string, ms: number): void {
-    if (fnId !== this.#fnId) this.end();
-    this.#fnId = fnId;
+  /** A job of the report, not released yet (its function is still known), ran for `ms`. */
+  add(jid: number, ms: number): void {
+    const fnIndex = this.#table.fnIndex[jid]!;
+    if (fnIndex !== this.#fnIndex) {
+      const fnId = this.#table.fnOf(jid)!.id;
+      if (fnId !== this.#fnId) this.end();
+      this.#fnIndex = fnIndex;
+      this.#fnId = fnId;
+    }
     this.#sum += ms;
     this.#count++;
   }

@@ -51,6 +51,8 @@ export class JobStreams {
 
   /** The job just completed: readers hear the end; a job done after one run keeps its values once, as its result. */
   completed(jid: number): void {
+    // Most jobs yield nothing and have no reader: no hash lookup for them.
+    if (this.#buffers.size === 0 && this.#readers.size === 0) return;
     const t = this.#table;
     if (t.status[jid] === Code.Done && t.retried[jid] === 0 && t.attempts[jid] === 1) this.#buffers.delete(jid);
     this.#wake(jid);

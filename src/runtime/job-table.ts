@@ -130,7 +130,7 @@ export class JobTable {
   }
 
   /**
-   * Records a submission's jobs, `first` on, one per entry of `argsList`, with what they share.
+   * Records a submission's jobs, `first` on (new jids, just allocated), one per entry of `argsList`, with what they share.
    * @param depth how deeply nested they are (0 when the user's code submitted them; capped at 255)
    */
   record(first: number, fn: ShippedFunction, argsList: Submission['argsList'], options: ResolvedJobOptions, depth: number, now: number): void {
@@ -261,8 +261,13 @@ function grown<T extends TypedArray>(column: T, capacity: number): T {
   return next;
 }
 
-/** A column's value for the jobs `first` to `end - 1`: one job (a `call`) by a plain write, where a fill costs a call. */
+/**
+ * A column's value for the new jobs `first` to `end - 1`: one job (a `call`) by a plain write,
+ * where a fill costs a call. A zero is there already: a jid is handed out once, and the rows a
+ * column grows by are zeros (a map's fill of zeros would touch megabytes for nothing).
+ */
 function put(column: { [jid: number]: number; fill(value: number, start: number, end: number): unknown }, value: number, first: number, end: number): void {
+  if (value === 0) return;
   if (end - first === 1) column[first] = value;
   else column.fill(value, first, end);
 }

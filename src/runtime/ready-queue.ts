@@ -7,39 +7,64 @@
  * state stays in its FIFO until it reaches the front, where `isLive` says to drop it.
  */
 
+/**
+ * A FIFO of jids kept as runs of consecutive jids: a map's million jobs, queued in jid order, are
+ * one run (a pair of numbers), not a million entries; a jid pushed right after the one before it
+ * (calls in a loop) extends the last run. Pushing a run and shifting from the front are O(1).
+ */
 class Fifo {
-  #items: number[] = [];
-  /** Only items from #head up to #tail are live: shifting moves the head instead of the array. */
+  /** Runs as pairs: `#runs[k]` the run's next jid, `#runs[k + 1]` past its last. */
+  #runs: number[] = [];
+  /** Only the pairs from #head up to #tail are live: shifting moves the head instead of the array. */
   #head = 0;
   #tail = 0;
+  #size = 0;
 
+  /** Jobs in it. */
   get size(): number {
-    return this.#tail - this.#head;
+    return this.#size;
   }
 
   push(jid: number): void {
-    // Grown in doubling steps by its length: a map queues a million jobs here, and writes by
-    // index into a sized array cost a fraction of pushes that grow it a little at a time.
-    if (this.#tail === this.#items.length) this.#items.length = Math.max(MIN_FIFO_ROOM, 2 * this.#items.length);
-    this.#items[this.#tail++] = jid;
+    this.pushRun(jid, jid + 1);
+  }
+
+  /** Appends the jids `first` to `end - 1`, in order. */
+  pushRun(first: number, end: number): void {
+    if (end <= first) return;
+    this.#size += end - first;
+    const runs = this.#runs;
+    if (this.#tail > this.#head && runs[this.#tail - 1] === first) {
+      runs[this.#tail - 1] = end;
+      return;
+    }
+    runs[this.#tail] = first;
+    runs[this.#tail + 1] = end;
+    this.#tail += 2;
   }
 
   peek(): number | undefined {
-    return this.#head < this.#tail ? this.#items[this.#head] : undefined;
+    return this.#head < this.#tail ? this.#runs[this.#head] : undefined;
   }
 
   shift(): number | undefined {
     if (this.#head === this.#tail) return undefined;
-    const jid = this.#items[this.#head++];
-    // Emptied: start again at the front, in the room it has (lone jobs pushed and shifted one
-    // by one never grow it).
+    const runs = this.#runs;
+    const jid = runs[this.#head]!;
+    this.#size--;
+    if (jid + 1 < runs[this.#head + 1]!) {
+      runs[this.#head] = jid + 1;
+      return jid;
+    }
+    this.#head += 2;
+    // Emptied: start again at the front, in the room it has.
     if (this.#head === this.#tail) {
       this.#head = this.#tail = 0;
       return jid;
     }
     // Compact once the dead prefix is half the array: keeps shifts amortised O(1) and memory bounded.
-    if (this.#head > 1024 && this.#head * 2 > this.#tail) {
-      this.#items = this.#items.slice(this.#head, this.#tail);
+    if (this.#head > 2048 && this.#head * 2 > this.#tail) {
+      this.#runs = runs.slice(this.#head, this.#tail);
       this.#tail -= this.#head;
       this.#head = 0;
     }
@@ -47,8 +72,6 @@ class Fifo {
   }
 }
 
-/** The room a FIFO starts with, in jobs. */
-const MIN_FIFO_ROOM = 16;
 /**
  * Empty lanes kept while the queue is empty: a lone job after another comes back to its lane
  * instead of making it again (its key, a Map entry, a sort) and dropping it once shifted.
@@ -81,10 +104,15 @@ export class ReadyQueue {
 
   /** @param depth how many jobs started this one's chain of parents (0: the user's own) */
   push(jid: number, priority: number, depth = 0): void {
+    this.pushRun(jid, jid + 1, priority, depth);
+  }
+
+  /** Queues the jids `first` to `end - 1` (one submission's: they share priority and depth), in order. */
+  pushRun(first: number, end: number, priority: number, depth = 0): void {
     let lane = this.#lastPushed;
     if (lane?.priority !== priority || lane.depth !== depth) lane = this.#laneOf(priority, depth);
-    lane.fifo.push(jid);
-    this.#size++;
+    lane.fifo.pushRun(first, end);
+    this.#size += end - first;
   }
 
   #laneOf(priority: number, depth: number): Lane {
@@ -111,6 +139,25 @@ export class ReadyQueue {
     if (!fifo) return undefined;
     this.#size--;
     return fifo.shift();
+  }
+
+  /**
+   * Moves the next live jobs into `into` from index `count` on, while `rides` accepts each and
+   * fewer than `max` are there; returns the new count. One look for the front per lane, not a
+   * peek and a shift per job (a batch takes hundreds of a map's jobs at once).
+   */
+  shiftWhile(into: number[], count: number, max: number, rides: (jid: number) => boolean): number {
+    for (let fifo = this.#frontFifo(); fifo !== undefined && count < max; fifo = this.#frontFifo()) {
+      for (let jid = fifo.peek(); jid !== undefined && count < max; jid = fifo.peek()) {
+        if (this.#isLive(jid)) {
+          if (!rides(jid)) return count;
+          into[count++] = jid;
+        }
+        fifo.shift();
+        this.#size--;
+      }
+    }
+    return count;
   }
 
   /** The FIFO whose head is the next live job, after dropping dead heads on the way. */

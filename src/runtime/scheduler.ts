@@ -26,7 +26,7 @@ import { ReadyQueue } from './ready-queue.js';
 import { firstQueue } from './queue-choice.js';
 import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
-import { UnitLedger, type RunningBatch } from './unit-ledger.js';
+import { UnitLedger } from './unit-ledger.js';
 import { submittedCount } from '../wire/submitted-args.js';
 import { withTypedNumbers } from './report-columns.js';
 
@@ -150,7 +150,9 @@ export class Scheduler {
     this.table.record(first, fn, argsList, options, parent === undefined ? 0 : this.table.depth[parent]! + 1, now);
     this.#incomplete += count;
     if (options.dependsOn.length === 0) {
-      for (let jid = first; jid < end; jid++) this.#enqueue(jid);
+      // Nothing to wait for: all queued at once (from none: transitions.ts), one run in their queue.
+      this.table.status.fill(Code.Queued, first, end);
+      this.#queues[this.table.typeIndex[first]!]!.pushRun(first, end, this.table.priority[first]!, this.table.depth[first]);
       return end > first;
     }
     let queued = false;
@@ -213,7 +215,9 @@ export class Scheduler {
   finished(received: OutcomeReport): void {
     const report = withTypedNumbers(received);
     const t = this.table;
-    const runs = new DurationRuns(this.#durations);
+    const runs = new DurationRuns(this.#durations, t);
+    // Most reports carry no output at all: their holes are not read job by job.
+    const quiet = report.stdout.length === 0 && report.stderr.length === 0;
     for (let i = 0; i < report.jids.length; i++) {
       const jid = report.jids[i]!;
       if (t.status[jid] !== Code.Processing) {
@@ -225,9 +229,9 @@ export class Scheduler {
       t.started[jid] = report.started[i]!;
       t.cputime[jid] = report.cputime[i]!;
       t.memory[jid] = report.memory[i]!;
-      if (report.stdout[i]) t.stdout[jid] = report.stdout[i];
-      if (report.stderr[i]) t.stderr[jid] = report.stderr[i];
-      runs.add(t.fnOf(jid)!.id, report.finished[i]! - report.started[i]!);
+      if (!quiet && report.stdout[i]) t.stdout[jid] = report.stdout[i];
+      if (!quiet && report.stderr[i]) t.stderr[jid] = report.stderr[i];
+      runs.add(jid, report.finished[i]! - report.started[i]!);
       if (error === undefined) {
         t.value[jid] = report.values[i];
         this.#complete(jid, Code.Done, report.finished[i]!);
@@ -272,7 +276,7 @@ export class Scheduler {
         this.#releaseFollower(jid);
         continue;
       }
-      this.#leaveBatch(jid);
+      this.#batches.leave(jid, this.#units);
       move(t.status, jid, Code.Queued);
       t.started[jid] = 0;
       this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!, t.depth[jid]);
@@ -305,7 +309,7 @@ export class Scheduler {
     const t = this.table;
     const policy = t.retry[jid];
     if (!shouldRetry(policy, t.retried[jid]!, error, thrown)) return false;
-    this.#leaveBatch(jid);
+    this.#batches.leave(jid, this.#units);
     move(t.status, jid, Code.Queued);
     t.started[jid] = 0;
     const retry = ++t.retried[jid]!;
@@ -391,7 +395,7 @@ export class Scheduler {
   /** A follower its worker no longer holds (it did not run it, or died): it waits here as before. */
   #releaseFollower(jid: number): void {
     if (!isHeldFollower(this.table, jid)) return;
-    this.#leaveBatch(jid);
+    this.#batches.leave(jid, this.#units);
     this.table.started[jid] = 0;
   }
 
@@ -414,16 +418,10 @@ export class Scheduler {
   /** Records a status just made complete. */
   #settle(jid: number, now: number): void {
     const t = this.table;
-    this.#leaveBatch(jid);
+    this.#batches.leave(jid, this.#units);
     t.finished[jid] = now;
     t.releaseInputs(jid);
     this.#incomplete--;
     this.#onComplete(jid);
   }
-
-  #leaveBatch(jid: number): void {
-    this.#batches.leave(jid, this.#memberLeft);
-  }
-
-  readonly #memberLeft = (batch: RunningBatch, waits: number): void => this.#units.memberLeft(batch, waits);
 }

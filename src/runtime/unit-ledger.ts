@@ -71,8 +71,11 @@ export class UnitLedger {
   /** A member of the batch is accounted for (complete or returned); `waits` are the waits it still had. */
   memberLeft(batch: RunningBatch, waits: number): void {
     // A job that leaves while it still waits (it ended without awaiting) waits no more.
-    batch.blocked -= waits;
-    if (batch.blocked === 0) this.#waitingHolders.delete(batch);
+    // Only a batch with waits is among the waiting holders: no hash lookup per job of the others.
+    if (waits !== 0) {
+      batch.blocked -= waits;
+      if (batch.blocked === 0) this.#waitingHolders.delete(batch);
+    }
     batch.open--;
     if (batch.open > 0) return this.#retake(batch);
     this.runningBatches[batch.typeIndex]!--;

@@ -12,6 +12,7 @@ import type { Packed } from '../types/job-outcome.js';
 import type { JobFailure, JobResult, VerdictResults, WaitRequest, WaitVerdict } from '../types/job-service.js';
 import { Code, type JobTable } from './job-table.js';
 import { LongTimer } from '../platform/long-timer.js';
+import { WaiterRuns } from './waiter-runs.js';
 
 interface Waiter {
   /** One of the jobs it waits on completed. */
@@ -24,6 +25,8 @@ export class Waiters {
   readonly #table: JobTable;
   /** The waiters of each jid, indexed like the table. */
   #byJid: (Waiter | Waiter[] | undefined)[] = [];
+  /** Waiters on a long run of consecutive jids (a map's): registered per block of jids, not per jid. */
+  #runs = new WaiterRuns<Waiter>();
   readonly #active = new Set<Waiter>();
   /** Answers due once the current report is read: `any` waits', then the others'. */
   #dueAny: (() => void)[] = [];
@@ -37,10 +40,12 @@ export class Waiters {
   /** The scheduler's completion listener. */
   completed(jid: number): void {
     const waiting = this.#byJid[jid];
-    if (waiting === undefined) return;
-    this.#byJid[jid] = undefined;
-    if (Array.isArray(waiting)) for (const waiter of waiting) waiter.completed(jid);
-    else waiting.completed(jid);
+    if (waiting !== undefined) {
+      this.#byJid[jid] = undefined;
+      if (Array.isArray(waiting)) for (const waiter of waiting) waiter.completed(jid);
+      else waiting.completed(jid);
+    }
+    this.#runs.completed(jid);
   }
 
   /** Settles when the request is met, or a job fails (unless ignored), or the timeout passes, or `signal` aborts. */
@@ -57,12 +62,16 @@ export class Waiters {
       // A count, not a set: a jid asked twice is registered twice and counted twice.
       let remaining = 0;
       let timer: LongTimer | undefined;
+      // Registered as one run (waiter-runs.ts) rather than jid by jid.
+      const asRun = WaiterRuns.isRun(watched);
+      let registered = false;
       const settle = (verdict: WaitVerdict) => {
         if (!this.#active.delete(waiter)) return;
         timer?.cancel();
         signal?.removeEventListener('abort', onAbort);
         // A wait that ended early (failure, timeout) must not stay on the jobs it no longer waits for.
-        if (remaining > 0) for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#unregister(watched[i]!, waiter);
+        if (asRun && registered) this.#runs.remove(watched[0]!, watched[0]! + watched.length, waiter);
+        else if (remaining > 0) for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#unregister(watched[i]!, waiter);
         resolve(verdict);
       };
       const verdictNow = (): WaitVerdict | undefined => {
@@ -72,10 +81,8 @@ export class Waiters {
           return complete.length > 0 ? this.#complete(complete, true) : undefined;
         }
         if (!request.ignoreErrors) {
-          for (let i = 0; i < jids.length; i++) {
-            const failure = this.failureOf(jids[i]!);
-            if (failure) return { kind: 'failed', failure };
-          }
+          // Every complete status past done is a failure (job-table.ts): one compare per job.
+          for (let i = 0; i < jids.length; i++) if (t.status[jids[i]!]! > Code.Done) return { kind: 'failed', failure: this.failureOf(jids[i]!)! };
         }
         return remaining === 0 ? this.#complete(request.jids, request.values) : undefined;
       };
@@ -87,12 +94,15 @@ export class Waiters {
         answering = true;
         this.#answerLater(() => settle(verdictNow()!), true);
       };
+      // Called once per completing job: it must capture none of its own locals in a closure, or
+      // each call would allocate a context for them (40 bytes per job of a big map).
+      const answerFailed = (failure: JobFailure) => this.#answerLater(() => settle({ kind: 'failed', failure }), false);
       const waiter: Waiter = {
         completed: (jid) => {
           remaining--;
           if (request.any) return answerSoon();
           const failure = request.ignoreErrors ? undefined : this.failureOf(jid);
-          if (failure) this.#answerLater(() => settle({ kind: 'failed', failure }), false);
+          if (failure) answerFailed(failure);
           else if (remaining === 0) this.#answerLater(() => settle(this.#complete(request.jids, request.values)), false);
         },
         abandon: () => settle({ kind: 'closed' }),
@@ -102,7 +112,9 @@ export class Waiters {
       this.#active.add(waiter);
       const now = verdictNow();
       if (now) return settle(now);
-      for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#register(watched[i]!, waiter);
+      if (asRun) this.#runs.add(watched[0]!, watched[0]! + watched.length, waiter);
+      else for (let i = 0; i < watched.length; i++) if (!isComplete(watched[i]!)) this.#register(watched[i]!, waiter);
+      registered = true;
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       const timeout = request.timeout;
@@ -118,6 +130,7 @@ export class Waiters {
     this.#answerDue();
     for (const waiter of [...this.#active]) waiter.abandon();
     this.#byJid = [];
+    this.#runs = new WaiterRuns();
   }
 
   /** Queues an answer for when the current report has been read (one microtask for all of them). */
@@ -152,6 +165,7 @@ export class Waiters {
 
   /** The complete jobs' results as columns: a value per job, and the failures by index (no object per job). */
   #resultsOf(jids: number[]): VerdictResults {
+    if (WaiterRuns.isRun(jids)) return this.#runResults(jids[0]!, jids.length);
     const t = this.#table;
     const values = new Array<Packed>(jids.length);
     let failures: Map<number, JobFailure> | undefined;
@@ -160,6 +174,20 @@ export class Waiters {
       const failure = t.status[jid] === Code.Done ? undefined : this.failureOf(jid);
       if (failure) (failures ??= new Map()).set(i, failure);
       else values[i] = t.value[jid];
+    }
+    return { values, failures };
+  }
+
+  /** A run of complete jobs' results: their values copied at once, the failures found by a pass over their statuses. */
+  #runResults(first: number, count: number): VerdictResults {
+    const t = this.#table;
+    const values = t.value.slice(first, first + count);
+    let failures: Map<number, JobFailure> | undefined;
+    for (let i = 0; i < count; i++) {
+      const failure = t.status[first + i]! === Code.Done ? undefined : this.failureOf(first + i);
+      if (failure === undefined) continue;
+      (failures ??= new Map()).set(i, failure);
+      values[i] = undefined;
     }
     return { values, failures };
   }

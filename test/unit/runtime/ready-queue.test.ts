@@ -157,3 +157,59 @@ describe('ReadyQueue compaction', () => {
     expect(out).toEqual(Array.from({ length: next - 1 }, (_, i) => i + 1));
   });
 });
+
+describe('ReadyQueue runs of jids', () => {
+  it('keeps jids that are not consecutive in order across compactions of their runs', () => {
+    const q = createQueue();
+    const out: number[] = [];
+    const expected: number[] = [];
+    let next = 1;
+    for (let round = 0; round < 20; round++) {
+      // Every other jid: each push is a run of its own.
+      for (let i = 0; i < 700; i++, next += 2) {
+        q.push(next);
+        expected.push(next);
+      }
+      for (let i = 0; i < 500; i++) out.push(q.queue.shift()!);
+    }
+    out.push(...q.drain());
+    expect(out).toEqual(expected);
+  });
+
+  it('queues a run at once, and a run pushed behind it continues it in order', () => {
+    const q = createQueue();
+    for (let jid = 10; jid < 20; jid++) q.live.add(jid);
+    q.live.add(3);
+    q.queue.pushRun(10, 15, 0);
+    q.queue.push(3, 0);
+    q.queue.pushRun(15, 20, 0);
+    expect(q.queue.size).toBe(11);
+    expect(q.drain()).toEqual([10, 11, 12, 13, 14, 3, 15, 16, 17, 18, 19]);
+  });
+
+  it("drops a run's dead jobs wherever they are in it", () => {
+    const q = createQueue();
+    for (let jid = 1; jid <= 100; jid++) q.live.add(jid);
+    q.queue.pushRun(1, 101, 0);
+    for (const jid of [1, 2, 50, 100]) q.live.delete(jid);
+    expect(q.queue.peek()).toBe(3);
+    expect(q.drain()).toEqual(Array.from({ length: 100 }, (_, i) => i + 1).filter((jid) => ![1, 2, 50, 100].includes(jid)));
+    expect(q.queue.size).toBe(0);
+  });
+
+  it('shifts live jobs while they ride, up to a count, across lanes and past dead ones', () => {
+    const q = createQueue();
+    for (let jid = 1; jid <= 30; jid++) q.live.add(jid);
+    q.queue.pushRun(1, 11, 0);
+    q.queue.pushRun(11, 31, 1);
+    q.live.delete(4);
+    const into = [0];
+    expect(q.queue.shiftWhile(into, 1, 6, () => true)).toBe(6);
+    expect(into).toEqual([0, 1, 2, 3, 5, 6]);
+    // Stops at the first live job that does not ride, and leaves it queued.
+    expect(q.queue.shiftWhile(into, 6, 100, (jid) => jid !== 13)).toBe(12);
+    expect(into.slice(6)).toEqual([7, 8, 9, 10, 11, 12]);
+    expect(q.queue.peek()).toBe(13);
+    expect(q.drain()).toEqual(Array.from({ length: 18 }, (_, i) => i + 13));
+  });
+});

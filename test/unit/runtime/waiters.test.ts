@@ -359,3 +359,60 @@ describe('waiting in order (iresult)', () => {
     expect(await next).toMatchObject({ kind: 'complete', jids: [a] });
   });
 });
+
+describe('waiting on a long run of consecutive jids (registered per block of jids)', () => {
+  it('settles complete with every value once the last job of the run is done, some done before the wait', async () => {
+    const w = createWaiters(3_000);
+    for (const jid of w.jids.slice(0, 1_500)) w.done(jid);
+    const verdict = w.waiters.wait(request(w.jids, { values: true }));
+    for (const jid of w.jids.slice(1_500, -1)) w.done(jid);
+    expect(await hasSettled(verdict)).toBe(false);
+    w.done(w.jids.at(-1)!);
+    const settled = await verdict;
+    expect(settled.kind).toBe('complete');
+    const { results } = settled as Extract<WaitVerdict, { kind: 'complete' }>;
+    expect(results!.values).toEqual(w.jids.map((jid) => `value of ${jid}`));
+  });
+
+  it('tells two waits on overlapping runs, and one that failed early no longer', async () => {
+    const w = createWaiters(5_000);
+    const whole = w.waiters.wait(request(w.jids, { ignoreErrors: true }));
+    const part = w.waiters.wait(request(w.jids.slice(1_000, 4_000)));
+    w.fail(w.jids[2_000]!);
+    expect(await part).toEqual({ kind: 'failed', failure: { jid: w.jids[2_000], status: 'error', error: BOOM } });
+    const again = w.waiters.wait(request(w.jids.slice(2_500, 4_500)));
+    for (const jid of w.jids) if (jid !== w.jids[2_000]) w.done(jid);
+    expect(await again).toMatchObject({ kind: 'complete' });
+    expect(await whole).toMatchObject({ kind: 'complete' });
+  });
+
+  it('gives each failure of the run in its slot, with ignoreErrors, and every other value', async () => {
+    const w = createWaiters(2_000);
+    const verdict = w.waiters.wait(request(w.jids, { ignoreErrors: true, values: true }));
+    for (const jid of w.jids) if (jid !== w.jids[7] && jid !== w.jids[1_500]) w.done(jid);
+    w.fail(w.jids[7]!);
+    w.fail(w.jids[1_500]!, Code.Killed);
+    const results = ((await verdict) as Extract<WaitVerdict, { kind: 'complete' }>).results!;
+    expect([...results.failures!.keys()]).toEqual([7, 1_500]);
+    expect(resultAt(results, 7)).toEqual({ ok: false, failure: { jid: w.jids[7], status: 'error', error: BOOM } });
+    expect(resultAt(results, 1_500)).toEqual({ ok: false, failure: { jid: w.jids[1_500], status: 'killed', error: undefined } });
+    expect(resultAt(results, 8)).toEqual({ ok: true, value: `value of ${w.jids[8]}` });
+    expect(results.values.length).toBe(2_000);
+  });
+
+  it('answers an any wait with the jobs complete by then', async () => {
+    const w = createWaiters(2_000);
+    const verdict = w.waiters.wait(request(w.jids, { any: true }));
+    w.done(w.jids[10]!);
+    w.done(w.jids[1_999]!);
+    expect(await verdict).toMatchObject({ kind: 'complete', jids: [w.jids[10], w.jids[1_999]] });
+  });
+
+  it('settles closed when abandoned, and a later completion tells nothing', async () => {
+    const w = createWaiters(2_000);
+    const verdict = w.waiters.wait(request(w.jids));
+    w.waiters.abandonAll();
+    expect(await verdict).toEqual({ kind: 'closed' });
+    expect(() => w.done(w.jids[0]!)).not.toThrow();
+  });
+});

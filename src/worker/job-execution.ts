@@ -85,11 +85,27 @@ function callJob(fn: JobFunction, args: Packed): unknown {
   const watch = watching;
   const list = unpack(args) as unknown[];
   watch?.calling();
-  let value = fn(...list);
+  let value = callWith(fn, list);
   if (watch !== undefined) value = watch.returned(value);
   // Read here, in the job's context: a `then` or `Symbol.toStringTag` getter is the job's code.
   valueAwaited = needsAwaiting(value);
   return value;
+}
+
+/**
+ * `fn(...list)`, with a job's usual one or two arguments passed by index: a spread boxes each
+ * number it reads from a list of doubles (a map's column of numbers arrives as one), 28 bytes
+ * per trivial job, where a read by index passes a small integer as it is.
+ */
+function callWith(fn: JobFunction, list: unknown[]): unknown {
+  switch (list.length) {
+    case 1:
+      return fn(list[0]);
+    case 2:
+      return fn(list[0], list[1]);
+    default:
+      return fn(...list);
+  }
 }
 
 /** The job whose value needs awaiting: awaited, or its generator collected, inside its context. */

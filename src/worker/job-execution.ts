@@ -94,8 +94,8 @@ function callJob(fn: JobFunction, args: Packed): unknown {
 
 /**
  * `fn(...list)`, with a job's usual one or two arguments passed by index: a spread boxes each
- * number it reads from a list of doubles (a map's column of numbers arrives as one), 28 bytes
- * per trivial job, where a read by index passes a small integer as it is.
+ * number it reads from a list of doubles (a map's column of numbers arrives as one), about 40
+ * bytes per trivial job, where a read by index passes a small integer as it is.
  */
 function callWith(fn: JobFunction, list: unknown[]): unknown {
   switch (list.length) {

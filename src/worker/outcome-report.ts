@@ -26,13 +26,29 @@ export function emptyReport(capacity = 0): ReportBuilder {
     jids: [],
     values: new Array<Packed>(capacity),
     errors: [],
-    started: new Array<number>(capacity),
-    finished: new Array<number>(capacity),
-    cputime: new Array<number>(capacity),
-    memory: new Array<number>(capacity),
+    started: numbers(capacity),
+    finished: numbers(capacity),
+    cputime: numbers(capacity),
+    memory: numbers(capacity),
     stdout: [],
     stderr: [],
   };
+}
+
+/** A list of doubles (its contents any) that numbers(n) copies from, and the longest it grows to. */
+let doubles: number[] = [NaN];
+const MOST_DOUBLES = 1 << 16;
+
+/**
+ * An array of `capacity` doubles to overwrite: a copy of part of a list of doubles is made as one
+ * directly, where `new Array(capacity)` makes a list of small integers that its first double
+ * written makes v8 allocate and copy again.
+ */
+function numbers(capacity: number): number[] {
+  if (capacity === 0) return [];
+  if (capacity > MOST_DOUBLES) return new Array<number>(capacity);
+  if (doubles.length < capacity) doubles = Array.from({ length: capacity }, () => NaN);
+  return doubles.slice(0, capacity);
 }
 
 /**

@@ -3,40 +3,52 @@ import type { JobOutcome, OutcomeReport, Packed, RemoteError } from '../types/jo
 import { TYPED_FROM, numberColumn } from '../wire/batch-args.js';
 
 /**
- * A report being built. One made for a batch (emptyReport's capacity) has its times in one
- * Float64Array and a `values` column as long as the batch: read it through toWireReport.
+ * A report being built: every column a plain array. One made for a batch (emptyReport's
+ * capacity) may have dense columns longer than its jobs: read it through toWireReport.
  */
 export interface ReportBuilder extends OutcomeReport {
   jids: number[];
-  started: number[] | Float64Array;
-  finished: number[] | Float64Array;
-  cputime: number[] | Float64Array;
-  memory: number[] | Float64Array;
+  started: number[];
+  finished: number[];
+  cputime: number[];
+  memory: number[];
 }
 
 /**
  * A report with no job yet.
- * @param capacity how many jobs it will likely hold (its batch's length). From TYPED_FROM on, its
- * four columns of times are views of one Float64Array made for them, written by index and sent as
- * they are, and `values` is made that long: no column grows by copies as jobs append, nor is copied
- * again to travel (about 135 bytes per trivial job). `jids` still grows: its length is the count of
- * jobs, and toWireReport cuts the other columns to it. Below TYPED_FROM, every column is a plain
- * array (the report may travel as plain arrays, batch-args.ts).
+ * @param capacity how many jobs it will likely hold (its batch's length): its dense columns are
+ * made that long at once and written by index, instead of growing by copies as jobs append (about
+ * 170 bytes per trivial job, and their copying). `jids` still grows: its length is the count of
+ * jobs, and toWireReport cuts the other columns to it.
  */
 export function emptyReport(capacity = 0): ReportBuilder {
-  if (capacity < TYPED_FROM) return { jids: [], values: [], errors: [], started: [], finished: [], cputime: [], memory: [], stdout: [], stderr: [] };
-  const times = new Float64Array(4 * capacity);
   return {
     jids: [],
     values: new Array<Packed>(capacity),
     errors: [],
-    started: times.subarray(0, capacity),
-    finished: times.subarray(capacity, 2 * capacity),
-    cputime: times.subarray(2 * capacity, 3 * capacity),
-    memory: times.subarray(3 * capacity),
+    started: numbers(capacity),
+    finished: numbers(capacity),
+    cputime: numbers(capacity),
+    memory: numbers(capacity),
     stdout: [],
     stderr: [],
   };
+}
+
+/** A list of doubles (its contents any) that numbers(n) copies from, and the longest it grows to. */
+let doubles: number[] = [NaN];
+const MOST_DOUBLES = 1 << 16;
+
+/**
+ * An array of `capacity` doubles to overwrite: a copy of part of a list of doubles is made as one
+ * directly, where `new Array(capacity)` makes a list of small integers that its first double
+ * written makes v8 allocate and copy again.
+ */
+function numbers(capacity: number): number[] {
+  if (capacity === 0) return [];
+  if (capacity > MOST_DOUBLES) return new Array<number>(capacity);
+  if (doubles.length < capacity) doubles = Array.from({ length: capacity }, () => NaN);
+  return doubles.slice(0, capacity);
 }
 
 /**
@@ -46,40 +58,26 @@ export function emptyReport(capacity = 0): ReportBuilder {
  */
 export function toWireReport(report: ReportBuilder): OutcomeReport {
   const length = report.jids.length;
-  if (report.values.length !== length) report.values.length = length;
-  if (!Array.isArray(report.started)) {
-    // Made for its batch: its times travel as they are, as views of its jobs (the buffer's slack,
-    // when the batch was cut short, travels too).
-    return {
-      ...report,
-      jids: new Float64Array(report.jids),
-      started: report.started.subarray(0, length),
-      finished: (report.finished as Float64Array).subarray(0, length),
-      cputime: (report.cputime as Float64Array).subarray(0, length),
-      memory: (report.memory as Float64Array).subarray(0, length),
-    };
-  }
+  if (report.values.length !== length) cutTo(report, length);
   if (length < TYPED_FROM) return { ...report };
   const numbers = new Float64Array(4 * length);
   return {
     ...report,
     jids: numberColumn(report.jids),
     started: copyInto(numbers, 0, report.started),
-    finished: copyInto(numbers, length, report.finished as number[]),
-    cputime: copyInto(numbers, 2 * length, report.cputime as number[]),
-    memory: copyInto(numbers, 3 * length, report.memory as number[]),
+    finished: copyInto(numbers, length, report.finished),
+    cputime: copyInto(numbers, 2 * length, report.cputime),
+    memory: copyInto(numbers, 3 * length, report.memory),
   };
 }
 
-/**
- * A report made for its batch that is full (it never should be: a batch reports each of its jobs
- * once): its times as plain arrays from now on, which grow.
- */
-function widen(report: ReportBuilder): void {
-  report.started = Array.from(report.started);
-  report.finished = Array.from(report.finished);
-  report.cputime = Array.from(report.cputime);
-  report.memory = Array.from(report.memory);
+/** A report made for more jobs than it holds: its dense columns cut to its `length` jobs. */
+function cutTo(report: ReportBuilder, length: number): void {
+  report.values.length = length;
+  report.started.length = length;
+  report.finished.length = length;
+  report.cputime.length = length;
+  report.memory.length = length;
 }
 
 /** `values` copied into `numbers` from `offset` on: the view of them there. */
@@ -125,7 +123,6 @@ export function appendJob(
 ): void {
   // Index i appends to a column made empty, and fills one made for the batch (emptyReport).
   const i = report.jids.length;
-  if (i === report.started.length && !Array.isArray(report.started)) widen(report);
   report.jids.push(jid);
   report.values[i] = value;
   if (error !== undefined) report.errors[i] = error;

@@ -13,7 +13,7 @@
 import type { BatchSpec, RunnableBatch } from '../types/executor.js';
 import type { JobOutcome, Packed } from '../types/job-outcome.js';
 import { argsReader } from '../wire/batch-args.js';
-import { executeJob, failedJob, type OutcomeTarget } from './job-execution.js';
+import { executeJob, failedJob, type JobCallWatch, type OutcomeTarget } from './job-execution.js';
 import { appendOutcome } from './outcome-report.js';
 import { patchOutputStreams } from './output-capture.js';
 import { interrupted, jobStarting } from './job-clock.js';
@@ -23,6 +23,8 @@ import type { YieldSink } from './job-yields.js';
 /** Where a batch's function is rebuilt: a worker's cache (worker-functions.ts), or the simulator's. */
 export interface FunctionSource<F> {
   rebuild(fn: F): Promise<JobFunction>;
+  /** What watches each call of a function rebuilt here (a worker's escape guard), if anything. */
+  readonly watch?: JobCallWatch;
 }
 
 export interface BatchObserver extends OutcomeTarget {
@@ -51,6 +53,7 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
   const yields = observer.yields;
   const followersFrom = batch.followersFrom ?? batch.jids.length;
   const argsAt = argsReader(batch.args);
+  const watch = functions.watch;
   /** Whether the job before the current one ended 'done' (what a follower needs to start). */
   let previousDone = false;
   for (let i = 0; i < batch.jids.length; i++) {
@@ -69,7 +72,7 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
     observer.starting(i, at);
     // A job whose function needs no waiting ends with no await (job-execution.ts): a batch of
     // them runs without a promise per job. Microtasks such a job leaves run once the batch waits.
-    const done = startJob(fn, jid, argsAt(i), at, batch.env, yields, observer);
+    const done = startJob(fn, jid, argsAt(i), at, batch.env, yields, observer, watch);
     if (typeof done === 'boolean') previousDone = done;
     else {
       previousDone = await done;
@@ -118,9 +121,10 @@ function startJob(
   env: Readonly<Record<string, string>> | undefined,
   yields: YieldSink | undefined,
   observer: BatchObserver,
+  watch: JobCallWatch | undefined,
 ): boolean | Promise<boolean> {
   try {
-    const done = executeJob(fn, jid, args, started, env, yields, observer);
+    const done = executeJob(fn, jid, args, started, env, yields, observer, watch);
     return typeof done === 'boolean' ? done : done.catch((error: unknown) => failedInto(observer, jid, error));
   } catch (error) {
     return failedInto(observer, jid, error);

@@ -50,6 +50,8 @@ export class JobChildren {
       killAll(leftBehind([process.pid], [process.pid]));
       return;
     }
+    // Most jobs start no child: no lookup per job then.
+    if (this.#byJob.size === 0) return;
     const pids = this.#byJob.get(jid);
     if (!pids) return;
     this.#byJob.delete(jid);

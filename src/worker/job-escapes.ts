@@ -9,8 +9,7 @@
  */
 import { remoteErrors } from '../errors.js';
 import { currentJob, enteredJob } from './job-context.js';
-import type { WireFunction } from '../types/wire-function.js';
-import type { JobFunction } from '../shipping/rebuild-function.js';
+import type { JobCallWatch } from './job-execution.js';
 import { WorkerFunctions, type FetchFunction } from './worker-functions.js';
 
 /** Thrown by process.exit when called from code whose job has ended: it unwinds that code. */
@@ -18,7 +17,7 @@ class ExitOutsideJob extends Error {
   override name = 'ExitOutsideJob';
 }
 
-export class EscapeGuard {
+export class EscapeGuard implements JobCallWatch {
   /** The job running now, and how to end it from outside its own promise. */
   #running: number | undefined;
   #failRunning: ((error: unknown) => void) | undefined;
@@ -47,20 +46,28 @@ export class EscapeGuard {
   }
 
   /**
-   * The job function as this worker runs it: a job still running when something of its own
-   * escapes ends with that error, though its promise may never settle.
+   * Called right before a job's function is called (job-execution.ts's callJob, inside runInJob:
+   * the entered job is the one called).
    */
-  guard(fn: JobFunction): JobFunction {
-    return (...args: unknown[]) => {
-      // Called by job-execution.ts's callJob, inside runInJob: the entered job is the one called.
-      this.#running = enteredJob()?.jid;
-      const value = fn(...args);
-      if (!isThenable(value)) return value;
-      return new Promise((resolve, reject) => {
-        this.#failRunning = reject;
-        value.then(resolve, reject);
-      });
-    };
+  calling(): void {
+    this.#running = enteredJob()?.jid;
+  }
+
+  /**
+   * What the job's function returned, as the job's value: a job still running when something of
+   * its own escapes ends with that error, though its own promise may never settle.
+   */
+  returned(value: unknown): unknown {
+    // The promise is made apart: a closure here would make every call allocate its scope.
+    return isThenable(value) ? this.#endable(value) : value;
+  }
+
+  /** The thenable `value` as a promise that #escaped can end with what escaped. */
+  #endable(value: PromiseLike<unknown>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#failRunning = reject;
+      value.then(resolve, reject);
+    });
   }
 
   /** The running job has ended (reported or not): what escapes from now on is not its to carry. */
@@ -90,38 +97,16 @@ export class EscapeGuard {
   }
 }
 
-/** The functions a worker runs, each guarded once by the worker's EscapeGuard. */
+/**
+ * The functions a worker runs, their calls watched by the worker's EscapeGuard (batch-runner.ts
+ * hands `watch` to each job's execution): no wrapper per function, so none of its cost per call.
+ */
 export class GuardedFunctions extends WorkerFunctions {
-  readonly #guard: EscapeGuard;
-  readonly #guarded = new WeakMap<JobFunction, JobFunction>();
-  /**
-   * The guarded function, by the promise its rebuild returned: a function rebuilt already comes
-   * back as the same promise, and then so does its guarded one, with no promise or turn per job.
-   */
-  readonly #byRebuild = new WeakMap<Promise<JobFunction>, Promise<JobFunction>>();
+  readonly watch: EscapeGuard;
 
   constructor(cloud: unknown, fetch: FetchFunction, guard: EscapeGuard) {
     super(cloud, fetch);
-    this.#guard = guard;
-  }
-
-  override rebuild(shipped: WireFunction): Promise<JobFunction> {
-    const rebuilt = super.rebuild(shipped);
-    let guarded = this.#byRebuild.get(rebuilt);
-    if (!guarded) {
-      guarded = rebuilt.then((fn) => this.#guardOnce(fn));
-      this.#byRebuild.set(rebuilt, guarded);
-    }
-    return guarded;
-  }
-
-  #guardOnce(fn: JobFunction): JobFunction {
-    let guarded = this.#guarded.get(fn);
-    if (!guarded) {
-      guarded = this.#guard.guard(fn);
-      this.#guarded.set(fn, guarded);
-    }
-    return guarded;
+    this.watch = guard;
   }
 }
 

@@ -35,6 +35,7 @@ export interface OutcomeTarget {
  *
  * @param started when the job starts, epoch ms: its batch's runner read the clock already
  * @param env the variables `process.env` holds inside this job only
+ * @param watch what watches the call of the function (a worker's escape guard), if anything
  */
 export function executeJob(
   fn: JobFunction,
@@ -44,11 +45,13 @@ export function executeJob(
   env: Readonly<Record<string, string>> | undefined,
   yields: YieldSink | undefined,
   target: OutcomeTarget,
+  watch: JobCallWatch | undefined,
 ): boolean | Promise<boolean> {
   const context = new JobContext(jid, env && jobEnvironment(env));
   const meter = jobMeter();
   meter.start();
   let value: unknown;
+  watching = watch;
   try {
     value = runInJob(context, callJob, fn, args);
   } catch (thrown) {
@@ -61,12 +64,48 @@ export function executeJob(
 /** Whether the value the last callJob returned must be awaited; read right after it returns (one thread, no reentry between). */
 let valueAwaited = false;
 
+/**
+ * What a worker does around each call of a job's function: job-escapes.ts's guard learns which
+ * job is being called and may stand a promise it can end in for the thenable the function
+ * returned. A hook, not a wrapper around each function: a wrapper's rest parameter and spread
+ * cost an array per job.
+ */
+export interface JobCallWatch {
+  /** The function of the job being entered (job-context.ts's enteredJob) is about to be called. */
+  calling(): void;
+  /** What the call returned: the job's value from then on. */
+  returned(value: unknown): unknown;
+}
+
+/** The watch of the job executeJob is about to call: set right before, read by callJob as it starts. */
+let watching: JobCallWatch | undefined;
+
 /** Calls the job's function (inside its context): its arguments are unpacked there, so a failure to read them is the job's. */
 function callJob(fn: JobFunction, args: Packed): unknown {
-  const value = fn(...(unpack(args) as unknown[]));
+  const watch = watching;
+  const list = unpack(args) as unknown[];
+  watch?.calling();
+  let value = callWith(fn, list);
+  if (watch !== undefined) value = watch.returned(value);
   // Read here, in the job's context: a `then` or `Symbol.toStringTag` getter is the job's code.
   valueAwaited = needsAwaiting(value);
   return value;
+}
+
+/**
+ * `fn(...list)`, with a job's usual one or two arguments passed by index: a spread boxes each
+ * number it reads from a list of doubles (a map's column of numbers arrives as one), about 40
+ * bytes per trivial job, where a read by index passes a small integer as it is.
+ */
+function callWith(fn: JobFunction, list: unknown[]): unknown {
+  switch (list.length) {
+    case 1:
+      return fn(list[0]);
+    case 2:
+      return fn(list[0], list[1]);
+    default:
+      return fn(...list);
+  }
 }
 
 /** The job whose value needs awaiting: awaited, or its generator collected, inside its context. */

@@ -2,7 +2,10 @@
 import type { JobOutcome, OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
 import { TYPED_FROM, numberColumn } from '../wire/batch-args.js';
 
-/** A report being built: every column a plain array. */
+/**
+ * A report being built: every column a plain array. One made for a batch (emptyReport's
+ * capacity) may have dense columns longer than its jobs: read it through toWireReport.
+ */
 export interface ReportBuilder extends OutcomeReport {
   jids: number[];
   started: number[];
@@ -11,8 +14,41 @@ export interface ReportBuilder extends OutcomeReport {
   memory: number[];
 }
 
-export function emptyReport(): ReportBuilder {
-  return { jids: [], values: [], errors: [], started: [], finished: [], cputime: [], memory: [], stdout: [], stderr: [] };
+/**
+ * A report with no job yet.
+ * @param capacity how many jobs it will likely hold (its batch's length): its dense columns are
+ * made that long at once and written by index, instead of growing by copies as jobs append (about
+ * 170 bytes per trivial job, and their copying). `jids` still grows: its length is the count of
+ * jobs, and toWireReport cuts the other columns to it.
+ */
+export function emptyReport(capacity = 0): ReportBuilder {
+  return {
+    jids: [],
+    values: new Array<Packed>(capacity),
+    errors: [],
+    started: numbers(capacity),
+    finished: numbers(capacity),
+    cputime: numbers(capacity),
+    memory: numbers(capacity),
+    stdout: [],
+    stderr: [],
+  };
+}
+
+/** A list of doubles (its contents any) that numbers(n) copies from, and the longest it grows to. */
+let doubles: number[] = [NaN];
+const MOST_DOUBLES = 1 << 16;
+
+/**
+ * An array of `capacity` doubles to overwrite: a copy of part of a list of doubles is made as one
+ * directly, where `new Array(capacity)` makes a list of small integers that its first double
+ * written makes v8 allocate and copy again.
+ */
+function numbers(capacity: number): number[] {
+  if (capacity === 0) return [];
+  if (capacity > MOST_DOUBLES) return new Array<number>(capacity);
+  if (doubles.length < capacity) doubles = Array.from({ length: capacity }, () => NaN);
+  return doubles.slice(0, capacity);
 }
 
 /**
@@ -22,6 +58,7 @@ export function emptyReport(): ReportBuilder {
  */
 export function toWireReport(report: ReportBuilder): OutcomeReport {
   const length = report.jids.length;
+  if (report.values.length !== length) cutTo(report, length);
   if (length < TYPED_FROM) return { ...report };
   const numbers = new Float64Array(4 * length);
   return {
@@ -32,6 +69,15 @@ export function toWireReport(report: ReportBuilder): OutcomeReport {
     cputime: copyInto(numbers, 2 * length, report.cputime),
     memory: copyInto(numbers, 3 * length, report.memory),
   };
+}
+
+/** A report made for more jobs than it holds: its dense columns cut to its `length` jobs. */
+function cutTo(report: ReportBuilder, length: number): void {
+  report.values.length = length;
+  report.started.length = length;
+  report.finished.length = length;
+  report.cputime.length = length;
+  report.memory.length = length;
 }
 
 /** `values` copied into `numbers` from `offset` on: the view of them there. */
@@ -75,14 +121,15 @@ export function appendJob(
   stdout: string,
   stderr: string,
 ): void {
+  // Index i appends to a column made empty, and fills one made for the batch (emptyReport).
   const i = report.jids.length;
   report.jids.push(jid);
-  report.values.push(value);
+  report.values[i] = value;
   if (error !== undefined) report.errors[i] = error;
-  report.started.push(started);
-  report.finished.push(finished);
-  report.cputime.push(cputime);
-  report.memory.push(memory);
+  report.started[i] = started;
+  report.finished[i] = finished;
+  report.cputime[i] = cputime;
+  report.memory[i] = memory;
   if (stdout) report.stdout[i] = stdout;
   if (stderr) report.stderr[i] = stderr;
 }

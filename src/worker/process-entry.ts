@@ -130,6 +130,8 @@ const observer: BatchObserver = {
 /** Runs a batch whose first job the runtime was told started at `at`. */
 function runOne(batch: RunnableBatch, at: number): void {
   running = true;
+  // Empty (the last batch's end flushed it): made for this batch's jobs (outcome-report.ts).
+  buffered = emptyReport(batch.jids.length);
   bufferedSince = at;
   currentIndex = toldIndex = 0;
   currentAt = at;

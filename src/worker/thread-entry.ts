@@ -150,7 +150,7 @@ const observer: BatchObserver = {
  */
 function runOne(next: RunnableBatch): void {
   batch = next;
-  report = emptyReport();
+  report = emptyReport(next.jids.length);
   busy = true;
   followersFrom = next.followersFrom ?? next.jids.length;
   handedOnAt = performance.now();

@@ -14,7 +14,7 @@ import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
 import { channelEndpoint } from '../wire/nested-channel.js';
-import { emptyReport, toWireReport } from './outcome-report.js';
+import { emptyReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
 import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
@@ -80,7 +80,8 @@ function flush(last: boolean): void {
   const untold = !last && currentIndex !== toldIndex;
   if (buffered.jids.length > 0 || last || untold) {
     const running = last ? undefined : { index: currentIndex, at: currentAt };
-    channel.send(outcomesTuple(token, toWireReport(buffered), last, running), undefined, {}, ignoreSendError);
+    // The tuple copies the report's columns into what travels (process-tuples.ts): no toWireReport first.
+    channel.send(outcomesTuple(token, buffered, last, running), undefined, {}, ignoreSendError);
     toldIndex = currentIndex;
   }
   buffered = emptyReport();

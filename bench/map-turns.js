@@ -7,7 +7,9 @@
  * it); one cloud runs a 20,000-job warm-up, then two maps, and prints each map's main-thread CPU
  * per job (/proc/thread-self/stat, as main-thread-cost.js), the workers' CPU per job (threads: the
  * process's CPU less the main thread's, so V8's helper threads count too; processes: the worker
- * processes' own utime + stime from /proc, 10 ms ticks) and throughput.
+ * processes' own utime + stime from /proc, 10 ms ticks), the time the main thread was ready to
+ * run but waited for a CPU (/proc/thread-self/schedstat: descheduled by the workers or by other
+ * load), the share of the map its event loop was idle (waiting for the workers), and throughput.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,13 +30,17 @@ try {
   for (let round = 0; round < 2; round++) {
     const cpu = threadCpuMicros();
     const workers = workersCpuMicros(cpu);
+    const waited = runQueueMicros();
+    const elu = performance.eventLoopUtilization();
     const start = performance.now();
     const results = await cloud.result(await cloud.map(addTwo, xs));
     const ms = performance.now() - start;
     if (results.at(-1) !== xs.length + 1) throw new Error('a wrong result');
     const main = threadCpuMicros();
+    const idle = 1 - performance.eventLoopUtilization(elu).utilization;
     const perJob = (micros) => `${(micros / xs.length).toFixed(2)} us/job`;
-    runs.push(`main ${perJob(main - cpu)} workers ${perJob(workersCpuMicros(main) - workers)} ${Math.round((xs.length / ms) * 1000)} jobs/s`);
+    const wait = `waited ${perJob(runQueueMicros() - waited)} idle ${(idle * 100).toFixed(0)}%`;
+    runs.push(`main ${perJob(main - cpu)} workers ${perJob(workersCpuMicros(main) - workers)} ${wait} ${Math.round((xs.length / ms) * 1000)} jobs/s`);
   }
 } finally {
   await cloud.close();
@@ -44,6 +50,11 @@ console.log(dir, isolation, runs.join('  '), 'load', readFileSync('/proc/loadavg
 /** This thread's CPU time (user + system) in microseconds, at clock-tick resolution (10 ms). */
 function threadCpuMicros() {
   return statCpuMicros(readFileSync('/proc/thread-self/stat', 'utf8'));
+}
+
+/** How long this thread has waited on a run queue, ready but not running (microseconds; schedstat's second field, ns). */
+function runQueueMicros() {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1000;
 }
 
 /** The workers' CPU time so far (microseconds): of this process's other threads, or of its child processes. */

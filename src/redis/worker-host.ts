@@ -86,7 +86,9 @@ function partsOf(options: WorkerOptions, me: WorkerIdentity, connection: Redis, 
   const version = NIMBUS_VERSION;
   const records = new RedisRecords(connection, queue);
   const queues = new ChunkQueues(connection, records.keys, version);
-  const runtime = new Runtime(workerSettings(plan));
+  // Jobs arrive here a chunk at a time, so a larger batch than a thread's (a process's bound) would
+  // bind a later job of lower priority to the first before a higher one arrives (statuses.test.ts).
+  const runtime = new Runtime({ ...workerSettings(plan), batchBound: undefined });
   const held = new HeldJobs();
   const report = warnOnce(workerName(me));
   const writer = new OutcomeWriter({ runtime, held, records, queues, me, report });

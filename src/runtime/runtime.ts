@@ -31,6 +31,7 @@ import { StatusFeed, changeListener } from './status-feed.js';
 import type { StatusChange } from '../types/status-change.js';
 import { computeUnitsOf } from '../types/resource-profiles.js';
 import { Waiters } from './waiters.js';
+import type { BatchBound } from './batch-size.js';
 
 export interface RuntimeSettings {
   /** Compute units of the machine being run or simulated: a job needing more is refused. */
@@ -45,6 +46,8 @@ export interface RuntimeSettings {
   maxParked?: number;
   /** Whether batches may carry followers (followers.ts): workers that run batches with runBatch do. */
   followers?: boolean;
+  /** What one batch carries at most (batch-size.ts), where the executor's messages cost more than a thread's. */
+  batchBound?: BatchBound;
   /** Runs of a restartable job whose worker died, beyond the first. */
   maxRestarts: number;
   /** The memory limit a job of this profile is held to, in MB; undefined where none is. */

@@ -15,7 +15,7 @@ import type { OutcomeReport, RemoteError } from '../types/job-outcome.js';
 import type { ResolvedJobOptions, Submission } from '../types/job-service.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
 import { Backfill } from './backfill.js';
-import { batchSize } from './batch-size.js';
+import { batchSize, type BatchBound } from './batch-size.js';
 import { takeCompanions, travelsAlone } from './batch-companions.js';
 import { DurationRuns, JobDurations } from './job-durations.js';
 import { Code, JobTable, isCompleteCode } from './job-table.js';
@@ -59,6 +59,8 @@ export interface Capacity {
   readonly maxParked?: number;
   /** Whether a batch may carry followers (followers.ts): the local executors' workers run them. */
   readonly followers?: boolean;
+  /** What one batch carries at most (batch-size.ts): the executor's messages' cost sets it. Default: DEFAULT_BATCH_BOUND. */
+  readonly batchBound?: BatchBound;
 }
 
 export class Scheduler {
@@ -78,6 +80,7 @@ export class Scheduler {
   readonly #cheapest: number;
   readonly #maxRunning: (typeIndex: number) => number;
   readonly #followers: boolean;
+  readonly #batchBound: BatchBound | undefined;
 
   /**
    * @param onRetry told of each failed job that will run again; by default it is requeued at once
@@ -86,7 +89,7 @@ export class Scheduler {
    */
   constructor(
     table: JobTable,
-    { capacity, costOf, maxRunning, maxParked, followers }: Capacity,
+    { capacity, costOf, maxRunning, maxParked, followers, batchBound }: Capacity,
     onComplete: CompletionListener,
     onRetry?: RetryListener,
     onPromoted?: (jid: number) => void,
@@ -96,6 +99,7 @@ export class Scheduler {
     this.#units = new UnitLedger(capacity, maxParked);
     this.#costOf = costOf;
     this.#followers = followers ?? false;
+    this.#batchBound = batchBound;
     this.#cheapest = Math.min(...RESOURCE_TYPES.map((type) => costOf(type, 1)));
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
     this.#onComplete = onComplete;
@@ -379,7 +383,7 @@ export class Scheduler {
     const fn = t.fnOf(first)!;
     const slots = Math.max(1, Math.floor(this.#units.capacity / computeUnits));
     const meanMs = this.#durations.meanOf(fn.id);
-    const jids = takeCompanions(t, queue, first, batchSize(meanMs, queue.size + 1, slots));
+    const jids = takeCompanions(t, queue, first, batchSize(meanMs, queue.size + 1, slots, this.#batchBound));
     const followersFrom = this.#followers && !travelsAlone(t, first) ? addFollowers(t, jids, Math.max(jids.length + 1, followersBound(meanMs))) : undefined;
     const queued = followersFrom ?? jids.length;
     this.#batches.add(this.#units.hold(t.typeIndex[first]!, computeUnits, jids.length), jids);

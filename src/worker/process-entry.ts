@@ -14,7 +14,7 @@ import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
 import { channelEndpoint } from '../wire/nested-channel.js';
-import { emptyReport, toWireReport } from './outcome-report.js';
+import { emptyReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
 import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
@@ -55,16 +55,18 @@ const arrivals = new ArrivalSlot();
 useJobMeter(new ProcessMeter());
 
 /**
- * Outcomes wait here until about FLUSH_MS of work has piled up: one message per trivial job would
- * cost more than the jobs, while a longer job's outcome leaves before the next job starts. If the
- * process dies, only what is buffered is lost, and those jobs run again.
+ * Outcomes wait here until about FLUSH_MS of work has piled up: a message costs each side some
+ * 25-45 us (process-executor.ts, PROCESS_BATCH_BOUND), the time of 20-40 trivial jobs, so one
+ * every few milliseconds keeps that to about 1% of the work; a job of FLUSH_MS or more has its
+ * outcome leave before the next job starts. If the process dies, only what is buffered is lost,
+ * and those jobs run again.
  *
  * Each message also says which job the worker is on now, so that the runtime knows it started
  * (the batch's first job, from the arrival slot). A job that starts sooner than FLUSH_MS
  * after the last message is told by a timer FLUSH_MS later, when it awaits something; one that
  * holds the thread meanwhile (a busy loop) is told when it ends, as its outcome leaves.
  */
-const FLUSH_MS = 2;
+const FLUSH_MS = 5;
 let buffered = emptyReport();
 /** When the buffer was last emptied, epoch ms (the clock jobs' times are read from: no reading of its own per job). */
 let bufferedSince = 0;
@@ -80,7 +82,8 @@ function flush(last: boolean): void {
   const untold = !last && currentIndex !== toldIndex;
   if (buffered.jids.length > 0 || last || untold) {
     const running = last ? undefined : { index: currentIndex, at: currentAt };
-    channel.send(outcomesTuple(token, toWireReport(buffered), last, running), undefined, {}, ignoreSendError);
+    // The tuple copies the report's columns into what travels (process-tuples.ts): no toWireReport first.
+    channel.send(outcomesTuple(token, buffered, last, running), undefined, {}, ignoreSendError);
     toldIndex = currentIndex;
   }
   buffered = emptyReport();

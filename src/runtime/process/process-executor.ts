@@ -10,8 +10,21 @@ import type { BatchSpec, Executor, ExecutorEvents } from '../../types/executor.j
 import type { JobRequests } from '../../types/job-service.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
 import { BatchesInFlight } from '../batches-in-flight.js';
+import type { BatchBound } from '../batch-size.js';
 import { DataFiles } from './data-files.js';
 import { WorkerProcess, type BatchEnd } from './worker-process.js';
+
+/**
+ * What a batch to a process carries at most (batch-size.ts). A message over a process's channel
+ * costs the host about 25-45 us to send or read, whatever it holds (Node's serializer made per
+ * message, its framing, a pipe write that wakes the worker; the worker pays as much), against a
+ * few for a thread: the time of 20-40 trivial jobs, where a thread's is of one or two. So a batch
+ * carries more work than a thread's, and a report leaves every few milliseconds, not every two
+ * (process-entry.ts, FLUSH_MS): a 1M-job trivial map sends about 250 batches instead of 1,000.
+ * A slot is still held for milliseconds only, and the queue's fair share among slots still
+ * bounds the batches at the end of a map.
+ */
+export const PROCESS_BATCH_BOUND: BatchBound = { targetMs: 8, max: 4096 };
 
 /** How often running processes' memory is read. */
 const MEMORY_WATCH_MS = 50;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH, TARGET_BATCH_MS, batchSize } from '../../../src/runtime/batch-size.js';
+import { PROCESS_BATCH_BOUND } from '../../../src/runtime/process/process-executor.js';
 
 const MANY = 1_000_000; // jobs queued: more than any batch takes
 const ONE_SLOT = 1;
@@ -36,5 +37,14 @@ describe('batch size', () => {
   it('is at least one job', () => {
     expect(batchSize(0, 0, 5)).toBe(1);
     expect(batchSize(0, 1, 1000)).toBe(1);
+  });
+
+  it("follows an executor's own bound: a process's batches carry more work and more jobs", () => {
+    const { targetMs, max } = PROCESS_BATCH_BOUND;
+    expect(targetMs).toBeGreaterThan(TARGET_BATCH_MS);
+    expect(max).toBeGreaterThan(MAX_BATCH);
+    expect(batchSize(targetMs / 8, MANY, ONE_SLOT, PROCESS_BATCH_BOUND)).toBe(8);
+    expect(batchSize(0, MANY, ONE_SLOT, PROCESS_BATCH_BOUND)).toBe(max);
+    expect(batchSize(0, 10, 5, PROCESS_BATCH_BOUND)).toBe(2);
   });
 });

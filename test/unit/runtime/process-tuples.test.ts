@@ -1,0 +1,123 @@
+import { deserialize, serialize } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { TYPED_FROM, encodeBatchArgs, encodeOneEach } from '../../../src/wire/batch-args.js';
+import { batchTuple, fromBatchTuple, fromOutcomesTuple, outcomesTuple, type BatchTuple } from '../../../src/wire/process-tuples.js';
+import type { BatchSpec } from '../../../src/types/executor.js';
+import type { OutcomeReport, Packed } from '../../../src/types/job-outcome.js';
+import type { ShippedFunction } from '../../../src/types/shipped-function.js';
+import type { WireFunction } from '../../../src/types/wire-function.js';
+
+const TOKEN = 'token';
+const LONG = TYPED_FROM * 4;
+const byId: WireFunction = { id: 'fn-1', shape: undefined, data: undefined };
+
+/** Through the serializer a worker process's channel uses ('advanced': v8's, typed arrays as host objects). */
+function crossed<T>(message: T): T {
+  return deserialize(serialize(message)) as T;
+}
+
+function reportOf(values: Packed[], extra: Partial<OutcomeReport> = {}): OutcomeReport {
+  const length = values.length;
+  const column = (base: number) => Array.from({ length }, (_, i) => base + i);
+  return {
+    jids: column(1000),
+    values,
+    errors: [],
+    started: column(1_764_633_600_000),
+    finished: column(1_764_633_600_001),
+    cputime: Array.from({ length }, (_, i) => (i % 2 === 0 ? Number.NaN : i / 3)),
+    memory: Array.from({ length }, () => Number.NaN),
+    stdout: [],
+    stderr: [],
+    ...extra,
+  };
+}
+
+function plain(report: OutcomeReport): Record<string, unknown> {
+  const columns = Object.entries(report).map(([name, column]) => [name, Array.from(column as ArrayLike<unknown>)]);
+  return Object.fromEntries(columns);
+}
+
+describe('process tuples: outcomes', () => {
+  it('sends a long report of numbers as one Float64Array, values included, and reads back every column exactly', () => {
+    const values = Array.from({ length: LONG }, (_, i) => (i === 0 ? -0 : i === 1 ? Number.NaN : i * 1.5));
+    const report = reportOf(values);
+    const tuple = outcomesTuple(TOKEN, report, true, undefined);
+    expect(tuple[4]).toBeInstanceOf(Float64Array);
+    expect(tuple[5]).toBeUndefined();
+    expect(tuple.filter((part) => ArrayBuffer.isView(part))).toHaveLength(1);
+    const decoded = fromOutcomesTuple(crossed(tuple), TOKEN)!;
+    expect(decoded.last).toBe(true);
+    expect(decoded.running).toBeUndefined();
+    expect(Array.isArray(decoded.report.values)).toBe(true);
+    expect(Object.is(decoded.report.values[0], -0)).toBe(true);
+    expect(plain(decoded.report)).toEqual(plain(report));
+  });
+
+  it('keeps values that are not all numbers in their own list, with errors and output', () => {
+    const values: Packed[] = Array.from({ length: LONG }, (_, i) => i);
+    values[3] = 'three';
+    values[5] = undefined;
+    const errors = [];
+    errors[5] = { name: 'Error', message: 'no', stack: undefined };
+    const stdout = [];
+    stdout[7] = 'printed';
+    const report = reportOf(values, { errors, stdout });
+    const tuple = outcomesTuple(TOKEN, report, false, { index: 9, at: 12 });
+    expect(tuple[5]).toBe(values);
+    const decoded = fromOutcomesTuple(crossed(tuple), TOKEN)!;
+    expect(decoded.running).toEqual({ index: 9, at: 12 });
+    expect(decoded.report.values).toEqual(values);
+    expect(decoded.report.errors[5]).toEqual(errors[5]);
+    expect(decoded.report.stdout[7]).toBe('printed');
+    expect(plain({ ...decoded.report, errors: [], stdout: [] })).toEqual(plain({ ...report, errors: [], stdout: [] }));
+  });
+
+  it('sends a short report (a lone job) as plain arrays: no typed array to clone', () => {
+    const report = reportOf([42]);
+    const tuple = outcomesTuple(TOKEN, report, true, undefined);
+    expect(Array.isArray(tuple[4])).toBe(true);
+    expect(tuple[5]).toEqual([42]);
+    expect(plain(fromOutcomesTuple(crossed(tuple), TOKEN)!.report)).toEqual(plain(report));
+  });
+
+  it('reads nothing from another token, or from a message that is not a tuple of outcomes', () => {
+    const tuple = outcomesTuple(TOKEN, reportOf([1]), true, undefined);
+    expect(fromOutcomesTuple(tuple, 'other')).toBeUndefined();
+    expect(fromOutcomesTuple([TOKEN, true], TOKEN)).toBeUndefined();
+    expect(fromOutcomesTuple({ 0: TOKEN }, TOKEN)).toBeUndefined();
+  });
+});
+
+describe('process tuples: batches', () => {
+  const fn = { id: 'fn-1' } as ShippedFunction;
+  const spec = (jids: number[], args: BatchSpec['args'], more: Partial<BatchSpec> = {}): BatchSpec => ({ fn, type: 'c1', cores: 1, jids, args, ...more });
+  const jidsOf = (length: number) => Array.from({ length }, (_, i) => 7 + i);
+
+  it('sends a long batch of numbers as one Float64Array, its jids then its arguments', () => {
+    const jids = jidsOf(LONG);
+    const args = encodeBatchArgs(jids.map((jid) => [jid * 0.5, -jid]));
+    const tuple = batchTuple(3, spec(jids, args, { env: { A: '1' }, followersFrom: 5 }), byId);
+    expect(tuple[2]).toBeInstanceOf(Float64Array);
+    expect(tuple[4]).toBeUndefined();
+    const batch = fromBatchTuple(crossed(tuple));
+    expect(Array.from(batch.jids)).toEqual(jids);
+    expect(batch.args).toEqual({ arity: 2, flat: (args as { flat: Float64Array }).flat });
+    expect(batch.env).toEqual({ A: '1' });
+    expect(batch.followersFrom).toBe(5);
+    expect(batch.fn).toEqual(byId);
+  });
+
+  it('keeps a short batch, and arguments that are not all numbers, as they were', () => {
+    for (const [jids, args] of [
+      [[1], encodeOneEach([5])],
+      [jidsOf(LONG), encodeOneEach(jidsOf(LONG).map(String))],
+      [jidsOf(LONG), encodeBatchArgs(jidsOf(LONG).map((jid) => (jid % 2 ? [jid] : [jid, jid])))],
+    ] as const) {
+      const tuple: BatchTuple = batchTuple(1, spec([...jids], args), byId);
+      const batch = fromBatchTuple(crossed(tuple));
+      expect(Array.from(batch.jids)).toEqual(jids);
+      expect(batch.args).toEqual(args);
+    }
+  });
+});

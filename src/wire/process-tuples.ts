@@ -108,6 +108,10 @@ export interface Outcomes {
   readonly running: { readonly index: number; readonly at: number } | undefined;
 }
 
+/**
+ * @param report its jids say how many jobs it holds; its other dense columns may be longer (a
+ *   worker's report made for its whole batch): only their first jids.length entries travel.
+ */
 export function outcomesTuple(token: string, report: OutcomeReport, last: boolean, running: Outcomes['running']): OutcomesTuple {
   const { errors, stdout, stderr } = report;
   const length = report.jids.length;
@@ -120,7 +124,8 @@ export function outcomesTuple(token: string, report: OutcomeReport, last: boolea
   copyInto(numbers, 3 * length, report.cputime, length);
   copyInto(numbers, 4 * length, report.memory, length);
   if (valuesAsNumbers) copyInto(numbers, NUMBER_COLUMNS * length, report.values as number[], length);
-  const head = [token, last, running?.index ?? -1, running?.at ?? 0, numbers, valuesAsNumbers ? undefined : report.values] as const;
+  const values = valuesAsNumbers ? undefined : report.values.length === length ? report.values : report.values.slice(0, length);
+  const head = [token, last, running?.index ?? -1, running?.at ?? 0, numbers, values] as const;
   if (errors.length === 0 && stdout.length === 0 && stderr.length === 0) return head;
   return [...head, errors.length === 0 ? undefined : errors, stdout.length === 0 ? undefined : stdout, stderr.length === 0 ? undefined : stderr];
 }

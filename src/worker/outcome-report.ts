@@ -4,7 +4,8 @@ import { TYPED_FROM, numberColumn } from '../wire/batch-args.js';
 
 /**
  * A report being built: every column a plain array. One made for a batch (emptyReport's
- * capacity) may have dense columns longer than its jobs: read it through toWireReport.
+ * capacity) may have dense columns longer than its jobs: read it through toWireReport (or send
+ * it as an outcomes tuple, which reads only its jobs' entries).
  */
 export interface ReportBuilder extends OutcomeReport {
   jids: number[];

@@ -171,7 +171,8 @@ function batchEnded(): void {
   busy = false;
   const ended = batch!;
   batch = undefined;
-  if (!guard.tainted) return void parentPort!.postMessage(outcomesTuple(THREAD_DONE, toWireReport(report), true, undefined));
+  // The tuple copies the report's columns into what travels: no toWireReport first (as process-entry.ts).
+  if (!guard.tainted) return void parentPort!.postMessage(outcomesTuple(THREAD_DONE, report, true, undefined));
   const retiring: RetiringReport = { nimbusRetiring: ended.jids[0]!, report: toWireReport(report) };
   parentPort!.postMessage(retiring);
   retire();

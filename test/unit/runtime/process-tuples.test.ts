@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { TYPED_FROM, encodeBatchArgs, encodeOneEach } from '../../../src/wire/batch-args.js';
+import { appendJob, emptyReport } from '../../../src/worker/outcome-report.js';
 import { batchTuple, fromBatchTuple, fromOutcomesTuple, outcomesTuple, type BatchTuple } from '../../../src/wire/process-tuples.js';
 import type { BatchSpec } from '../../../src/types/executor.js';
 import type { OutcomeReport, Packed } from '../../../src/types/job-outcome.js';
@@ -79,6 +80,20 @@ describe('process tuples: outcomes', () => {
     expect(Array.isArray(tuple[4])).toBe(true);
     expect(tuple[5]).toEqual([42]);
     expect(plain(fromOutcomesTuple(crossed(tuple), TOKEN)!.report)).toEqual(plain(report));
+  });
+
+  it.each([3, LONG])('sends only the jobs of a report made for a larger batch of %i (its columns longer than its jobs)', (held) => {
+    const batchLength = held + 5;
+    const report = emptyReport(batchLength);
+    const alone = emptyReport();
+    for (let i = 0; i < held; i++) {
+      for (const into of [report, alone])
+        appendJob(into, 7 + i, i % 2 === 0 ? `v${i}` : i, undefined, 10 + i, 11 + i, 0.5, Number.NaN, '', i === 1 ? 'oops' : '');
+    }
+    expect(report.values.length).toBe(batchLength);
+    const read = fromOutcomesTuple(crossed(outcomesTuple(TOKEN, report, false, undefined)), TOKEN)!.report;
+    expect(read.values).toHaveLength(held);
+    expect(plain(read)).toEqual(plain(alone));
   });
 
   it('reads nothing from another token, or from a message that is not a tuple of outcomes', () => {

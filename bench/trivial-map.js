@@ -20,6 +20,8 @@ const QUICK_ITEMS = 20_000;
 const WARM_UP_ITEMS = 2_000;
 /** Peer tasks in flight at once: a promise per item for all of them would swamp the heap. */
 const PEER_CHUNK = 50_000; // tasks
+/** Issue 14, item 4: by where jobs run (the first round asked 1M of either). */
+const TARGET_JOBS_PER_SECOND = { thread: 1_000_000, process: 600_000 };
 /** nimbus's default c1 slots: 2.5 compute units per core, one per c1 job. */
 const NIMBUS_C1_SLOTS = Math.floor(availableParallelism() * 2.5);
 
@@ -42,6 +44,7 @@ export async function run({ quick, cloudConfig }) {
   const rows = runs.map(([runner, workers, ms]) => [runner, workers, show.millis(ms), show.jobsPerSecond(rateOf(ms)), show.ratio(ms / nimbus.ms)]);
 
   const nimbusRate = rateOf(nimbus.ms);
+  const isolation = cloudConfig?.isolation ?? 'process';
   return {
     config: { items, warmUpItems: WARM_UP_ITEMS, peerThreads: PEER_THREADS, peerChunk: PEER_CHUNK },
     table: { header: ['runner', 'workers', 'time', 'throughput', 'nimbus rate / this'], rows },
@@ -56,7 +59,7 @@ export async function run({ quick, cloudConfig }) {
       loop: { ms: loop.ms, jobsPerSecond: rateOf(loop.ms) },
     },
     targets: [
-      atLeast('trivial map: nimbus throughput', nimbusRate, 1_000_000, show.jobsPerSecond),
+      atLeast(`trivial map: nimbus throughput, ${isolation}`, nimbusRate, TARGET_JOBS_PER_SECOND[isolation], show.jobsPerSecond),
       atLeast('trivial map: nimbus / piscina rate', piscina.ms / nimbus.ms, 20, show.ratio),
     ],
   };

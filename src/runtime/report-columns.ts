@@ -9,11 +9,12 @@ import type { OutcomeReport } from '../types/job-outcome.js';
 
 export function withTypedNumbers(report: OutcomeReport): OutcomeReport {
   if (report.started instanceof Float64Array) return report;
+  // The constructor copies an array-like directly; Float64Array.from goes through its iterator.
   return {
     ...report,
-    started: Float64Array.from(report.started),
-    finished: Float64Array.from(report.finished),
-    cputime: Float64Array.from(report.cputime),
-    memory: Float64Array.from(report.memory),
+    started: new Float64Array(report.started),
+    finished: new Float64Array(report.finished),
+    cputime: new Float64Array(report.cputime),
+    memory: new Float64Array(report.memory),
   };
 }

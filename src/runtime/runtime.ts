@@ -388,11 +388,14 @@ export class Runtime implements HostRuntime {
   #scheduleDispatch(): void {
     if (this.#dispatchPending) return;
     this.#dispatchPending = true;
-    queueMicrotask(() => {
-      this.#dispatchPending = false;
-      this.#dispatch();
-    });
+    queueMicrotask(this.#dispatchDue);
   }
+
+  /** One function for every tick's dispatch: a lone job's round trip made a closure for each. */
+  readonly #dispatchDue = (): void => {
+    this.#dispatchPending = false;
+    this.#dispatch();
+  };
 
   #dispatch(): void {
     // Until the executor has started, batches wait in the queues; once it has, no await here.

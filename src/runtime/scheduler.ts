@@ -28,7 +28,7 @@ import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
 import { UnitLedger } from './unit-ledger.js';
 import { submittedCount } from '../wire/submitted-args.js';
-import { withTypedNumbers } from './report-columns.js';
+import { ReportColumns, type TypedNumbers } from './report-columns.js';
 
 export interface Batch {
   readonly type: ResourceType;
@@ -69,6 +69,7 @@ export class Scheduler {
   readonly #queues: ReadyQueue[];
   readonly #batches: DispatchedBatches;
   readonly #durations = new JobDurations();
+  readonly #reportColumns = new ReportColumns();
   readonly #units: UnitLedger;
   readonly #backfill = new Backfill();
   readonly #onComplete: CompletionListener;
@@ -216,8 +217,17 @@ export class Scheduler {
   }
 
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
-  finished(received: OutcomeReport): void {
-    const report = withTypedNumbers(received);
+  finished(report: OutcomeReport): void {
+    const numbers = this.#reportColumns.read(report);
+    try {
+      this.#readReport(report, numbers);
+    } finally {
+      this.#reportColumns.release(numbers);
+    }
+  }
+
+  /** Reads a report whose number columns are `numbers` (report-columns.ts). */
+  #readReport(report: OutcomeReport, numbers: TypedNumbers): void {
     const t = this.table;
     const runs = new DurationRuns(this.#durations, t);
     // Most reports carry no output at all: their holes are not read job by job.
@@ -230,18 +240,18 @@ export class Scheduler {
       }
       const error = report.errors[i];
       if (error !== undefined && this.#retryLater(jid, error, true)) continue;
-      t.started[jid] = report.started[i]!;
-      t.cputime[jid] = report.cputime[i]!;
-      t.memory[jid] = report.memory[i]!;
+      t.started[jid] = numbers.started[i]!;
+      t.cputime[jid] = numbers.cputime[i]!;
+      t.memory[jid] = numbers.memory[i]!;
       if (!quiet && report.stdout[i]) t.stdout[jid] = report.stdout[i];
       if (!quiet && report.stderr[i]) t.stderr[jid] = report.stderr[i];
-      runs.add(jid, report.finished[i]! - report.started[i]!);
+      runs.add(jid, numbers.finished[i]! - numbers.started[i]!);
       if (error === undefined) {
         t.value[jid] = report.values[i];
-        this.#complete(jid, Code.Done, report.finished[i]!);
+        this.#complete(jid, Code.Done, numbers.finished[i]!);
       } else {
         t.error[jid] = error;
-        this.#complete(jid, Code.Error, report.finished[i]!);
+        this.#complete(jid, Code.Error, numbers.finished[i]!);
       }
     }
     runs.end();

@@ -31,6 +31,9 @@ export class Waiters {
   /** Answers due once the current report is read: `any` waits', then the others'. */
   #dueAny: (() => void)[] = [];
   #dueRest: (() => void)[] = [];
+  /** Emptied lists the next `#answerDue` swaps in (see there); undefined while lent out. */
+  #spareAny: (() => void)[] | undefined = [];
+  #spareRest: (() => void)[] | undefined = [];
   #answering = false;
 
   constructor(table: JobTable) {
@@ -144,11 +147,21 @@ export class Waiters {
   readonly #answerDue = (): void => {
     const first = this.#dueAny;
     const rest = this.#dueRest;
-    this.#dueAny = [];
-    this.#dueRest = [];
+    // Answers queued by these answers go to the spare lists; these become the spares once read
+    // (two lists made and dropped per lone round trip otherwise).
+    this.#dueAny = this.#spareAny ?? [];
+    this.#dueRest = this.#spareRest ?? [];
+    this.#spareAny = this.#spareRest = undefined;
     this.#answering = false;
-    for (const answer of first) answer();
-    for (const answer of rest) answer();
+    try {
+      for (let i = 0; i < first.length; i++) first[i]!();
+      for (let i = 0; i < rest.length; i++) rest[i]!();
+    } finally {
+      first.length = 0;
+      rest.length = 0;
+      this.#spareAny = first;
+      this.#spareRest = rest;
+    }
   };
 
   failureOf(jid: number): JobFailure | undefined {

@@ -33,8 +33,11 @@ interface InFlight {
   readonly batch: BatchSpec;
   readonly pool: ThreadPool;
   readonly pooled: PooledBatch;
-  /** The jobs `stop` was asked for: they are complete already and must not be reported. */
-  readonly stopped: Set<number>;
+  /**
+   * The jobs `stop` was asked for: they are complete already and must not be reported. Made at
+   * the first stop (most batches have none: a lone job's round trip made and dropped a Set).
+   */
+  stopped: Set<number> | undefined;
   /** How many of its jobs startedJobs told of: the first ones. */
   told: number;
   /** What its thread ran before it retired, if it did. */
@@ -65,7 +68,7 @@ export class PoolExecutor implements Executor {
     if (this.#closed) return;
     const pool = this.#poolFor(spec);
     const pooled: PooledBatch = { spec, thread: undefined, end: (end) => this.#onEnd(batch, end) };
-    const batch: InFlight = { batch: spec, pool, pooled, stopped: new Set(), told: 0 };
+    const batch: InFlight = { batch: spec, pool, pooled, stopped: undefined, told: 0 };
     this.#inFlight.add(batch);
     pool.run(pooled);
   }
@@ -91,7 +94,7 @@ export class PoolExecutor implements Executor {
   stop(jid: number): void {
     const batch = this.#inFlight.holding(jid);
     if (!batch) return;
-    batch.stopped.add(jid);
+    (batch.stopped ??= new Set()).add(jid);
     batch.pool.stop(batch.pooled);
   }
 
@@ -121,7 +124,7 @@ export class PoolExecutor implements Executor {
 
   #returnUnreported(batch: InFlight, reportedJids: ArrayLike<number>): void {
     const reported = new Set(Array.from(reportedJids));
-    const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped.has(jid) && !batch.early?.has(jid));
+    const skipped = batch.batch.jids.filter((jid) => !reported.has(jid) && !batch.stopped?.has(jid) && !batch.early?.has(jid));
     if (skipped.length > 0) this.#events.returned(skipped);
   }
 
@@ -153,13 +156,13 @@ export class PoolExecutor implements Executor {
     // not even load) blames the first, so a broken worker can never loop on the same batch.
     const slot = batch.pooled.thread?.slot;
     const running = jids[slot === undefined ? 0 : Math.max(0, Atomics.load(batch.pool.progress, slot) - 1)]!;
-    const crashed = batch.stopped.size === 0;
+    const crashed = batch.stopped === undefined;
     if (crashed) {
       if (outOfMemory) this.#events.crashed(running, remoteErrors.memoryExceeded(type, batch.pool.memoryLimitMb), false);
       else this.#events.crashed(running, remoteErrors.workerDied(how), true);
     }
     // Every other job of the batch lost its report: those not complete run again.
-    const lost = jids.filter((jid) => !batch.stopped.has(jid) && !(crashed && jid === running) && !batch.early?.has(jid));
+    const lost = jids.filter((jid) => !batch.stopped?.has(jid) && !(crashed && jid === running) && !batch.early?.has(jid));
     if (lost.length > 0) this.#events.returned(lost);
   }
 

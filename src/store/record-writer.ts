@@ -1,6 +1,7 @@
 /**
- * Writes a runtime's job records to its store off the hot path. New jobs go as lean ranges;
- * changed ones are coalesced (a job that changes several times before its turn is written once,
+ * Writes a runtime's job records to its store off the hot path. New jobs go as lean ranges, or,
+ * when every job of a piece of a range is complete by then (a short map's usually are), as their
+ * complete records, each written once; changed ones are coalesced (a job that changes several times before its turn is written once,
  * as it is then) and wait COALESCE_MS, so a short job is usually written only when complete.
  * Writing happens in slices: one atomic `write` call each, one at a time, with the event loop
  * free between slices. A slice is filled a chunk at a time while the clock allows: what it took
@@ -10,13 +11,14 @@
  * again later: nothing is dropped, no error escapes.
  */
 import type { JobStore, NewJobs, StoredJob } from '../types/job-store.js';
+import { isComplete } from '../types/job-status.js';
 import { isBusy } from './store-errors.js';
 
 /** A slice stops taking work once it has held the event loop (and the database) this long. */
 export const SLICE_TARGET_MS = 20;
 /** A transaction holds at most this many units: one changed record is one unit. */
 export const MAX_SLICE_UNITS = 2_048;
-/** A queued job written as part of a range costs SQLite about half an update, or less. */
+/** A queued job written as part of a range costs SQLite about half an update, or less; a complete one added as it is, one unit. */
 export const JIDS_PER_UNIT = 2;
 /** The slice looks at the clock after each chunk of this many units. */
 const CHUNK_UNITS = 64;
@@ -38,6 +40,7 @@ interface Taken {
 export class RecordWriter {
   readonly #store: JobStore;
   readonly #recordOf: (local: number) => StoredJob | undefined;
+  readonly #localOf: (jid: number) => number | undefined;
   readonly #onError: (error: unknown) => void;
   /** New jobs not written yet, in the order they came. */
   readonly #adds: NewJobs[] = [];
@@ -56,10 +59,19 @@ export class RecordWriter {
   /** Callers of drain() waiting for everything to be written. */
   #drainers: (() => void)[] = [];
 
-  /** @param recordOf a job's record as it is now, or undefined when it is gone (deleted) */
-  constructor(store: JobStore, recordOf: (local: number) => StoredJob | undefined, onError: (error: unknown) => void) {
+  /**
+   * @param recordOf a job's record as it is now, or undefined when it is gone (deleted)
+   * @param localOf the local id of a jid added here
+   */
+  constructor(
+    store: JobStore,
+    recordOf: (local: number) => StoredJob | undefined,
+    localOf: (jid: number) => number | undefined,
+    onError: (error: unknown) => void,
+  ) {
     this.#store = store;
     this.#recordOf = recordOf;
+    this.#localOf = localOf;
     this.#onError = onError;
   }
 
@@ -129,8 +141,8 @@ export class RecordWriter {
       this.#learnCost((performance.now() - before) / taken.units);
       await written;
     } catch (error) {
-      // Nothing was written: everything taken goes back where it was, to be tried again.
-      this.#adds.unshift(...taken.adds);
+      // Nothing was written: everything taken goes back where it was (records are taken afresh), to be tried again.
+      this.#adds.unshift(...taken.adds.map((jobs) => ({ ...jobs, records: undefined })));
       for (const local of taken.locals) this.#queued[local] = 1;
       this.#head = headBefore;
       this.#writing = false;
@@ -153,12 +165,15 @@ export class RecordWriter {
     const spent = () => performance.now() - start + taken.units * this.#msPerUnit;
     while (taken.units < MAX_SLICE_UNITS && spent() < SLICE_TARGET_MS) {
       const chunk = Math.min(CHUNK_UNITS, MAX_SLICE_UNITS - taken.units);
-      const adds = this.#takeAdds(chunk);
+      // Room left for the chunk's jids as complete records too, at a unit each.
+      const addChunk = Math.min(chunk, Math.floor((MAX_SLICE_UNITS - taken.units) / JIDS_PER_UNIT));
+      const adds = this.#adds.length > 0 ? this.#takeAdds(addChunk) : [];
       if (adds.length > 0) {
+        for (const jobs of adds) taken.units += this.#withRecords(jobs, taken);
         taken.adds.push(...adds);
-        taken.units += adds.reduce((sum, jobs) => sum + Math.ceil(jobs.count / JIDS_PER_UNIT), 0);
         continue;
       }
+      if (this.#adds.length > 0) break;
       // New jobs are written first (a write adds before it saves): a change is saved once its job's row exists.
       const { locals, records } = this.#takeChanged(chunk, start);
       if (locals.length === 0) break;
@@ -185,6 +200,28 @@ export class RecordWriter {
       jids = 0;
     }
     return taken;
+  }
+
+  /**
+   * Gives a piece of a range its jobs' records when every one is complete: they are then written
+   * once, as they are, and their changes are not saved again (unless the write fails). Its units.
+   */
+  #withRecords(jobs: NewJobs, taken: Taken): number {
+    if (jobs.payloads !== undefined) return Math.ceil(jobs.count / JIDS_PER_UNIT);
+    const locals: number[] = [];
+    const records: StoredJob[] = [];
+    for (let jid = jobs.first; jid < jobs.first + jobs.count; jid++) {
+      const local = this.#localOf(jid);
+      // Only a job whose change waits in the queue: its queued record is what is to be written.
+      const record = local !== undefined && this.#queued[local] === 1 ? this.#recordOf(local) : undefined;
+      if (record === undefined || !isComplete(record.info.status)) return Math.ceil(jobs.count / JIDS_PER_UNIT);
+      locals.push(local!);
+      records.push(record);
+    }
+    for (const local of locals) this.#queued[local] = 0;
+    taken.locals.push(...locals);
+    jobs.records = records;
+    return records.length;
   }
 
   /** Changed records, oldest first, that waited COALESCE_MS (all of them while draining). */

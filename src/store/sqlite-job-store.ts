@@ -16,7 +16,7 @@ import type { JobStatus } from '../types/job-status.js';
 import type { JobStore, NewJobs, RecoveredJob, StoredJob, UnfinishedCount } from '../types/job-store.js';
 import { UNFINISHED } from '../types/job-store.js';
 import { prepareHome } from './home-dir.js';
-import { JOB_COLUMNS, commonOf, rowToInfo, rowToJob, updateParams, type JobRow } from './job-row.js';
+import { JOB_COLUMNS, commonOf, insertParams, rowToInfo, rowToJob, updateParams, type JobRow } from './job-row.js';
 import { THIS_HOST, heartbeatOf, isGone, leaseSettings, type Lease } from './lease.js';
 import { UNFINISHED_SQL, checkReadable, initialise, probe } from './schema.js';
 import { storeError } from './store-errors.js';
@@ -94,6 +94,9 @@ export class SqliteJobStore implements JobStore {
       // A range of queued jobs in one statement: SQLite makes the rows, no call per job.
       addRange: db.prepare<[number, number, number, string]>(`WITH RECURSIVE range (jid) AS (SELECT ? UNION ALL SELECT jid + 1 FROM range WHERE jid < ?)
         INSERT OR IGNORE INTO jobs (jid, sub, owner, status) SELECT jid, ?, ?, 'queued' FROM range`),
+      // A job complete before its range was written: one row as it is, not a queued row and an update.
+      addComplete: db.prepare(`INSERT OR IGNORE INTO jobs (jid, sub, owner, status, started, finished, cputime, memory, attempts,
+          stdout, stderr, exception, value, dropped_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       addOne: db.prepare<[number, number, string, string, Uint8Array | null]>(
         'INSERT OR IGNORE INTO jobs (jid, sub, owner, status, payload) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -147,10 +150,14 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** New jobs, and this runtime's lease: whoever owns jobs holds one (renewing it costs one row). */
-  #add({ first, count, info, payloads }: NewJobs): void {
+  #add({ first, count, info, payloads, records }: NewJobs): void {
     const s = this.#statements;
     s.lease.run(this.#owner, THIS_HOST, process.pid, Date.now() + this.#leaseMs);
     s.submission.run(first, count, info.type, info.cores, info.label ?? null, commonOf(info));
+    if (records !== undefined) {
+      for (const job of records) s.addComplete.run(...insertParams(job, first, this.#owner, this.maxResultBytes));
+      return;
+    }
     if (payloads === undefined) {
       s.addRange.run(first, first + count - 1, first, this.#owner);
       return;

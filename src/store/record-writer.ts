@@ -24,6 +24,8 @@ export const JIDS_PER_UNIT = 2;
 const CHUNK_UNITS = 64;
 /** A changed record waits this long before it is written, so that its next change joins it. */
 const COALESCE_MS = 50;
+/** While the next piece of a range waits for its jobs to end, how often it is looked at again. */
+const HOLD_POLL_MS = 5;
 /** After another process's lock outlasted our short wait. */
 const BUSY_RETRY_MS = 200;
 /** After any other failure (reported once per message). */
@@ -56,6 +58,12 @@ export class RecordWriter {
   #writing = false;
   /** What a write holds the event loop for, per unit, in ms: learned, from a guess that fills a quarter of the bound. */
   #msPerUnit = (4 * SLICE_TARGET_MS) / MAX_SLICE_UNITS;
+  /**
+   * Since when the next piece of a range has waited for its jobs to end, so as to be written
+   * complete: at most COALESCE_MS (as a change waits), and only while jobs are changing (the
+   * runtime is at work). Cleared when a piece is taken: each piece waits at most once.
+   */
+  #heldSince: number | undefined;
   /** Callers of drain() waiting for everything to be written. */
   #drainers: (() => void)[] = [];
 
@@ -112,8 +120,9 @@ export class RecordWriter {
       for (const resolve of this.#drainers.splice(0)) resolve();
       return;
     }
-    const ready = this.#adds.length > 0 || this.#drainers.length > 0;
-    this.#reschedule(ready ? 0 : Math.max(0, this.#since[this.#head]! + COALESCE_MS - performance.now()));
+    const now = performance.now();
+    if (this.#drainers.length > 0 || (this.#adds.length > 0 && !this.#holding(now))) return this.#reschedule(0);
+    this.#reschedule(this.#adds.length > 0 ? HOLD_POLL_MS : Math.max(0, this.#since[this.#head]! + COALESCE_MS - now));
   }
 
   /** Runs the next slice after `delayMs`, replacing any slice already planned. */
@@ -169,8 +178,7 @@ export class RecordWriter {
       const addChunk = Math.min(chunk, Math.floor((MAX_SLICE_UNITS - taken.units) / JIDS_PER_UNIT));
       const adds = this.#adds.length > 0 ? this.#takeAdds(addChunk) : [];
       if (adds.length > 0) {
-        for (const jobs of adds) taken.units += this.#withRecords(jobs, taken);
-        taken.adds.push(...adds);
+        if (this.#place(adds, taken, start)) break;
         continue;
       }
       if (this.#adds.length > 0) break;
@@ -203,25 +211,69 @@ export class RecordWriter {
   }
 
   /**
-   * Gives a piece of a range its jobs' records when every one is complete: they are then written
-   * once, as they are, and their changes are not saved again (unless the write fails). Its units.
+   * Puts pieces of ranges in the slice: with their jobs' complete records when they have ended,
+   * else as ranges, unless the next piece may wait for its jobs (then it and the rest go back,
+   * and true says the slice takes no more).
    */
-  #withRecords(jobs: NewJobs, taken: Taken): number {
-    if (jobs.payloads !== undefined) return Math.ceil(jobs.count / JIDS_PER_UNIT);
-    const locals: number[] = [];
+  #place(adds: NewJobs[], taken: Taken, now: number): boolean {
+    for (const [i, jobs] of adds.entries()) {
+      if (!this.#withRecords(jobs, taken)) {
+        if (jobs.payloads === undefined && this.#drainers.length === 0 && this.#hold(now)) {
+          this.#adds.unshift(...adds.slice(i));
+          return true;
+        }
+        taken.units += Math.ceil(jobs.count / JIDS_PER_UNIT);
+      }
+      this.#heldSince = undefined;
+      taken.adds.push(jobs);
+    }
+    return false;
+  }
+
+  /** True while the next piece may still wait for its jobs; its wait starts at the first look, if jobs are changing. */
+  #hold(now: number): boolean {
+    if (this.#heldSince === undefined) {
+      const lastChange = this.#since.at(-1);
+      if (lastChange === undefined || now - lastChange >= COALESCE_MS) return false;
+      this.#heldSince = now;
+    }
+    return this.#holding(now);
+  }
+
+  #holding(now: number): boolean {
+    return this.#heldSince !== undefined && now < this.#heldSince + COALESCE_MS;
+  }
+
+  /**
+   * Gives a piece of a range its jobs' records when every one is complete (true): they are then
+   * written once, as they are, and their changes are not saved again (unless the write fails).
+   */
+  #withRecords(jobs: NewJobs, taken: Taken): boolean {
+    if (jobs.payloads !== undefined) return false;
+    // Jobs tend to end in jid order: the last one is the likeliest to be still running.
+    if (!this.#completeRecord(jobs.first + jobs.count - 1)) return false;
     const records: StoredJob[] = [];
     for (let jid = jobs.first; jid < jobs.first + jobs.count; jid++) {
-      const local = this.#localOf(jid);
-      // Only a job whose change waits in the queue: its queued record is what is to be written.
-      const record = local !== undefined && this.#queued[local] === 1 ? this.#recordOf(local) : undefined;
-      if (record === undefined || !isComplete(record.info.status)) return Math.ceil(jobs.count / JIDS_PER_UNIT);
-      locals.push(local!);
+      const record = this.#completeRecord(jid);
+      if (record === undefined) return false;
       records.push(record);
     }
-    for (const local of locals) this.#queued[local] = 0;
-    taken.locals.push(...locals);
+    for (const record of records) {
+      const local = this.#localOf(record.info.jid)!;
+      this.#queued[local] = 0;
+      taken.locals.push(local);
+    }
     jobs.records = records;
-    return records.length;
+    taken.units += records.length;
+    return true;
+  }
+
+  /** A job's record when it is complete and its change waits in the queue (so this is what is to be written). */
+  #completeRecord(jid: number): StoredJob | undefined {
+    const local = this.#localOf(jid);
+    if (local === undefined || local >= this.#queued.length || this.#queued[local] !== 1) return undefined;
+    const record = this.#recordOf(local);
+    return record !== undefined && isComplete(record.info.status) ? record : undefined;
   }
 
   /** Changed records, oldest first, that waited COALESCE_MS (all of them while draining). */

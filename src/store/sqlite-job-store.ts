@@ -82,6 +82,8 @@ export class SqliteJobStore implements JobStore {
     const db = this.#db;
     const unfinished = UNFINISHED_SQL;
     return {
+      busyTimeout: db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`),
+      quickBusyTimeout: db.prepare(`PRAGMA busy_timeout = ${QUICK_BUSY_TIMEOUT_MS}`),
       nextJid: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'next_jid'"),
       advance: db.prepare<[number]>("UPDATE meta SET value = value + ? WHERE key = 'next_jid'"),
       lease: db.prepare<[string, string, number, number]>(`INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?)
@@ -202,8 +204,10 @@ export class SqliteJobStore implements JobStore {
     }
   }
 
+  /** Through statements prepared once: `db.pragma` compiles its statement on every call, twice per write. */
   #setBusyTimeout(ms: number): void {
-    this.#db.pragma(`busy_timeout = ${ms}`);
+    const s = this.#statements;
+    (ms === QUICK_BUSY_TIMEOUT_MS ? s.quickBusyTimeout : s.busyTimeout).get();
     this.#busyTimeoutMs = ms;
   }
 

@@ -82,6 +82,7 @@ export class DurableService implements JobService {
     this.#writer = new RecordWriter(
       store,
       (local) => this.#record(local),
+      (jid) => this.#jids.toLocal(jid),
       (error) => this.#report(error),
     );
     runtime.watchChanges((local) => {

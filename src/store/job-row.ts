@@ -90,9 +90,22 @@ export function rowToInfo(row: JobRow): JobInfo {
  * `maxBytes` is not kept, only its size.
  */
 export function updateParams(job: StoredJob, owner: string, maxBytes: number, live: boolean): unknown[] {
+  const params = changingValues(job, maxBytes);
+  if (live) params.push(job.payload ?? null);
+  params.push(job.info.jid, owner);
+  return params;
+}
+
+/** The parameters of the insert of a complete job's record (see SqliteJobStore), in their order. */
+export function insertParams(job: StoredJob, sub: number, owner: string, maxBytes: number): unknown[] {
+  return [job.info.jid, sub, owner, ...changingValues(job, maxBytes)];
+}
+
+/** The columns a job's life changes, status to dropped_bytes, in the order of the statements. */
+function changingValues(job: StoredJob, maxBytes: number): unknown[] {
   const { info } = job;
   const { value, dropped } = encodeValue(job.value, maxBytes);
-  const params: unknown[] = [
+  return [
     info.status,
     info.started ?? null,
     info.finished ?? null,
@@ -105,9 +118,6 @@ export function updateParams(job: StoredJob, owner: string, maxBytes: number, li
     value,
     dropped,
   ];
-  if (live) params.push(job.payload ?? null);
-  params.push(info.jid, owner);
-  return params;
 }
 
 function encodeValue(value: Packed, maxBytes: number): { value: string | number | Buffer | null; dropped: number | null } {

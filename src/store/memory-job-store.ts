@@ -50,7 +50,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   async add(jobs: NewJobs): Promise<void> {
-    this.#add(jobs);
+    return this.write([jobs], []);
   }
 
   #add({ first, count, info, payloads }: NewJobs): void {
@@ -64,8 +64,12 @@ export class MemoryJobStore implements JobStore {
 
   /** All or nothing: every record is copied (which is what can fail) before any is stored. */
   async write(adds: readonly NewJobs[], saves: readonly StoredJob[]): Promise<void> {
+    // A complete record given with its add is stored as a save of a job not stored yet would be.
+    const fresh = adds.flatMap((jobs) => jobs.records ?? []).filter((job) => !this.#shared.jobs.has(job.info.jid));
+    const created = fresh.map((job) => this.#saved(job));
     const saved = saves.map((job) => this.#saved(job));
-    for (const jobs of adds) this.#add(jobs);
+    for (const entry of created) if (entry) this.#shared.jobs.set(entry.job.info.jid, entry);
+    for (const jobs of adds) if (jobs.records === undefined) this.#add(jobs);
     for (const entry of saved) if (entry) this.#shared.jobs.set(entry.job.info.jid, entry);
   }
 

@@ -16,7 +16,7 @@ import type { JobStatus } from '../types/job-status.js';
 import type { JobStore, NewJobs, RecoveredJob, StoredJob, UnfinishedCount } from '../types/job-store.js';
 import { UNFINISHED } from '../types/job-store.js';
 import { prepareHome } from './home-dir.js';
-import { JOB_COLUMNS, commonOf, rowToInfo, rowToJob, updateParams, type JobRow } from './job-row.js';
+import { JOB_COLUMNS, commonOf, insertParams, rowToInfo, rowToJob, updateParams, type JobRow } from './job-row.js';
 import { THIS_HOST, heartbeatOf, isGone, leaseSettings, type Lease } from './lease.js';
 import { UNFINISHED_SQL, checkReadable, initialise, probe } from './schema.js';
 import { storeError } from './store-errors.js';
@@ -82,6 +82,8 @@ export class SqliteJobStore implements JobStore {
     const db = this.#db;
     const unfinished = UNFINISHED_SQL;
     return {
+      busyTimeout: db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`),
+      quickBusyTimeout: db.prepare(`PRAGMA busy_timeout = ${QUICK_BUSY_TIMEOUT_MS}`),
       nextJid: db.prepare<[], { value: number }>("SELECT value FROM meta WHERE key = 'next_jid'"),
       advance: db.prepare<[number]>("UPDATE meta SET value = value + ? WHERE key = 'next_jid'"),
       lease: db.prepare<[string, string, number, number]>(`INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?)
@@ -94,6 +96,9 @@ export class SqliteJobStore implements JobStore {
       // A range of queued jobs in one statement: SQLite makes the rows, no call per job.
       addRange: db.prepare<[number, number, number, string]>(`WITH RECURSIVE range (jid) AS (SELECT ? UNION ALL SELECT jid + 1 FROM range WHERE jid < ?)
         INSERT OR IGNORE INTO jobs (jid, sub, owner, status) SELECT jid, ?, ?, 'queued' FROM range`),
+      // A job complete before its range was written: one row as it is, not a queued row and an update.
+      addComplete: db.prepare(`INSERT OR IGNORE INTO jobs (jid, sub, owner, status, started, finished, cputime, memory, attempts,
+          stdout, stderr, exception, value, dropped_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       addOne: db.prepare<[number, number, string, string, Uint8Array | null]>(
         'INSERT OR IGNORE INTO jobs (jid, sub, owner, status, payload) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -147,10 +152,14 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** New jobs, and this runtime's lease: whoever owns jobs holds one (renewing it costs one row). */
-  #add({ first, count, info, payloads }: NewJobs): void {
+  #add({ first, count, info, payloads, records }: NewJobs): void {
     const s = this.#statements;
     s.lease.run(this.#owner, THIS_HOST, process.pid, Date.now() + this.#leaseMs);
     s.submission.run(first, count, info.type, info.cores, info.label ?? null, commonOf(info));
+    if (records !== undefined) {
+      for (const job of records) s.addComplete.run(...insertParams(job, first, this.#owner, this.maxResultBytes));
+      return;
+    }
     if (payloads === undefined) {
       s.addRange.run(first, first + count - 1, first, this.#owner);
       return;
@@ -195,8 +204,10 @@ export class SqliteJobStore implements JobStore {
     }
   }
 
+  /** Through statements prepared once: `db.pragma` compiles its statement on every call, twice per write. */
   #setBusyTimeout(ms: number): void {
-    this.#db.pragma(`busy_timeout = ${ms}`);
+    const s = this.#statements;
+    (ms === QUICK_BUSY_TIMEOUT_MS ? s.quickBusyTimeout : s.busyTimeout).get();
     this.#busyTimeoutMs = ms;
   }
 

@@ -31,6 +31,12 @@ export interface NewJobs {
   info: JobInfo;
   /** Restartable jobs: each one's payload (see StoredJob), by index from `first`. */
   payloads?: readonly Uint8Array[];
+  /**
+   * Every job's record, by index from `first`, when all of them are complete already (a short
+   * map's jobs often end before their range is written): each is written as it is, in place of
+   * a queued record and a later save. A jid already stored keeps its record, as with a range.
+   */
+  records?: readonly StoredJob[];
 }
 
 /** A job of a runtime that stopped before it finished, now owned by this one, to run again. */

@@ -55,7 +55,9 @@ class NotingStore extends MemoryJobStore {
   readonly transactions: { added: number; saved: number }[] = [];
 
   override async write(adds: readonly NewJobs[], saves: readonly StoredJob[]): Promise<void> {
-    this.transactions.push({ added: adds.reduce((sum, jobs) => sum + jobs.count, 0), saved: saves.length });
+    // A job added with its complete record is written as a save is: a unit.
+    const records = adds.reduce((sum, jobs) => sum + (jobs.records?.length ?? 0), 0);
+    this.transactions.push({ added: adds.reduce((sum, jobs) => sum + jobs.count, 0) - records, saved: saves.length + records });
     await super.write(adds, saves);
   }
 }

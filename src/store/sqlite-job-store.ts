@@ -205,7 +205,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   /** Through statements prepared once: `db.pragma` compiles its statement on every call, twice per write. */
-  #setBusyTimeout(ms: number): void {
+  #setBusyTimeout(ms: typeof BUSY_TIMEOUT_MS | typeof QUICK_BUSY_TIMEOUT_MS): void {
     const s = this.#statements;
     (ms === QUICK_BUSY_TIMEOUT_MS ? s.quickBusyTimeout : s.busyTimeout).get();
     this.#busyTimeoutMs = ms;

@@ -4,7 +4,9 @@
  * it is; what crosses is plain data. Errors keep their class and code: a CloudError thrown by the
  * runtime is a CloudError with the same code in the job that caused it.
  */
-import { expose, transferHandlers, wrap, type Endpoint, type TransferHandler } from 'comlink';
+import type { Endpoint, TransferHandler } from 'comlink';
+// The ESM build, not the package's main (a UMD file Node would load as CommonJS): comlink-node-adapter.d.ts.
+import { expose, transferHandlers, wrap } from 'comlink/dist/esm/comlink.mjs';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
 import { CloudError, CloudTimeoutError, type ErrorCode } from '../errors.js';

@@ -72,7 +72,7 @@ describe('a lean worker process', () => {
   it("loads the job's own cloud when a job names it, and it works", async () => {
     const [pid, child] = await runtime.result(await runtime.call(async () => [process.pid, await cloud.result(await cloud.call((x: number) => x * 2, 21))]));
     expect(child).toBe(42);
-    const loaded = loadsOf(pid as number);
+    const loaded = loadsOf(pid);
     expect(loaded.some((url) => url.endsWith('/dist/cloud.js'))).toBe(true);
     expect(loaded.filter((url) => HOST_ONLY.some((pattern) => pattern.test(url)))).toEqual([]);
   });

@@ -3,7 +3,7 @@
  * not the dashboard or node:http, not the scheduler or the runtime, and, in a worker process, not
  * piscina. Checked from outside (every module a worker process loads is recorded by a loader hook)
  * and from inside a job (the libraries its process has mapped, and its CommonJS module cache).
- * Nor does it load the job's own `cloud` (the Cloud class, shipping's parser, comlink's proxy)
+ * Nor does it load the job's own `cloud` (the Cloud class, shipping's parser, comlink)
  * before a job needs it: a plain job never does, a job that names `cloud` loads it then.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ const JOB_CLOUD = [
   /\/dist\/cloud\.js$/,
   /\/dist\/shipping\/capture\.js$/,
   /\/dist\/worker\/job-client\.js$/,
-  /\/node_modules\/(acorn|periscopic|nanoid|import-meta-resolve)\//,
+  /\/node_modules\/(acorn|periscopic|nanoid|import-meta-resolve|comlink)\//,
 ];
 const HOST_ONLY = [
   /\/node_modules\/better-sqlite3\//,

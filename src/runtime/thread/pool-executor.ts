@@ -15,7 +15,8 @@ import { BatchesInFlight } from '../batches-in-flight.js';
 import { JobChildReaper } from './job-child-reaper.js';
 import { ThreadPool, type PooledBatch } from './thread-pool.js';
 import type { ThreadBatchEnd } from './worker-thread.js';
-import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
+import { exposeService } from '../../wire/nested-channel.js';
+import { portEndpoint } from '../../wire/nested-endpoints.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
 import { computeUnitsOf } from '../../types/resource-profiles.js';
 import {

@@ -59,7 +59,11 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
  * promise hooks). Microtasks a job leaves run once the caller returns, as they would after the
  * batch's end.
  */
-export function runBatchNow<B extends BatchSpec | RunnableBatch>(functions: FunctionSource<B['fn']>, batch: B, observer: BatchObserver): Promise<void> | undefined {
+export function runBatchNow<B extends BatchSpec | RunnableBatch>(
+  functions: FunctionSource<B['fn']>,
+  batch: B,
+  observer: BatchObserver,
+): Promise<void> | undefined {
   const fn = functions.rebuiltNow?.(batch.fn);
   return fn === undefined ? runBatch(functions, batch, observer) : runRebuilt(fn, functions.watch, batch, observer);
 }

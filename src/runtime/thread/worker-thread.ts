@@ -94,7 +94,13 @@ export class WorkerThread {
     this.slot = slot;
     this.#onMessage = settings.onMessage;
     this.#life = life;
-    const workerData: NimbusWorkerData = { nimbusWorker: true, progress: settings.progress, starts: settings.starts, slot, receipts: this.#receipts.buffer as SharedArrayBuffer };
+    const workerData: NimbusWorkerData = {
+      nimbusWorker: true,
+      progress: settings.progress,
+      starts: settings.starts,
+      slot,
+      receipts: this.#receipts.buffer,
+    };
     this.#worker = new Worker(WORKER_ENTRY, { workerData, resourceLimits: { maxOldGenerationSizeMb: settings.memoryLimitMb } });
     let markExited!: () => void;
     this.exited = new Promise((resolve) => (markExited = resolve));

@@ -46,6 +46,17 @@ module.exports = {
       },
     },
     {
+      name: 'worker-starts-without-its-cloud',
+      comment:
+        "A worker's entry does not load a job's own cloud (the Cloud class, shipping's parser, comlink, import-meta-resolve): job-cloud.ts imports it when a job first needs it, so a worker of plain jobs starts and idles smaller.",
+      severity: 'error',
+      from: { path: '^src/worker/(process|thread)-entry\\.ts$' },
+      to: {
+        reachable: true,
+        path: '^src/cloud\\.ts$|^src/shipping/(capture|ship-function|module-resolution)\\.ts$|(^|/)node_modules/(acorn|periscopic|nanoid|import-meta-resolve)/|(^|/)node_modules/comlink/',
+      },
+    },
+    {
       name: 'worker-knows-no-redis',
       comment:
         'Code that runs inside a worker never loads a Redis client: a job on a Redis worker reaches Redis through its host, over its channel, as any job reaches its runtime.',

@@ -4,9 +4,10 @@
  * runtime (the worker's entry made it before any job's code could import nimbus).
  */
 import { Cloud } from './cloud.js';
-import { isJobWorker, jobCloud } from './worker/job-cloud.js';
+import { isJobWorker } from './worker/job-cloud.js';
+import { jobClient } from './worker/job-client.js';
 import { configFromEnvironment } from './options.js';
 
 export function createDefaultCloud(): Cloud {
-  return isJobWorker() ? jobCloud() : new Cloud(configFromEnvironment(process.env));
+  return isJobWorker() ? jobClient() : new Cloud(configFromEnvironment(process.env));
 }

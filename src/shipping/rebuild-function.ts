@@ -9,10 +9,15 @@
 import { deserialize } from 'node:v8';
 import { compileFunction } from 'node:vm';
 import type { ImportNode, ShippedFunction, SourceNode, SourceOrigin } from '../types/shipped-function.js';
-import { resolveSpecifier } from './module-resolution.js';
 import { registerShippedScript, registerSourceMap, shippedMarker, shippedScriptUrl } from './shipped-scripts.js';
 
 export type JobFunction = (...args: unknown[]) => unknown;
+
+/**
+ * What the name `cloud` means inside rebuilt functions (the job's own client), asked for only
+ * when a function names it: a worker's loads at that first use (worker/job-cloud.ts).
+ */
+export type CloudOf = () => unknown;
 
 /** The names each rebuilt scope uses for itself; no shipped variable is ever called so. */
 const VALUES_PARAMETER = '__nimbus_values';
@@ -22,11 +27,11 @@ const SPECIAL_KINDS = new Set(['import', 'importer', 'cloud', 'global']);
 
 export class FunctionCache {
   readonly #rebuilt = new Map<string, Promise<JobFunction>>();
-  readonly #cloud: unknown;
+  readonly #cloud: CloudOf;
 
   /** @param cloud what the name `cloud` means inside rebuilt functions: the job's own client */
   constructor(cloud: unknown) {
-    this.#cloud = cloud;
+    this.#cloud = () => cloud;
   }
 
   rebuild(shipped: ShippedFunction): Promise<JobFunction> {
@@ -49,8 +54,8 @@ export function decodeData(bytes: Uint8Array | undefined): readonly unknown[] {
   return bytes ? (deserialize(bytes) as unknown[]) : [];
 }
 
-export async function rebuildFunction(shipped: RebuildSource, data: readonly unknown[], cloud: unknown): Promise<JobFunction> {
-  const imported = await importAll(shipped);
+export async function rebuildFunction(shipped: RebuildSource, data: readonly unknown[], cloudOf: CloudOf): Promise<JobFunction> {
+  const [imported, cloud] = await Promise.all([importAll(shipped), shipped.nodes.some((node) => node.kind === 'cloud') ? cloudOf() : undefined]);
   return new Rebuild(shipped, imported, data, cloud).valueOf(shipped.root) as JobFunction;
 }
 
@@ -225,7 +230,14 @@ function factoryAt(origin: SourceOrigin, preamble: readonly string[], expression
   return compileFunction(body, [VALUES_PARAMETER], { filename: origin.url, lineOffset: origin.line - 1 }) as Factory;
 }
 
-/** `import(specifier)` as the module the function was written in would do it. */
+/**
+ * `import(specifier)` as the module the function was written in would do it. The resolver
+ * (import-meta-resolve) is loaded at the first such import, not with every worker.
+ */
 function importerFrom(module: string | undefined): (specifier: string, options?: ImportCallOptions) => Promise<unknown> {
-  return (specifier, options) => import(module ? (resolveSpecifier(String(specifier), module) ?? specifier) : specifier, options);
+  if (!module) return (specifier, options) => import(specifier, options);
+  return async (specifier, options) => {
+    const { resolveSpecifier } = await import('./module-resolution.js');
+    return import(resolveSpecifier(String(specifier), module) ?? specifier, options) as Promise<unknown>;
+  };
 }

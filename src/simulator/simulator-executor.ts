@@ -5,7 +5,7 @@
  * production fails here too; breakpoints and stack traces work. It cannot stop code that never
  * yields: stopping the running job drops its outcome and hands the rest of its batch back.
  */
-import type { Cloud } from '../cloud.js';
+import { cloudService, type Cloud } from '../cloud.js';
 import { runBatch } from '../worker/batch-runner.js';
 import { yieldSinkOf, type YieldSink } from '../worker/job-yields.js';
 import { failedJob } from '../worker/job-execution.js';
@@ -39,7 +39,7 @@ export class SimulatorExecutor implements Executor {
   constructor(events: ExecutorEvents, cloud: unknown) {
     this.#events = events;
     this.#functions = new FunctionCache(cloud);
-    this.#yields = yieldSinkOf(cloud as Cloud);
+    this.#yields = yieldSinkOf({ service: () => cloudService(cloud as Cloud) });
   }
 
   /** Nothing to connect or spawn: jobs run in this thread. */

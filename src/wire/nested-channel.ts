@@ -1,12 +1,13 @@
 /**
  * The channel between a running job's `cloud` and the runtime, over comlink: a MessagePort for
- * worker threads, the IPC channel for child processes. The runtime's JobRequests are exposed as
- * it is; what crosses is plain data. Errors keep their class and code: a CloudError thrown by the
- * runtime is a CloudError with the same code in the job that caused it.
+ * worker threads, the IPC channel for child processes (their endpoints: nested-endpoints.ts). The
+ * runtime's JobRequests are exposed as it is; what crosses is plain data. Errors keep their class
+ * and code: a CloudError thrown by the runtime is a CloudError with the same code in the job that
+ * caused it.
  */
-import { expose, transferHandlers, wrap, type Endpoint, type TransferHandler } from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { MessagePort } from 'node:worker_threads';
+import type { Endpoint, TransferHandler } from 'comlink';
+// The ESM build, not the package's main (a UMD file Node would load as CommonJS): comlink-esm.d.ts.
+import { expose, transferHandlers, wrap } from 'comlink/dist/esm/comlink.mjs';
 import { CloudError, CloudTimeoutError, type ErrorCode } from '../errors.js';
 import type { JobRequests } from '../types/job-service.js';
 
@@ -19,44 +20,6 @@ export function connectService(endpoint: Endpoint): JobRequests {
   keepCloudErrorClasses();
   // Every method is there on a proxy: the optional ones (yielded, stream) answer if the far end has them.
   return wrap<Required<JobRequests>>(endpoint);
-}
-
-/** A MessagePort as a comlink endpoint that never keeps its process alive by itself. */
-export function portEndpoint(port: MessagePort): Endpoint {
-  const endpoint = nodeEndpoint(port);
-  const addEventListener = endpoint.addEventListener.bind(endpoint);
-  endpoint.addEventListener = (type, listener) => {
-    addEventListener(type, listener);
-    // Listening refs the port; running jobs keep the process alive, the channel must not.
-    port.unref();
-  };
-  return endpoint;
-}
-
-/** The nested messages of an IPC channel shared with other traffic, told apart by a tag. */
-export interface TaggedChannel {
-  send(message: { nested: unknown }): void;
-  onNested(listener: (data: unknown) => void): void;
-}
-
-type Listener = Parameters<Endpoint['addEventListener']>[1];
-
-export function channelEndpoint(channel: TaggedChannel): Endpoint {
-  const listeners = new Set<Listener>();
-  channel.onNested((data) => {
-    const event = { data } as never;
-    for (const listener of listeners) {
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- a function of the user's, whatever its type
-      if (typeof listener === 'function') listener(event);
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- a function of the user's, whatever its type; a value of the user's, whatever its type
-      else listener.handleEvent(event);
-    }
-  });
-  return {
-    postMessage: (message: unknown) => channel.send({ nested: message }),
-    addEventListener: (_type: string, listener: Listener) => void listeners.add(listener),
-    removeEventListener: (_type: string, listener: Listener) => void listeners.delete(listener),
-  };
 }
 
 let installed = false;

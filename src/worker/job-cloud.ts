@@ -1,53 +1,46 @@
 /**
- * The `cloud` a running job sees in a worker thread or child process: the same Cloud class,
- * whose requests reach the runtime over the worker's channel. One per worker.
+ * The `cloud` a running job sees in a worker thread or child process, loaded at its first use.
+ * The worker's entry gives it its channel at start; the Cloud itself (job-client.ts: the Cloud
+ * class, shipping with acorn, comlink's proxy) is imported only when a job first needs it: a
+ * function that names `cloud`, a generator's first yield (the service alone, job-service.ts), or
+ * job code importing nimbus (default-cloud.ts). A worker that runs plain jobs never loads it,
+ * and starts and idles smaller for it (bench/README.md, worker-start).
  */
 import type { Endpoint } from 'comlink';
-import { Cloud, type CloudBackend } from '../cloud.js';
-import { errors } from '../errors.js';
-import { CloudFiles } from '../files/cloud-files.js';
-import { RoutedFileStore } from '../files/routed-store.js';
-import type { JobFacingService } from '../local/job-facing-service.js';
-import { connectService } from '../wire/nested-channel.js';
+import type { Cloud } from '../cloud.js';
 import type { JobRequests } from '../types/job-service.js';
 
-let instance: Cloud | undefined;
+/** The job's cloud as the worker's machinery holds it: each part loaded when first asked for. */
+export interface LazyJobCloud {
+  /** The Cloud job code sees (`cloud` in a function, nimbus's default instance in a job). */
+  cloud(): Promise<Cloud>;
+  /** Its service alone: what a generator's yields need (job-yields.ts). */
+  service(): Promise<JobRequests>;
+}
+
+let channel: Endpoint | undefined;
+
+const lazy: LazyJobCloud = {
+  cloud: async () => (await import('./job-client.js')).jobClient(),
+  service: async () => (await import('./job-service.js')).jobService(),
+};
 
 /** The worker's cloud; the first call, from the worker's entry, gives it its channel. */
-export function jobCloud(endpoint?: Endpoint): Cloud {
-  if (!instance) {
+export function jobCloud(endpoint?: Endpoint): LazyJobCloud {
+  if (!channel) {
     if (!endpoint) throw new Error('nimbus internal error: the job cloud has no channel yet');
-    const service = connectService(endpoint) as JobFacingService;
-    instance = new Cloud({}, () => new JobBackend(service));
+    channel = endpoint;
   }
-  return instance;
+  return lazy;
+}
+
+/** The channel the entry gave: what job-service.ts connects over. */
+export function jobChannel(): Endpoint {
+  if (!channel) throw new Error('nimbus internal error: the job cloud has no channel yet');
+  return channel;
 }
 
 /** Whether this thread or process runs jobs for a runtime elsewhere. */
 export function isJobWorker(): boolean {
-  return instance !== undefined;
-}
-
-class JobBackend implements CloudBackend {
-  readonly isSimulator = false;
-  readonly files: CloudFiles;
-  readonly #service: JobRequests;
-
-  constructor(service: JobFacingService) {
-    this.#service = service;
-    this.files = new CloudFiles(new RoutedFileStore(service));
-  }
-
-  service(): JobRequests {
-    return this.#service;
-  }
-
-  async startSimulator(): Promise<void> {
-    throw errors.notInJob('startSimulator');
-  }
-
-  /** A job cannot close the runtime it runs in. */
-  async close(): Promise<boolean> {
-    return false;
-  }
+  return channel !== undefined;
 }

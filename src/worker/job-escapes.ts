@@ -10,6 +10,7 @@
 import { remoteErrors } from '../errors.js';
 import { currentJob, enteredJob } from './job-context.js';
 import type { JobCallWatch } from './job-execution.js';
+import type { LazyJobCloud } from './job-cloud.js';
 import { WorkerFunctions, type FetchFunction } from './worker-functions.js';
 
 /** Thrown by process.exit when called from code whose job has ended: it unwinds that code. */
@@ -104,7 +105,7 @@ export class EscapeGuard implements JobCallWatch {
 export class GuardedFunctions extends WorkerFunctions {
   readonly watch: EscapeGuard;
 
-  constructor(cloud: unknown, fetch: FetchFunction, guard: EscapeGuard) {
+  constructor(cloud: LazyJobCloud, fetch: FetchFunction, guard: EscapeGuard) {
     super(cloud, fetch);
     this.watch = guard;
   }

@@ -6,17 +6,22 @@
  * when it hears that the job ended. A send that fails is dropped: the stream is a view of the
  * job, its result stays the authority.
  */
-import { cloudService, type Cloud } from '../cloud.js';
+import type { JobRequests } from '../types/job-service.js';
 import type { Packed } from '../types/job-outcome.js';
 import { isUnshippable, pack } from '../wire/payload.js';
 
 /** Where a job's yields go: the service's `yielded`. */
 export type YieldSink = (jid: number, values: Packed[]) => Promise<void>;
 
-/** The sink of the jobs whose `cloud` is `cloud`: its service's `yielded`, when it has one. */
-export function yieldSinkOf(cloud: Cloud): YieldSink {
+/** Where the service that takes a job's yields comes from (a worker's loads it at the first yield). */
+export interface ServiceSource {
+  service(): Promise<JobRequests>;
+}
+
+/** The sink of the jobs whose service is `source`'s: its `yielded`, when it has one. */
+export function yieldSinkOf(source: ServiceSource): YieldSink {
   return async (jid, values) => {
-    const service = await cloudService(cloud);
+    const service = await source.service();
     await service.yielded?.(jid, values);
   };
 }

@@ -13,7 +13,7 @@ import { runBatch, type BatchObserver } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
-import { channelEndpoint } from '../wire/nested-channel.js';
+import { channelEndpoint } from '../wire/nested-endpoints.js';
 import { emptyReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';

@@ -14,7 +14,7 @@ import { runBatchNow, type BatchObserver } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { emptyReport } from './outcome-report.js';
-import { portEndpoint } from '../wire/nested-channel.js';
+import { portEndpoint } from '../wire/nested-endpoints.js';
 import { fromBatchTuple, outcomesTuple, type BatchTuple } from '../wire/process-tuples.js';
 import {
   RETIRED_EXIT_CODE,

@@ -17,8 +17,9 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { DataFile, FunctionShape, WireData, WireFunction } from '../types/wire-function.js';
 import { sealOf } from '../wire/data-file-seal.js';
-import { decodeData, rebuildFunction, type JobFunction } from '../shipping/rebuild-function.js';
+import { decodeData, rebuildFunction, type CloudOf, type JobFunction } from '../shipping/rebuild-function.js';
 import { DataCache, dataCacheBytes } from './data-cache.js';
+import type { LazyJobCloud } from './job-cloud.js';
 
 /**
  * Asks the host for the whole of function `id` (the one the running batch names); `inline`: its
@@ -62,7 +63,7 @@ interface Known {
 
 export class WorkerFunctions {
   readonly stats: DataCacheStats;
-  readonly #cloud: unknown;
+  readonly #cloud: CloudOf;
   readonly #fetch: FetchFunction;
   readonly #data: DataCache;
   /** Insertion order is recency: the first is the least recently used. */
@@ -75,11 +76,11 @@ export class WorkerFunctions {
   #newest: string | undefined;
 
   /**
-   * @param cloud what the name `cloud` means inside rebuilt functions: the job's own client
+   * @param cloud the job's own client, loaded when a rebuilt function first names `cloud`
    * @param fetch how this worker asks its host for a function it lacks
    */
-  constructor(cloud: unknown, fetch: FetchFunction) {
-    this.#cloud = cloud;
+  constructor(cloud: LazyJobCloud, fetch: FetchFunction) {
+    this.#cloud = () => cloud.cloud();
     this.#fetch = fetch;
     const maxBytes = dataCacheBytes(process.env, getHeapStatistics().heap_size_limit);
     this.#data = new DataCache(maxBytes, (hash) => this.#forgetRebuilt(hash));

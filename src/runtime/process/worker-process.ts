@@ -16,7 +16,8 @@ import type { ShippedFunction } from '../../types/shipped-function.js';
 import type { DataFiles } from './data-files.js';
 import { SentFunctions } from './sent-functions.js';
 import { ArrivalFile } from './arrival-file.js';
-import { channelEndpoint, exposeService } from '../../wire/nested-channel.js';
+import { exposeService } from '../../wire/nested-channel.js';
+import { channelEndpoint } from '../../wire/nested-endpoints.js';
 import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type RunningJob, type ToChild } from '../../wire/process-protocol.js';
 import { killAll, killGroup, leftBehind } from '../../platform/process-tree.js';
 

@@ -45,9 +45,27 @@ export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): Bat
   const fnOrId = fn.shape === undefined && fn.data === undefined ? fn.id : fn;
   const [arity, list] = 'each' in args ? [EACH, args.each] : [args.arity, args.flat];
   const [jids, rest] =
-    list instanceof Float64Array && batch.jids.length >= TYPED_FROM ? [jidsThen(batch.jids, list), undefined] : [numberColumn(batch.jids), list];
+    list instanceof Float64Array && batch.jids.length >= TYPED_FROM
+      ? [jidsThen(batch.jids, list), undefined]
+      : [packedNumbers(numberColumn(batch.jids)), list instanceof Float64Array ? list : packedList(list)];
   if (followersFrom !== undefined) return [tag, fnOrId, jids, arity, rest, env, followersFrom];
   return env === undefined ? [tag, fnOrId, jids, arity, rest] : [tag, fnOrId, jids, arity, rest, env];
+}
+
+/**
+ * A copy of `list` without holes in V8's sense (a packed array): the runtime sizes its lists once
+ * (`new Array(n)`), which V8 marks holey however full they get, and the serializer writes a holey
+ * array as a sparse one, each element with its index as a property key, read back one property
+ * at a time (a runtime call each). A packed copy is written and read as a block.
+ */
+function packedList<T>(list: readonly T[], length = list.length): T[] {
+  const packed: T[] = [];
+  for (let i = 0; i < length; i++) packed.push(list[i]!);
+  return packed;
+}
+
+function packedNumbers(numbers: Numbers): Numbers {
+  return numbers instanceof Float64Array ? numbers : packedList(numbers);
 }
 
 /** The jids, then the flat numbers after them, in one Float64Array. */
@@ -117,14 +135,15 @@ export function outcomesTuple(token: string, report: OutcomeReport, last: boolea
   const length = report.jids.length;
   const typed = length >= TYPED_FROM;
   const valuesAsNumbers = typed && allNumbers(report.values, length);
-  const numbers = typed ? new Float64Array((NUMBER_COLUMNS + (valuesAsNumbers ? 1 : 0)) * length) : new Array<number>(NUMBER_COLUMNS * length);
+  // A short report's numbers as a packed array (packedList says why), grown by `push` from empty.
+  const numbers = typed ? new Float64Array((NUMBER_COLUMNS + (valuesAsNumbers ? 1 : 0)) * length) : ([] as number[]);
   copyInto(numbers, 0, report.jids, length);
   copyInto(numbers, length, report.started, length);
   copyInto(numbers, 2 * length, report.finished, length);
   copyInto(numbers, 3 * length, report.cputime, length);
   copyInto(numbers, 4 * length, report.memory, length);
   if (valuesAsNumbers) copyInto(numbers, NUMBER_COLUMNS * length, report.values as number[], length);
-  const values = valuesAsNumbers ? undefined : report.values.length === length ? report.values : report.values.slice(0, length);
+  const values = valuesAsNumbers ? undefined : packedList(report.values, length);
   const head = [token, last, running?.index ?? -1, running?.at ?? 0, numbers, values] as const;
   if (errors.length === 0 && stdout.length === 0 && stderr.length === 0) return head;
   return [...head, errors.length === 0 ? undefined : errors, stdout.length === 0 ? undefined : stdout, stderr.length === 0 ? undefined : stderr];

@@ -34,6 +34,21 @@ function reportOf(values: Packed[], extra: Partial<OutcomeReport> = {}): Outcome
   };
 }
 
+/**
+ * True when v8 writes `list` as a dense array ('A'), not a sparse one ('a', each element keyed by
+ * its index): the byte after the serializer's two header bytes is the value's tag.
+ */
+function travelsDense(list: unknown): boolean {
+  return serialize(list)[2] === 'A'.charCodeAt(0);
+}
+
+/** A list made as the runtime makes its lists (sized, then filled): holey to V8, however full. */
+function sized<T>(values: readonly T[]): T[] {
+  const list = new Array<T>(values.length);
+  for (let i = 0; i < values.length; i++) list[i] = values[i]!;
+  return list;
+}
+
 function plain(report: OutcomeReport): Record<string, unknown> {
   const columns = Object.entries(report).map(([name, column]) => [name, Array.from(column as ArrayLike<unknown>)]);
   return Object.fromEntries(columns);
@@ -65,7 +80,7 @@ describe('process tuples: outcomes', () => {
     stdout[7] = 'printed';
     const report = reportOf(values, { errors, stdout });
     const tuple = outcomesTuple(TOKEN, report, false, { index: 9, at: 12 });
-    expect(tuple[5]).toBe(values);
+    expect(tuple[5]).toEqual(values);
     const decoded = fromOutcomesTuple(crossed(tuple), TOKEN)!;
     expect(decoded.running).toEqual({ index: 9, at: 12 });
     expect(decoded.report.values).toEqual(values);
@@ -94,6 +109,15 @@ describe('process tuples: outcomes', () => {
     const read = fromOutcomesTuple(crossed(outcomesTuple(TOKEN, report, false, undefined)), TOKEN)!.report;
     expect(read.values).toHaveLength(held);
     expect(plain(read)).toEqual(plain(alone));
+  });
+
+  it("sends a short report's lists dense, though the worker fills them sized (holey to V8)", () => {
+    const report = { ...reportOf([42, 'x']), values: sized<Packed>([42, 'x']), jids: sized([1000, 1001]) };
+    expect(travelsDense(report.values)).toBe(false);
+    const tuple = outcomesTuple(TOKEN, report, true, undefined);
+    expect(travelsDense(tuple[4])).toBe(true);
+    expect(travelsDense(tuple[5])).toBe(true);
+    expect(plain(fromOutcomesTuple(crossed(tuple), TOKEN)!.report)).toEqual(plain(report));
   });
 
   it('reads nothing from another token, or from a message that is not a tuple of outcomes', () => {
@@ -134,5 +158,17 @@ describe('process tuples: batches', () => {
       expect(Array.from(batch.jids)).toEqual(jids);
       expect(batch.args).toEqual(args);
     }
+  });
+
+  it("sends a short batch's jids and arguments dense, though the runtime sizes them (holey to V8)", () => {
+    const jids = sized([7, 8]);
+    const args = { arity: 1, flat: sized([1, 'two']) };
+    expect(travelsDense(jids)).toBe(false);
+    const tuple = batchTuple(1, spec(jids, args), byId);
+    expect(travelsDense(tuple[2])).toBe(true);
+    expect(travelsDense(tuple[4])).toBe(true);
+    const batch = fromBatchTuple(crossed(tuple));
+    expect(Array.from(batch.jids)).toEqual([7, 8]);
+    expect(batch.args).toEqual({ arity: 1, flat: [1, 'two'] });
   });
 });

@@ -135,19 +135,20 @@ class Wait {
   }
 
   #verdictNow(): WaitVerdict | undefined {
-    const { table, complete } = this.#context;
+    const context = this.#context;
+    const table = context.table;
     const request = this.#request;
     const jids = request.jids;
-    if (this.#inOrder) return jids.length === 0 || table.status[jids[0]!]! >= Code.Done ? this.#context.completeRun(jids, request.values) : undefined;
+    if (this.#inOrder) return jids.length === 0 || table.status[jids[0]!]! >= Code.Done ? context.completeRun(jids, request.values) : undefined;
     if (request.any) {
       const done = jids.filter((jid) => table.status[jid]! >= Code.Done);
-      return done.length > 0 ? complete(done, true) : undefined;
+      return done.length > 0 ? context.complete(done, true) : undefined;
     }
     if (!request.ignoreErrors) {
       // Every complete status past done is a failure (job-table.ts): one compare per job.
-      for (let i = 0; i < jids.length; i++) if (table.status[jids[i]!]! > Code.Done) return { kind: 'failed', failure: this.#context.failureOf(jids[i]!)! };
+      for (let i = 0; i < jids.length; i++) if (table.status[jids[i]!]! > Code.Done) return { kind: 'failed', failure: context.failureOf(jids[i]!)! };
     }
-    return this.#remaining === 0 ? complete(jids, request.values) : undefined;
+    return this.#remaining === 0 ? context.complete(jids, request.values) : undefined;
   }
 }
 

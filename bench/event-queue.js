@@ -1,51 +1,92 @@
 /**
- * A min-heap of timed events for a simulation on a fake clock: `pop()` gives the earliest event
- * (ties in the order pushed, so that a run is the same every time). Times are numbers in any unit.
+ * A min-heap of timed events for a simulation on a fake clock: `pop()` gives the earliest event's
+ * payload (ties in the order pushed, so that a run is the same every time), `nextTime` its time.
+ * Times are numbers in any unit.
+ *
+ * Kept in flat columns (times and sequence numbers in Float64Arrays, payloads in a list), with
+ * no object per event: a simulation measures the code it drives between pops, and a heap of
+ * event objects, hundreds in flight and each live for as long, would add its own garbage and
+ * cache misses to what that code seems to cost, more the more events are in flight.
  */
 export class EventQueue {
-  /** Heap order over [time, sequence]; `#events[i]` is { time, sequence, payload }. */
-  #events = [];
+  #times = new Float64Array(64);
+  #sequences = new Float64Array(64);
+  #payloads = [];
+  #size = 0;
   #pushed = 0;
 
   get size() {
-    return this.#events.length;
+    return this.#size;
+  }
+
+  /** The earliest event's time; undefined when empty. */
+  get nextTime() {
+    return this.#size > 0 ? this.#times[0] : undefined;
   }
 
   push(time, payload) {
-    const events = this.#events;
-    events.push({ time, sequence: this.#pushed++, payload });
-    // Sift up: swap with the parent while earlier than it.
-    for (let i = events.length - 1; i > 0;) {
+    if (this.#size === this.#times.length) this.#grow();
+    const times = this.#times;
+    const sequences = this.#sequences;
+    const payloads = this.#payloads;
+    const sequence = this.#pushed++;
+    // Sift up: move parents down while the new event is earlier than them, then place it.
+    let i = this.#size++;
+    while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!earlier(events[i], events[parent])) break;
-      [events[i], events[parent]] = [events[parent], events[i]];
+      if (!earlier(time, sequence, times[parent], sequences[parent])) break;
+      times[i] = times[parent];
+      sequences[i] = sequences[parent];
+      payloads[i] = payloads[parent];
       i = parent;
     }
+    times[i] = time;
+    sequences[i] = sequence;
+    payloads[i] = payload;
   }
 
-  /** The earliest event, removed: { time, payload }; undefined when empty. */
+  /** The earliest event's payload, removed (read `nextTime` first for its time); undefined when empty. */
   pop() {
-    const events = this.#events;
-    const first = events[0];
-    const last = events.pop();
-    if (events.length > 0) {
-      events[0] = last;
-      // Sift down: swap with the earlier child while it is earlier.
-      for (let i = 0; ;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let next = i;
-        if (left < events.length && earlier(events[left], events[next])) next = left;
-        if (right < events.length && earlier(events[right], events[next])) next = right;
-        if (next === i) break;
-        [events[i], events[next]] = [events[next], events[i]];
-        i = next;
-      }
+    if (this.#size === 0) return undefined;
+    const times = this.#times;
+    const sequences = this.#sequences;
+    const payloads = this.#payloads;
+    const first = payloads[0];
+    const size = --this.#size;
+    const time = times[size];
+    const sequence = sequences[size];
+    const payload = payloads[size];
+    payloads[size] = undefined;
+    if (size === 0) return first;
+    // Sift down: move the earlier child up while it is earlier than the last event, then place it.
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && earlier(times[right], sequences[right], times[left], sequences[left]) ? right : left;
+      if (!earlier(times[child], sequences[child], time, sequence)) break;
+      times[i] = times[child];
+      sequences[i] = sequences[child];
+      payloads[i] = payloads[child];
+      i = child;
     }
-    return first && { time: first.time, payload: first.payload };
+    times[i] = time;
+    sequences[i] = sequence;
+    payloads[i] = payload;
+    return first;
+  }
+
+  #grow() {
+    const times = new Float64Array(this.#times.length * 2);
+    const sequences = new Float64Array(this.#sequences.length * 2);
+    times.set(this.#times);
+    sequences.set(this.#sequences);
+    this.#times = times;
+    this.#sequences = sequences;
   }
 }
 
-function earlier(a, b) {
-  return a.time < b.time || (a.time === b.time && a.sequence < b.sequence);
+function earlier(time, sequence, otherTime, otherSequence) {
+  return time < otherTime || (time === otherTime && sequence < otherSequence);
 }

@@ -13,7 +13,7 @@
  * A batch with followers carries up to FOLLOWERS_MS of expected work (by its function's mean
  * duration), more than the TARGET_BATCH_MS a batch of independent jobs carries: followers could
  * not run side by side anyway, so a longer batch takes no slot's share from another, and their
- * outcomes reach the host as they end (a process's flushes, a thread's EarlyReport), so statuses
+ * outcomes reach the host as they end (a process's flushes, a thread's early reports), so statuses
  * stay timely. What bounds it is the queue: a chain's next link past the bound competes for a
  * worker like any job. Whatever the mean (or before one is known), the last job may take one
  * follower: a chain of long jobs then needs a round trip every other link, not every link.

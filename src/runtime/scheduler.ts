@@ -2,8 +2,9 @@
  * The pure heart of nimbus: job states, dependency edges, ready queues by priority, and what
  * starts next within the compute units (unit-ledger.ts) with backfill (backfill.ts). Events go in
  * (accepted, started, finished, failed, killed, returned, blocked); `takeBatches()` says what to
- * start. It knows nothing of threads, timers or files, so every executor shares it and tests
- * drive it without a worker.
+ * start, and how jobs end (reports, retries, completions) is recorded by job-endings.ts. It knows
+ * nothing of threads, timers or files, so every executor shares it and tests drive it without a
+ * worker.
  *
  * A dispatched job is `Processing` in the table from its dispatch on (it holds its batch's units),
  * but reads `queued` (JobTable.statusOf) until its executor tells it started (`started`): a job
@@ -17,18 +18,17 @@ import type { ShippedFunction } from '../types/shipped-function.js';
 import { Backfill } from './backfill.js';
 import { batchSize, type BatchBound } from './batch-size.js';
 import { takeCompanions, travelsAlone } from './batch-companions.js';
-import { DurationRuns, JobDurations } from './job-durations.js';
+import { JobDurations } from './job-durations.js';
 import { Code, JobTable, isCompleteCode } from './job-table.js';
-import { freeDependents, linkDependencies } from './dependency-links.js';
+import { linkDependencies } from './dependency-links.js';
 import { DispatchedBatches } from './dispatched-batches.js';
+import { JobEndings } from './job-endings.js';
 import { addFollowers, followersBound, isHeldFollower } from './followers.js';
 import { ReadyQueue } from './ready-queue.js';
 import { firstQueue } from './queue-choice.js';
-import { retryDelayOf, shouldRetry } from './retry-policy.js';
 import { move } from './transitions.js';
 import { UnitLedger } from './unit-ledger.js';
 import { submittedCount } from '../wire/submitted-args.js';
-import { ReportColumns, type TypedNumbers } from './report-columns.js';
 
 export interface Batch {
   readonly type: ResourceType;
@@ -65,15 +65,13 @@ export interface Capacity {
 
 export class Scheduler {
   readonly table: JobTable;
-  #incomplete = 0;
   readonly #queues: ReadyQueue[];
   readonly #batches: DispatchedBatches;
   readonly #durations = new JobDurations();
-  readonly #reportColumns = new ReportColumns();
   readonly #units: UnitLedger;
   readonly #backfill = new Backfill();
-  readonly #onComplete: CompletionListener;
-  readonly #onRetry: RetryListener;
+  /** What ends jobs: reports, retries, completions (job-endings.ts). */
+  readonly #endings: JobEndings;
   readonly #onPromoted: ((jid: number) => void) | undefined;
 
   readonly #costOf: Capacity['costOf'];
@@ -103,16 +101,23 @@ export class Scheduler {
     this.#batchBound = batchBound;
     this.#cheapest = Math.min(...RESOURCE_TYPES.map((type) => costOf(type, 1)));
     this.#maxRunning = maxRunning ? (typeIndex) => maxRunning(RESOURCE_TYPES[typeIndex]!) : () => Infinity;
-    this.#onComplete = onComplete;
-    this.#onRetry = onRetry ?? ((jid) => this.requeue(jid));
     this.#onPromoted = onPromoted;
+    this.#endings = new JobEndings({
+      table,
+      batches: this.#batches,
+      units: this.#units,
+      durations: this.#durations,
+      onComplete,
+      onRetry: onRetry ?? ((jid) => this.requeue(jid)),
+      enqueueReady: (jid) => this.#enqueue(jid),
+    });
     const isQueued = (jid: number) => table.status[jid] === Code.Queued;
     this.#queues = RESOURCE_TYPES.map(() => new ReadyQueue(isQueued));
   }
 
   /** Jobs accepted and not complete yet. */
   get incomplete(): number {
-    return this.#incomplete;
+    return this.#endings.incomplete;
   }
 
   get capacity(): number {
@@ -153,7 +158,7 @@ export class Scheduler {
     const count = submittedCount(argsList);
     const end = first + count;
     this.table.record(first, fn, argsList, options, parent === undefined ? 0 : this.table.depth[parent]! + 1, now);
-    this.#incomplete += count;
+    this.#endings.accepted(count);
     if (options.dependsOn.length === 0) {
       // Nothing to wait for: all queued at once (from none: transitions.ts), one run in their queue.
       this.table.status.fill(Code.Queued, first, end);
@@ -218,51 +223,15 @@ export class Scheduler {
 
   /** An executor's report. A job completed meanwhile (killed, timed out) keeps its status. */
   finished(report: OutcomeReport): void {
-    const numbers = this.#reportColumns.read(report);
-    try {
-      this.#readReport(report, numbers);
-    } finally {
-      this.#reportColumns.release(numbers);
-    }
-  }
-
-  /** Reads a report whose number columns are `numbers` (report-columns.ts). */
-  #readReport(report: OutcomeReport, numbers: TypedNumbers): void {
-    const t = this.table;
-    const runs = new DurationRuns(this.#durations, t);
-    // Most reports carry no output at all: their holes are not read job by job.
-    const quiet = report.stdout.length === 0 && report.stderr.length === 0;
-    for (let i = 0; i < report.jids.length; i++) {
-      const jid = report.jids[i]!;
-      if (t.status[jid] !== Code.Processing) {
-        this.#releaseFollower(jid);
-        continue;
-      }
-      const error = report.errors[i];
-      if (error !== undefined && this.#retryLater(jid, error, true)) continue;
-      t.started[jid] = numbers.started[i]!;
-      t.cputime[jid] = numbers.cputime[i]!;
-      t.memory[jid] = numbers.memory[i]!;
-      if (!quiet && report.stdout[i]) t.stdout[jid] = report.stdout[i];
-      if (!quiet && report.stderr[i]) t.stderr[jid] = report.stderr[i];
-      runs.add(jid, numbers.finished[i]! - numbers.started[i]!);
-      if (error === undefined) {
-        t.value[jid] = report.values[i];
-        this.#complete(jid, Code.Done, numbers.finished[i]!);
-      } else {
-        t.error[jid] = error;
-        this.#complete(jid, Code.Error, numbers.finished[i]!);
-      }
-    }
-    runs.end();
+    this.#endings.finished(report);
   }
 
   /** Ends a dispatched job 'error' from outside it (over maxRuntime, its worker died). */
   fail(jid: number, error: RemoteError, now: number): void {
-    this.#releaseFollower(jid);
-    if (this.table.status[jid] !== Code.Processing || this.#retryLater(jid, error, false)) return;
+    this.#endings.releaseFollower(jid);
+    if (this.table.status[jid] !== Code.Processing || this.#endings.retryLater(jid, error, false)) return;
     this.table.error[jid] = error;
-    this.#complete(jid, Code.Error, now);
+    this.#endings.complete(jid, Code.Error, now);
   }
 
   /** Kills a job that is not complete. Returns true when it was dispatched and must be stopped. */
@@ -273,7 +242,7 @@ export class Scheduler {
     // A follower held by a worker must be stopped there too, or it would start.
     const held = isHeldFollower(this.table, jid);
     if (held) this.table.started[jid] = 0;
-    this.#complete(jid, Code.Killed, now);
+    this.#endings.complete(jid, Code.Killed, now);
     return code === Code.Processing || held;
   }
 
@@ -287,7 +256,7 @@ export class Scheduler {
     const t = this.table;
     for (const jid of jids) {
       if (t.status[jid] !== Code.Processing) {
-        this.#releaseFollower(jid);
+        this.#endings.releaseFollower(jid);
         continue;
       }
       this.#batches.leave(jid, this.#units);
@@ -314,23 +283,6 @@ export class Scheduler {
     if (t.status[jid] === Code.Queued) this.#queues[t.typeIndex[jid]!]!.push(jid, t.priority[jid]!, t.depth[jid]);
   }
 
-  /**
-   * A dispatched job failed: when its retry policy says so (retry-policy.ts), it reads queued
-   * again and the retry listener is told when to requeue it. True when it will run again.
-   * @param thrown the job's code threw the error (false: the runtime ended the job)
-   */
-  #retryLater(jid: number, error: RemoteError, thrown: boolean): boolean {
-    const t = this.table;
-    const policy = t.retry[jid];
-    if (!shouldRetry(policy, t.retried[jid]!, error, thrown)) return false;
-    this.#batches.leave(jid, this.#units);
-    move(t.status, jid, Code.Queued);
-    t.started[jid] = 0;
-    const retry = ++t.retried[jid]!;
-    this.#onRetry(jid, retryDelayOf(policy!, retry));
-    return true;
-  }
-
   /** A running job waits on other jobs: its batch parks (gives its compute units back) meanwhile, if it may. */
   block(jid: number): void {
     const batch = this.#batches.waitBegins(jid);
@@ -347,10 +299,8 @@ export class Scheduler {
     const outcome = linkDependencies(this.table, jid, dependsOn);
     if (outcome === 'ready') return this.#enqueue(jid);
     move(this.table.status, jid, outcome === 'stalled' ? Code.Stalled : Code.Waiting);
-    if (outcome === 'stalled') this.#complete(jid, Code.Stalled, now, true);
+    if (outcome === 'stalled') this.#endings.complete(jid, Code.Stalled, now, true);
   }
-
-  readonly #enqueueReady = (jid: number): void => this.#enqueue(jid);
 
   #enqueue(jid: number): void {
     const t = this.table;
@@ -404,38 +354,5 @@ export class Scheduler {
     }
     this.#backfill.left(followersFrom === undefined ? jids : jids.slice(0, queued));
     return { type, cores: t.cores[first]!, jids, followersFrom };
-  }
-
-  /** A follower its worker no longer holds (it did not run it, or died): it waits here as before. */
-  #releaseFollower(jid: number): void {
-    if (!isHeldFollower(this.table, jid)) return;
-    this.#batches.leave(jid, this.#units);
-    this.table.started[jid] = 0;
-  }
-
-  /** Completes a job, then every dependent its failure stalls, however long the chain. */
-  #complete(jid: number, code: Code, now: number, alreadyMoved = false): void {
-    if (!alreadyMoved) move(this.table.status, jid, code);
-    this.#settle(jid, now);
-    // Most jobs have no dependents: no list of stalled jobs is made for them.
-    if (this.table.dependents[jid] === undefined) return;
-    const stalled: number[] = [];
-    freeDependents(this.table, jid, code, this.#enqueueReady, stalled);
-    for (let next = stalled.pop(); next !== undefined; next = stalled.pop()) {
-      // A stalled job never ran here, whatever a worker that held it as a follower said.
-      this.table.started[next] = 0;
-      this.#settle(next, now);
-      freeDependents(this.table, next, Code.Stalled, this.#enqueueReady, stalled);
-    }
-  }
-
-  /** Records a status just made complete. */
-  #settle(jid: number, now: number): void {
-    const t = this.table;
-    this.#batches.leave(jid, this.#units);
-    t.finished[jid] = now;
-    t.releaseInputs(jid);
-    this.#incomplete--;
-    this.#onComplete(jid);
   }
 }

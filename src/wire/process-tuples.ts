@@ -39,6 +39,25 @@ type Env = Readonly<Record<string, string>>;
 /** An arity that says the arguments travel job by job (BatchArgs `each`). */
 const EACH = -1;
 
+/**
+ * `list` as an array with no holes in its elements kind. v8's serializer (a thread's postMessage,
+ * a process's 'advanced' channel) writes a packed array densely, its values in a row; an array
+ * made by `new Array(n)` and filled by index stays "holey" for v8 whatever it holds, and is
+ * written as a sparse object, each element with its index, enumerated through the slow path of
+ * its keys, and read back property by property (a lone job's trip paid this on both sides, each
+ * way). A copy made by `push` is packed.
+ */
+function packedList<T>(list: readonly T[], length = list.length): T[] {
+  const copy: T[] = [];
+  for (let i = 0; i < length; i++) copy.push(list[i]!);
+  return copy;
+}
+
+/** A short column of numbers packed (the scheduler sizes a batch's jids once: holey); a long one is typed already. */
+function packedNumbers(numbers: Numbers): Numbers {
+  return numbers instanceof Float64Array ? numbers : packedList(numbers);
+}
+
 /** `batch` as it travels, with its function as `fn` (what the worker lacks of it). */
 export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): BatchTuple {
   const { args, env, followersFrom } = batch;
@@ -50,22 +69,6 @@ export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): Bat
       : [packedNumbers(numberColumn(batch.jids)), list instanceof Float64Array ? list : packedList(list)];
   if (followersFrom !== undefined) return [tag, fnOrId, jids, arity, rest, env, followersFrom];
   return env === undefined ? [tag, fnOrId, jids, arity, rest] : [tag, fnOrId, jids, arity, rest, env];
-}
-
-/**
- * A copy of `list` without holes in V8's sense (a packed array): the runtime sizes its lists once
- * (`new Array(n)`), which V8 marks holey however full they get, and the serializer writes a holey
- * array as a sparse one, each element with its index as a property key, read back one property
- * at a time (a runtime call each). A packed copy is written and read as a block.
- */
-function packedList<T>(list: readonly T[], length = list.length): T[] {
-  const packed: T[] = [];
-  for (let i = 0; i < length; i++) packed.push(list[i]!);
-  return packed;
-}
-
-function packedNumbers(numbers: Numbers): Numbers {
-  return numbers instanceof Float64Array ? numbers : packedList(numbers);
 }
 
 /** The jids, then the flat numbers after them, in one Float64Array. */
@@ -135,7 +138,6 @@ export function outcomesTuple(token: string, report: OutcomeReport, last: boolea
   const length = report.jids.length;
   const typed = length >= TYPED_FROM;
   const valuesAsNumbers = typed && allNumbers(report.values, length);
-  // A short report's numbers as a packed array (packedList says why), grown by `push` from empty.
   const numbers = typed ? new Float64Array((NUMBER_COLUMNS + (valuesAsNumbers ? 1 : 0)) * length) : ([] as number[]);
   copyInto(numbers, 0, report.jids, length);
   copyInto(numbers, length, report.started, length);
@@ -143,6 +145,7 @@ export function outcomesTuple(token: string, report: OutcomeReport, last: boolea
   copyInto(numbers, 3 * length, report.cputime, length);
   copyInto(numbers, 4 * length, report.memory, length);
   if (valuesAsNumbers) copyInto(numbers, NUMBER_COLUMNS * length, report.values as number[], length);
+  // A worker's report columns are made for their batch by `new Array(n)` (outcome-report.ts): packed copies travel.
   const values = valuesAsNumbers ? undefined : packedList(report.values, length);
   const head = [token, last, running?.index ?? -1, running?.at ?? 0, numbers, values] as const;
   if (errors.length === 0 && stdout.length === 0 && stderr.length === 0) return head;
@@ -154,11 +157,18 @@ function allNumbers(values: readonly Packed[], length: number): boolean {
   return true;
 }
 
-/** Writes `length` numbers of `column` into `into` from `offset` on. */
+/**
+ * Writes `length` numbers of `column` into `into` from `offset` on. A plain array is filled in
+ * order, from its end, by `push` (so that it stays packed: see packedList).
+ */
 function copyInto(into: number[] | Float64Array, offset: number, column: Numbers, length: number): void {
   // `set` copies a plain array of numbers as a block: several times an indexed loop's speed.
-  if (into instanceof Float64Array && column.length === length) return into.set(column, offset);
-  for (let i = 0; i < length; i++) into[offset + i] = column[i]!;
+  if (into instanceof Float64Array) {
+    if (column.length === length) return into.set(column, offset);
+    for (let i = 0; i < length; i++) into[offset + i] = column[i]!;
+    return;
+  }
+  for (let i = 0; i < length; i++) into.push(column[i]!);
 }
 
 /** A plain array of `numbers`: a loop, where Array.from walks an iterator. */

@@ -1,11 +1,11 @@
 /**
  * What the pool executor and its worker threads say to each other. Shapes only. The host posts a
  * thread one BatchTuple at a time (process-tuples.ts; the thread runs one batch at a time); the
- * thread answers with an OutcomesTuple under THREAD_DONE (or a BatchFailed), and, on the way, the
- * announcements, fetches and reports below.
+ * thread answers with an OutcomesTuple under THREAD_OUTCOMES (or a BatchFailed), and, on the way,
+ * the announcements and fetches below. Every report a thread sends is an OutcomesTuple, under one
+ * of the two tokens: a report crosses the thread boundary one way only.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';
 
 /** In every nimbus worker's workerData: how a thread knows it is one. */
@@ -24,14 +24,29 @@ export interface NimbusWorkerData {
   starts: SharedArrayBuffer;
   /** This thread's slot in `progress` and `starts`: it holds it for its life, one batch at a time. */
   slot: number;
+  /**
+   * One Int32 of this thread's own: how many of its early reports (THREAD_OUTCOMES, not last) the
+   * host has read. The thread waits on it after each, so that the runtime knows a follower's
+   * dependency is done while the follower runs.
+   */
+  receipts: SharedArrayBuffer;
 }
 
 /**
- * The token of what a thread posts when its batch ran to the end: an OutcomesTuple
- * (process-tuples.ts) of the jobs it ran. A tuple, not an object: an object crosses with its
- * property names, each written, read back and looked up again on the other side.
+ * The token of the outcomes a thread posts (an OutcomesTuple, process-tuples.ts): `last` when its
+ * batch ran to the end; not last, an early report: the jobs before a follower (runtime/followers.ts)
+ * that starts, handed on before the batch ends. After an early report the thread waits until the
+ * host has read it (`receipts`). A tuple, not an object: an object crosses with its property
+ * names, each written, read back and looked up again on the other side.
  */
-export const THREAD_DONE = 'nimbusDone';
+export const THREAD_OUTCOMES = 'nimbusOutcomes';
+
+/**
+ * The token of the outcomes a thread posts as it retires in the middle of its batch (an error
+ * escaped a job): the jobs it ran. The batch itself never ends 'done': the thread exits
+ * (RETIRED_EXIT_CODE) and the rest of the batch runs again.
+ */
+export const THREAD_RETIRING = 'nimbusRetiring';
 
 /** What a thread posts when running its batch threw (nimbus's own failure, never a job's): why. */
 export interface BatchFailed {
@@ -89,36 +104,7 @@ export function isChildAnnouncement(message: unknown): message is ChildAnnouncem
 }
 
 /**
- * Posted by a thread that retires in the middle of a task: the outcomes of the jobs it ran (the
- * task itself never returns; the thread exits). `nimbusRetiring` is the first jid of the batch.
- */
-export interface RetiringReport {
-  nimbusRetiring: number;
-  report: OutcomeReport;
-}
-
-export function isRetiringReport(message: unknown): message is RetiringReport {
-  return typeof message === 'object' && message !== null && typeof (message as RetiringReport).nimbusRetiring === 'number';
-}
-
-/**
- * Posted by a thread before its batch ends, when a follower (runtime/followers.ts) starts: the
- * outcomes of the jobs before it, so that the runtime knows its dependency is done while it runs.
- * `nimbusEarly` is the first jid of the batch. The thread waits until the runtime has it
- * (`received[0]` set to 1 and notified), so that the task's own report can never overtake it.
- */
-export interface EarlyReport {
-  nimbusEarly: number;
-  report: OutcomeReport;
-  received: Int32Array;
-}
-
-export function isEarlyReport(message: unknown): message is EarlyReport {
-  return typeof message === 'object' && message !== null && typeof (message as EarlyReport).nimbusEarly === 'number';
-}
-
-/**
  * The exit code of a thread that retired itself after an error escaped a job. It exits between
- * jobs: what it ran it reported (RetiringReport), the rest of its task runs again.
+ * jobs: what it ran it reported (THREAD_RETIRING), the rest of its task runs again.
  */
 export const RETIRED_EXIT_CODE = 86;

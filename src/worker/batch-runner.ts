@@ -23,6 +23,8 @@ import type { YieldSink } from './job-yields.js';
 /** Where a batch's function is rebuilt: a worker's cache (worker-functions.ts), or the simulator's. */
 export interface FunctionSource<F> {
   rebuild(fn: F): Promise<JobFunction>;
+  /** The function rebuilt here already, with no wait; undefined when it must be rebuilt (or awaited). */
+  rebuiltNow?(fn: F): JobFunction | undefined;
   /** What watches each call of a function rebuilt here (a worker's escape guard), if anything. */
   readonly watch?: JobCallWatch;
 }
@@ -46,23 +48,78 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
     for (const jid of batch.jids) record(observer, failedJob(jid, error));
     return;
   }
+  await runRebuilt(fn, functions.watch, batch, observer);
+}
+
+/**
+ * runBatch, with no promise when none is needed: when the batch's function was rebuilt here
+ * already and every job ends with no await, the batch runs to its end now and this returns
+ * undefined; otherwise the promise of its end. A lone synchronous job's trip then makes no
+ * promise and takes no microtask turn in the worker (each promise also pays the job context's
+ * promise hooks). Microtasks a job leaves run once the caller returns, as they would after the
+ * batch's end.
+ */
+export function runBatchNow<B extends BatchSpec | RunnableBatch>(
+  functions: FunctionSource<B['fn']>,
+  batch: B,
+  observer: BatchObserver,
+): Promise<void> | undefined {
+  const fn = functions.rebuiltNow?.(batch.fn);
+  return fn === undefined ? runBatch(functions, batch, observer) : runRebuilt(fn, functions.watch, batch, observer);
+}
+
+/** A batch being run, with its function rebuilt: where it is, and what its jobs need. */
+interface BatchRun {
+  readonly fn: JobFunction;
+  readonly watch: JobCallWatch | undefined;
+  readonly batch: BatchSpec | RunnableBatch;
+  readonly observer: BatchObserver;
+  readonly argsAt: ReturnType<typeof argsReader>;
+  readonly followersFrom: number;
+  /** The index of the job to run next (or being awaited). */
+  next: number;
+  /** Whether the job before `next` ended 'done' (what a follower needs to start). */
+  previousDone: boolean;
+}
+
+/** Runs the batch's jobs; undefined once all ended with no await, else the promise of the batch's end. */
+function runRebuilt(fn: JobFunction, watch: JobCallWatch | undefined, batch: BatchSpec | RunnableBatch, observer: BatchObserver): Promise<void> | undefined {
   // What the jobs print goes to their outcomes (once per thread; checked once per batch, not per job).
   patchOutputStreams();
   // The batch arrived (and its function was rebuilt, maybe awaited): its first job reads the clock.
   interrupted();
-  const yields = observer.yields;
   const followersFrom = batch.followersFrom ?? batch.jids.length;
-  const argsAt = argsReader(batch.args);
-  const watch = functions.watch;
-  /** Whether the job before the current one ended 'done' (what a follower needs to start). */
-  let previousDone = false;
-  for (let i = 0; i < batch.jids.length; i++) {
+  const run: BatchRun = { fn, watch, batch, observer, argsAt: argsReader(batch.args), followersFrom, next: 0, previousDone: false };
+  const pending = runWhileSync(run);
+  return pending && runAwaiting(run, pending);
+}
+
+/** Awaits the job at `run.next`, then runs on, awaiting each job that needs it, to the batch's end. */
+async function runAwaiting(run: BatchRun, first: Promise<boolean>): Promise<void> {
+  for (let pending: Promise<boolean> | undefined = first; pending !== undefined; pending = runWhileSync(run)) {
+    run.previousDone = await pending;
+    interrupted();
+    run.observer.finished(run.batch.jids[run.next]!);
+    run.next++;
+  }
+}
+
+/**
+ * Runs the jobs from `run.next` on while each ends with no await (a batch of them makes no
+ * promise per job); the first one that must be awaited: its promise, `run.next` its index.
+ * Undefined once every job ran.
+ */
+function runWhileSync(run: BatchRun): Promise<boolean> | undefined {
+  const { batch, observer } = run;
+  const yields = observer.yields;
+  for (; run.next < batch.jids.length; run.next++) {
+    const i = run.next;
     const jid = batch.jids[i]!;
     if (observer.shouldRun && !observer.shouldRun(jid)) {
-      previousDone = false;
+      run.previousDone = false;
       continue;
     }
-    if (i >= followersFrom && !previousDone) {
+    if (i >= run.followersFrom && !run.previousDone) {
       record(observer, skippedOutcome(jid));
       continue;
     }
@@ -70,16 +127,12 @@ export async function runBatch<B extends BatchSpec | RunnableBatch>(functions: F
     // ended synchronously, that job's end: job-clock.ts).
     const at = jobStarting();
     observer.starting(i, at);
-    // A job whose function needs no waiting ends with no await (job-execution.ts): a batch of
-    // them runs without a promise per job. Microtasks such a job leaves run once the batch waits.
-    const done = startJob(fn, jid, argsAt(i), at, batch.env, yields, observer, watch);
-    if (typeof done === 'boolean') previousDone = done;
-    else {
-      previousDone = await done;
-      interrupted();
-    }
+    const done = startJob(run.fn, jid, run.argsAt(i), at, batch.env, yields, observer, run.watch);
+    if (typeof done !== 'boolean') return done;
+    run.previousDone = done;
     observer.finished(jid);
   }
+  return undefined;
 }
 
 /** The message of a follower's outcome when it was not run (its dependency did not end done). */

@@ -1,11 +1,14 @@
-/** Builds an OutcomeReport one job at a time, where jobs run, and packs it to travel. */
-import type { JobOutcome, OutcomeReport, Packed, RemoteError } from '../types/job-outcome.js';
-import { TYPED_FROM, numberColumn } from '../wire/batch-args.js';
+/**
+ * Builds an OutcomeReport one job at a time, where jobs run. A report crosses a thread or process
+ * boundary one way only: as an outcomes tuple (wire/process-tuples.ts outcomesTuple); the
+ * simulator reads one where it was built.
+ */
+import type { JobOutcome, Packed, OutcomeReport, RemoteError } from '../types/job-outcome.js';
 
 /**
  * A report being built: every column a plain array. One made for a batch (emptyReport's
- * capacity) may have dense columns longer than its jobs: read it through toWireReport (or send
- * it as an outcomes tuple, which reads only its jobs' entries).
+ * capacity) may have dense columns longer than its jobs: it travels as an outcomes tuple, which
+ * reads only its jobs' entries. One made with no capacity has columns exactly as long as its jobs.
  */
 export interface ReportBuilder extends OutcomeReport {
   jids: number[];
@@ -20,7 +23,7 @@ export interface ReportBuilder extends OutcomeReport {
  * @param capacity how many jobs it will likely hold (its batch's length): its dense columns are
  * made that long at once and written by index, instead of growing by copies as jobs append (about
  * 170 bytes per trivial job, and their copying). `jids` still grows: its length is the count of
- * jobs, and toWireReport cuts the other columns to it.
+ * jobs, and an outcomes tuple reads the other columns that far.
  */
 export function emptyReport(capacity = 0): ReportBuilder {
   return {
@@ -50,42 +53,6 @@ function numbers(capacity: number): number[] {
   if (capacity > MOST_DOUBLES) return new Array<number>(capacity);
   if (doubles.length < capacity) doubles = Array.from({ length: capacity }, () => NaN);
   return doubles.slice(0, capacity);
-}
-
-/**
- * The report as it crosses to the runtime: its number columns in Float64Arrays, unless short
- * (batch-args.ts, TYPED_FROM). The four columns of times share one buffer: a typed array's
- * backing store costs microseconds to allocate (and to account for), more than filling it.
- */
-export function toWireReport(report: ReportBuilder): OutcomeReport {
-  const length = report.jids.length;
-  if (report.values.length !== length) cutTo(report, length);
-  if (length < TYPED_FROM) return { ...report };
-  const numbers = new Float64Array(4 * length);
-  return {
-    ...report,
-    jids: numberColumn(report.jids),
-    started: copyInto(numbers, 0, report.started),
-    finished: copyInto(numbers, length, report.finished),
-    cputime: copyInto(numbers, 2 * length, report.cputime),
-    memory: copyInto(numbers, 3 * length, report.memory),
-  };
-}
-
-/** A report made for more jobs than it holds: its dense columns cut to its `length` jobs. */
-function cutTo(report: ReportBuilder, length: number): void {
-  report.values.length = length;
-  report.started.length = length;
-  report.finished.length = length;
-  report.cputime.length = length;
-  report.memory.length = length;
-}
-
-/** `values` copied into `numbers` from `offset` on: the view of them there. */
-function copyInto(numbers: Float64Array, offset: number, values: readonly number[]): Float64Array {
-  const view = numbers.subarray(offset, offset + values.length);
-  for (let i = 0; i < values.length; i++) view[i] = values[i]!;
-  return view;
 }
 
 export function appendOutcome(report: ReportBuilder, outcome: JobOutcome): void {

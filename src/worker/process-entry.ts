@@ -82,7 +82,7 @@ function flush(last: boolean): void {
   const untold = !last && currentIndex !== toldIndex;
   if (buffered.jids.length > 0 || last || untold) {
     const running = last ? undefined : { index: currentIndex, at: currentAt };
-    // The tuple copies the report's columns into what travels (process-tuples.ts): no toWireReport first.
+    // The tuple copies the report's columns into what travels (process-tuples.ts).
     channel.send(outcomesTuple(token, buffered, last, running), undefined, {}, ignoreSendError);
     toldIndex = currentIndex;
   }

@@ -10,24 +10,23 @@ import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
 import type { RunnableBatch } from '../types/executor.js';
 import type { WireFunction } from '../types/wire-function.js';
-import { runBatch, type BatchObserver } from './batch-runner.js';
+import { runBatchNow, type BatchObserver } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
-import { emptyReport, toWireReport } from './outcome-report.js';
+import { emptyReport } from './outcome-report.js';
 import { portEndpoint } from '../wire/nested-channel.js';
 import { fromBatchTuple, outcomesTuple, type BatchTuple } from '../wire/process-tuples.js';
 import {
   RETIRED_EXIT_CODE,
-  THREAD_DONE,
+  THREAD_OUTCOMES,
+  THREAD_RETIRING,
   isFunctionAnswer,
   type BatchFailed,
   type ChildAnnouncement,
-  type EarlyReport,
   type FunctionAnswer,
   type FunctionFetch,
   type NimbusWorkerData,
   type PortAnnouncement,
-  type RetiringReport,
 } from '../wire/thread-protocol.js';
 
 /** How long a job's spawn waits for the runtime to record its child; a busy host may be slower. */
@@ -43,6 +42,9 @@ const EARLY_RECEIPT_WAIT_MS = 10_000;
 const progress = new Int32Array((workerData as NimbusWorkerData).progress);
 const starts = new Float64Array((workerData as NimbusWorkerData).starts);
 const slot = (workerData as NimbusWorkerData).slot;
+/** How many early reports the host has read (it counts them): see handOn. */
+const receipts = new Int32Array((workerData as NimbusWorkerData).receipts);
+let earlyReports = 0;
 
 const channel = new MessageChannel();
 const announcement: PortAnnouncement = { nimbusPort: channel.port2 };
@@ -107,16 +109,30 @@ let followersFrom = 0;
 let handedOnAt = 0;
 let handOnTimer: NodeJS.Timeout | undefined;
 
-/** Hands on the outcomes so far (an EarlyReport), and waits until the runtime has them. */
+/** Hands on the outcomes so far (an early report), and waits until the runtime has them. */
 function handOn(): void {
   clearTimeout(handOnTimer);
   handOnTimer = undefined;
   handedOnAt = performance.now();
   if (report.jids.length === 0) return;
-  const early: EarlyReport = { nimbusEarly: batch!.jids[0]!, report: toWireReport(report), received: new Int32Array(new SharedArrayBuffer(4)) };
+  const early = outcomesTuple(THREAD_OUTCOMES, report, false, undefined);
   report = emptyReport();
+  earlyReports++;
   parentPort!.postMessage(early);
-  Atomics.wait(early.received, 0, 0, EARLY_RECEIPT_WAIT_MS);
+  waitForReceipt();
+}
+
+/**
+ * Blocks until the host has read every early report sent (it counts them in `receipts`), or
+ * EARLY_RECEIPT_WAIT_MS passed. A count, not a flag per report: a receipt that comes after its
+ * wait gave up cannot pass for the next one's.
+ */
+function waitForReceipt(): void {
+  const until = performance.now() + EARLY_RECEIPT_WAIT_MS;
+  for (let read = Atomics.load(receipts, 0); read < earlyReports; read = Atomics.load(receipts, 0)) {
+    const left = until - performance.now();
+    if (left <= 0 || Atomics.wait(receipts, 0, read, left) === 'timed-out') return;
+  }
 }
 
 /**
@@ -145,8 +161,9 @@ const observer: BatchObserver = {
 };
 
 /**
- * Runs a batch and posts its outcomes (or why it could not run them: nimbus's own failure). No
- * async function per layer: a lone job's trip makes as few promises as runBatch itself does.
+ * Runs a batch and posts its outcomes (or why it could not run them: nimbus's own failure). A
+ * batch whose function is rebuilt here and whose jobs end with no await ends in this call, its
+ * outcomes posted in the turn its message came (runBatchNow): no promise, no microtask turn.
  */
 function runOne(next: RunnableBatch): void {
   batch = next;
@@ -156,25 +173,24 @@ function runOne(next: RunnableBatch): void {
   handedOnAt = performance.now();
   // The first job is taken up now: its function is rebuilt (its modules run), then it is called.
   publishStart(0, Date.now());
-  let ran: Promise<void>;
+  let ran: Promise<void> | undefined;
   try {
-    ran = runBatch(functions, next, observer);
+    ran = runBatchNow(functions, next, observer);
   } catch (error) {
     return batchFailed(error);
   }
-  ran.then(batchEnded, batchFailed);
+  if (ran === undefined) batchEnded();
+  else ran.then(batchEnded, batchFailed);
 }
 
 function batchEnded(): void {
   clearTimeout(handOnTimer);
   handOnTimer = undefined;
   busy = false;
-  const ended = batch!;
   batch = undefined;
-  // The tuple copies the report's columns into what travels: no toWireReport first (as process-entry.ts).
-  if (!guard.tainted) return void parentPort!.postMessage(outcomesTuple(THREAD_DONE, report, true, undefined));
-  const retiring: RetiringReport = { nimbusRetiring: ended.jids[0]!, report: toWireReport(report) };
-  parentPort!.postMessage(retiring);
+  // The tuple copies the report's columns into what travels (as process-entry.ts).
+  if (!guard.tainted) return void parentPort!.postMessage(outcomesTuple(THREAD_OUTCOMES, report, true, undefined));
+  parentPort!.postMessage(outcomesTuple(THREAD_RETIRING, report, true, undefined));
   retire();
 }
 

@@ -56,6 +56,8 @@ interface Known {
   readonly hash: string | undefined;
   /** The function, rebuilt on the data cached under `hash`: dropped when that entry leaves. */
   rebuilt: Promise<JobFunction> | undefined;
+  /** What `rebuilt` fulfilled with, once it has: the same function, with no wait. */
+  ready: JobFunction | undefined;
 }
 
 export class WorkerFunctions {
@@ -95,6 +97,14 @@ export class WorkerFunctions {
     return this.#build(wire, known);
   }
 
+  /** The function rebuilt here already on data still cached, with no wait; undefined otherwise (then rebuild). */
+  rebuiltNow(wire: WireFunction): JobFunction | undefined {
+    const known = this.#known.get(wire.id);
+    if (known?.ready === undefined || !this.#hasData(wire.data)) return undefined;
+    this.#touch(wire.id, known);
+    return known.ready;
+  }
+
   /** Whether `data` (none, or cached here) is at hand; a cached entry is made the most recent. */
   #hasData(data: WireData | undefined): boolean {
     if (data === undefined) return true;
@@ -118,14 +128,19 @@ export class WorkerFunctions {
       values = this.#valuesOf(data);
       inline = true;
     }
-    const entry: Known = { shape, hash: wire.data?.hash, rebuilt: undefined };
+    const entry: Known = { shape, hash: wire.data?.hash, rebuilt: undefined, ready: undefined };
     const rebuilt = rebuildFunction({ id: wire.id, root: shape.root, nodes: shape.nodes }, values, this.#cloud);
     entry.rebuilt = rebuilt;
     this.#touch(wire.id, entry);
-    // A failed rebuild (a module that would not import) is tried again by the next batch.
-    rebuilt.catch(() => {
-      if (entry.rebuilt === rebuilt) entry.rebuilt = undefined;
-    });
+    rebuilt.then(
+      (fn) => {
+        if (entry.rebuilt === rebuilt) entry.ready = fn;
+      },
+      // A failed rebuild (a module that would not import) is tried again by the next batch.
+      () => {
+        if (entry.rebuilt === rebuilt) entry.rebuilt = undefined;
+      },
+    );
     return rebuilt;
   }
 
@@ -192,7 +207,11 @@ export class WorkerFunctions {
 
   /** The data under `hash` left the cache: the functions rebuilt on it let go of it. */
   #forgetRebuilt(hash: string): void {
-    for (const known of this.#known.values()) if (known.hash === hash) known.rebuilt = undefined;
+    for (const known of this.#known.values()) {
+      if (known.hash !== hash) continue;
+      known.rebuilt = undefined;
+      known.ready = undefined;
+    }
     this.stats.bytes = this.#data.bytes;
   }
 }

@@ -47,6 +47,20 @@ const act = async (x: number, action: string) => {
   return [x, here];
 };
 
+/**
+ * A job that needs no await (a thread runs and reports it in the turn its batch came:
+ * batch-runner.ts runBatchNow) and leaves something that escapes right after it returns.
+ */
+const leaveNow = (x: number, action: string) => {
+  const here = `${process.pid}:${process.getBuiltinModule('node:worker_threads').threadId}`;
+  if (action === 'microtask-throw')
+    queueMicrotask(() => {
+      throw new Error(`thrown in a microtask left by ${x}`);
+    });
+  else if (action === 'reject-now') void Promise.reject(new Error(`rejected by ${x}`));
+  return [x, here];
+};
+
 describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
   // One slot: every job runs on the same worker as the one before, unless that one was retired.
   const cloud = makeCloud(mode, { cores: 1, computeUnits: 1 });
@@ -63,6 +77,20 @@ describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
       // The worker that had the escape runs nothing after the job it was running.
       expect(later).not.toBe(leaverWorker);
       if (bystanderWorker === leaverWorker) expect(later).not.toBe(bystanderWorker);
+    },
+  );
+
+  it.each(['microtask-throw', 'reject-now'])(
+    'a synchronous job that leaves a %s: it is done with its value, the worker is retired, the next job runs elsewhere',
+    async (action) => {
+      // First on a worker that has the function rebuilt already (a thread then runs the leaver with no await).
+      const [, warmWorker] = (await cloud.result(await cloud.call(leaveNow, 0, 'none'))) as [number, string];
+      const [one, leaverWorker] = (await cloud.result(await cloud.call(leaveNow, 1, action))) as [number, string];
+      expect(one).toBe(1);
+      expect(leaverWorker).toBe(warmWorker);
+      const [two, later] = (await cloud.result(await cloud.call(act, 2, 'none'))) as [number, string];
+      expect(two).toBe(2);
+      expect(later).not.toBe(leaverWorker);
     },
   );
 

@@ -5,7 +5,7 @@
  * each write; the runtime's executor finishes every job at once.
  */
 import { describe, expect, it } from 'vitest';
-import { appendOutcome, emptyReport, toWireReport } from '../../src/worker/outcome-report.js';
+import { appendOutcome, emptyReport } from '../../src/worker/outcome-report.js';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { shipFunction } from '../../src/shipping/ship-function.js';
 import { computeUnitsOf } from '../../src/types/resource-profiles.js';
@@ -40,7 +40,7 @@ function instantExecutor(events: ExecutorEvents): Executor {
             stderr: '',
           });
         }
-        events.finished(toWireReport(report));
+        events.finished(report);
       });
     },
     // Its jobs end before anyone can ask.

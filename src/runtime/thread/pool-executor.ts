@@ -18,15 +18,7 @@ import type { ThreadBatchEnd } from './worker-thread.js';
 import { exposeService, portEndpoint } from '../../wire/nested-channel.js';
 import { memoryLimitMb, type ResourcePlan } from '../../local/resource-plan.js';
 import { computeUnitsOf } from '../../types/resource-profiles.js';
-import {
-  RETIRED_EXIT_CODE,
-  isChildAnnouncement,
-  isEarlyReport,
-  isPortAnnouncement,
-  isRetiringReport,
-  type ChildAnnouncement,
-  type EarlyReport,
-} from '../../wire/thread-protocol.js';
+import { RETIRED_EXIT_CODE, isChildAnnouncement, isPortAnnouncement, type ChildAnnouncement } from '../../wire/thread-protocol.js';
 
 /** A dispatched batch, found from any of its jobs. */
 interface InFlight {
@@ -40,9 +32,7 @@ interface InFlight {
   stopped: Set<number> | undefined;
   /** How many of its jobs startedJobs told of: the first ones. */
   told: number;
-  /** What its thread ran before it retired, if it did. */
-  retiring?: OutcomeReport;
-  /** Jobs its thread reported before the batch ended (EarlyReport): a batch with followers. */
+  /** Jobs its thread reported before the batch ended (early reports): a batch with followers. */
   early?: Set<number>;
 }
 
@@ -67,7 +57,12 @@ export class PoolExecutor implements Executor {
   run(spec: BatchSpec): void {
     if (this.#closed) return;
     const pool = this.#poolFor(spec);
-    const pooled: PooledBatch = { spec, thread: undefined, end: (end) => this.#onEnd(batch, end) };
+    const pooled: PooledBatch = {
+      spec,
+      thread: undefined,
+      end: (end) => this.#onEnd(batch, end),
+      early: (report) => this.#onEarlyReport(batch, report),
+    };
     const batch: InFlight = { batch: spec, pool, pooled, stopped: undefined, told: 0 };
     this.#inFlight.add(batch);
     pool.run(pooled);
@@ -109,7 +104,7 @@ export class PoolExecutor implements Executor {
 
   #onEnd(batch: InFlight, end: ThreadBatchEnd): void {
     if (end.kind === 'done') this.#onReport(batch, end.report);
-    else this.#onBatchCut(batch, end.how, end.outOfMemory);
+    else this.#onBatchCut(batch, end.how, end.outOfMemory, end.retiring);
   }
 
   #onReport(batch: InFlight, report: OutcomeReport): void {
@@ -129,27 +124,25 @@ export class PoolExecutor implements Executor {
   }
 
   /** Outcomes a thread hands on before its batch ends: reported now, and never returned later. */
-  #onEarlyReport({ nimbusEarly, report, received }: EarlyReport): void {
-    const batch = this.#inFlight.holding(nimbusEarly);
-    if (batch) {
-      batch.early ??= new Set();
-      for (let i = 0; i < report.jids.length; i++) batch.early.add(report.jids[i]!);
-      if (!this.#closed) this.#events.finished(report);
-    }
-    Atomics.store(received, 0, 1);
-    Atomics.notify(received, 0);
+  #onEarlyReport(batch: InFlight, report: OutcomeReport): void {
+    batch.early ??= new Set();
+    for (let i = 0; i < report.jids.length; i++) batch.early.add(report.jids[i]!);
+    if (!this.#closed) this.#events.finished(report);
   }
 
-  /** The batch ended without a report: stopped by us, or its thread died or retired. */
-  #onBatchCut(batch: InFlight, how: string, outOfMemory: boolean): void {
+  /**
+   * The batch ended without a report: stopped by us, or its thread died or retired (`retiring`:
+   * what it ran before, as it reported then).
+   */
+  #onBatchCut(batch: InFlight, how: string, outOfMemory: boolean, retiring: OutcomeReport | undefined): void {
     this.#release(batch);
     this.#children.end(batch.batch.jids);
     if (this.#closed) return;
     const { jids, type } = batch.batch;
     // A thread that retired between jobs: what it ran it reported, the rest runs again.
     if (how === `code ${RETIRED_EXIT_CODE}`) {
-      if (batch.retiring) this.#events.finished(batch.retiring);
-      this.#returnUnreported(batch, batch.retiring?.jids ?? []);
+      if (retiring) this.#events.finished(retiring);
+      this.#returnUnreported(batch, retiring?.jids ?? []);
       return;
     }
     // The worker says which job it was on; a worker that died before starting any (it could
@@ -188,14 +181,9 @@ export class PoolExecutor implements Executor {
     return pool;
   }
 
-  /** What threads say on the way (thread-protocol.ts); their batches' ends come through the pool. */
+  /** What threads announce on the way (thread-protocol.ts); their batches' reports come through the pool. */
   #onMessage(message: unknown): void {
-    if (isEarlyReport(message)) this.#onEarlyReport(message);
-    else if (isChildAnnouncement(message)) this.#recordChild(message);
+    if (isChildAnnouncement(message)) this.#recordChild(message);
     else if (isPortAnnouncement(message)) exposeService(this.#service, portEndpoint(message.nimbusPort));
-    else if (isRetiringReport(message)) {
-      const batch = this.#inFlight.holding(message.nimbusRetiring);
-      if (batch) batch.retiring = message.report;
-    }
   }
 }

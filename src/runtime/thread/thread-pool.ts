@@ -14,7 +14,7 @@
  * idle or runs exactly one batch (bench/README.md, latency, has the figures after).
  */
 import type { BatchSpec } from '../../types/executor.js';
-import { WorkerThread, type ThreadBatchEnd, type ThreadLife, type ThreadSettings } from './worker-thread.js';
+import { WorkerThread, type ThreadBatchEnd, type ThreadBatchListener, type ThreadLife, type ThreadSettings } from './worker-thread.js';
 
 /**
  * Threads a pool may add beyond its size: a job waiting on its children gives its slot back
@@ -28,12 +28,12 @@ const IDLE_TIMEOUT_MS = 10_000;
 /** Slots in each pool's progress array: one per thread, more than a pool ever has at once. */
 const PROGRESS_SLOTS = 4096;
 
-/** A batch handed to the pool: `thread` is set once a thread runs it. */
-export interface PooledBatch {
+/** A batch handed to the pool: `thread` is set once a thread runs it, which tells it as ThreadBatchListener says. */
+export interface PooledBatch extends ThreadBatchListener {
   readonly spec: BatchSpec;
   thread: WorkerThread | undefined;
   /** Told once: the batch reported, or was cut (its thread exited; or it was stopped while it waited). */
-  readonly end: (end: ThreadBatchEnd) => void;
+  end(end: ThreadBatchEnd): void;
 }
 
 export class ThreadPool {
@@ -44,7 +44,12 @@ export class ThreadPool {
   readonly starts: Float64Array;
   readonly #size: number;
   readonly #settings: ThreadSettings;
-  readonly #life: ThreadLife = { ready: (thread) => this.#onReady(thread), exited: (thread) => this.#onExit(thread) };
+  readonly #life: ThreadLife = {
+    ready: (thread) => this.#onReady(thread),
+    exited: (thread) => this.#onExit(thread),
+    // Free before the batch's end is told: the dispatch its report causes finds the thread idle.
+    freed: (thread) => this.#release(thread),
+  };
   readonly #threads = new Set<WorkerThread>();
   /** Threads still loading their entry: each will take a waiting batch, or become idle. */
   readonly #loading = new Set<WorkerThread>();
@@ -102,11 +107,7 @@ export class ThreadPool {
   #start(thread: WorkerThread, batch: PooledBatch): void {
     batch.thread = thread;
     Atomics.store(this.progress, thread.slot, 0);
-    thread.run(batch.spec, (end) => {
-      // Free before the batch's end is told: the dispatch its report causes finds the thread idle.
-      if (thread.alive) this.#release(thread);
-      batch.end(end);
-    });
+    thread.run(batch.spec, batch);
   }
 
   /** A thread is free: it takes the next waiting batch, or waits (stopped later if it is an extra). */

@@ -1,10 +1,10 @@
 /**
  * One worker thread that runs batches of one profile, one batch at a time: the batch goes as one
  * message, its function by reference once the thread has it (thread-sent-functions.ts), and its
- * outcomes come back as one (thread-protocol.ts). When the thread exits with a batch
- * on it (stopped, retired, out of memory, a job ended it), the batch ends 'cut' with how, once
- * every message the thread posted before has been read (Node delivers them before 'exit'). It
- * keeps the host alive only while it runs a batch.
+ * outcomes come back as one (thread-protocol.ts), with early reports before it when the batch has
+ * followers. When the thread exits with a batch on it (stopped, retired, out of memory, a job
+ * ended it), the batch ends 'cut' with how, once every message the thread posted before has been
+ * read (Node delivers them before 'exit'). It keeps the host alive only while it runs a batch.
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -12,7 +12,15 @@ import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
 import { batchTuple, fromOutcomesTuple } from '../../wire/process-tuples.js';
-import { THREAD_DONE, isBatchFailed, isFunctionFetch, isPortAnnouncement, type FunctionAnswer, type NimbusWorkerData } from '../../wire/thread-protocol.js';
+import {
+  THREAD_OUTCOMES,
+  THREAD_RETIRING,
+  isBatchFailed,
+  isFunctionFetch,
+  isPortAnnouncement,
+  type FunctionAnswer,
+  type NimbusWorkerData,
+} from '../../wire/thread-protocol.js';
 import { ThreadSentFunctions } from './thread-sent-functions.js';
 
 /**
@@ -26,16 +34,25 @@ export type ThreadBatchEnd =
   | { readonly kind: 'done'; readonly report: OutcomeReport }
   /**
    * The batch ended without its report: the thread exited (`how`: 'code N'), or running the batch
-   * threw in nimbus's own code (`how`: the message; the thread lives on).
+   * threw in nimbus's own code (`how`: the message; the thread lives on). `retiring`: what a
+   * thread that retired in the middle of the batch ran, as it reported before its exit.
    */
-  | { readonly kind: 'cut'; readonly how: string; readonly outOfMemory: boolean };
+  | { readonly kind: 'cut'; readonly how: string; readonly outOfMemory: boolean; readonly retiring?: OutcomeReport };
+
+/** Who hears of a batch while a thread runs it. */
+export interface ThreadBatchListener {
+  /** Told once: the batch reported, or was cut. */
+  end(end: ThreadBatchEnd): void;
+  /** Outcomes the thread hands on before its batch ends (a follower starts): reported now. */
+  early(report: OutcomeReport): void;
+}
 
 /** What every thread of a pool shares. */
 export interface ThreadSettings {
   readonly memoryLimitMb: number;
   readonly progress: SharedArrayBuffer;
   readonly starts: SharedArrayBuffer;
-  /** What the thread says besides its batch's end: announcements, early and retiring reports. */
+  /** What the thread says besides its batch's reports: its announcements. */
   readonly onMessage: (message: unknown) => void;
 }
 
@@ -45,6 +62,8 @@ export interface ThreadLife {
   ready(thread: WorkerThread): void;
   /** It exited; its batch, if it had one, has ended. */
   exited(thread: WorkerThread): void;
+  /** Its batch ended and it lives on: told before the batch's end is, so that what the end causes finds it free. */
+  freed(thread: WorkerThread): void;
 }
 
 export class WorkerThread {
@@ -56,7 +75,12 @@ export class WorkerThread {
   readonly #onMessage: (message: unknown) => void;
   readonly #life: ThreadLife;
   readonly #sent = new ThreadSentFunctions();
-  #end: ((end: ThreadBatchEnd) => void) | undefined;
+  /** How many early reports of the thread were read (the thread waits on it: thread-protocol.ts). */
+  readonly #receipts = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  /** Who hears of the running batch; undefined while idle. */
+  #listener: ThreadBatchListener | undefined;
+  /** What the thread reported as it retired in the middle of its batch (its exit follows). */
+  #retiring: OutcomeReport | undefined;
   /** The running batch's function: the only one a fetch can be for. */
   #fn: ShippedFunction | undefined;
   /** The error the thread died of, if it did (it comes before the exit). */
@@ -70,7 +94,13 @@ export class WorkerThread {
     this.slot = slot;
     this.#onMessage = settings.onMessage;
     this.#life = life;
-    const workerData: NimbusWorkerData = { nimbusWorker: true, progress: settings.progress, starts: settings.starts, slot };
+    const workerData: NimbusWorkerData = {
+      nimbusWorker: true,
+      progress: settings.progress,
+      starts: settings.starts,
+      slot,
+      receipts: this.#receipts.buffer,
+    };
     this.#worker = new Worker(WORKER_ENTRY, { workerData, resourceLimits: { maxOldGenerationSizeMb: settings.memoryLimitMb } });
     let markExited!: () => void;
     this.exited = new Promise((resolve) => (markExited = resolve));
@@ -78,7 +108,7 @@ export class WorkerThread {
     this.#worker.on('error', (error: Error) => (this.#error ??= error));
     this.#worker.on('exit', (code: number) => {
       this.#exit = this.#howItExited(code);
-      this.#finish({ kind: 'cut', ...this.#exit });
+      this.#finish({ kind: 'cut', ...this.#exit, retiring: this.#retiring });
       markExited();
       life.exited(this);
     });
@@ -101,11 +131,11 @@ export class WorkerThread {
   }
 
   /**
-   * Runs a batch; `end` is told once, when it reported or was cut. A thread still loading gets it
-   * once loaded (messages wait on its port).
+   * Runs a batch; `listener` hears of its early reports, and of its end once, when it reported or
+   * was cut. A thread still loading gets it once loaded (messages wait on its port).
    */
-  run(batch: BatchSpec, end: (end: ThreadBatchEnd) => void): void {
-    this.#end = end;
+  run(batch: BatchSpec, listener: ThreadBatchListener): void {
+    this.#listener = listener;
     this.#fn = batch.fn;
     this.#worker.ref();
     // A tuple (process-tuples.ts): the tag is unused here, a thread runs one batch at a time.
@@ -127,15 +157,18 @@ export class WorkerThread {
   }
 
   #read(message: unknown): void {
-    const done = fromOutcomesTuple(message, THREAD_DONE);
-    if (done) return this.#finish({ kind: 'done', report: done.report });
+    const outcomes = fromOutcomesTuple(message, THREAD_OUTCOMES);
+    if (outcomes) return outcomes.last ? this.#finish({ kind: 'done', report: outcomes.report }) : this.#early(outcomes.report);
+    const retiring = fromOutcomesTuple(message, THREAD_RETIRING);
+    // Its batch ends at the thread's exit, which comes next.
+    if (retiring) return void (this.#retiring = retiring.report);
     if (isBatchFailed(message)) return this.#finish({ kind: 'cut', how: message.nimbusFailed, outOfMemory: false });
     if (isFunctionFetch(message)) return this.#answerFetch(message.nimbusFetch);
     this.#onMessage(message);
     if (!isPortAnnouncement(message)) return;
     this.#ready = true;
     if (!this.alive) return;
-    if (!this.#end) this.#worker.unref();
+    if (!this.#listener) this.#worker.unref();
     this.#life.ready(this);
   }
 
@@ -145,13 +178,23 @@ export class WorkerThread {
     this.#worker.postMessage(answer);
   }
 
+  /** An early report: told, then its receipt counted, which lets the thread go on. */
+  #early(report: OutcomeReport): void {
+    this.#listener?.early(report);
+    Atomics.add(this.#receipts, 0, 1);
+    Atomics.notify(this.#receipts, 0);
+  }
+
   #finish(end: ThreadBatchEnd): void {
-    const told = this.#end;
+    const told = this.#listener;
     if (!told) return;
-    this.#end = undefined;
+    this.#listener = undefined;
     this.#fn = undefined;
-    if (this.alive) this.#worker.unref();
-    told(end);
+    if (this.alive) {
+      this.#worker.unref();
+      this.#life.freed(this);
+    }
+    told.end(end);
   }
 
   /** 'code N', or the error it died of; out of memory when V8 stopped it at its heap limit. */

@@ -1,7 +1,13 @@
-/** A worker's outcome report as a specification: one made for its batch travels as one built job by job. */
+/**
+ * A worker's outcome report as a specification: one made for its batch travels (as an outcomes
+ * tuple, the one way a report crosses) as one built job by job.
+ */
 import { describe, expect, it } from 'vitest';
-import { appendJob, emptyReport, toWireReport } from '../../../src/worker/outcome-report.js';
+import { appendJob, emptyReport } from '../../../src/worker/outcome-report.js';
+import { fromOutcomesTuple, outcomesTuple } from '../../../src/wire/process-tuples.js';
 import type { OutcomeReport } from '../../../src/types/job-outcome.js';
+
+const TOKEN = 'test-token';
 
 /** Appends `count` jobs, jids from 1, with times and output that tell them apart. */
 function filled(capacity: number, count: number): OutcomeReport {
@@ -22,7 +28,7 @@ function filled(capacity: number, count: number): OutcomeReport {
       '',
     );
   }
-  return toWireReport(report);
+  return fromOutcomesTuple(outcomesTuple(TOKEN, report, true, undefined), TOKEN)!.report;
 }
 
 /** A report's columns as plain arrays, whatever they travel as. */

@@ -30,7 +30,7 @@ import { abortable } from './abortable-wait.js';
 import { closeOnce, endedByClose, servedUntilClose } from './backend-closing.js';
 import { statusEvents, statusSourceOf } from './cloud-events.js';
 import { readySplit, type ReadySplit } from './ready-split.js';
-import { followJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
+import { followJobs, followsJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments } from './wire/payload.js';
 import { oneArgumentEach, submittedCount } from './wire/submitted-args.js';
@@ -127,12 +127,19 @@ export class Cloud {
   }
 
   /** Starts one job running `fn(...args)`; resolves with its jid once the job is accepted. */
-  async call<A extends unknown[], R>(fn: (...args: A) => R, ...args: NoInfer<A>): Promise<Jid<JobValue<R>>> {
-    const shipped = shipFunction(checkFunction(fn));
-    refuseIfAborted(this.#options);
-    const packed = packArguments(args);
-    if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
-    return await this.#submit(shipped, [packed]);
+  call<A extends unknown[], R>(fn: (...args: A) => R, ...args: NoInfer<A>): Promise<Jid<JobValue<R>>> {
+    // Not an async function: every lone round trip starts here, and an async layer is a promise
+    // and its turns more. What it refuses, it refuses by rejecting, as an async function would.
+    try {
+      const shipped = shipFunction(checkFunction(fn));
+      refuseIfAborted(this.#options);
+      const packed = packArguments(args);
+      if (isUnshippable(packed)) throw errors.unshippableArgument('an argument of call', packed.unshippable);
+      return this.#submit(shipped, [packed]);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError, or the view signal's reason as the user gave it
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -328,13 +335,21 @@ export class Cloud {
   }
 
   /** Submits jobs through this view, and follows them for its signal and callbacks. */
-  async #submit(fn: ShippedFunction, argsList: Submission['argsList']): Promise<number> {
+  #submit(fn: ShippedFunction, argsList: Submission['argsList']): Promise<number> {
     const started = this.#service();
-    // Once started, the service is there: no await (a promise and a turn) to reach it.
-    const service = started instanceof Promise ? await started : started;
-    const first = await service.submit({ fn, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
-    followJobs(this.#options, service, first, submittedCount(argsList));
-    return first;
+    // Once started, the service is there: no promise and turn to reach it.
+    if (started instanceof Promise) return started.then((service) => this.#submitTo(service, fn, argsList));
+    return this.#submitTo(started, fn, argsList);
+  }
+
+  #submitTo(service: JobRequests, fn: ShippedFunction, argsList: Submission['argsList']): Promise<number> {
+    const submitted = service.submit({ fn, argsList, options: resolveJobOptions(this.#options), parent: currentJob()?.jid });
+    // A view that follows nothing (no signal, no callbacks) hands on the service's own promise.
+    if (!followsJobs(this.#options)) return submitted;
+    return submitted.then((first) => {
+      followJobs(this.#options, service, first, submittedCount(argsList));
+      return first;
+    });
   }
 
   /** @param options checked already: a user's options are read once, where they enter */

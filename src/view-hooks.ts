@@ -26,10 +26,15 @@ export function refuseIfAborted(view: ViewOptions): void {
   if (view.signal?.aborted) throw view.signal.reason;
 }
 
+/** True when `view` follows its jobs at all: it has a signal or a callback. */
+export function followsJobs(view: ViewOptions): boolean {
+  const { signal, onDone, onError } = view;
+  return !(!signal && !onDone && !onError);
+}
+
 /** Follows the `count` jobs from `first` on, just submitted through `view`, for its signal and callbacks. */
 export function followJobs(view: ViewOptions, service: JobRequests, first: number, count: number): void {
-  const { signal, onDone, onError } = view;
-  if (!signal && !onDone && !onError) return;
+  if (!followsJobs(view)) return;
   new Following(
     view,
     service,

@@ -178,8 +178,14 @@ export class Runtime implements HostRuntime {
     return jids.map((jid) => this.#table.statusOf(jid));
   }
 
-  async wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
-    this.#assertKnown(request.jids);
+  /** Not an async function: one returning the waiters' promise would wait on it, a promise and turns more per `result`. */
+  wait(request: WaitRequest, signal?: AbortSignal): Promise<WaitVerdict> {
+    try {
+      this.#assertKnown(request.jids);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a CloudError (an unknown jid), refused by rejecting as before
+      return Promise.reject(error);
+    }
     const caller = request.caller;
     if (caller === undefined) return this.#waiters.wait(request, signal);
     return this.whileParked(caller, this.#waiters.wait(request, signal));

@@ -53,6 +53,11 @@ function packedList<T>(list: readonly T[], length = list.length): T[] {
   return copy;
 }
 
+/** A short column of numbers packed (the scheduler sizes a batch's jids once: holey); a long one is typed already. */
+function packedNumbers(numbers: Numbers): Numbers {
+  return numbers instanceof Float64Array ? numbers : packedList(numbers);
+}
+
 /** `batch` as it travels, with its function as `fn` (what the worker lacks of it). */
 export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): BatchTuple {
   const { args, env, followersFrom } = batch;
@@ -61,7 +66,7 @@ export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): Bat
   const [jids, rest] =
     list instanceof Float64Array && batch.jids.length >= TYPED_FROM
       ? [jidsThen(batch.jids, list), undefined]
-      : [numberColumn(batch.jids), list instanceof Float64Array ? list : packedList(list)];
+      : [packedNumbers(numberColumn(batch.jids)), list instanceof Float64Array ? list : packedList(list)];
   if (followersFrom !== undefined) return [tag, fnOrId, jids, arity, rest, env, followersFrom];
   return env === undefined ? [tag, fnOrId, jids, arity, rest] : [tag, fnOrId, jids, arity, rest, env];
 }

@@ -58,8 +58,11 @@ export class ProcessExecutor implements Executor {
   readonly #service: JobRequests;
   readonly #plan: ResourcePlan;
   readonly #idle = new Map<string, IdleWorker[]>();
+  /**
+   * One per busy process: the busy processes are these batches' workers (no set of their own,
+   * added to and deleted from per batch, its table rehashed as it empties).
+   */
   readonly #running = new BatchesInFlight<Running>();
-  readonly #busy = new Set<WorkerProcess>();
   /** Every process started and not exited yet, busy, idle or being killed: what close waits for. */
   readonly #workers = new Set<WorkerProcess>();
   /** Jobs whose batch came back unstarted, with how often: empty while no process dies idle. */
@@ -90,7 +93,6 @@ export class ProcessExecutor implements Executor {
     const worker = this.#takeIdle(profile) ?? this.#spawn(batch);
     const running: Running = { batch, worker, stopped: undefined };
     this.#running.add(running);
-    this.#busy.add(worker);
     this.#watchMemory();
     worker.run(
       batch,
@@ -105,7 +107,7 @@ export class ProcessExecutor implements Executor {
 
   /** What each busy process last said of the job it is on (worker-process.ts). */
   startedJobs(visit: (jid: number, at: number) => void): void {
-    for (const worker of this.#busy) worker.visitStarted(visit);
+    for (const running of this.#running) running.worker.visitStarted(visit);
   }
 
   stop(jid: number): void {
@@ -135,7 +137,6 @@ export class ProcessExecutor implements Executor {
   }
 
   #onBatchEnd(running: Running, profile: string, end: BatchEnd): void {
-    this.#busy.delete(running.worker);
     this.#running.delete(running);
     if (this.#closed) return;
     if (end.kind === 'done') {
@@ -210,12 +211,12 @@ export class ProcessExecutor implements Executor {
   #watchMemory(): void {
     if (this.#watch) return;
     this.#watch = setInterval(() => {
-      if (this.#busy.size === 0) {
+      if (this.#running.size === 0) {
         clearInterval(this.#watch);
         this.#watch = undefined;
         return;
       }
-      for (const worker of this.#busy) {
+      for (const { worker } of this.#running) {
         const resident = worker.residentBytes();
         if (resident !== undefined && resident > worker.memoryLimitBytes) worker.kill('memory');
       }

@@ -152,10 +152,13 @@ describe('process tuples: batches', () => {
     }
   });
 
-  it('sends the arguments of a short batch packed, whatever list they came in', () => {
+  it('sends the jids and arguments of a short batch packed, whatever lists they came in', () => {
+    // Sized, then filled, as the scheduler makes a batch's jids and batch-args.ts its flat list.
     const flat = new Array<number>(1);
     flat[0] = 5;
-    const tuple = batchTuple(1, spec([1], { arity: 1, flat }), byId);
+    const jids = new Array<number>(1);
+    jids[0] = 1;
+    const tuple = batchTuple(1, spec(jids, { arity: 1, flat }), byId);
     expect(serialize(tuple)).toEqual(serialize(packedCopy(tuple)));
   });
 });

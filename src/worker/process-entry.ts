@@ -9,7 +9,7 @@
 import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
 import type { WireFunction } from '../types/wire-function.js';
-import { runBatch, type BatchObserver } from './batch-runner.js';
+import { runBatchNow, type BatchObserver } from './batch-runner.js';
 import { JobChildren } from './job-children.js';
 import { EscapeGuard, GuardedFunctions } from './job-escapes.js';
 import { ProcessMeter, useJobMeter } from './job-meter.js';
@@ -105,7 +105,7 @@ function retire(): void {
 }
 
 /**
- * What runBatch tells this worker as its batch runs: one object for every batch (the state it
+ * What runBatchNow tells this worker as its batch runs: one object for every batch (the state it
  * reads is the module's), not a new one with its closures per batch.
  */
 const observer: BatchObserver = {
@@ -138,7 +138,11 @@ function runOne(batch: RunnableBatch, at: number): void {
   bufferedSince = at;
   currentIndex = toldIndex = 0;
   currentAt = at;
-  void runBatch(functions, batch, observer).then(batchEnded);
+  // A batch whose function is rebuilt here and whose jobs end with no await ends in this call, its
+  // outcomes sent in the turn its message came: no promise, no microtask turn (batch-runner.ts).
+  const ran = runBatchNow(functions, batch, observer);
+  if (ran === undefined) batchEnded();
+  else void ran.then(batchEnded);
 }
 
 function batchEnded(): void {

@@ -28,21 +28,16 @@ export class EventQueue {
     if (this.#size === this.#times.length) this.#grow();
     const times = this.#times;
     const sequences = this.#sequences;
-    const payloads = this.#payloads;
     const sequence = this.#pushed++;
     // Sift up: move parents down while the new event is earlier than them, then place it.
     let i = this.#size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!earlier(time, sequence, times[parent], sequences[parent])) break;
-      times[i] = times[parent];
-      sequences[i] = sequences[parent];
-      payloads[i] = payloads[parent];
+      this.#move(parent, i);
       i = parent;
     }
-    times[i] = time;
-    sequences[i] = sequence;
-    payloads[i] = payload;
+    this.#place(i, time, sequence, payload);
   }
 
   /** The earliest event's payload, removed (read `nextTime` first for its time); undefined when empty. */
@@ -66,15 +61,25 @@ export class EventQueue {
       const right = left + 1;
       const child = right < size && earlier(times[right], sequences[right], times[left], sequences[left]) ? right : left;
       if (!earlier(times[child], sequences[child], time, sequence)) break;
-      times[i] = times[child];
-      sequences[i] = sequences[child];
-      payloads[i] = payloads[child];
+      this.#move(child, i);
       i = child;
     }
-    times[i] = time;
-    sequences[i] = sequence;
-    payloads[i] = payload;
+    this.#place(i, time, sequence, payload);
     return first;
+  }
+
+  /** The event at `from` moves to `to` (a sift's step). */
+  #move(from, to) {
+    this.#times[to] = this.#times[from];
+    this.#sequences[to] = this.#sequences[from];
+    this.#payloads[to] = this.#payloads[from];
+  }
+
+  /** The event (time, sequence, payload) takes place `i`. */
+  #place(i, time, sequence, payload) {
+    this.#times[i] = time;
+    this.#sequences[i] = sequence;
+    this.#payloads[i] = payload;
   }
 
   #grow() {

@@ -97,6 +97,12 @@ export class DoneWaits {
       const unfinished = new Set(unique);
       let timer: LongTimer | undefined;
       let answering = false;
+      /**
+       * The first read of the statuses is in flight, and whether the timeout passed meanwhile: a
+       * timeout shorter than a read of Redis still counts the jobs complete before the wait began.
+       */
+      let reading = true;
+      let timedOut = false;
       /** Results read with the statuses (a wait for values reads both at first): not read again. */
       const known = new Map<number, JobResult>();
       const onAbort = () => wait.settle({ kind: 'aborted' });
@@ -164,19 +170,28 @@ export class DoneWaits {
       for (const jid of unique) this.#register(jid, wait);
       // Registered first, read second: a job that completes in between is heard, or read complete.
       const toRead = unique.filter((jid) => !this.#open.has(jid));
-      this.#read(toRead, request.values && !request.any ? known : undefined).then((statuses) => {
+      const firstSeen = (statuses: (JobStatus | undefined)[]) => {
         const unknown = statuses.findIndex((status) => status === undefined);
         if (unknown >= 0) return fail(errors.unknownJid(toRead[unknown]!));
         // The first failure in the order asked, as the local runtime answers.
         const firstFailure = request.any || request.ignoreErrors ? -1 : statuses.findIndex((status) => isComplete(status!) && status !== 'done');
         if (firstFailure >= 0) return seen([toRead[firstFailure]!], [statuses[firstFailure]]);
         seen(toRead, statuses);
+      };
+      /** The timeout settles the wait unless a read under way may still meet it (an answer being read settles it). */
+      const expire = () => {
+        timedOut = true;
+        if (!reading && !answering) wait.settle({ kind: 'timeout', after: request.timeout! });
+      };
+      this.#read(toRead, request.values && !request.any ? known : undefined).then((statuses) => {
+        reading = false;
+        firstSeen(statuses);
+        if (timedOut) expire();
       }, fail);
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
       if (request.timeout !== undefined && this.#active.has(wait)) {
-        const after = request.timeout;
-        timer = new LongTimer(() => wait.settle({ kind: 'timeout', after }), after);
+        timer = new LongTimer(expire, request.timeout);
       }
     });
   }

@@ -13,6 +13,8 @@ const SHORT_WAIT_MS = 200;
 const LONG_WAIT_MS = 3_000;
 /** What a wait may cost beyond another, whatever its length: a subscription, a read or two. */
 const SLACK_COMMANDS = 2;
+/** How long Redis holds its clients' commands (CLIENT PAUSE) in the timeout test. */
+const PAUSE_MS = 500;
 
 describe('waits on a Redis cloud', () => {
   let cluster: RedisCluster;
@@ -57,6 +59,15 @@ describe('waits on a Redis cloud', () => {
     const shortJoin = await commandsDuring(() => expire(client.join(jid, { timeout: SHORT_WAIT_MS })));
     const longJoin = await commandsDuring(() => expire(client.join(jid, { timeout: LONG_WAIT_MS })));
     expect(longJoin).toBeLessThanOrEqual(shortJoin + SLACK_COMMANDS);
+  });
+
+  it('count a job complete before the wait began even when Redis answers after the timeout', async () => {
+    // No worker: one job is killed (complete), the other stays queued.
+    const [killed, queued] = await client.map((x: number) => x, [1, 2]);
+    await client.kill(killed!);
+    // Redis holds every client's commands for a while: the wait's reads answer after its timeout.
+    await stats.client('PAUSE', String(PAUSE_MS), 'ALL');
+    expect(await client.wait([killed!, queued!], { timeout: PAUSE_MS / 10 })).toEqual({ done: [killed], pending: [queued] });
   });
 
   it('end when the job completes, and a wait on a complete job answers at once', async () => {

@@ -28,8 +28,7 @@ export function refuseIfAborted(view: ViewOptions): void {
 
 /** True when `view` follows its jobs at all: it has a signal or a callback. */
 export function followsJobs(view: ViewOptions): boolean {
-  const { signal, onDone, onError } = view;
-  return !(!signal && !onDone && !onError);
+  return Boolean(view.signal || view.onDone || view.onError);
 }
 
 /** Follows the `count` jobs from `first` on, just submitted through `view`, for its signal and callbacks. */

@@ -33,12 +33,12 @@ import { readySplit, type ReadySplit } from './ready-split.js';
 import { followJobs, followsJobs, refuseIfAborted, type ViewOptions } from './view-hooks.js';
 import { currentJob } from './worker/job-context.js';
 import { isUnshippable, packArguments } from './wire/payload.js';
-import { oneArgumentEach, submittedCount } from './wire/submitted-args.js';
+import { submittedCount } from './wire/submitted-args.js';
+import { mapArguments } from './map-arguments.js';
 import { shipFunction } from './shipping/ship-function.js';
 import type { Jid, ResultOf } from './types/jid.js';
 import type { JobInfo, JobInfoField } from './types/job-info.js';
 import type { CloseOptions, CloudConfig, JobOptions, KillOptions, ListFilter, ReadyOptions, WaitOptions } from './types/job-options.js';
-import type { Packed } from './types/job-outcome.js';
 import type { ShippedFunction } from './types/shipped-function.js';
 import type { JobRequests, RuntimeLoad, Submission, WaitRequest, WaitVerdict } from './types/job-service.js';
 import type { JobStatus } from './types/job-status.js';
@@ -149,18 +149,9 @@ export class Cloud {
   async map<A extends unknown[], R>(fn: (...args: A) => R, ...iterables: IterablesOf<A>): Promise<Jid<JobValue<R>>[]> {
     const shipped = shipFunction(checkFunction(fn));
     refuseIfAborted(this.#options);
-    if (iterables.length === 0) throw errors.noIterable();
-    const columns = iterables.map((iterable, i) => {
-      if (typeof iterable !== 'object' || iterable === null || !(Symbol.iterator in iterable)) throw errors.notIterable(i, iterable);
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion, @typescript-eslint/no-unsafe-return -- a value of the user's, whatever its type; the assertion states what the value is
-      return Array.isArray(iterable) ? iterable : [...(iterable as Iterable<unknown>)];
-    });
-    const count = Math.max(...columns.map((column) => column.length));
+    const { count, argsList } = mapArguments(iterables);
     if (count === 0) return [];
-    // The common map, over one iterable of primitives, travels as that column (a copy: the
-    // snapshot is taken now), not as a list per job.
-    const items = columns.length === 1 ? oneArgumentEach(columns[0]!, columns[0] === iterables[0]) : undefined;
-    const first = await this.#submit(shipped, items ?? packedLists(columns, count));
+    const first = await this.#submit(shipped, argsList);
     const jids = new Array<Jid<JobValue<R>>>(count);
     for (let i = 0; i < count; i++) jids[i] = first + i;
     return jids;
@@ -390,24 +381,4 @@ function pick(info: JobInfo, fields: readonly JobInfoField[] | undefined): Parti
   const picked: Partial<Record<JobInfoField, unknown>> = {};
   for (const field of fields) picked[field] = info[field];
   return picked as Partial<JobInfo>;
-}
-
-/** Each map item's arguments, packed: one from each column (undefined past a shorter one's end). */
-function packedLists(columns: readonly (readonly unknown[])[], count: number): Packed[] {
-  const argsList = new Array<Packed>(count);
-  for (let i = 0; i < count; i++) {
-    const args = argumentsAt(columns, i);
-    const packed = packArguments(args);
-    // A list of primitives travels as it is: only another answer can be a refusal.
-    if (packed !== args && isUnshippable(packed)) throw errors.unshippableArgument(`map item ${i}`, packed.unshippable);
-    argsList[i] = packed;
-  }
-  return argsList;
-}
-
-/** Map item i's arguments, one from each column (undefined past a shorter one's end). */
-function argumentsAt(columns: readonly (readonly unknown[])[], i: number): unknown[] {
-  // The common map over one iterable makes its argument list without a closure per item.
-  if (columns.length === 1) return [columns[0]![i]];
-  return columns.map((column) => column[i]);
 }

@@ -63,11 +63,13 @@ describe('waits on a Redis cloud', () => {
 
   it('count a job complete before the wait began even when Redis answers after the timeout', async () => {
     // No worker: one job is killed (complete), the other stays queued.
-    const [killed, queued] = await client.map((x: number) => x, [1, 2]);
-    await client.kill(killed!);
+    const jids = await client.map((x: number) => x, [1, 2]);
+    const killed = jids[0]!;
+    const queued = jids[1]!;
+    await client.kill(killed);
     // Redis holds every client's commands for a while: the wait's reads answer after its timeout.
     await stats.client('PAUSE', String(PAUSE_MS), 'ALL');
-    expect(await client.wait([killed!, queued!], { timeout: PAUSE_MS / 10 })).toEqual({ done: [killed], pending: [queued] });
+    expect(await client.wait([killed, queued], { timeout: PAUSE_MS / 10 })).toEqual({ done: [killed], pending: [queued] });
   });
 
   it('end when the job completes, and a wait on a complete job answers at once', async () => {

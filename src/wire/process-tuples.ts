@@ -136,6 +136,7 @@ export interface Outcomes {
 export function outcomesTuple(token: string, report: OutcomeReport, last: boolean, running: Outcomes['running']): OutcomesTuple {
   const { errors, stdout, stderr } = report;
   const length = report.jids.length;
+  if (length === 1) return withTextColumns(loneJobHead(token, report, last, running), errors, stdout, stderr);
   const typed = length >= TYPED_FROM;
   const valuesAsNumbers = typed && allNumbers(report.values, length);
   const numbers = typed ? new Float64Array((NUMBER_COLUMNS + (valuesAsNumbers ? 1 : 0)) * length) : ([] as number[]);
@@ -148,6 +149,22 @@ export function outcomesTuple(token: string, report: OutcomeReport, last: boolea
   // A worker's report columns are made for their batch by `new Array(n)` (outcome-report.ts): packed copies travel.
   const values = valuesAsNumbers ? undefined : packedList(report.values, length);
   const head = [token, last, running?.index ?? -1, running?.at ?? 0, numbers, values] as const;
+  return withTextColumns(head, errors, stdout, stderr);
+}
+
+type OutcomesHead = readonly [string, boolean, number, number, Numbers, Packed[] | undefined];
+
+/**
+ * The head of a one-job report's tuple (every lone trip's): its lists made whole as literals,
+ * packed and of their exact length, where pushes into empty arrays allocate for 17 elements.
+ */
+function loneJobHead(token: string, report: OutcomeReport, last: boolean, running: Outcomes['running']): OutcomesHead {
+  const numbers = [report.jids[0]!, report.started[0]!, report.finished[0]!, report.cputime[0]!, report.memory[0]!];
+  return [token, last, running?.index ?? -1, running?.at ?? 0, numbers, [report.values[0]!]];
+}
+
+/** The tuple: its head, then the error and output columns when any job has some. */
+function withTextColumns(head: OutcomesHead, errors: OutcomeReport['errors'], stdout: OutcomeReport['stdout'], stderr: OutcomeReport['stderr']): OutcomesTuple {
   if (errors.length === 0 && stdout.length === 0 && stderr.length === 0) return head;
   return [...head, errors.length === 0 ? undefined : errors, stdout.length === 0 ? undefined : stdout, stderr.length === 0 ? undefined : stderr];
 }

@@ -50,6 +50,8 @@ const MOST_DOUBLES = 1 << 16;
  */
 function numbers(capacity: number): number[] {
   if (capacity === 0) return [];
+  // A lone job's batch (the common one-job case): a literal, with no call to slice.
+  if (capacity === 1) return [NaN];
   if (capacity > MOST_DOUBLES) return new Array<number>(capacity);
   if (doubles.length < capacity) doubles = Array.from({ length: capacity }, () => NaN);
   return doubles.slice(0, capacity);

@@ -18,7 +18,7 @@ import { emptyReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
 import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
-import { fromBatchTuple, outcomesTuple } from '../wire/process-tuples.js';
+import { fromBatchTuple, outcomesTuple, type OutcomesTuple } from '../wire/process-tuples.js';
 import type { RunnableBatch } from '../types/executor.js';
 
 const token = process.env[WORKER_TOKEN_ENV] ?? '';
@@ -67,7 +67,9 @@ useJobMeter(new ProcessMeter());
  * holds the thread meanwhile (a busy loop) is told when it ends, as its outcome leaves.
  */
 const FLUSH_MS = 5;
-let buffered = emptyReport();
+/** What `buffered` is between batches: empty, and never appended to (only a running batch's jobs append). */
+const IDLE_REPORT = emptyReport();
+let buffered = IDLE_REPORT;
 /** When the buffer was last emptied, epoch ms (the clock jobs' times are read from: no reading of its own per job). */
 let bufferedSince = 0;
 let running = false;
@@ -83,12 +85,24 @@ function flush(last: boolean): void {
   if (buffered.jids.length > 0 || last || untold) {
     const running = last ? undefined : { index: currentIndex, at: currentAt };
     // The tuple copies the report's columns into what travels (process-tuples.ts).
-    channel.send(outcomesTuple(token, buffered, last, running), undefined, {}, ignoreSendError);
+    sendOutcomes(outcomesTuple(token, buffered, last, running));
     toldIndex = currentIndex;
   }
-  buffered = emptyReport();
+  // After the batch's last outcomes nothing appends until the next batch, which makes its own
+  // report (runOne): a new one here would be garbage at once, one per lone trip.
+  buffered = last ? IDLE_REPORT : emptyReport();
   bufferedSince = Date.now();
 }
+
+/**
+ * Sends outcomes with no callback and write errors swallowed: a callback costs a `nextTick` per
+ * message (Node queues it even when the write completed at once), and the one given before only
+ * ignored the error. A closed channel is not written to: the worker is ending then ('disconnect').
+ */
+function sendOutcomes(tuple: OutcomesTuple): void {
+  if (process.connected) channel.send(tuple, undefined, SWALLOW_ERRORS);
+}
+const SWALLOW_ERRORS = { swallowErrors: true };
 
 /** Tells the runtime, FLUSH_MS from now, of the job running then, if the thread is free to. */
 function flushLater(): void {
@@ -187,7 +201,7 @@ process.on('disconnect', () => {
 process.on('exit', () => children.endAll());
 
 interface Channel {
-  send(message: unknown, handle: undefined, options: object, callback: (error: Error | null) => void): void;
+  send(message: unknown, handle: undefined, options: object, callback?: (error: Error | null) => void): void;
 }
 
 /**

@@ -74,6 +74,8 @@ export class WorkerFunctions {
    * (new garbage every few batches of a worker running one function).
    */
   #newest: string | undefined;
+  /** What #known holds under #newest (invariant): a batch of the function last run finds it with no Map lookup. */
+  #newestKnown: Known | undefined;
 
   /**
    * @param cloud the job's own client, loaded when a rebuilt function first names `cloud`
@@ -100,7 +102,8 @@ export class WorkerFunctions {
 
   /** The function rebuilt here already on data still cached, with no wait; undefined otherwise (then rebuild). */
   rebuiltNow(wire: WireFunction): JobFunction | undefined {
-    const known = this.#known.get(wire.id);
+    // A lone trip's id is a new string each message: a Map lookup hashes it again, a compare does not.
+    const known = wire.id === this.#newest ? this.#newestKnown : this.#known.get(wire.id);
     if (known?.ready === undefined || !this.#hasData(wire.data)) return undefined;
     this.#touch(wire.id, known);
     return known.ready;
@@ -195,8 +198,10 @@ export class WorkerFunctions {
   }
 
   #touch(id: string, known: Known): void {
-    if (id === this.#newest && this.#known.get(id) === known) return;
+    // Entries are one object per id at a time: the newest one is the last key already.
+    if (known === this.#newestKnown) return;
     this.#newest = id;
+    this.#newestKnown = known;
     this.#known.delete(id);
     this.#known.set(id, known);
     if (this.#known.size <= MAX_KNOWN_FUNCTIONS) return;

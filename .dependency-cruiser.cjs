@@ -53,7 +53,7 @@ module.exports = {
       from: { path: '^src/worker/(process|thread)-entry\\.ts$' },
       to: {
         reachable: true,
-        path: '^src/cloud\\.ts$|^src/shipping/(capture|ship-function|module-resolution)\\.ts$|(^|/)node_modules/(acorn|periscopic|nanoid|import-meta-resolve)/|(^|/)node_modules/comlink/',
+        path: '^src/cloud\\.ts$|^src/shipping/(capture|ship-function|module-resolution)\\.ts$|(^|/)node_modules/(acorn|periscopic|nanoid|import-meta-resolve)/|(^|/)node_modules/comlink/(?!dist/esm/node-adapter\\.mjs$)',
       },
     },
     {

@@ -2,30 +2,24 @@
  * The endpoints a job's channel travels over, as comlink wants them (nested-channel.ts): a
  * MessagePort for worker threads, the tagged nested messages of the IPC channel for child
  * processes. Apart from comlink itself, so that a worker's entry makes its endpoint without
- * loading comlink: the job's side loads it at the first request (worker/job-service.ts).
+ * loading comlink (only its node adapter, a file that imports nothing): the job's side loads
+ * comlink at the first request (worker/job-service.ts).
  */
 import type { Endpoint } from 'comlink';
+// comlink's node adapter is a file of its own: it loads nothing of comlink (comlink-esm.d.ts).
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
 
 /** A MessagePort as a comlink endpoint that never keeps its process alive by itself. */
 export function portEndpoint(port: MessagePort): Endpoint {
-  // What comlink's node adapter does: a port's message is the data of a message event.
-  const handlers = new Map<Listener, (data: unknown) => void>();
-  return {
-    postMessage: (message: unknown, transfer?: unknown[]) => port.postMessage(message, transfer as never),
-    addEventListener: (_type: string, listener: Listener) => {
-      const handler = (data: unknown) => deliver(listener, data);
-      handlers.set(listener, handler);
-      port.on('message', handler);
-      // Listening refs the port; running jobs keep the process alive, the channel must not.
-      port.unref();
-    },
-    removeEventListener: (_type: string, listener: Listener) => {
-      const handler = handlers.get(listener);
-      handlers.delete(listener);
-      if (handler) port.off('message', handler);
-    },
+  const endpoint = nodeEndpoint(port);
+  const addEventListener = endpoint.addEventListener.bind(endpoint);
+  endpoint.addEventListener = (type, listener) => {
+    addEventListener(type, listener);
+    // Listening refs the port; running jobs keep the process alive, the channel must not.
+    port.unref();
   };
+  return endpoint;
 }
 
 /** The nested messages of an IPC channel shared with other traffic, told apart by a tag. */

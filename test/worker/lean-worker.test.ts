@@ -23,7 +23,9 @@ const JOB_CLOUD = [
   /\/dist\/cloud\.js$/,
   /\/dist\/shipping\/capture\.js$/,
   /\/dist\/worker\/job-client\.js$/,
-  /\/node_modules\/(acorn|periscopic|nanoid|import-meta-resolve|comlink)\//,
+  /\/node_modules\/(acorn|periscopic|nanoid|import-meta-resolve)\//,
+  // comlink itself; its node adapter, a file that loads nothing of it, makes the worker's endpoint.
+  /\/node_modules\/comlink\/(?!dist\/esm\/node-adapter\.mjs$)/,
 ];
 const HOST_ONLY = [
   /\/node_modules\/better-sqlite3\//,

@@ -7,7 +7,8 @@
  * - `P jid`                the jid counter: one INCRBY per submission.
  * - `P fn:{sha1}`          a shipped function, v8 bytes, content-addressed (SET NX): a worker fetches
  *                          each once. `P fnrefs` counts the unfinished chunks that may run each; at 0
- *                          it goes (a client that stored it stores it again when told 'nofn').
+ *                          it expires a minute later unless submitted again (a client that stored
+ *                          it stores it again when told 'nofn').
  * - `P chunk:{id}`         a hash per chunk: the consecutive jobs `first .. first+count-1` of one
  *                          submission, and what they share: `fn`, `fnName`, `type`, `cores`,
  *                          `priority`, `label`, `dependsOn` (comma list), `dependsOnErrors`,

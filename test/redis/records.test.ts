@@ -58,16 +58,31 @@ describe('submit, claim, started, complete', () => {
 });
 
 describe('functions', () => {
-  it('keeps a function while a chunk may run it, and stores it again for a later submission', async () => {
+  it('keeps a function while a chunk may run it, a minute after, and again once submitted again', async () => {
     const r = fresh();
+    const redis = openRecords(server.url).redis;
+    cleanups.push(() => redis.disconnect());
     await beat(r, w1);
     const jobs = submission(['a']);
     const first = (await r.submit(jobs, 1)).first;
     const { fnId } = (await r.chunk(String(first)))!;
+    const key = r.keys.fn(fnId);
+    expect(await redis.pttl(key)).toBe(-1);
     await run(r, w1, [done(first)]);
-    await expect(r.shippedFunction(fnId)).rejects.toThrow(/not in Redis/);
+    // Its last chunk ended: it lingers, for the next call of it in a loop.
+    const lingering = await redis.pttl(key);
+    expect(lingering).toBeGreaterThan(0);
+    expect(lingering).toBeLessThanOrEqual(60_000);
     const again = (await r.submit(jobs, 1)).first;
     expect((await r.chunk(String(again)))!.fnId).toBe(fnId);
+    expect(await redis.pttl(key)).toBe(-1);
+    await run(r, w1, [done(again)]);
+    // Gone once its time is up: the client, told so, stores it again.
+    await redis.pexpire(key, 1);
+    await expect.poll(() => redis.exists(key)).toBe(0);
+    await expect(r.shippedFunction(fnId)).rejects.toThrow(/not in Redis/);
+    const third = (await r.submit(jobs, 1)).first;
+    expect((await r.chunk(String(third)))!.fnId).toBe(fnId);
     expect((await r.shippedFunction(fnId)).name).toBe('identity');
   });
 });

@@ -81,11 +81,16 @@ local function move(jid, c, from, to, fields)
   countMove(c, from, to)
 end
 
--- A function is kept while some chunk that may still run it is unfinished.
+-- How long a function no chunk may run any more stays, in ms: a client calling it in a loop
+-- finds it there and sends no bytes, where a function dropped at once cost every call a second
+-- submit with them (its first answered 'nofn'). A submission that names it again keeps it (PERSIST).
+local FN_LINGER_MS = 60000
+
+-- A function is kept while some chunk that may still run it is unfinished, then FN_LINGER_MS.
 local function releaseFn(fn)
   if redis.call('HINCRBY', FN_REFS, fn, -1) <= 0 then
     redis.call('HDEL', FN_REFS, fn)
-    redis.call('DEL', P .. 'fn:' .. fn)
+    redis.call('PEXPIRE', P .. 'fn:' .. fn, FN_LINGER_MS)
   end
 end
 

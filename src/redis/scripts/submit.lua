@@ -42,6 +42,8 @@ local chunkCount = math.ceil(count / size)
 if not failed then
   if ARGV[5] ~= '' then redis.call('SET', fnKey, ARGV[5], 'NX') end
   redis.call('HINCRBY', FN_REFS, fnId, chunkCount)
+  -- One that lingered after its last chunk (common.lua, releaseFn) is kept again.
+  redis.call('PERSIST', fnKey)
 end
 
 for k = 0, chunkCount - 1 do

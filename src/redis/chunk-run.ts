@@ -14,14 +14,14 @@ import type { RemoteError } from '../types/job-outcome.js';
 import { computeUnitsOf } from '../types/resource-profiles.js';
 import type { ChunkJobData, ChunkQueues } from './chunk-queues.js';
 import type { HeldJobs } from './held-jobs.js';
-import type { ChunkContents, ClaimVerdict, WorkerIdentity } from './record-types.js';
+import type { ChunkContents, ClaimResult, ClaimVerdict, TakeResult, WorkerIdentity } from './record-types.js';
 import { WIRE_VERSION } from './redis-keys.js';
 import type { ShippedFunctions } from './shipped-functions.js';
 import { workerName, type RedisRecords } from './redis-records.js';
 
 export interface ChunkRunParts {
   runtime: Pick<HostRuntime, 'submit' | 'kill'>;
-  records: Pick<RedisRecords, 'chunk' | 'claim' | 'complete' | 'returned'>;
+  records: Pick<RedisRecords, 'take' | 'claim' | 'complete' | 'returned'>;
   queues: Pick<ChunkQueues, 'add'>;
   functions: ShippedFunctions;
   held: HeldJobs;
@@ -32,6 +32,12 @@ export interface ChunkRunParts {
   maxRestarts: number;
   /** How long a worker's alive key lasts: after it, a job held by a worker that died is free. */
   aliveMs: number;
+}
+
+/** The take's claim of a chunk's jobs, and those of them `held` was told are arriving. */
+interface Taken {
+  claimed: ClaimResult;
+  arriving: number[];
 }
 
 export class ChunkRun {
@@ -62,19 +68,33 @@ export class ChunkRun {
     const data = this.#data;
     const jids = Array.from({ length: data.count }, (_, i) => data.first + i);
     if (data.v !== WIRE_VERSION) return this.#refuse(jids, data.type, this.#versionError(data.v, data.version));
-    const contents = await this.#parts.records.chunk(data.chunk);
+    // Read and claimed in one call (RedisRecords.take), unless this worker may not run it.
+    const { records, held, me, maxRestarts, computeUnits } = this.#parts;
+    const arriving = this.#arriving(jids);
+    let taken: TakeResult;
+    try {
+      taken = await records.take(data.chunk, jids, me, maxRestarts, computeUnits);
+    } catch (error) {
+      held.notArriving(arriving);
+      throw error;
+    }
     // Every job of it is complete already (its arguments are gone).
-    if (!contents) return;
-    if (contents.version !== WIRE_VERSION) return this.#refuse(contents.jids, data.type, this.#versionError(contents.version, data.version));
-    // A job larger than this worker stays queued for a larger one (as for no worker at all), unclaimed.
-    if (computeUnitsOf(contents.options.type, contents.options.cores) > this.#parts.computeUnits) {
-      this.#handedBack = true;
-      return;
+    if (taken.kind === 'gone') return held.notArriving(arriving);
+    const { contents } = taken;
+    if (taken.kind === 'read') {
+      held.notArriving(arriving);
+      if (contents.version !== WIRE_VERSION) return this.#refuse(contents.jids, data.type, this.#versionError(contents.version, data.version));
+      // A job larger than this worker stays queued for a larger one (as for no worker at all), unclaimed.
+      this.#handedBack = computeUnitsOf(contents.options.type, contents.options.cores) > computeUnits;
+      if (this.#handedBack) return;
     }
     const written: Promise<void>[] = [];
-    let left = contents.jids;
+    let left = jids;
+    // What the take claimed; a chunk only read (it was not to fit, by the script's reading) is claimed below.
+    let first: Taken | undefined = taken.kind === 'taken' ? { claimed: taken.claimed, arriving } : undefined;
     for (;;) {
-      const { run, heldElsewhere } = await this.#claimAndSubmit(contents, left);
+      const { run, heldElsewhere } = await this.#claimAndSubmit(contents, left, first);
+      first = undefined;
       this.#submitted();
       // `run` includes the jobs this worker runs under an earlier take of the chunk (its lock ran out): they are waited for too.
       written.push(this.#parts.held.whenWritten(run));
@@ -87,20 +107,31 @@ export class ChunkRun {
   }
 
   /**
-   * Claims `jids` of the chunk and submits those this worker is to run. Returns the jobs to wait
-   * for here (those, and those an earlier take of the chunk runs here still: its lock ran out and
-   * BullMQ handed it over again) and those held by another worker.
+   * The jobs of `jids` no take of the chunk runs here already, told to `held` as arriving (a kill
+   * meanwhile is kept for them) before they are claimed.
    */
-  async #claimAndSubmit(contents: ChunkContents, jids: number[]): Promise<{ run: number[]; heldElsewhere: number[] }> {
+  #arriving(jids: number[]): number[] {
+    const arriving = jids.filter((jid) => !this.#parts.held.knows(jid));
+    this.#parts.held.arriving(arriving);
+    return arriving;
+  }
+
+  /**
+   * Claims `jids` of the chunk (or reads the claim the take made of them, `taken`) and submits
+   * those this worker is to run. Returns the jobs to wait for here (those, and those an earlier
+   * take of the chunk runs here still: its lock ran out and BullMQ handed it over again) and those
+   * held by another worker.
+   */
+  async #claimAndSubmit(contents: ChunkContents, jids: number[], taken?: Taken): Promise<{ run: number[]; heldElsewhere: number[] }> {
     const { records, queues, held, me, maxRestarts } = this.#parts;
-    const runningHere = new Set(jids.filter((jid) => held.knows(jid)));
-    const arriving = jids.filter((jid) => !runningHere.has(jid));
-    held.arriving(arriving);
+    const arriving = taken?.arriving ?? this.#arriving(jids);
+    const coming = new Set(arriving);
+    const runningHere = new Set(jids.filter((jid) => !coming.has(jid)));
     let verdicts: ClaimVerdict[];
     try {
-      const claimed = await records.claim(jids, me, maxRestarts);
-      verdicts = claimed.verdicts;
-      if (claimed.ready.length > 0) await queues.add(claimed.ready);
+      const result = taken?.claimed ?? (await records.claim(jids, me, maxRestarts));
+      verdicts = result.verdicts;
+      if (result.ready.length > 0) await queues.add(result.ready);
     } catch (error) {
       held.notArriving(arriving);
       throw error;

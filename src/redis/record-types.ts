@@ -78,6 +78,15 @@ export interface ClaimResult {
   ready: ChunkRef[];
 }
 
+/** What a worker's take of a chunk (RedisRecords.take) found. */
+export type TakeResult =
+  /** Every job of the chunk is complete already (its arguments are gone). */
+  | { kind: 'gone' }
+  /** Read, not claimed: it was written by another wire version, or its jobs need more compute units than the worker has. */
+  | { kind: 'read'; contents: ChunkContents }
+  /** Read, and its jobs asked for claimed. */
+  | { kind: 'taken'; contents: ChunkContents; claimed: ClaimResult };
+
 /** One job's outcome as a worker writes it. `jid` is the Redis jid; `info.status` is complete. */
 export interface CompletedJob {
   jid: number;

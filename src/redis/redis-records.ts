@@ -15,6 +15,7 @@ import { argumentLists } from '../wire/submitted-args.js';
 import type { UnfinishedCount } from '../types/job-store.js';
 import type { JobStatus } from '../types/job-status.js';
 import type { ShippedFunction } from '../types/shipped-function.js';
+import { RESOURCE_PROFILES } from '../types/resource-profiles.js';
 import { CHUNK_FIELDS, JOB_FIELDS, chunkRefsOf, completedArgs, failureOf, infoOf, optionsOf, unpackValue, workerOptionsOf } from './record-fields.js';
 import { defineRecordScripts, type RecordScripts, type ScriptArg } from './record-scripts.js';
 import { RedisKeys, WIRE_VERSION, formatJidList } from './redis-keys.js';
@@ -27,6 +28,7 @@ import type {
   KillResult,
   RedisJobInfo,
   SubmitResult,
+  TakeResult,
   UnfinishedStatus,
   WorkerIdentity,
   WorkerRecord,
@@ -226,16 +228,39 @@ export class RedisRecords {
       [unknown, Buffer | null],
     ];
     if (args === null || chunk.first === undefined) return undefined;
-    const first = Number(chunk.first);
-    return {
+    return contentsOf(id, chunk, args);
+  }
+
+  /**
+   * Reads chunk `id` and, when `me` may run it (written with this WIRE_VERSION, its jobs within
+   * `computeUnits`), claims `jids` of it (as `claim` does), in one script: a worker's first step
+   * with each chunk BullMQ hands it.
+   */
+  async take(id: string, jids: number[], me: WorkerIdentity, maxRestarts: number, computeUnits: number): Promise<TakeResult> {
+    const lost = remoteErrors.workerLost('{worker}');
+    const reply = (await this.#scripts.takeBuffer(
+      this.keys.prefix,
+      me.id,
+      maxRestarts,
+      lost.name,
+      lost.code!,
+      lost.message,
       id,
-      version: Number(chunk.v),
-      fnId: chunk.fn!,
-      fnName: chunk.fnName ?? '',
-      jids: Array.from({ length: Number(chunk.count) }, (_, i) => first + i),
-      args: deserialize(args) as Packed[],
-      options: optionsOf(chunk),
-      parent: chunk.parent === undefined ? undefined : Number(chunk.parent),
+      WIRE_VERSION,
+      computeUnits,
+      PER_CORE_UNITS,
+      ...jids,
+    )) as [Buffer, Buffer[]?, Buffer?, Buffer[]?, Buffer[]?];
+    const [kind, flat, args, verdicts, ready] = reply;
+    if (kind.toString() === 'gone') return { kind: 'gone' };
+    const chunk: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat!.length; i += 2) chunk[flat![i]!.toString()] = flat![i + 1]!.toString();
+    const contents = contentsOf(id, chunk, args!);
+    if (kind.toString() === 'read') return { kind: 'read', contents };
+    return {
+      kind: 'taken',
+      contents,
+      claimed: { verdicts: verdicts!.map((verdict) => verdictOf(verdict.toString())), ready: chunkRefsOf(ready!.map(String)) },
     };
   }
 
@@ -320,6 +345,26 @@ export class RedisRecords {
 export function workerName(worker: WorkerIdentity): string {
   return `${worker.host}:${worker.pid}`;
 }
+
+/** What a chunk's hash and argument bytes say, as a worker reads them. */
+function contentsOf(id: string, chunk: Record<string, string>, args: Buffer): ChunkContents {
+  const first = Number(chunk.first);
+  return {
+    id,
+    version: Number(chunk.v),
+    fnId: chunk.fn!,
+    fnName: chunk.fnName ?? '',
+    jids: Array.from({ length: Number(chunk.count) }, (_, i) => first + i),
+    args: deserialize(args) as Packed[],
+    options: optionsOf(chunk),
+    parent: chunk.parent === undefined ? undefined : Number(chunk.parent),
+  };
+}
+
+/** The compute units of one core of each type, as the take script reads them ('c1=1,c2=2.5,...'). */
+const PER_CORE_UNITS = Object.entries(RESOURCE_PROFILES)
+  .map(([type, profile]) => `${type}=${profile.computeUnits}`)
+  .join(',');
 
 function verdictOf(text: string): ClaimVerdict {
   if (text.startsWith('held:')) return { kind: 'held', holder: text.slice(5) };

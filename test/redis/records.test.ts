@@ -264,6 +264,49 @@ describe('claims and lost workers', () => {
   });
 });
 
+describe("a worker's take of a chunk: read and claimed in one call", () => {
+  it('reads the chunk as chunk() does and claims the jobs asked for', async () => {
+    const r = fresh();
+    await beat(r, w1);
+    const first = (await r.submit(submission(['a', 'b', 'c']), 3)).first;
+    const taken = await r.take(String(first), [first, first + 1, first + 2], w1, 3, 5);
+    expect(taken.kind).toBe('taken');
+    if (taken.kind !== 'taken') return;
+    expect(taken.contents).toEqual(await r.chunk(String(first)));
+    expect(taken.contents.args).toEqual([['a'], ['b'], ['c']]);
+    expect(taken.claimed).toEqual({ verdicts: [{ kind: 'run' }, { kind: 'run' }, { kind: 'run' }], ready: [] });
+    expect(await r.readyChunks()).toEqual([]);
+    // Held by w1 now: another worker's take is told so, and claims nothing.
+    const other = await r.take(String(first), [first], worker('w2'), 3, 5);
+    expect(other.kind === 'taken' && other.claimed.verdicts).toEqual([{ kind: 'held', holder: w1.id }]);
+  });
+
+  it('claims nothing of a chunk whose jobs need more compute units than the worker has, or of another wire version', async () => {
+    const r = fresh();
+    const { redis } = openRecords(server.url);
+    cleanups.push(() => redis.disconnect());
+    await beat(r, w1);
+    const big = (await r.submit(submission(['big'], { type: 'c2', cores: 2 }), 1)).first;
+    // A c2 core is 2.5 units: two need 5.
+    expect((await r.take(String(big), [big], w1, 3, 4.9)).kind).toBe('read');
+    expect(await r.readyChunks()).toEqual([{ id: String(big), type: 'c2', priority: 5, count: 1 }]);
+    expect((await r.take(String(big), [big], w1, 3, 5)).kind).toBe('taken');
+    const later = (await r.submit(submission(['later']), 1)).first;
+    await redis.hset(r.keys.chunk(String(later)), 'v', '999');
+    const read = await r.take(String(later), [later], w1, 3, 5);
+    expect(read).toMatchObject({ kind: 'read', contents: { version: 999, jids: [later] } });
+    expect((await r.claim([later], worker('w2'), 3)).verdicts).toEqual([{ kind: 'run' }]);
+  });
+
+  it('finds a chunk gone once every job of it is complete', async () => {
+    const r = fresh();
+    await beat(r, w1);
+    const first = (await r.submit(submission(['x']), 1)).first;
+    await run(r, w1, [done(first)]);
+    expect(await r.take(String(first), [first], w1, 3, 5)).toEqual({ kind: 'gone' });
+  });
+});
+
 describe('jids, deletion, listing, counts, workers', () => {
   it('gives jids unique across clients submitting at once', async () => {
     const a = fresh();

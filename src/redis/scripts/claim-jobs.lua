@@ -3,7 +3,7 @@
 -- whose worker died runs again when restartable with at most maxRestarts runs behind it, else it
 -- ends 'error' (worker lost) here, with the lost error made of lostName, lostCode and lostMessage
 -- (its '{worker}' replaced). Returns one verdict per jid: 'run', 'rerun', 'skip', 'lost' or
--- 'held:<id>'. The caller ends with settleAll and publishDone.
+-- 'held:<id>'. The caller ends with settleAll and publishDone (claimArgv does both).
 local function claimJobs(jids, me, maxRestarts, lostName, lostCode, lostMessage, now)
   local aliveCache = {}
   local function isAlive(id)
@@ -80,5 +80,17 @@ local function claimJobs(jids, me, maxRestarts, lostName, lostCode, lostMessage,
     end
     verdicts[#verdicts + 1] = verdict
   end
+  return verdicts
+end
+
+-- The claim of the jids in ARGV from index `from` on, for the worker, restarts and lost error in
+-- ARGV[2..6] (as the claim and take scripts take them), settled and published: its verdicts.
+local function claimArgv(from)
+  local now = nowMs()
+  local jids = {}
+  for i = from, #ARGV do jids[#jids + 1] = tonumber(ARGV[i]) end
+  local verdicts = claimJobs(jids, ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], now)
+  settleAll(now)
+  publishDone()
   return verdicts
 end

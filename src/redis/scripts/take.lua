@@ -23,10 +23,5 @@ local units = perCore[chunk.type]
 local fits = chunk.v == ARGV[8] and units ~= nil and units * tonumber(chunk.cores) <= tonumber(ARGV[9])
 if not fits then return { 'read', fields, args } end
 
-local now = nowMs()
-local jids = {}
-for i = 11, #ARGV do jids[#jids + 1] = tonumber(ARGV[i]) end
-local verdicts = claimJobs(jids, ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], now)
-settleAll(now)
-publishDone()
+local verdicts = claimArgv(11)
 return { 'taken', fields, args, verdicts, readyOut }

@@ -16,12 +16,19 @@ import { isComplete, type JobStatus } from '../types/job-status.js';
 import { parseJidList } from './redis-keys.js';
 import type { RedisRecords } from './redis-records.js';
 import { verdictResults } from '../wire/verdict-results.js';
+import { unpackValue } from './record-fields.js';
+import type { Packed } from '../types/job-outcome.js';
+
+/** What separates a pushed value's jid from its bytes ('|'). */
+const VALUE_BAR = 0x7c;
 
 interface Wait {
   /** Jobs of the wait that completed (or may have): read them again. */
   update(jids: number[]): void;
   /** Jobs of the wait a message says ended 'done' (a complete record never changes: nothing to read). */
   done(jids: number[]): void;
+  /** A job of the wait ended 'done' with this result (pushed before `done` names it): not read again. */
+  value(jid: number, result: JobResult): void;
   settle(verdict: WaitVerdict): void;
 }
 
@@ -71,6 +78,26 @@ export class DoneWaits {
       }
     }
     return touched;
+  }
+
+  /**
+   * A message of the `done:value` channel: a lone job's jid, '|', then its value's bytes. The job
+   * ended 'done' (the `done` message naming it comes next): its waits keep the value, so that the
+   * one that wants it answers without reading it.
+   */
+  heardValue(message: Buffer): void {
+    const bar = message.indexOf(VALUE_BAR);
+    const jid = Number(message.subarray(0, bar).toString());
+    const waits = bar < 0 ? undefined : this.#byJid.get(jid);
+    if (!waits) return;
+    let value: Packed;
+    try {
+      value = unpackValue(message.subarray(bar + 1));
+    } catch {
+      // Bytes this client cannot read: its waits read the value from the record, as without a push.
+      return;
+    }
+    for (const wait of waits) wait.value(jid, { ok: true, value });
   }
 
   /** Messages may have been lost (the subscriber reconnected): every wait reads all its jobs again. */
@@ -125,6 +152,7 @@ export class DoneWaits {
           );
         },
         done: (jids) => seen(jids, new Array<JobStatus>(jids.length).fill('done')),
+        value: (jid, result) => void known.set(jid, result),
       };
       const fail = (error: Error) => {
         if (!this.#active.has(wait)) return;

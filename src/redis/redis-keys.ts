@@ -37,8 +37,9 @@
  * - `P workers`            worker id -> JSON WorkerRecord; `P alive:{id}`: a key with a PX TTL the
  *                          worker's heartbeat renews. A worker is alive while that key exists.
  * - channels `P done` (jids just complete, `a-b` ranges and single jids, comma-separated: those
- *   that ended otherwise than 'done', then, when some ended 'done', a '|' and those) and
- *   `P kill` (jids to stop now, same form).
+ *   that ended otherwise than 'done', then, when some ended 'done', a '|' and those),
+ *   `P done:value` (a lone job's small value, published just before `done` names it: its jid, a
+ *   '|', its v8 bytes) and `P kill` (jids to stop now, same form as `done`).
  *
  * BullMQ keeps its own keys under the prefix `nimbus`, one queue per resource type named
  * `{queue}-{type}`; a BullMQ job there is one chunk (jobId `c{chunk id}`: BullMQ refuses ids that read as integers).
@@ -68,6 +69,7 @@ export class RedisKeys {
   readonly ready: string;
   readonly workers: string;
   readonly doneChannel: string;
+  readonly valueChannel: string;
   readonly killChannel: string;
 
   constructor(queue: string) {
@@ -79,6 +81,7 @@ export class RedisKeys {
     this.ready = `${this.prefix}ready`;
     this.workers = `${this.prefix}workers`;
     this.doneChannel = `${this.prefix}done`;
+    this.valueChannel = `${this.prefix}done:value`;
     this.killChannel = `${this.prefix}kill`;
   }
 

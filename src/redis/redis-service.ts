@@ -73,11 +73,15 @@ export class RedisService implements JobService {
       (jids) => this.records.status(jids),
       (error) => process.emitWarning(`nimbus: cloud.events() could not read the statuses of jobs just complete: ${String(error)}`),
     );
-    const channel = this.records.keys.doneChannel;
+    const { doneChannel: channel, valueChannel } = this.records.keys;
     this.#subscriber.on('message', (from: string, message: string) => {
       if (from !== channel) return;
       this.#waits.heard(message);
       this.#feed.heard(message);
+    });
+    // A lone job's value comes just before `done` names it (complete.lua): its bytes, read as bytes.
+    this.#subscriber.on('messageBuffer', (from: Buffer, message: Buffer) => {
+      if (from.toString() === valueChannel) this.#waits.heardValue(message);
     });
     // ioredis subscribes again after a reconnect; what was published meanwhile is read again.
     let connectedOnce = false;
@@ -86,7 +90,7 @@ export class RedisService implements JobService {
       connectedOnce = true;
     });
     this.#hold = parts.holdWhileBusy === false ? undefined : new ConnectionHold([parts.redis, parts.subscriber]);
-    const subscribe = () => this.#subscriber.subscribe(channel);
+    const subscribe = () => this.#subscriber.subscribe(channel, valueChannel);
     this.#subscribed = this.#hold ? this.#hold.during(subscribe) : subscribe();
     // Whoever waits hears a failure to subscribe; unheard meanwhile, it is no unhandled rejection.
     this.#subscribed.catch(() => {});

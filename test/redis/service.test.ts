@@ -4,7 +4,7 @@
  * big map travels in chunks, load adds up the live workers and the counts.
  */
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisService } from '../../src/redis/redis-service.js';
 import { resultAt, verdictResults } from '../../src/wire/verdict-results.js';
 import { workerName } from '../../src/redis/redis-records.js';
@@ -83,6 +83,44 @@ describe('waits on Redis', () => {
     expect(reads).toHaveLength(1);
     await run(records, w1, [done(jid, 'heard')]);
     expect(await waiting).toEqual({ kind: 'complete', jids: [jid], results: verdictResults([{ ok: true, value: 'heard' }]) });
+  });
+
+  it("hands a lone job's small value to the client waiting on it with its completion: nothing is read after it", async () => {
+    const { service, records } = await fresh();
+    const jid = await service.submit(submission(['x']));
+    const firstRead = vi.spyOn(service.records, 'statusesAndResults');
+    const laterReads = vi.spyOn(service.records, 'results');
+    const waiting = service.wait(waitFor([jid]));
+    await vi.waitFor(() => expect(firstRead).toHaveBeenCalledTimes(1));
+    expect((await firstRead.mock.results[0]!.value).statuses).toEqual(['queued']);
+    await run(records, w1, [done(jid, [1, 'two'])]);
+    expect(await waiting).toEqual({ kind: 'complete', jids: [jid], results: verdictResults([{ ok: true, value: [1, 'two'] }]) });
+    expect(laterReads).not.toHaveBeenCalled();
+    expect(firstRead).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads the value of a job whose value is too large to push, and the values of jobs completed together', async () => {
+    const { service, records } = await fresh();
+    const large = 'v'.repeat(2_000);
+    const [one, first] = [await service.submit(submission(['one'])), await service.submit(submission([1, 2]))];
+    const firstReads = vi.spyOn(service.records, 'statusesAndResults');
+    const reads = vi.spyOn(service.records, 'results');
+    const waitingOne = service.wait(waitFor([one]));
+    const waitingBoth = service.wait(waitFor([first, first + 1]));
+    // Both waits have read their jobs queued: what follows reaches them as messages.
+    await vi.waitFor(() => expect(firstReads).toHaveBeenCalledTimes(2));
+    await Promise.all(firstReads.mock.results.map((read) => read.value));
+    await run(records, w1, [done(one, large)]);
+    await run(records, w1, [done(first, 'a'), done(first + 1, 'b')]);
+    expect(await waitingOne).toMatchObject({ kind: 'complete', results: verdictResults([{ ok: true, value: large }]) });
+    expect(await waitingBoth).toMatchObject({
+      kind: 'complete',
+      results: verdictResults([
+        { ok: true, value: 'a' },
+        { ok: true, value: 'b' },
+      ]),
+    });
+    expect(reads.mock.calls.map(([jids]) => jids)).toEqual(expect.arrayContaining([[one], [first, first + 1]]));
   });
 
   it('does not read again jobs it knows open, as iresultUnordered waits on and on', async () => {

@@ -3,8 +3,12 @@
 -- not written twice. Then the dependents are told (ready or stalled, transitively) and `done` published.
 -- ARGV: P, me (worker id), worker name, then 11 per job: jid, status, started, finished, cputime,
 -- memory, memoryLimit, stdout, stderr, exception (JSON), value (v8 bytes); '' where absent.
--- Returns the chunks made ready.
+-- Returns the chunks made ready. A call with one job that ends 'done' with a value of at most
+-- PUSHED_VALUE_MAX bytes publishes it on `P done:value` first ('<jid>|' then its bytes), so that a
+-- client waiting for it has it when `done` names it, and reads nothing more (a lone job's trip).
+local PUSHED_VALUE_MAX = 1024
 local me = ARGV[2]
+local pushed
 local now = nowMs()
 local FIELDS = { 'started', 'finished', 'cputime', 'memory', 'memoryLimit', 'stdout', 'stderr', 'exception', 'value' }
 for i = 4, #ARGV, 11 do
@@ -32,8 +36,10 @@ for i = 4, #ARGV, 11 do
       fields[#fields + 1] = ARGV[3]
     end
     finish(jid, chunkOf(v[3]), v[1], status, fields, v[5] == '1')
+    if #ARGV == 14 and status == 'done' and #ARGV[14] <= PUSHED_VALUE_MAX then pushed = jid .. '|' .. ARGV[14] end
   end
 end
 settleAll(now)
+if pushed then redis.call('PUBLISH', P .. 'done:value', pushed) end
 publishDone()
 return readyOut

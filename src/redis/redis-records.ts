@@ -221,16 +221,6 @@ export class RedisRecords {
 
   // ---- worker side ----
 
-  /** A chunk's jobs, arguments and options; undefined once every job of it is complete (its args are gone). */
-  async chunk(id: string): Promise<ChunkContents | undefined> {
-    const [[, chunk], [, args]] = (await this.#redis.multi().hgetall(this.keys.chunk(id)).getBuffer(this.keys.args(id)).exec())! as [
-      [unknown, Record<string, string>],
-      [unknown, Buffer | null],
-    ];
-    if (args === null || chunk.first === undefined) return undefined;
-    return contentsOf(id, chunk, args);
-  }
-
   /**
    * Reads chunk `id` and, when `me` may run it (written with this WIRE_VERSION, its jobs within
    * `computeUnits`), claims `jids` of it (as `claim` does), in one script: a worker's first step

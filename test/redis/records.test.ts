@@ -28,6 +28,13 @@ const cleanups: (() => void)[] = [];
 
 const w1 = worker('w1');
 
+/** `w1`'s take of chunk `id` (5 compute units), which must have claimed `jids`. */
+async function taken(r: RedisRecords, id: string, jids: number[]) {
+  const take = await r.take(id, jids, w1, 3, 5);
+  if (take.kind !== 'taken') throw new Error(`chunk ${id} was not taken: ${take.kind}`);
+  return take;
+}
+
 describe('submit, claim, started, complete', () => {
   it('round-trips a job: chunks, arguments, claim, start, outcome, info', async () => {
     const r = fresh();
@@ -38,11 +45,10 @@ describe('submit, claim, started, complete', () => {
       { id: '1', type: 'c1', priority: 5, count: 2 },
       { id: '3', type: 'c1', priority: 5, count: 1 },
     ]);
-    const chunk = (await r.chunk('1'))!;
+    const { contents: chunk, claimed } = await taken(r, '1', [1, 2]);
     expect(chunk.jids).toEqual([1, 2]);
     expect(chunk.args).toEqual([['a'], ['b']]);
     expect((await r.shippedFunction(chunk.fnId)).name).toBe('identity');
-    const claimed = await r.claim([1, 2], w1, 3);
     expect(claimed.verdicts).toEqual([{ kind: 'run' }, { kind: 'run' }]);
     await r.started([1, 2], w1, [1000, 1001]);
     expect(await r.status([1, 2, 3, 4])).toEqual(['processing', 'processing', 'queued', undefined]);
@@ -53,7 +59,7 @@ describe('submit, claim, started, complete', () => {
     expect(two).toMatchObject({ ok: false, failure: { jid: 2, status: 'error', error: { message: 'boom' } } });
     const [info] = await r.info([1]);
     expect(info).toMatchObject({ jid: 1, status: 'done', fn: 'identity', attempts: 1, worker: 'w1:100', stdout: 'out' });
-    expect(await r.chunk('1')).toBeUndefined();
+    expect(await r.take('1', [1, 2], w1, 3, 5)).toEqual({ kind: 'gone' });
   });
 });
 
@@ -65,7 +71,8 @@ describe('functions', () => {
     await beat(r, w1);
     const jobs = submission(['a']);
     const first = (await r.submit(jobs, 1)).first;
-    const { fnId } = (await r.chunk(String(first)))!;
+    const fnOf = (chunk: number) => redis.hget(r.keys.chunk(String(chunk)), 'fn');
+    const fnId = (await fnOf(first))!;
     const key = r.keys.fn(fnId);
     expect(await redis.pttl(key)).toBe(-1);
     await run(r, w1, [done(first)]);
@@ -74,7 +81,7 @@ describe('functions', () => {
     expect(lingering).toBeGreaterThan(0);
     expect(lingering).toBeLessThanOrEqual(60_000);
     const again = (await r.submit(jobs, 1)).first;
-    expect((await r.chunk(String(again)))!.fnId).toBe(fnId);
+    expect(await fnOf(again)).toBe(fnId);
     expect(await redis.pttl(key)).toBe(-1);
     await run(r, w1, [done(again)]);
     // Gone once its time is up: the client, told so, stores it again.
@@ -82,7 +89,7 @@ describe('functions', () => {
     await expect.poll(() => redis.exists(key)).toBe(0);
     await expect(r.shippedFunction(fnId)).rejects.toThrow(/not in Redis/);
     const third = (await r.submit(jobs, 1)).first;
-    expect((await r.chunk(String(third)))!.fnId).toBe(fnId);
+    expect(await fnOf(third)).toBe(fnId);
     expect((await r.shippedFunction(fnId)).name).toBe('identity');
   });
 });
@@ -265,16 +272,15 @@ describe('claims and lost workers', () => {
 });
 
 describe("a worker's take of a chunk: read and claimed in one call", () => {
-  it('reads the chunk as chunk() does and claims the jobs asked for', async () => {
+  it('reads the chunk and claims the jobs asked for', async () => {
     const r = fresh();
     await beat(r, w1);
-    const first = (await r.submit(submission(['a', 'b', 'c']), 3)).first;
-    const taken = await r.take(String(first), [first, first + 1, first + 2], w1, 3, 5);
-    expect(taken.kind).toBe('taken');
-    if (taken.kind !== 'taken') return;
-    expect(taken.contents).toEqual(await r.chunk(String(first)));
-    expect(taken.contents.args).toEqual([['a'], ['b'], ['c']]);
-    expect(taken.claimed).toEqual({ verdicts: [{ kind: 'run' }, { kind: 'run' }, { kind: 'run' }], ready: [] });
+    const first = (await r.submit(submission(['a', 'b', 'c'], { priority: 3, label: 'abc' }), 3)).first;
+    const { contents, claimed } = await taken(r, String(first), [first, first + 1, first + 2]);
+    expect(contents).toMatchObject({ id: String(first), fnName: 'identity', jids: [first, first + 1, first + 2], parent: undefined });
+    expect(contents.args).toEqual([['a'], ['b'], ['c']]);
+    expect(contents.options).toMatchObject({ type: 'c1', cores: 1, priority: 3, label: 'abc', dependsOn: [] });
+    expect(claimed).toEqual({ verdicts: [{ kind: 'run' }, { kind: 'run' }, { kind: 'run' }], ready: [] });
     expect(await r.readyChunks()).toEqual([]);
     // Held by w1 now: another worker's take is told so, and claims nothing.
     const other = await r.take(String(first), [first], worker('w2'), 3, 5);

@@ -36,7 +36,8 @@ for i = 4, #ARGV, 11 do
       fields[#fields + 1] = ARGV[3]
     end
     finish(jid, chunkOf(v[3]), v[1], status, fields, v[5] == '1')
-    if #ARGV == 14 and status == 'done' and #ARGV[14] <= PUSHED_VALUE_MAX then pushed = jid .. '|' .. ARGV[14] end
+    -- A call with this one job (3 arguments, then 11): its value is the last argument.
+    if #ARGV == 3 + 11 and status == 'done' and #ARGV[#ARGV] <= PUSHED_VALUE_MAX then pushed = jid .. '|' .. ARGV[#ARGV] end
   end
 end
 settleAll(now)

@@ -1,7 +1,9 @@
 /**
- * What the process executor and its child processes say over IPC. Job code shares the channel
- * (it may call process.send itself), so every message a worker sends carries IPC_KEY set to the
- * worker's own token, which only nimbus's code in the worker knows: the host drops anything else.
+ * What the process executor and its child processes say, on the data channel (DATA_FD,
+ * frame-channel.ts). Job code could write on that descriptor, so every message a worker sends
+ * carries its token (IPC_KEY, or an outcome tuple's first element), which only nimbus's code in
+ * the worker knows: the host drops anything else. Node's IPC channel stays open beside it, for
+ * job code that calls process.send (it goes nowhere), and carries nothing of nimbus's.
  */
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';
@@ -60,6 +62,16 @@ export const IPC_KEY = 'nimbus:ipc';
  * is still known to have started (and is blamed), as with the message.
  */
 export const ARRIVAL_FD = 4;
+/**
+ * The data channel: a socket pair the host makes (a 'pipe' in fork's stdio), after the arrival
+ * slot. Each side reads and writes it as a socket of frames (frame-channel.ts).
+ */
+export const DATA_FD = 5;
+/**
+ * The exit code of a worker whose data channel failed while its host lived (a job closed or wrote
+ * on DATA_FD): it can no longer be told or heard, and its host says why its job failed.
+ */
+export const BROKEN_CHANNEL_EXIT_CODE = 87;
 /** Float64s of the arrival record: [tag, at, tag]. */
 export const ARRIVAL_RECORD = 3;
 /**

@@ -1,11 +1,12 @@
 /**
  * What runs inside each worker process: the top of its module graph. It runs each batch it is
  * given, in order, sending every job's outcome as the job ends, and carries the job's `cloud`
- * requests to the runtime over the same IPC channel. Job code never reaches that channel: it
+ * requests to the runtime over the same data channel (process-protocol.ts, DATA_FD). Job code
  * sees a process.send that goes nowhere. The process dies with the host (parent-watch.ts), ends
  * the children each job leaves (job-children.ts), and retires once an error escapes a job
  * (job-escapes.ts).
  */
+import { Socket } from 'node:net';
 import { jobCloud } from './job-cloud.js';
 import { yieldSinkOf } from './job-yields.js';
 import type { WireFunction } from '../types/wire-function.js';
@@ -17,7 +18,8 @@ import { channelEndpoint } from '../wire/nested-endpoints.js';
 import { emptyReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
-import { HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
+import { BROKEN_CHANNEL_EXIT_CODE, DATA_FD, HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
+import { FrameChannel } from '../wire/frame-channel.js';
 import { fromBatchTuple, outcomesTuple, type OutcomesTuple } from '../wire/process-tuples.js';
 import type { RunnableBatch } from '../types/executor.js';
 
@@ -28,10 +30,13 @@ delete process.env[WORKER_TOKEN_ENV];
 delete process.env[HOST_PID_ENV];
 watchParent(hostPid);
 
-const channel = takeChannel();
-const send = (message: FromChild, then?: () => void) => {
-  channel.send({ ...message, [IPC_KEY]: token }, undefined, {}, then ?? ignoreSendError);
-};
+silenceProcessSend();
+const channel = new FrameChannel(new Socket({ fd: DATA_FD, readable: true, writable: true }), onMessage, () => {
+  // The host lives on (its IPC channel is open): a job broke the data channel.
+  if (process.connected) guard.exit(BROKEN_CHANNEL_EXIT_CODE);
+  hostGone();
+});
+const send = (message: FromChild, then?: () => void) => channel.send({ ...message, [IPC_KEY]: token }, then);
 const guard = new EscapeGuard(() => {
   // An idle worker asks to be retired now; a busy one once the job running now has ended.
   if (!running) retire();
@@ -94,15 +99,10 @@ function flush(last: boolean): void {
   bufferedSince = Date.now();
 }
 
-/**
- * Sends outcomes with no callback and write errors swallowed: a callback costs a `nextTick` per
- * message (Node queues it even when the write completed at once), and the one given before only
- * ignored the error. A closed channel is not written to: the worker is ending then ('disconnect').
- */
+/** Sends outcomes with no callback: a callback costs a `nextTick` per message. */
 function sendOutcomes(tuple: OutcomesTuple): void {
-  if (process.connected) channel.send(tuple, undefined, SWALLOW_ERRORS);
+  channel.send(tuple);
 }
-const SWALLOW_ERRORS = { swallowErrors: true };
 
 /** Tells the runtime, FLUSH_MS from now, of the job running then, if the thread is free to. */
 function flushLater(): void {
@@ -169,7 +169,7 @@ function batchEnded(): void {
   retire();
 }
 
-process.on('message', (message: unknown) => {
+function onMessage(message: unknown): void {
   if (!isToChild(message)) return;
   if ('kind' in message) {
     if (message.kind === 'function') return answerFetch(message.id, message.fn);
@@ -184,7 +184,7 @@ process.on('message', (message: unknown) => {
   const batch = fromBatchTuple(message);
   if (arrivals.arrived(message[0], at)) runOne(batch, at);
   else send({ kind: 'started', at }, () => runOne(batch, at));
-});
+}
 function answerFetch(id: string, fn: WireFunction | undefined): void {
   const waiting = fetches.get(id);
   fetches.delete(id);
@@ -192,34 +192,26 @@ function answerFetch(id: string, fn: WireFunction | undefined): void {
   else waiting?.reject(new Error(`nimbus internal error: the host no longer runs function ${id}`));
 }
 
-// The runtime went away (it closed, or died): nothing is left to report to.
-process.on('disconnect', () => {
+/** The runtime went away (it closed, or died): nothing is left to report to. */
+function hostGone(): void {
   children.endAll();
   guard.exit(0);
-});
+}
+process.on('disconnect', hostGone);
 // A job that ends this process (process.exit while it runs) takes its children with it.
 process.on('exit', () => children.endAll());
 
-interface Channel {
-  send(message: unknown, handle: undefined, options: object, callback?: (error: Error | null) => void): void;
-}
-
 /**
- * Keeps the IPC channel for nimbus and gives job code a process.send and process.disconnect
- * that do nothing: code written for forked children calls them, and must neither confuse the
- * runtime nor cut this worker off from it. (What job code could still reach, process._send,
- * cannot forge a message without this worker's token.)
+ * Gives job code a process.send and process.disconnect that do nothing: code written for forked
+ * children calls them, and must neither cut this worker off from its runtime (nimbus's messages
+ * go on the data channel, which job code is not handed) nor throw.
  */
-function takeChannel(): Channel {
-  const real = process as unknown as { send: Channel['send']; disconnect: () => void };
-  const channel = { send: real.send.bind(process) };
+function silenceProcessSend(): void {
+  const real = process as unknown as { send: (...args: unknown[]) => boolean; disconnect: () => void };
   real.send = (...args: unknown[]) => {
     const callback = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
     if (callback) queueMicrotask(callback);
     return true;
   };
   real.disconnect = () => {};
-  return channel;
 }
-
-function ignoreSendError(): void {}

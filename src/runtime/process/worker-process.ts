@@ -6,6 +6,7 @@
  * tagged messages is read, and no send to a dead process throws.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { BatchSpec } from '../../types/executor.js';
@@ -18,7 +19,17 @@ import { SentFunctions } from './sent-functions.js';
 import { ArrivalFile } from './arrival-file.js';
 import { exposeService } from '../../wire/nested-channel.js';
 import { channelEndpoint } from '../../wire/nested-endpoints.js';
-import { HOST_PID_ENV, WORKER_TOKEN_ENV, fromWorker, type FromChild, type RunningJob, type ToChild } from '../../wire/process-protocol.js';
+import {
+  BROKEN_CHANNEL_EXIT_CODE,
+  DATA_FD,
+  HOST_PID_ENV,
+  WORKER_TOKEN_ENV,
+  fromWorker,
+  type FromChild,
+  type RunningJob,
+  type ToChild,
+} from '../../wire/process-protocol.js';
+import { FrameChannel } from '../../wire/frame-channel.js';
 import { killAll, killGroup, leftBehind } from '../../platform/process-tree.js';
 
 const PROCESS_ENTRY = new URL('../../worker/process-entry.js', import.meta.url);
@@ -70,9 +81,12 @@ export class WorkerProcess {
   #stderrTail = '';
   #killedFor: 'stop' | 'memory' | undefined;
   #retired = false;
-  /** How it exited, once it has; the batch ends when the channel has closed too. */
+  /** How it exited, once it has; the batch ends when the data channel has closed too. */
   #exit: string | undefined;
-  #disconnected = false;
+  /** Its messages, both ways (process-protocol.ts, DATA_FD). */
+  readonly #channel: FrameChannel;
+  /** Its data channel closed while it lived, and it was killed for it. */
+  #brokeChannel = false;
   /** Resolves once the process has exited (its pid is gone): what a close waits for. */
   readonly exited: Promise<void>;
   #markExited!: () => void;
@@ -86,8 +100,8 @@ export class WorkerProcess {
     this.#child = fork(PROCESS_ENTRY, [], {
       serialization: 'advanced',
       execArgv: [`--max-old-space-size=${memoryLimitMb}`],
-      // The arrival slot is the descriptor after the channel's (ARRIVAL_FD).
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc', this.#arrivals.fd ?? 'ignore'],
+      // The arrival slot is the descriptor after the IPC channel's (ARRIVAL_FD), then the data channel (DATA_FD).
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc', this.#arrivals.fd ?? 'ignore', 'pipe'],
       env: { ...process.env, [WORKER_TOKEN_ENV]: this.#token, [HOST_PID_ENV]: String(process.pid) },
       // A group of its own: ending the group ends the children its jobs leave.
       detached: true,
@@ -100,10 +114,18 @@ export class WorkerProcess {
         onNested: (listener) => nestedListeners.push(listener),
       }),
     );
-    this.#child.on('message', (raw: unknown) => {
-      const message = fromWorker(raw, this.#token);
-      if (message) this.#onMessage(message, nestedListeners);
-    });
+    this.#channel = new FrameChannel(
+      // A fork that could not make its pipes (too many open files) has none: a closed one stands in.
+      (this.#child.stdio as unknown as (Socket | null | undefined)[])[DATA_FD] ?? new Socket().destroy(),
+      (raw) => {
+        const message = fromWorker(raw, this.#token);
+        if (message) this.#onMessage(message, nestedListeners);
+      },
+      () => this.#onChannelClosed(),
+    );
+    // Only a busy process keeps the host alive (run refs the process itself).
+    this.#channel.unref();
+    this.#child.channel?.unref();
     this.#child.stderr!.on('data', (chunk: Buffer) => {
       this.#stderrTail = (this.#stderrTail + chunk.toString()).slice(-STDERR_TAIL_CHARS);
     });
@@ -112,10 +134,6 @@ export class WorkerProcess {
       if (this.#child.pid === undefined) this.#onExit(null, null, true);
     });
     this.#child.on('exit', (code, signal) => this.#onExit(code, signal, false));
-    this.#child.on('disconnect', () => {
-      this.#disconnected = true;
-      this.#maybeEnd();
-    });
     this.#idle();
   }
 
@@ -179,13 +197,28 @@ export class WorkerProcess {
   }
 
   #send(message: ToChild): void {
-    if (this.#exit !== undefined || this.#disconnected) return;
-    try {
-      // With a callback, a failed write (EPIPE, a closed channel) comes here, never as a throw.
-      this.#child.send(message, ignoreSendError);
-    } catch {
-      // The channel closed under us: the exit that follows ends the batch.
+    // A failed write (EPIPE, a closed channel) closes the channel: the exit that follows ends the batch.
+    if (this.#exit === undefined) this.#channel.send(message);
+  }
+
+  /**
+   * The data channel closed: every message the worker sent was read. A worker still alive broke
+   * its channel (its job closed or wrote on the descriptor): it is ended, and its batch with it.
+   */
+  #onChannelClosed(): void {
+    if (this.#exit === undefined) {
+      this.#brokeChannel = true;
+      this.#child.kill('SIGKILL');
     }
+    this.#maybeEnd();
+  }
+
+  /** How it exited, as its batch's jobs are told. */
+  #how(exit: string): string {
+    // A process that died of itself closed its channel too, maybe before its exit was read: only
+    // the kill that its closed channel caused, or its own exit for it, say that.
+    const broken = exit === `code ${BROKEN_CHANNEL_EXIT_CODE}` || (this.#brokeChannel && exit === 'signal SIGKILL');
+    return broken ? `ended: a job wrote on or closed its data channel, descriptor ${DATA_FD}` : exit;
   }
 
   #onMessage(message: FromChild, nestedListeners: readonly ((data: unknown) => void)[]): void {
@@ -255,7 +288,7 @@ export class WorkerProcess {
     if (this.#exit !== undefined) return;
     this.#exit = signal ? `signal ${signal}` : `code ${code}`;
     this.#markExited();
-    if (neverStarted) this.#disconnected = true;
+    if (neverStarted) this.#channel.destroy();
     // Children its jobs left in its group die with it (a group outlives its leader).
     else if (this.#child.pid !== undefined) killGroup(this.#child.pid);
     this.#maybeEnd();
@@ -263,7 +296,7 @@ export class WorkerProcess {
 
   /** Once the process exited and every message it sent was read, its batch ends 'died'. */
   #maybeEnd(): void {
-    if (this.#exit === undefined || !this.#disconnected) return;
+    if (this.#exit === undefined || !this.#channel.closed) return;
     const batch = this.#batch;
     // The slot's last reading: nothing asks it after the process is gone.
     if (batch && !batch.started) this.#learnArrival(batch);
@@ -274,15 +307,14 @@ export class WorkerProcess {
       unreported: unreportedOf(batch),
       started: batch.started,
       outOfMemory: this.#killedFor === 'memory' || OUT_OF_MEMORY.test(this.#stderrTail),
-      how: this.#exit,
+      how: this.#how(this.#exit),
       stoppedByUs: this.#killedFor === 'stop',
     });
   }
 
-  /** An idle process must not keep its parent alive. */
+  /** An idle process must not keep its parent alive (its channels never do). */
   #idle(): void {
     this.#child.unref();
-    this.#child.channel?.unref();
     (this.#child.stderr as { unref?: () => void } | null)?.unref?.();
   }
 }
@@ -295,5 +327,3 @@ function drawTag(): number {
 function unreportedOf(batch: RunningBatch): number[] {
   return batch.jids.slice(batch.reported);
 }
-
-function ignoreSendError(): void {}

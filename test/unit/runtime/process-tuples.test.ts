@@ -1,5 +1,6 @@
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from '../../../src/wire/frame-codec.js';
 import { TYPED_FROM, encodeBatchArgs, encodeOneEach } from '../../../src/wire/batch-args.js';
 import { appendJob, emptyReport } from '../../../src/worker/outcome-report.js';
 import { batchTuple, fromBatchTuple, fromOutcomesTuple, outcomesTuple, type BatchTuple } from '../../../src/wire/process-tuples.js';
@@ -12,9 +13,9 @@ const TOKEN = 'token';
 const LONG = TYPED_FROM * 4;
 const byId: WireFunction = { id: 'fn-1', shape: undefined, data: undefined };
 
-/** Through the serializer a worker process's channel uses ('advanced': v8's, typed arrays as host objects). */
+/** Through the frames a worker process's data channel carries (frame-codec.ts). */
 function crossed<T>(message: T): T {
-  return deserialize(serialize(message)) as T;
+  return decodeFrame(encodeFrame(message)) as T;
 }
 
 function reportOf(values: Packed[], extra: Partial<OutcomeReport> = {}): OutcomeReport {

@@ -1,0 +1,38 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeCloud } from '../support/clouds.js';
+import { waitGone } from './pids.js';
+
+/**
+ * A worker process and its host talk on a data channel, a socket on a descriptor of the worker's
+ * own (process-protocol.ts, DATA_FD). Job code can write on it, or close it: the host must read
+ * nothing a job wrote as a message, end that worker (it can no longer be told or heard), fail the
+ * job that broke it, and go on with the next jobs in a new worker.
+ */
+describe('the data channel of a worker process', () => {
+  const cloud = makeCloud('process', { cores: 1, computeUnits: 1 });
+  afterAll(() => cloud.close());
+
+  const breakers = {
+    'writes text on it': () => {
+      process.getBuiltinModule('node:fs').writeSync(5, 'garbage written by a job\n');
+      return process.pid;
+    },
+    'writes what looks like a frame head on it': () => {
+      process.getBuiltinModule('node:fs').writeSync(5, Buffer.from([6, 0, 0, 0, 0, 99, 1, 2, 3, 4]));
+      return process.pid;
+    },
+    'closes it': () => {
+      process.getBuiltinModule('node:fs').closeSync(5);
+      return process.pid;
+    },
+  };
+
+  it.each(Object.entries(breakers))('a job that %s fails, its worker ends, and the next jobs run', async (_name, breaker) => {
+    const before = await cloud.result(await cloud.call(() => process.pid));
+    const broken = await cloud.call(breaker);
+    await expect(cloud.result(broken)).rejects.toThrow(/worker exited \(ended: a job wrote on or closed its data channel, descriptor 5\)/);
+    expect(await cloud.status(broken)).toBe('error');
+    await waitGone([before]);
+    expect(await cloud.result(await cloud.map((x: number) => x * 2, [1, 2, 3]))).toEqual([2, 4, 6]);
+  });
+});

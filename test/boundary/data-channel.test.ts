@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeCloud } from '../support/clouds.js';
+import { EVENTUALLY, makeCloud } from '../support/clouds.js';
 import { waitGone } from './pids.js';
 
 /**
@@ -25,6 +28,10 @@ describe('the data channel of a worker process', () => {
       process.getBuiltinModule('node:fs').closeSync(5);
       return process.pid;
     },
+    'closes it and never yields again': () => {
+      process.getBuiltinModule('node:fs').closeSync(5);
+      for (;;);
+    },
   };
 
   it.each(Object.entries(breakers))('a job that %s fails, its worker ends, and the next jobs run', async (_name, breaker) => {
@@ -35,4 +42,28 @@ describe('the data channel of a worker process', () => {
     await waitGone([before]);
     expect(await cloud.result(await cloud.map((x: number) => x * 2, [1, 2, 3]))).toEqual([2, 4, 6]);
   });
+
+  it('a worker killed from outside is not said to have broken its channel', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nimbus-channel-'));
+    try {
+      const file = join(dir, 'pid');
+      const running = await cloud.call(async (path: string) => {
+        process.getBuiltinModule('node:fs').writeFileSync(path, String(process.pid));
+        await new Promise(() => {});
+      }, file);
+      await expect.poll(() => readPid(file), EVENTUALLY).toBeGreaterThan(0);
+      process.kill(readPid(file), 'SIGKILL');
+      await expect(cloud.result(running)).rejects.toThrow('worker exited (signal SIGKILL)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+function readPid(file: string): number {
+  try {
+    return Number(readFileSync(file, 'utf8'));
+  } catch {
+    return 0;
+  }
+}

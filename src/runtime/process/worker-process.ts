@@ -38,6 +38,8 @@ const OUT_OF_MEMORY = /heap out of memory|invalid size error|Allocation failed|o
 /** How much of a dying process's stderr is kept to tell why it died. */
 const STDERR_TAIL_CHARS = 4096;
 const PAGE_BYTES = 4096;
+/** How long a process whose data channel closed has to exit by itself before it is killed. */
+const BROKEN_CHANNEL_GRACE_MS = 1000;
 
 export type BatchEnd =
   | { kind: 'done' }
@@ -85,7 +87,7 @@ export class WorkerProcess {
   #exit: string | undefined;
   /** Its messages, both ways (process-protocol.ts, DATA_FD). */
   readonly #channel: FrameChannel;
-  /** Its data channel closed while it lived, and it was killed for it. */
+  /** Its data channel closed, and it was still alive a while later: it was killed for it. */
   #brokeChannel = false;
   /** Resolves once the process has exited (its pid is gone): what a close waits for. */
   readonly exited: Promise<void>;
@@ -206,11 +208,22 @@ export class WorkerProcess {
    * its channel (its job closed or wrote on the descriptor): it is ended, and its batch with it.
    */
   #onChannelClosed(): void {
-    if (this.#exit === undefined) {
+    if (this.#exit === undefined) this.#killUnlessExited();
+    this.#maybeEnd();
+  }
+
+  /**
+   * A process that died (of itself, or killed from outside) closes its channel too, and its exit
+   * may be read a moment later: only one still alive after BROKEN_CHANNEL_GRACE_MS, whose job
+   * cannot report any more (it closed the descriptor, then never yields), is killed for it.
+   */
+  #killUnlessExited(): void {
+    const timer = setTimeout(() => {
+      if (this.#exit !== undefined) return;
       this.#brokeChannel = true;
       this.#child.kill('SIGKILL');
-    }
-    this.#maybeEnd();
+    }, BROKEN_CHANNEL_GRACE_MS);
+    timer.unref();
   }
 
   /** How it exited, as its batch's jobs are told. */

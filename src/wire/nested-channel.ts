@@ -1,6 +1,6 @@
 /**
  * The channel between a running job's `cloud` and the runtime, over comlink: a MessagePort for
- * worker threads, the IPC channel for child processes (their endpoints: nested-endpoints.ts). The
+ * worker threads, the data channel for child processes (their endpoints: nested-endpoints.ts). The
  * runtime's JobRequests are exposed as it is; what crosses is plain data. Errors keep their class
  * and code: a CloudError thrown by the runtime is a CloudError with the same code in the job that
  * caused it.

@@ -1,7 +1,7 @@
 /**
  * The endpoints a job's channel travels over, as comlink wants them (nested-channel.ts): a
- * MessagePort for worker threads, the tagged nested messages of the IPC channel for child
- * processes. Apart from comlink itself, so that a worker's entry makes its endpoint without
+ * MessagePort for worker threads, the tagged nested messages of the data channel for child
+ * processes (process-protocol.ts, DATA_FD). Apart from comlink itself, so that a worker's entry makes its endpoint without
  * loading comlink (only its node adapter, a file that imports nothing): the job's side loads
  * comlink at the first request (worker/job-service.ts).
  */
@@ -22,7 +22,7 @@ export function portEndpoint(port: MessagePort): Endpoint {
   return endpoint;
 }
 
-/** The nested messages of an IPC channel shared with other traffic, told apart by a tag. */
+/** The nested messages of a process's data channel, shared with other traffic, told apart by a tag. */
 export interface TaggedChannel {
   send(message: { nested: unknown }): void;
   onNested(listener: (data: unknown) => void): void;

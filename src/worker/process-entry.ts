@@ -61,7 +61,7 @@ useJobMeter(new ProcessMeter());
 
 /**
  * Outcomes wait here until about FLUSH_MS of work has piled up: a message costs each side some
- * 25-45 us (process-executor.ts, PROCESS_BATCH_BOUND), the time of 20-40 trivial jobs, so one
+ * tens of microseconds (process-executor.ts, PROCESS_BATCH_BOUND), the time of 10-40 trivial jobs, so one
  * every few milliseconds keeps that to about 1% of the work; a job of FLUSH_MS or more has its
  * outcome leave before the next job starts. If the process dies, only what is buffered is lost,
  * and those jobs run again.

@@ -1,6 +1,6 @@
 /**
  * Large captured data handed to worker processes through files in memory, instead of through each
- * process's IPC channel: the host writes an entry's blob once, to a file named by its hash in a
+ * process's data channel: the host writes an entry's blob once, to a file named by its hash in a
  * directory of this executor's own (in /dev/shm, else the system's temp dir), and a batch carries
  * only the path; each process reads and checks it on its own time (worker-functions.ts). Pushed
  * through the channels, the blob was serialized again on the host's main thread for every process.

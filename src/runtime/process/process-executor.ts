@@ -16,9 +16,11 @@ import { WorkerProcess, type BatchEnd } from './worker-process.js';
 
 /**
  * What a batch to a process carries at most (batch-size.ts). A message over a process's channel
- * costs the host about 25-45 us to send or read, whatever it holds (Node's serializer made per
- * message, its framing, a pipe write that wakes the worker; the worker pays as much), against a
- * few for a thread: the time of 20-40 trivial jobs, where a thread's is of one or two. So a batch
+ * costs the host some tens of microseconds to send or read, whatever it holds (its frame, a socket
+ * write that wakes the worker, the read that wakes the host; the worker pays as much; 25-45 us on
+ * Node's IPC, some 20 us less a round trip on the data channel: bench/README.md, eighth pass),
+ * against a few for a thread: the time of 10-40 trivial jobs, where a thread's is of one or two.
+ * So a batch
  * carries more work than a thread's, and a report leaves every few milliseconds, not every two
  * (process-entry.ts, FLUSH_MS): a 1M-job trivial map sends about 250 batches instead of 1,000.
  * A slot is still held for milliseconds only, and the queue's fair share among slots still

@@ -20,10 +20,10 @@ import { WorkerProcess, type BatchEnd } from './worker-process.js';
  * write that wakes the worker, the read that wakes the host; the worker pays as much; 25-45 us on
  * Node's IPC, some 20 us less a round trip on the data channel: bench/README.md, eighth pass),
  * against a few for a thread: the time of 10-40 trivial jobs, where a thread's is of one or two.
- * So a batch carries more work than a thread's, and a report leaves every few milliseconds, not every two
- * (process-entry.ts, FLUSH_MS): a 1M-job trivial map sends about 250 batches instead of 1,000.
- * A slot is still held for milliseconds only, and the queue's fair share among slots still
- * bounds the batches at the end of a map.
+ * So a batch carries more work than a thread's, and a report leaves every few milliseconds, not
+ * every two (process-entry.ts, FLUSH_MS): a 1M-job trivial map sends about 250 batches instead
+ * of 1,000. A slot is still held for milliseconds only, and the queue's fair share among slots
+ * still bounds the batches at the end of a map.
  */
 export const PROCESS_BATCH_BOUND: BatchBound = { targetMs: 8, max: 4096 };
 

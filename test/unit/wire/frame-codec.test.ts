@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { FrameChannel } from '../../../src/wire/frame-channel.js';
 import { FRAME_HEAD_BYTES, decodeFrame, encodeFrame } from '../../../src/wire/frame-codec.js';
@@ -108,6 +109,63 @@ describe('a frame', () => {
     expect(crossed(big)).toEqual(big);
     // The next frame is written in the writer's own buffer again, and is not the one before it.
     expect(crossed([1])).toEqual([1]);
+  });
+});
+
+/** Numbers in [0, 1) from a seed (mulberry32): the same values on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SPECIAL_NUMBERS = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_VALUE, Number.MIN_VALUE, -1.5, 2 ** 53];
+const TEXTS = ['', 'a', 'ÿ', 'Ā', '日本', '🙂', String.fromCharCode(0xdc00), 'x'.repeat(300)];
+
+/** A value of the kinds nimbus's tuples hold, `depth` levels deep at most. */
+function randomValue(random: () => number, depth: number): unknown {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const kind = Math.floor(random() * (depth > 0 ? 11 : 8));
+  switch (kind) {
+    case 0:
+      return pick([undefined, null, true, false]);
+    case 1:
+      return pick(SPECIAL_NUMBERS);
+    case 2:
+      return (random() - 0.5) * 10 ** Math.floor(random() * 20);
+    case 3:
+      return BigInt(Math.floor((random() - 0.5) * 2 ** 40)) * 1000003n;
+    case 4:
+      return pick(TEXTS) + pick(TEXTS);
+    case 5:
+      return Float64Array.from({ length: Math.floor(random() * 5) }, () => pick(SPECIAL_NUMBERS));
+    case 6:
+      return Uint8Array.from({ length: Math.floor(random() * 5) }, () => Math.floor(random() * 256));
+    case 7:
+      return Buffer.from(pick(TEXTS));
+    case 8:
+    case 9:
+      return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth - 1));
+    default:
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 3) }, (_, i) => [`${pick(TEXTS)}${i}`, randomValue(random, depth - 1)]));
+  }
+}
+
+describe('a frame, against v8', () => {
+  it('reads back 2,000 random tuples as v8 reads them back', () => {
+    const random = seeded(14);
+    for (let i = 0; i < 2000; i++) {
+      const tuple = Array.from({ length: 1 + Math.floor(random() * 6) }, () => randomValue(random, 3));
+      expect(formatOf(tuple)).toBe(TUPLE_FORMAT);
+      const back = crossed(tuple);
+      expect(back).toEqual(deserialize(serialize(tuple)));
+      expect(back).toEqual(tuple);
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../bench/seeded-random.js';
 import { FrameChannel } from '../../../src/wire/frame-channel.js';
 import { FRAME_HEAD_BYTES, decodeFrame, encodeFrame } from '../../../src/wire/frame-codec.js';
 
@@ -112,18 +113,6 @@ describe('a frame', () => {
   });
 });
 
-/** Numbers in [0, 1) from a seed (mulberry32): the same values on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SPECIAL_NUMBERS = [0, -0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_VALUE, Number.MIN_VALUE, -1.5, 2 ** 53];
 const TEXTS = ['', 'a', 'ÿ', 'Ā', '日本', '🙂', String.fromCharCode(0xdc00), 'x'.repeat(300)];
 
@@ -158,7 +147,7 @@ function randomValue(random: () => number, depth: number): unknown {
 
 describe('a frame, against v8', () => {
   it('reads back 2,000 random tuples as v8 reads them back', () => {
-    const random = seeded(14);
+    const random = seededRandom(14) as () => number;
     for (let i = 0; i < 2000; i++) {
       const tuple = Array.from({ length: 1 + Math.floor(random() * 6) }, () => randomValue(random, 3));
       expect(formatOf(tuple)).toBe(TUPLE_FORMAT);

@@ -147,7 +147,7 @@ function randomValue(random: () => number, depth: number): unknown {
 
 describe('a frame, against v8', () => {
   it('reads back 2,000 random tuples as v8 reads them back', () => {
-    const random = seededRandom(14) as () => number;
+    const random = seededRandom(14);
     for (let i = 0; i < 2000; i++) {
       const tuple = Array.from({ length: 1 + Math.floor(random() * 6) }, () => randomValue(random, 3));
       expect(formatOf(tuple)).toBe(TUPLE_FORMAT);

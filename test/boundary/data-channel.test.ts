@@ -43,6 +43,15 @@ describe('the data channel of a worker process', () => {
     expect(await cloud.result(await cloud.map((x: number) => x * 2, [1, 2, 3]))).toEqual([2, 4, 6]);
   });
 
+  it('carries messages many times a socket read, both ways, byte for byte', async () => {
+    const text = 'nimbus 🙂 '.repeat(500_000);
+    const numbers = Float64Array.from({ length: 200_000 }, (_, i) => i / 7);
+    const echoed = await cloud.result(await cloud.call((t: string, n: Float64Array) => [t + '!', n.length, n[199_999]], text, numbers));
+    expect(echoed).toEqual([text + '!', 200_000, 199_999 / 7]);
+    const items = Array.from({ length: 200 }, (_, i) => `${i}:${'x'.repeat(50_000)}`);
+    expect(await cloud.result(await cloud.map((item: string) => item.length, items))).toEqual(items.map((item) => item.length));
+  });
+
   it('a worker killed from outside is not said to have broken its channel', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nimbus-channel-'));
     try {

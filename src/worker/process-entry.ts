@@ -61,10 +61,10 @@ useJobMeter(new ProcessMeter());
 
 /**
  * Outcomes wait here until about FLUSH_MS of work has piled up: a message costs each side some
- * tens of microseconds (process-executor.ts, PROCESS_BATCH_BOUND), the time of 10-40 trivial jobs, so one
- * every few milliseconds keeps that to about 1% of the work; a job of FLUSH_MS or more has its
- * outcome leave before the next job starts. If the process dies, only what is buffered is lost,
- * and those jobs run again.
+ * tens of microseconds (process-executor.ts, PROCESS_BATCH_BOUND), the time of 10-40 trivial
+ * jobs, so one every few milliseconds keeps that to about 1% of the work; a job of FLUSH_MS or
+ * more has its outcome leave before the next job starts. If the process dies, only what is
+ * buffered is lost, and those jobs run again.
  *
  * Each message also says which job the worker is on now, so that the runtime knows it started
  * (the batch's first job, from the arrival slot). A job that starts sooner than FLUSH_MS

@@ -2,8 +2,9 @@
  * One child process that runs batches of jobs of one profile, one batch at a time. It reports
  * each job's outcome as the job ends; when the process dies, it says which jobs never reported,
  * whether the batch had even started, and whether the death looks like running out of memory.
- * It keeps the parent alive only while it has work. Nothing on the channel but the worker's own
- * tagged messages is read, and no send to a dead process throws.
+ * It keeps the parent alive only while it has work. Nothing on its data channel but the worker's
+ * own tagged messages is read (not what job code may send on Node's IPC channel), and no send to
+ * a dead process throws; bytes on that channel that are not a frame end the process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';

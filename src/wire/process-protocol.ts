@@ -1,9 +1,10 @@
 /**
  * What the process executor and its child processes say, on the data channel (DATA_FD,
- * frame-channel.ts). Job code could write on that descriptor, so every message a worker sends
- * carries its token (IPC_KEY, or an outcome tuple's first element), which only nimbus's code in
- * the worker knows: the host drops anything else. Node's IPC channel stays open beside it, for
- * job code that calls process.send (it goes nowhere), and carries nothing of nimbus's.
+ * frame-channel.ts). Every message a worker sends carries its token (IPC_KEY, or an outcome
+ * tuple's first element), and the host drops anything else: job code is not handed the token
+ * (the entry deletes it from process.env; /proc/self/environ, the environment the worker started
+ * with, still shows it), nor the descriptor. Node's IPC channel stays open beside it, for job
+ * code that calls process.send (it goes nowhere), and carries nothing of nimbus's.
  */
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';

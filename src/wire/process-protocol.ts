@@ -1,10 +1,11 @@
 /**
  * What the process executor and its child processes say, on the data channel (DATA_FD,
  * frame-channel.ts). Every message a worker sends carries its token (IPC_KEY, or an outcome
- * tuple's first element), and the host drops anything else: job code is not handed the token
- * (the entry deletes it from process.env; /proc/self/environ, the environment the worker started
- * with, still shows it), nor the descriptor. Node's IPC channel stays open beside it, for job
- * code that calls process.send (it goes nowhere), and carries nothing of nimbus's.
+ * tuple's first element), and the host drops anything else. Job code is handed neither the
+ * descriptor nor the token: the token is the host's first message on the channel, not in the
+ * worker's environment (which job code reads, and which /proc/self/environ keeps as the worker
+ * started). Node's IPC channel stays open beside it, for job code that calls process.send (it
+ * goes nowhere), and carries nothing of nimbus's.
  */
 import type { OutcomeReport } from '../types/job-outcome.js';
 import type { WireFunction } from '../types/wire-function.js';
@@ -18,6 +19,8 @@ export type ToChild =
   | BatchTuple
   /** The answer to a fetch: the whole of the running batch's function; undefined if it names another. */
   | { kind: 'function'; id: string; fn: WireFunction | undefined }
+  /** The host's first message: the token the worker's messages carry. */
+  | { kind: 'token'; token: string }
   | { kind: 'nested'; data: unknown };
 
 export type FromChild =
@@ -86,8 +89,6 @@ export const ARRIVAL_KEY_OFFSET = ARRIVAL_RECORD * 8;
 
 export type Tagged<T> = T & { [IPC_KEY]: string };
 
-/** Set in a worker process's environment: its token. The entry reads it, then removes it. */
-export const WORKER_TOKEN_ENV = 'NIMBUS_WORKER_PROCESS';
 /** Set in a worker process's environment: the host's pid, which the worker must die with. */
 export const HOST_PID_ENV = 'NIMBUS_HOST_PID';
 
@@ -105,5 +106,5 @@ export function isToChild(message: unknown): message is ToChild {
   if (typeof message !== 'object' || message === null) return false;
   if (Array.isArray(message)) return true;
   const kind = (message as { kind?: unknown }).kind;
-  return kind === 'function' || kind === 'nested';
+  return kind === 'function' || kind === 'nested' || kind === 'token';
 }

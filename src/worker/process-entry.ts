@@ -18,15 +18,14 @@ import { channelEndpoint } from '../wire/nested-endpoints.js';
 import { emptyReport } from './outcome-report.js';
 import { ArrivalSlot } from './arrival-slot.js';
 import { watchParent } from './parent-watch.js';
-import { BROKEN_CHANNEL_EXIT_CODE, DATA_FD, HOST_PID_ENV, IPC_KEY, WORKER_TOKEN_ENV, isToChild, type FromChild } from '../wire/process-protocol.js';
+import { BROKEN_CHANNEL_EXIT_CODE, DATA_FD, HOST_PID_ENV, IPC_KEY, isToChild, type FromChild } from '../wire/process-protocol.js';
 import { FrameChannel } from '../wire/frame-channel.js';
 import { fromBatchTuple, outcomesTuple, type OutcomesTuple } from '../wire/process-tuples.js';
 import type { RunnableBatch } from '../types/executor.js';
 
-const token = process.env[WORKER_TOKEN_ENV] ?? '';
+/** What this worker's messages carry: the host's first message says it (process-protocol.ts). */
+let token = '';
 const hostPid = Number(process.env[HOST_PID_ENV]);
-// Job code reads the environment: the token stays with nimbus.
-delete process.env[WORKER_TOKEN_ENV];
 delete process.env[HOST_PID_ENV];
 watchParent(hostPid);
 
@@ -172,6 +171,7 @@ function batchEnded(): void {
 function onMessage(message: unknown): void {
   if (!isToChild(message)) return;
   if ('kind' in message) {
+    if (message.kind === 'token') return void (token ||= message.token);
     if (message.kind === 'function') return answerFetch(message.id, message.fn);
     for (const listener of nestedListeners) listener(message.data);
     return;

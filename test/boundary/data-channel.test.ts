@@ -52,6 +52,19 @@ describe('the data channel of a worker process', () => {
     expect(await cloud.result(await cloud.map((item: string) => item.length, items))).toEqual(items.map((item) => item.length));
   });
 
+  it("a job finds no token of its worker's in its environment, nor in the one its worker started with", async () => {
+    const [now, started] = await cloud.result(
+      await cloud.call(() => {
+        const environ = process.getBuiltinModule('node:fs').readFileSync('/proc/self/environ', 'utf8').split('\0');
+        const nimbus = (names: string[]) => names.filter((name) => name.startsWith('NIMBUS_'));
+        return [nimbus(Object.keys(process.env)), nimbus(environ.map((entry) => entry.split('=')[0]!))];
+      }),
+    );
+    expect(now).toEqual([]);
+    // The host's pid, which the worker must die with, is no secret; nothing else of nimbus's is there.
+    expect(started).toEqual(['NIMBUS_HOST_PID']);
+  });
+
   it('a worker killed from outside is not said to have broken its channel', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nimbus-channel-'));
     try {

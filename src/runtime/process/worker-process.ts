@@ -20,16 +20,7 @@ import { SentFunctions } from './sent-functions.js';
 import { ArrivalFile } from './arrival-file.js';
 import { exposeService } from '../../wire/nested-channel.js';
 import { channelEndpoint } from '../../wire/nested-endpoints.js';
-import {
-  BROKEN_CHANNEL_EXIT_CODE,
-  DATA_FD,
-  HOST_PID_ENV,
-  WORKER_TOKEN_ENV,
-  fromWorker,
-  type FromChild,
-  type RunningJob,
-  type ToChild,
-} from '../../wire/process-protocol.js';
+import { BROKEN_CHANNEL_EXIT_CODE, DATA_FD, HOST_PID_ENV, fromWorker, type FromChild, type RunningJob, type ToChild } from '../../wire/process-protocol.js';
 import { FrameChannel } from '../../wire/frame-channel.js';
 import { killAll, killGroup, leftBehind } from '../../platform/process-tree.js';
 
@@ -105,7 +96,7 @@ export class WorkerProcess {
       execArgv: [`--max-old-space-size=${memoryLimitMb}`],
       // The arrival slot is the descriptor after the IPC channel's (ARRIVAL_FD), then the data channel (DATA_FD).
       stdio: ['ignore', 'inherit', 'pipe', 'ipc', this.#arrivals.fd ?? 'ignore', 'pipe'],
-      env: { ...process.env, [WORKER_TOKEN_ENV]: this.#token, [HOST_PID_ENV]: String(process.pid) },
+      env: { ...process.env, [HOST_PID_ENV]: String(process.pid) },
       // A group of its own: ending the group ends the children its jobs leave.
       detached: true,
     });
@@ -126,6 +117,8 @@ export class WorkerProcess {
       },
       () => this.#onChannelClosed(),
     );
+    // The first message: what the worker's own messages will carry (process-protocol.ts).
+    this.#channel.send({ kind: 'token', token: this.#token });
     // Only a busy process keeps the host alive (run refs the process itself).
     this.#channel.unref();
     this.#child.channel?.unref();

@@ -22,6 +22,7 @@ import { TYPED_FROM, numberColumn } from './batch-args.js';
  * them costs as much as copying a thousand numbers.
  */
 export type BatchTuple =
+  | LoneBatchTuple
   | readonly [tag: number, fn: WireFunction | string, jids: Numbers, arity: number, args: BatchArgsList | undefined]
   | readonly [
       tag: number,
@@ -34,6 +35,14 @@ export type BatchTuple =
     ];
 
 type BatchArgsList = readonly Primitive[] | Float64Array | readonly Packed[];
+
+/**
+ * A lone job's batch (one job, its arguments a flat list, no env, no followers): its jid and its
+ * arguments inline, a list with no list inside. A thread's structured clone writes and reads each
+ * list as an object of its own: the nested form cost a lone thread trip 0.5-1.6 us more
+ * (bench/README.md, "Eighth pass"; no difference on processes, whose frames carry lists cheaply). Its outcomes travel as a LoneOutcomesTuple alike.
+ */
+type LoneBatchTuple = readonly [tag: number, fn: WireFunction | string, jid: number, arity: number, ...args: Primitive[]];
 type Env = Readonly<Record<string, string>>;
 
 /** An arity that says the arguments travel job by job (BatchArgs `each`). */
@@ -63,6 +72,9 @@ export function batchTuple(tag: number, batch: BatchSpec, fn: WireFunction): Bat
   const { args, env, followersFrom } = batch;
   const fnOrId = fn.shape === undefined && fn.data === undefined ? fn.id : fn;
   const [arity, list] = 'each' in args ? [EACH, args.each] : [args.arity, args.flat];
+  if (batch.jids.length === 1 && env === undefined && followersFrom === undefined && arity !== EACH && !(list instanceof Float64Array)) {
+    return [tag, fnOrId, batch.jids[0]!, arity, ...(list as readonly Primitive[])];
+  }
   const [jids, rest] =
     list instanceof Float64Array && batch.jids.length >= TYPED_FROM
       ? [jidsThen(batch.jids, list), undefined]
@@ -81,8 +93,10 @@ function jidsThen(jids: readonly number[], flat: Float64Array): Float64Array {
 }
 
 export function fromBatchTuple(tuple: BatchTuple): RunnableBatch {
-  const [, fnOrId, numbers, arity, list, env, followersFrom] = tuple;
+  const fnOrId = tuple[1];
   const fn = typeof fnOrId === 'string' ? { id: fnOrId, shape: undefined, data: undefined } : fnOrId;
+  if (typeof tuple[2] === 'number') return { fn, jids: [tuple[2]], args: { arity: tuple[3], flat: tuple.slice(4) as Primitive[] } };
+  const [, , numbers, arity, list, env, followersFrom] = tuple as Exclude<BatchTuple, LoneBatchTuple>;
   if (list === undefined) {
     // The jids and the numbers of their arguments in one block: arity numbers after each jid.
     const block = numbers as Float64Array;
@@ -106,7 +120,26 @@ export function fromBatchTuple(tuple: BatchTuple): RunnableBatch {
  * `values` is undefined: v8 writes and reads a plain array element by element (about 50 ns per
  * number read back, more than the rest of a trivial job's outcome), a typed array as one block.
  */
-export type OutcomesTuple = readonly [
+export type OutcomesTuple = LoneOutcomesTuple | ManyOutcomesTuple;
+
+/**
+ * A one-job report with no error and no output, every lone trip's: its numbers and its value
+ * inline (as LoneBatchTuple).
+ */
+type LoneOutcomesTuple = readonly [
+  token: string,
+  last: boolean,
+  runningIndex: number,
+  runningAt: number,
+  jid: number,
+  started: number,
+  finished: number,
+  cputime: number,
+  memory: number,
+  value: Packed,
+];
+
+type ManyOutcomesTuple = readonly [
   token: string,
   last: boolean,
   runningIndex: number,
@@ -136,7 +169,7 @@ export interface Outcomes {
 export function outcomesTuple(token: string, report: OutcomeReport, last: boolean, running: Outcomes['running']): OutcomesTuple {
   const { errors, stdout, stderr } = report;
   const length = report.jids.length;
-  if (length === 1) return withTextColumns(loneJobHead(token, report, last, running), errors, stdout, stderr);
+  if (length === 1) return loneOutcomes(token, report, last, running);
   const typed = length >= TYPED_FROM;
   const valuesAsNumbers = typed && allNumbers(report.values, length);
   const numbers = typed ? new Float64Array((NUMBER_COLUMNS + (valuesAsNumbers ? 1 : 0)) * length) : ([] as number[]);
@@ -155,12 +188,17 @@ export function outcomesTuple(token: string, report: OutcomeReport, last: boolea
 type OutcomesHead = readonly [string, boolean, number, number, Numbers, Packed[] | undefined];
 
 /**
- * The head of a one-job report's tuple (every lone trip's): its lists made whole as literals,
- * packed and of their exact length, where pushes into empty arrays allocate for 17 elements.
+ * A one-job report's tuple (every lone trip's): inline when it has no error or output; else its
+ * lists made whole as literals, packed and of their exact length, where pushes into empty arrays
+ * allocate for 17 elements.
  */
-function loneJobHead(token: string, report: OutcomeReport, last: boolean, running: Outcomes['running']): OutcomesHead {
-  const numbers = [report.jids[0]!, report.started[0]!, report.finished[0]!, report.cputime[0]!, report.memory[0]!];
-  return [token, last, running?.index ?? -1, running?.at ?? 0, numbers, [report.values[0]!]];
+function loneOutcomes(token: string, report: OutcomeReport, last: boolean, running: Outcomes['running']): OutcomesTuple {
+  const { jids, started, finished, cputime, memory, values, errors, stdout, stderr } = report;
+  if (errors.length === 0 && stdout.length === 0 && stderr.length === 0) {
+    return [token, last, running?.index ?? -1, running?.at ?? 0, jids[0]!, started[0]!, finished[0]!, cputime[0]!, memory[0]!, values[0]!];
+  }
+  const numbers = [jids[0]!, started[0]!, finished[0]!, cputime[0]!, memory[0]!];
+  return withTextColumns([token, last, running?.index ?? -1, running?.at ?? 0, numbers, [values[0]!]], errors, stdout, stderr);
 }
 
 /** The tuple: its head, then the error and output columns when any job has some. */
@@ -198,7 +236,8 @@ function toList(numbers: Numbers): number[] {
 /** The outcomes in `message` when it is an OutcomesTuple from the worker that holds `token`. */
 export function fromOutcomesTuple(message: unknown, token: string): Outcomes | undefined {
   if (!Array.isArray(message) || message[0] !== token || message.length < 6) return undefined;
-  const [, last, runningIndex, runningAt, numbers, values, errors, stdout, stderr] = message as unknown as OutcomesTuple;
+  if (typeof message[4] === 'number') return fromLoneOutcomes(message as unknown as LoneOutcomesTuple);
+  const [, last, runningIndex, runningAt, numbers, values, errors, stdout, stderr] = message as unknown as ManyOutcomesTuple;
   const length = values === undefined ? numbers.length / (NUMBER_COLUMNS + 1) : numbers.length / NUMBER_COLUMNS;
   const column = (k: number): Numbers =>
     numbers instanceof Float64Array ? numbers.subarray(k * length, (k + 1) * length) : numbers.slice(k * length, (k + 1) * length);
@@ -213,6 +252,24 @@ export function fromOutcomesTuple(message: unknown, token: string): Outcomes | u
       memory: column(4),
       stdout: stdout ?? [],
       stderr: stderr ?? [],
+    },
+    last,
+    running: runningIndex < 0 ? undefined : { index: runningIndex, at: runningAt },
+  };
+}
+
+function fromLoneOutcomes([, last, runningIndex, runningAt, jid, started, finished, cputime, memory, value]: LoneOutcomesTuple): Outcomes {
+  return {
+    report: {
+      jids: [jid],
+      values: [value],
+      errors: [],
+      started: [started],
+      finished: [finished],
+      cputime: [cputime],
+      memory: [memory],
+      stdout: [],
+      stderr: [],
     },
     last,
     running: runningIndex < 0 ? undefined : { index: runningIndex, at: runningAt },

@@ -30,6 +30,15 @@ export interface NimbusWorkerData {
    * dependency is done while the follower runs.
    */
   receipts: SharedArrayBuffer;
+  /**
+   * The port this thread's batches come on, and their outcomes go back on (the tuples of
+   * process-tuples.ts and BatchFailed), a channel of their own: what the thread posts through
+   * `parentPort` reaches the host re-emitted by its Worker object, a hop more (a lone trip was
+   * 1.6-1.8 us faster with this channel and LoneBatchTuple together: bench/README.md, eighth
+   * pass). Everything else (announcements, fetches) goes through `parentPort`. The host reads
+   * what is left on it when the thread exits, before it ends the thread's batch (worker-thread.ts).
+   */
+  batches: MessagePort;
 }
 
 /**

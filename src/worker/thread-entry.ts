@@ -44,6 +44,8 @@ const starts = new Float64Array((workerData as NimbusWorkerData).starts);
 const slot = (workerData as NimbusWorkerData).slot;
 /** How many early reports the host has read (it counts them): see handOn. */
 const receipts = new Int32Array((workerData as NimbusWorkerData).receipts);
+/** Where batches come, and their outcomes go (thread-protocol.ts): not parentPort. */
+const batches = (workerData as NimbusWorkerData).batches;
 let earlyReports = 0;
 
 const channel = new MessageChannel();
@@ -76,8 +78,9 @@ const fetchFunction = (id: string) =>
 const functions = new GuardedFunctions(jobCloud(portEndpoint(channel.port1)), fetchFunction, guard);
 const yields = yieldSinkOf(jobCloud());
 
-parentPort!.on('message', (message: BatchTuple | FunctionAnswer) => {
-  if (!isFunctionAnswer(message)) return runOne(fromBatchTuple(message));
+batches.on('message', (message: BatchTuple) => runOne(fromBatchTuple(message)));
+parentPort!.on('message', (message: FunctionAnswer) => {
+  if (!isFunctionAnswer(message)) return;
   const answer = fetches.get(message.nimbusFunction);
   fetches.delete(message.nimbusFunction);
   answer?.(message.fn);
@@ -118,7 +121,7 @@ function handOn(): void {
   const early = outcomesTuple(THREAD_OUTCOMES, report, false, undefined);
   report = emptyReport();
   earlyReports++;
-  parentPort!.postMessage(early);
+  batches.postMessage(early);
   waitForReceipt();
 }
 
@@ -189,8 +192,8 @@ function batchEnded(): void {
   busy = false;
   batch = undefined;
   // The tuple copies the report's columns into what travels (as process-entry.ts).
-  if (!guard.tainted) return void parentPort!.postMessage(outcomesTuple(THREAD_OUTCOMES, report, true, undefined));
-  parentPort!.postMessage(outcomesTuple(THREAD_RETIRING, report, true, undefined));
+  if (!guard.tainted) return void batches.postMessage(outcomesTuple(THREAD_OUTCOMES, report, true, undefined));
+  batches.postMessage(outcomesTuple(THREAD_RETIRING, report, true, undefined));
   retire();
 }
 
@@ -200,5 +203,5 @@ function batchFailed(error: unknown): void {
   busy = false;
   batch = undefined;
   const failed: BatchFailed = { nimbusFailed: error instanceof Error ? error.message : String(error) };
-  parentPort!.postMessage(failed);
+  batches.postMessage(failed);
 }

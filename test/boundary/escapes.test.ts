@@ -1,4 +1,7 @@
 import type { CloudException } from '@nimbus-js/nimbus';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WORKER_MODES, makeCloud } from '../support/clouds.js';
 
@@ -134,6 +137,41 @@ describe.each(WORKER_MODES)('errors that escape a job (%s)', (mode) => {
     expect(results.map(([x]) => x)).toEqual(actions.map((_, i) => i));
     expect(results.at(-1)![1]).not.toBe(results[1]![1]);
     expect((await cloud.info(jids, ['attempts'])).every((info) => (info.attempts ?? 0) <= 2)).toBe(true);
+  });
+
+  it('a retiring worker hands on what it ran before it exits: no job of its batch runs twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nimbus-retiring-'));
+    try {
+      // Each run leaves a file of its own: a job that ran twice leaves two.
+      const mark = async (x: number, action: string, where: string) => {
+        const { writeFileSync } = process.getBuiltinModule('node:fs');
+        writeFileSync(`${where}/${x}_${process.pid}_${process.getBuiltinModule('node:worker_threads').threadId}_${Math.random()}`, '');
+        if (action === 'leave-throw')
+          setTimeout(() => {
+            throw new Error(`thrown later by ${x}`);
+          }, 0);
+        if (action === 'wait') await new Promise((resolve) => setTimeout(resolve, 5));
+        return x;
+      };
+      await cloud.result(await cloud.map(mark, [-3, -2, -1], ['none', 'none', 'none'], [dir, dir, dir]));
+      const actions = ['none', 'none', 'leave-throw', 'wait', ...Array.from({ length: 30 }, () => 'none')];
+      const xs = actions.map((_, i) => i);
+      const jids = await cloud.map(
+        mark,
+        xs,
+        actions,
+        xs.map(() => dir),
+      );
+      expect(await cloud.result(jids)).toEqual(xs);
+      const runs = readdirSync(dir).map((name) => Number(name.split('_')[0]));
+      for (const x of xs)
+        expect(
+          runs.filter((run) => run === x),
+          `runs of job ${x}`,
+        ).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('many leavers and bystanders interleaved: every job ends with its own value', async () => {

@@ -1,13 +1,14 @@
 /**
  * One worker thread that runs batches of one profile, one batch at a time: the batch goes as one
- * message, its function by reference once the thread has it (thread-sent-functions.ts), and its
- * outcomes come back as one (thread-protocol.ts), with early reports before it when the batch has
- * followers. When the thread exits with a batch on it (stopped, retired, out of memory, a job
- * ended it), the batch ends 'cut' with how, once every message the thread posted before has been
- * read (Node delivers them before 'exit'). It keeps the host alive only while it runs a batch.
+ * message on the thread's batch channel, its function by reference once the thread has it
+ * (thread-sent-functions.ts), and its outcomes come back as one (thread-protocol.ts), with early
+ * reports before it when the batch has followers. When the thread exits with a batch on it
+ * (stopped, retired, out of memory, a job ended it), the batch ends 'cut' with how, once every
+ * message the thread posted before has been read (Node delivers parentPort's before 'exit'; the
+ * batch channel's are read at 'exit'). It keeps the host alive only while it runs a batch.
  */
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { BatchSpec } from '../../types/executor.js';
 import type { OutcomeReport } from '../../types/job-outcome.js';
 import type { ShippedFunction } from '../../types/shipped-function.js';
@@ -72,6 +73,8 @@ export class WorkerThread {
   /** Resolves once the thread has exited. */
   readonly exited: Promise<void>;
   readonly #worker: Worker;
+  /** The host's end of the thread's batch channel (thread-protocol.ts, NimbusWorkerData.batches). */
+  readonly #batches: MessagePort;
   readonly #onMessage: (message: unknown) => void;
   readonly #life: ThreadLife;
   readonly #sent = new ThreadSentFunctions();
@@ -94,19 +97,33 @@ export class WorkerThread {
     this.slot = slot;
     this.#onMessage = settings.onMessage;
     this.#life = life;
+    const { port1, port2 } = new MessageChannel();
+    this.#batches = port1;
     const workerData: NimbusWorkerData = {
       nimbusWorker: true,
       progress: settings.progress,
       starts: settings.starts,
       slot,
       receipts: this.#receipts.buffer,
+      batches: port2,
     };
-    this.#worker = new Worker(WORKER_ENTRY, { workerData, resourceLimits: { maxOldGenerationSizeMb: settings.memoryLimitMb } });
+    this.#worker = new Worker(WORKER_ENTRY, {
+      workerData,
+      transferList: [port2],
+      resourceLimits: { maxOldGenerationSizeMb: settings.memoryLimitMb },
+    });
     let markExited!: () => void;
     this.exited = new Promise((resolve) => (markExited = resolve));
     this.#worker.on('message', (message: unknown) => this.#read(message));
+    port1.on('message', (message: unknown) => this.#read(message));
+    // The thread keeps the host alive while it runs a batch (run refs it), never its channel.
+    port1.unref();
     this.#worker.on('error', (error: Error) => (this.#error ??= error));
     this.#worker.on('exit', (code: number) => {
+      // Node reads what the thread posted on parentPort before 'exit', and has read the batch
+      // channel's too so far: nothing documents it for a port of its own, so what is left is read now.
+      for (let left = receiveMessageOnPort(port1); left; left = receiveMessageOnPort(port1)) this.#read(left.message);
+      port1.close();
       this.#exit = this.#howItExited(code);
       this.#finish({ kind: 'cut', ...this.#exit, retiring: this.#retiring });
       markExited();
@@ -139,7 +156,7 @@ export class WorkerThread {
     this.#fn = batch.fn;
     this.#worker.ref();
     // A tuple (process-tuples.ts): the tag is unused here, a thread runs one batch at a time.
-    this.#worker.postMessage(batchTuple(0, batch, this.#sent.next(batch.fn)));
+    this.#batches.postMessage(batchTuple(0, batch, this.#sent.next(batch.fn)));
   }
 
   /** Keeps the host alive while the thread loads: a batch waits for it. */

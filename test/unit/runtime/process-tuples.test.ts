@@ -83,12 +83,18 @@ describe('process tuples: outcomes', () => {
     expect(plain({ ...decoded.report, errors: [], stdout: [] })).toEqual(plain({ ...report, errors: [], stdout: [] }));
   });
 
-  it('sends a short report (a lone job) as plain arrays: no typed array to clone', () => {
+  it("sends a lone job's report inline, no list inside, unless it has an error or output", () => {
     const report = reportOf([42]);
-    const tuple = outcomesTuple(TOKEN, report, true, undefined);
-    expect(Array.isArray(tuple[4])).toBe(true);
-    expect(tuple[5]).toEqual([42]);
-    expect(plain(fromOutcomesTuple(crossed(tuple), TOKEN)!.report)).toEqual(plain(report));
+    const tuple = outcomesTuple(TOKEN, report, true, { index: 0, at: 9 });
+    expect(tuple.some((item) => typeof item === 'object' && item !== null)).toBe(false);
+    const read = fromOutcomesTuple(crossed(tuple), TOKEN)!;
+    expect(plain(read.report)).toEqual(plain(report));
+    expect(read.last).toBe(true);
+    expect(read.running).toEqual({ index: 0, at: 9 });
+    const failed = reportOf([undefined], { errors: [{ name: 'Error', message: 'boom', stack: undefined }], stdout: ['said'] });
+    const nested = outcomesTuple(TOKEN, failed, false, undefined);
+    expect(Array.isArray(nested[4])).toBe(true);
+    expect(plain(fromOutcomesTuple(crossed(nested), TOKEN)!.report)).toEqual(plain(failed));
   });
 
   it.each([3, LONG])('sends only the jobs of a report made for a larger batch of %i (its columns longer than its jobs)', (held) => {
@@ -151,6 +157,15 @@ describe('process tuples: batches', () => {
       expect(Array.from(batch.jids)).toEqual(jids);
       expect(batch.args).toEqual(args);
     }
+  });
+
+  it("sends a lone job's batch inline: its jid and its arguments in the tuple itself", () => {
+    const tuple = batchTuple(3, spec([7], { arity: 2, flat: [1.5, 'two'] }), byId);
+    expect(tuple).toEqual([3, byId.id, 7, 2, 1.5, 'two']);
+    const batch = fromBatchTuple(crossed(tuple));
+    expect(Array.from(batch.jids)).toEqual([7]);
+    expect(batch.args).toEqual({ arity: 2, flat: [1.5, 'two'] });
+    expect(batch.fn).toEqual(byId);
   });
 
   it('sends the jids and arguments of a short batch packed, whatever lists they came in', () => {

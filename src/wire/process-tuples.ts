@@ -40,7 +40,8 @@ type BatchArgsList = readonly Primitive[] | Float64Array | readonly Packed[];
  * A lone job's batch (one job, its arguments a flat list, no env, no followers): its jid and its
  * arguments inline, a list with no list inside. A thread's structured clone writes and reads each
  * list as an object of its own: the nested form cost a lone thread trip 0.5-1.6 us more
- * (bench/README.md, "Eighth pass"; no difference on processes, whose frames carry lists cheaply). Its outcomes travel as a LoneOutcomesTuple alike.
+ * (bench/README.md, "Eighth pass"; no difference on processes, whose frames carry lists
+ * cheaply). Its outcomes travel as a LoneOutcomesTuple alike.
  */
 type LoneBatchTuple = readonly [tag: number, fn: WireFunction | string, jid: number, arity: number, ...args: Primitive[]];
 type Env = Readonly<Record<string, string>>;

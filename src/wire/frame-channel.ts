@@ -47,11 +47,7 @@ export class FrameChannel {
     });
   }
 
-  /** Whether the channel keeps its process alive: only while the host waits on the worker. */
-  ref(): void {
-    this.#socket.ref();
-  }
-
+  /** The channel never keeps its process alive by itself (the host's runs ref the process). */
   unref(): void {
     this.#socket.unref();
   }

@@ -255,7 +255,7 @@ export function fromOutcomesTuple(message: unknown, token: string): Outcomes | u
       stderr: stderr ?? [],
     },
     last,
-    running: runningIndex < 0 ? undefined : { index: runningIndex, at: runningAt },
+    running: runningOf(runningIndex, runningAt),
   };
 }
 
@@ -273,6 +273,11 @@ function fromLoneOutcomes([, last, runningIndex, runningAt, jid, started, finish
       stderr: [],
     },
     last,
-    running: runningIndex < 0 ? undefined : { index: runningIndex, at: runningAt },
+    running: runningOf(runningIndex, runningAt),
   };
+}
+
+/** The job a worker said it is on, from a tuple's two numbers (-1: none). */
+function runningOf(index: number, at: number): Outcomes['running'] {
+  return index < 0 ? undefined : { index, at };
 }
